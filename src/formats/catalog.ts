@@ -1,0 +1,44 @@
+// catalog.yaml: instance types mlserve can pack onto. A default ships with mlserve
+// (src/pack/default-catalog.yaml); users replace or extend it with --catalog.
+import { z } from 'zod';
+import { bytesField } from './quantities.js';
+import { readYamlFile } from './yaml-file.js';
+
+export const instanceTypeSchema = z
+  .object({
+    family: z.string().min(1), // processor family: inf1, g4dn, c5 — the key into profile resources
+    processors: z.number().int().min(1), // Inferentia chips, GPUs, or CPU sockets treated as one processor
+    processorMemory: bytesField, // memory per processor
+    hostMemory: bytesField,
+    vcpus: z.number().int().min(1),
+    pricePerHour: z.number().min(0),
+    source: z.string().optional(),
+  })
+  .strict();
+
+/** How to estimate a family that cannot be measured here from a measured one. */
+export const familyScalingSchema = z
+  .object({
+    from: z.string(), // measured family the estimate starts from (e.g. cpu / c5)
+    memoryFactor: z.number().positive(),
+    utilFactor: z.number().positive(),
+    latencyFactor: z.number().positive().optional(),
+    source: z.string().optional(),
+  })
+  .strict();
+
+export const catalogSchema = z
+  .object({
+    apiVersion: z.literal('mlserve/v1'),
+    kind: z.literal('InstanceCatalog'),
+    instanceTypes: z.record(z.string(), instanceTypeSchema),
+    families: z.record(z.string(), z.object({ scaling: familyScalingSchema.optional(), source: z.string().optional() }).strict()).default({}),
+  })
+  .strict();
+
+export type Catalog = z.output<typeof catalogSchema>;
+export type InstanceType = z.output<typeof instanceTypeSchema>;
+
+export function readCatalog(path: string): Promise<Catalog> {
+  return readYamlFile(catalogSchema, path);
+}

@@ -1,0 +1,50 @@
+// deployment.yaml (deploy → loadtest): what was rendered or started, and the endpoints to test.
+import { z } from 'zod';
+import { readYamlFile, writeYamlFile } from './yaml-file.js';
+
+export const deployedModelSchema = z
+  .object({
+    name: z.string().min(1),
+    version: z.string().optional(),
+    /** Full TorchServe-style prediction URL: <inference>/predictions/<name>. */
+    url: z.string().min(1),
+  })
+  .strict();
+
+export const deployedServerSchema = z
+  .object({
+    name: z.string().min(1),
+    instance: z.string().optional(), // plan instance id
+    inference: z.string().min(1), // base URL of the inference API
+    management: z.string().optional(),
+    metrics: z.string().optional(),
+    models: z.array(deployedModelSchema),
+    /** Runtime handle: pid (local), container id (docker), object names (kubernetes). */
+    handle: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  })
+  .strict();
+
+export const deploymentSchema = z
+  .object({
+    apiVersion: z.literal('mlserve/v1'),
+    kind: z.literal('Deployment'),
+    runtime: z.enum(['local', 'docker', 'kubernetes']),
+    createdAt: z.string().optional(),
+    plan: z.string().optional(),
+    started: z.boolean(), // false for --dry-run (rendered only)
+    namespace: z.string().optional(),
+    outDir: z.string().optional(),
+    servers: z.array(deployedServerSchema),
+  })
+  .strict();
+
+export type Deployment = z.output<typeof deploymentSchema>;
+export type DeployedServer = z.output<typeof deployedServerSchema>;
+
+export function readDeployment(path: string): Promise<Deployment> {
+  return readYamlFile(deploymentSchema, path);
+}
+
+export function writeDeployment(path: string, d: Deployment): Promise<void> {
+  return writeYamlFile(path, d);
+}

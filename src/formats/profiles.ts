@@ -1,0 +1,67 @@
+// profiles.yaml (trace → pack): what packing needs of each model, per processor family.
+import { z } from 'zod';
+import { bytesField } from './quantities.js';
+import { readYamlFile, writeYamlFile } from './yaml-file.js';
+import { formatBytes } from '../units.js';
+
+export const PROFILES_API_VERSION = 'mlserve/v1';
+
+/** One processor family's needs. Dimensions are open-ended: extra numeric keys are kept. */
+export const resourceSchema = z
+  .object({
+    memory: bytesField, // processor (accelerator or CPU) memory the model adds
+    util: z.number().min(0), // % of one processor busy at the expected request rate
+    hostMemory: bytesField.optional(), // host RAM the server needs for this model
+    estimated: z.boolean().optional(), // true when scaled from another family, not measured
+  })
+  .catchall(z.union([z.number(), z.string(), z.boolean()]));
+
+export const modelProfileSchema = z
+  .object({
+    name: z.string().min(1),
+    archive: z.string().optional(),
+    replicas: z.number().int().min(1).default(1),
+    resources: z.record(z.string(), resourceSchema).refine((r) => Object.keys(r).length > 0, 'needs at least one family'),
+    latency: z.record(z.string(), z.number()).optional(),
+    measured: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+export const profilesSchema = z
+  .object({
+    apiVersion: z.literal(PROFILES_API_VERSION),
+    kind: z.literal('ModelProfiles'),
+    createdAt: z.string().optional(),
+    models: z.array(modelProfileSchema),
+  })
+  .strict();
+
+export type ModelProfiles = z.output<typeof profilesSchema>;
+export type ModelProfile = z.output<typeof modelProfileSchema>;
+export type ResourceNeeds = z.output<typeof resourceSchema>;
+
+export function readProfiles(path: string): Promise<ModelProfiles> {
+  return readYamlFile(profilesSchema, path);
+}
+
+/** Writes sizes back with units so that people can read the file. */
+export function profilesToDocument(p: ModelProfiles): Record<string, unknown> {
+  return {
+    apiVersion: PROFILES_API_VERSION,
+    kind: 'ModelProfiles',
+    ...(p.createdAt ? { createdAt: p.createdAt } : {}),
+    models: p.models.map((m) => ({
+      ...m,
+      resources: Object.fromEntries(
+        Object.entries(m.resources).map(([fam, r]) => [
+          fam,
+          { ...r, memory: formatBytes(r.memory), ...(r.hostMemory !== undefined ? { hostMemory: formatBytes(r.hostMemory) } : {}) },
+        ]),
+      ),
+    })),
+  };
+}
+
+export function writeProfiles(path: string, p: ModelProfiles): Promise<void> {
+  return writeYamlFile(path, profilesToDocument(p));
+}

@@ -1,0 +1,40 @@
+// Results go to stdout: JSON with --json (one document, machine-readable), text otherwise.
+// Errors are rendered here too so that every command reports them the same way.
+import type { MlsError } from './errors.js';
+
+export interface Renderable<T> {
+  json: boolean;
+  value: T;
+  /** Text for people; omitted means the JSON is printed anyway. */
+  text?: (value: T) => string;
+}
+
+export function printResult<T>({ json, value, text }: Renderable<T>): void {
+  if (json || !text) {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    return;
+  }
+  const out = text(value);
+  if (out) process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+}
+
+export function renderErrorText(err: MlsError): string {
+  const lines = [`error ${err.code}: ${err.message}`];
+  if (err.hint) lines.push(`hint: ${err.hint}`);
+  if (err.code === 'MLS_ERR_INTERNAL' && err.cause instanceof Error && err.cause.stack) {
+    lines.push(err.cause.stack);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderErrorJson(err: MlsError): string {
+  return `${JSON.stringify({ ok: false, error: err.toJSON() }, null, 2)}\n`;
+}
+
+/** Fixed-width table for terminal output. */
+export function table(headers: string[], rows: Array<Array<string | number>>): string {
+  const cells = [headers, ...rows.map((r) => r.map((c) => String(c)))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(cells[0]!), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+}

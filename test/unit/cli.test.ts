@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from '../helpers/cli.js';
+import { buildProgram } from '../../src/cli.js';
+
+test('mlserve --version prints the package version', async () => {
+  const r = await runCli(['--version']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout.trim(), /^\d+\.\d+\.\d+/);
+});
+
+test('mlserve --help lists every registered subcommand', async () => {
+  const r = await runCli(['--help']);
+  assert.equal(r.code, 0);
+  for (const c of buildProgram().commands) assert.ok(r.stdout.includes(c.name()), c.name());
+});
+
+test('every subcommand has help and exits 0 for --help', async () => {
+  for (const c of buildProgram().commands) {
+    const r = await runCli([c.name(), '--help']);
+    assert.equal(r.code, 0, `${c.name()} --help: ${r.stderr}`);
+    assert.match(r.stdout, /Usage: mlserve/);
+  }
+});
+
+test('an unknown subcommand is a usage error with exit code 2 and a JSON error under --json', async () => {
+  const r = await runCli(['no-such-command', '--json']);
+  assert.equal(r.code, 2);
+  const doc = JSON.parse(r.stdout) as { ok: boolean; error: { code: string } };
+  assert.equal(doc.ok, false);
+  assert.equal(doc.error.code, 'MLS_ERR_USAGE');
+});
