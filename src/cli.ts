@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const err = toMlsError(e);
     process.stderr.write(renderErrorText(err));
-    if (json) process.stdout.write(renderErrorJson(err));
+    if (json && !err.reported) process.stdout.write(renderErrorJson(err));
     return err.exitCode;
   }
 }

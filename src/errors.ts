@@ -57,6 +57,8 @@ export class MlsError extends Error {
   readonly exitCode: number;
   readonly httpStatus: number;
   readonly details: Record<string, unknown> | undefined;
+  /** Set by a command that already printed its own --json document for this failure. */
+  reported = false;
 
   constructor(code: ErrorCode, message: string, opts: MlsErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });

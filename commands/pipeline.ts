@@ -1,0 +1,50 @@
+import { Command } from 'commander';
+import { choiceArg } from '../src/cli-options.js';
+import { printResult } from '../src/output.js';
+import { STEPS, type StepName } from '../src/config/pipeline-schema.js';
+
+interface PipelineFlags {
+  file: string;
+  from?: StepName;
+  to?: StepName;
+  runtime?: 'local' | 'docker' | 'kubernetes';
+  keep?: boolean;
+  force?: boolean;
+  json?: boolean;
+}
+
+export function pipelineCommand(): Command {
+  return new Command('pipeline')
+    .description('Run archive → trace → pack → deploy → loadtest from one mlserve.yaml (unchanged steps are skipped)')
+    .option('-f, --file <path>', 'pipeline configuration', 'mlserve.yaml')
+    .option('--from <step>', `first step to run (${STEPS.join(', ')})`, choiceArg('--from', STEPS))
+    .option('--to <step>', 'last step to run', choiceArg('--to', STEPS))
+    .option('--runtime <runtime>', 'deploy runtime: local, docker or kubernetes (overrides deploy.runtime)', choiceArg('--runtime', ['local', 'docker', 'kubernetes'] as const))
+    .option('--keep', 'leave the servers deploy started running')
+    .option('--force', 're-run every step even when its inputs are unchanged')
+    .option('--json', 'print the final summary as JSON on stdout')
+    .action(async (flags: PipelineFlags) => {
+      const [{ runPipeline }, { summaryText }, { COMMANDS }, views] = await Promise.all([
+        import('../src/pipeline/run-pipeline.js'),
+        import('../src/pipeline/summary-text.js'),
+        import('./index.js'),
+        import('../src/ui/pipeline-view.js'),
+      ]);
+      const available = new Set(COMMANDS.map((make) => make().name()));
+      const view = process.stderr.isTTY ? views.inkStepsView() : views.plainStepsView((l) => process.stderr.write(`${l}\n`));
+      let outcome;
+      try {
+        outcome = await runPipeline(
+          { configPath: flags.file, available, keep: flags.keep, force: flags.force, from: flags.from, to: flags.to, runtime: flags.runtime },
+          view.update,
+        );
+      } finally {
+        view.done();
+      }
+      printResult({ json: Boolean(flags.json), value: outcome.result, text: summaryText });
+      if (outcome.error) {
+        outcome.error.reported = true;
+        throw outcome.error;
+      }
+    });
+}

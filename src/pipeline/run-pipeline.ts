@@ -1,0 +1,183 @@
+// Runs archive → trace → pack → deploy → loadtest from one mlserve.yaml, writing every file into
+// one output folder, skipping unchanged steps, and stopping the servers it started.
+import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import yaml from 'js-yaml';
+import { MlsError, toMlsError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import { parseDurationMs } from '../units.js';
+import { loadPipelineConfig, envOverrides, type LoadedPipelineConfig, type ConfigOverrides } from '../config/load-pipeline-config.js';
+import { STEPS, type StepName } from '../config/pipeline-schema.js';
+import { planSteps, pipelinePaths, downInvocation, modelConfigPath, type PipelinePaths, type StepPlan } from './steps.js';
+import { stepKey, cachedStep, recordStep, forgetStep } from './step-cache.js';
+import { runCliStep } from './run-cli-step.js';
+
+export type StepStatus = 'waiting' | 'running' | 'done' | 'skipped' | 'failed' | 'unavailable' | 'not-run';
+
+export interface StepState {
+  name: StepName | 'down';
+  status: StepStatus;
+  ms?: number;
+  detail?: string;
+  summary?: unknown;
+  error?: { code: string; message: string };
+}
+
+export interface PipelineOptions {
+  configPath: string;
+  from?: StepName;
+  to?: StepName;
+  runtime?: 'local' | 'docker' | 'kubernetes';
+  keep?: boolean;
+  /** Re-run every step even when its inputs are unchanged. */
+  force?: boolean;
+  /** Subcommands this build of mlserve has; a step whose command is missing is reported unavailable. */
+  available: ReadonlySet<string>;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PipelineResult {
+  ok: boolean;
+  name: string;
+  outDir: string;
+  files: PipelinePaths;
+  steps: StepState[];
+  totalMs: number;
+  error?: ReturnType<MlsError['toJSON']>;
+}
+
+export type StepListener = (steps: readonly StepState[]) => void;
+
+export async function runPipeline(opts: PipelineOptions, onChange: StepListener = () => {}): Promise<{ result: PipelineResult; error?: MlsError }> {
+  const overrides: ConfigOverrides[] = [envOverrides(opts.env ?? process.env)];
+  if (opts.runtime) overrides.push({ 'deploy.runtime': opts.runtime });
+  const cfg = await loadPipelineConfig(opts.configPath, overrides);
+  const paths = pipelinePaths(cfg.outDir);
+  const fromIdx = STEPS.indexOf(opts.from ?? 'archive');
+  const toIdx = STEPS.indexOf(opts.to ?? 'loadtest');
+  if (fromIdx > toIdx) throw new MlsError('MLS_ERR_PIPELINE_BAD_RANGE', `--from ${opts.from} comes after --to ${opts.to}`);
+
+  await mkdir(paths.state, { recursive: true });
+  const withConfig = await writeModelConfigs(cfg, paths);
+  const plans = planSteps(cfg, paths, (n) => withConfig.has(n));
+  const states: StepState[] = plans.map((p, i) => ({ name: p.name, status: i < fromIdx || i > toIdx ? 'not-run' : 'waiting' }));
+  const emit = () => onChange(states.map((s) => ({ ...s })));
+  emit();
+
+  const started = Date.now();
+  let error: MlsError | undefined;
+  let deployed = false;
+  let upstreamRan = false;
+  for (const [i, plan] of plans.entries()) {
+    const state = states[i]!;
+    if (state.status === 'not-run') continue;
+    if (!opts.available.has(plan.command)) {
+      state.status = 'unavailable';
+      state.detail = `mlserve ${plan.command} is not available in this build`;
+      error = new MlsError('MLS_ERR_PIPELINE_STEP_UNAVAILABLE', `step ${plan.name}: mlserve ${plan.command} is not available yet`);
+      emit();
+      break;
+    }
+    const missing = plan.inputs.filter((f) => !existsSync(f));
+    if (missing.length) {
+      state.status = 'failed';
+      error = new MlsError('MLS_ERR_PIPELINE_MISSING_INPUT', `step ${plan.name}: missing input ${missing[0]}`, { details: { missing } });
+      state.error = { code: error.code, message: error.message };
+      emit();
+      break;
+    }
+    state.status = 'running';
+    emit();
+    const t0 = Date.now();
+    try {
+      const outcome = await runStep(plan, paths, Boolean(opts.force) || upstreamRan);
+      state.status = outcome.skipped ? 'skipped' : 'done';
+      state.summary = outcome.summary;
+      state.detail = describe(plan, outcome.summary);
+      if (!outcome.skipped) upstreamRan = true;
+      if (plan.name === 'deploy' && !cfg.config.deploy.dryRun) deployed = true;
+    } catch (e) {
+      error = toMlsError(e);
+      state.status = 'failed';
+      state.error = { code: error.code, message: error.message };
+      await forgetStep(paths.state, plan.name);
+    }
+    state.ms = Date.now() - t0;
+    emit();
+    if (error) break;
+  }
+
+  if (deployed && !opts.keep) {
+    const down: StepState = { name: 'down', status: 'running' };
+    states.push(down);
+    emit();
+    const t0 = Date.now();
+    try {
+      await runCliStep(downInvocation(cfg, paths).args);
+      down.status = 'done';
+    } catch (e) {
+      down.status = 'failed';
+      const err = toMlsError(e);
+      down.error = { code: err.code, message: err.message };
+      error ??= err;
+    }
+    down.ms = Date.now() - t0;
+    emit();
+  }
+
+  const result: PipelineResult = {
+    ok: !error,
+    name: cfg.config.name,
+    outDir: cfg.outDir,
+    files: paths,
+    steps: states,
+    totalMs: Date.now() - started,
+    ...(error ? { error: error.toJSON() } : {}),
+  };
+  await writeFileAtomic(`${paths.out}/pipeline-summary.json`, `${JSON.stringify(result, null, 2)}\n`);
+  return error ? { result, error } : { result };
+}
+
+async function runStep(plan: StepPlan, paths: PipelinePaths, force: boolean): Promise<{ skipped: boolean; summary?: unknown }> {
+  const key = await stepKey({ args: plan.invocations.map((i) => i.args), inputs: plan.inputs });
+  if (plan.cacheable && !force) {
+    const hit = await cachedStep(paths.state, plan.name, key);
+    if (hit) return { skipped: true, summary: hit.summary };
+  }
+  const values: unknown[] = [];
+  for (const inv of plan.invocations) values.push((await runCliStep(inv.args)).value);
+  const summary = values.length === 1 ? values[0] : values;
+  await recordStep(paths.state, plan.name, key, plan.outputs, summary);
+  return { skipped: false, summary };
+}
+
+/** TorchServe's model-config.yaml for models whose batching or config the pipeline sets. */
+async function writeModelConfigs(cfg: LoadedPipelineConfig, paths: PipelinePaths): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const m of cfg.models) {
+    if (!m.entry.config && !m.entry.batching) continue;
+    let doc: Record<string, unknown> = {};
+    if (m.entry.config) doc = (yaml.load(await readFile(`${cfg.dir}/${m.entry.config}`, 'utf8')) as Record<string, unknown>) ?? {};
+    if (m.entry.batching) {
+      doc.batchSize = m.entry.batching.batchSize;
+      doc.maxBatchDelay = Math.round(parseDurationMs(m.entry.batching.maxBatchDelay));
+    }
+    const text = yaml.dump(doc);
+    const target = modelConfigPath(paths, m.name);
+    // Rewrite only when it changed, so the archive step's cache key stays stable.
+    const old = existsSync(target) ? await readFile(target, 'utf8') : undefined;
+    if (old !== text) await writeFileAtomic(target, text);
+    names.add(m.name);
+  }
+  return names;
+}
+
+function describe(plan: StepPlan, summary: unknown): string {
+  const s = summary as Record<string, unknown> | undefined;
+  if (!s || typeof s !== 'object') return plan.invocations.map((i) => i.label).join(', ');
+  if (plan.name === 'pack') {
+    const totals = s.totals as { instances?: number; costPerHour?: number } | undefined;
+    if (totals) return `${totals.instances} instances, $${totals.costPerHour}/h`;
+  }
+  return plan.invocations.map((i) => i.label).join(', ');
+}

@@ -1,0 +1,111 @@
+// The five steps of the pipeline as mlserve invocations, with the files each reads and writes.
+import { join } from 'node:path';
+import type { LoadedPipelineConfig } from '../config/load-pipeline-config.js';
+import type { StepName } from '../config/pipeline-schema.js';
+
+export interface Invocation {
+  label: string;
+  args: string[];
+}
+
+export interface StepPlan {
+  name: StepName;
+  /** Subcommand that must exist for the step to run. */
+  command: string;
+  invocations: Invocation[];
+  inputs: string[];
+  outputs: string[];
+  /** Steps that start or measure live servers always run; the others are skipped when unchanged. */
+  cacheable: boolean;
+}
+
+export interface PipelinePaths {
+  out: string;
+  modelStore: string;
+  modelConfigs: string;
+  profiles: string;
+  plan: string;
+  planSvg: string;
+  deployDir: string;
+  deployment: string;
+  loadtestDir: string;
+  report: string;
+  state: string;
+}
+
+export function pipelinePaths(outDir: string): PipelinePaths {
+  return {
+    out: outDir,
+    modelStore: join(outDir, 'model_store'),
+    modelConfigs: join(outDir, 'model-config'),
+    profiles: join(outDir, 'profiles.yaml'),
+    plan: join(outDir, 'plan.yaml'),
+    planSvg: join(outDir, 'plan.svg'),
+    deployDir: join(outDir, 'deploy'),
+    deployment: join(outDir, 'deploy', 'deployment.yaml'),
+    loadtestDir: join(outDir, 'loadtest'),
+    report: join(outDir, 'loadtest', 'report.json'),
+    state: join(outDir, '.pipeline'),
+  };
+}
+
+export function archivePath(p: PipelinePaths, model: string): string {
+  return join(p.modelStore, `${model}.mar`);
+}
+
+export function modelConfigPath(p: PipelinePaths, model: string): string {
+  return join(p.modelConfigs, `${model}.yaml`);
+}
+
+export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelConfig: (name: string) => boolean): StepPlan[] {
+  const { config } = cfg;
+  const archives = cfg.models.map((m) => archivePath(p, m.name));
+
+  const archive: StepPlan = {
+    name: 'archive',
+    command: 'archive',
+    cacheable: true,
+    inputs: cfg.models.flatMap((m) => [m.file, ...m.entry.extraFiles.map((f) => join(cfg.dir, f)), ...(hasModelConfig(m.name) ? [modelConfigPath(p, m.name)] : [])]),
+    outputs: archives,
+    invocations: cfg.models.map((m) => {
+      const handler = m.entry.handler.endsWith('.js') ? join(cfg.dir, m.entry.handler) : m.entry.handler;
+      const args = ['archive', '--model-name', m.name, '--version', m.entry.version, '--serialized-file', m.file, '--handler', handler, '--export-path', p.modelStore, '--force'];
+      if (m.entry.extraFiles.length) args.push('--extra-files', m.entry.extraFiles.map((f) => join(cfg.dir, f)).join(','));
+      if (hasModelConfig(m.name)) args.push('--config-file', modelConfigPath(p, m.name));
+      return { label: m.name, args };
+    }),
+  };
+
+  const traceArgs = ['trace', ...archives, '--processor', config.trace.processor, '--batch-size', String(config.trace.batchSize), '--rps', String(config.trace.rps), '--out', p.profiles];
+  for (const s of config.trace.shapes) traceArgs.push('--shape', s);
+  const trace: StepPlan = { name: 'trace', command: 'trace', cacheable: true, inputs: archives, outputs: [p.profiles], invocations: [{ label: `${archives.length} models`, args: traceArgs }] };
+
+  const packArgs = ['pack', '--profiles', p.profiles, '--max-mem', config.pack.maxMem, '--max-util', String(config.pack.maxUtil), '--objective', config.pack.objective, '--time-limit', config.pack.timeLimit, '--out', p.plan, '--svg', p.planSvg];
+  if (config.pack.catalog) packArgs.push('--catalog', join(cfg.dir, config.pack.catalog));
+  if (config.pack.instanceTypes?.length) packArgs.push('--instance-types', config.pack.instanceTypes.join(','));
+  const pack: StepPlan = {
+    name: 'pack',
+    command: 'pack',
+    cacheable: true,
+    inputs: [p.profiles, ...(config.pack.catalog ? [join(cfg.dir, config.pack.catalog)] : [])],
+    outputs: [p.plan, p.planSvg],
+    invocations: [{ label: 'plan', args: packArgs }],
+  };
+
+  const deployArgs = ['deploy', '--plan', p.plan, '--runtime', config.deploy.runtime, '--out', p.deployDir, '--namespace', config.deploy.namespace];
+  if (config.deploy.dryRun) deployArgs.push('--dry-run');
+  const deploy: StepPlan = { name: 'deploy', command: 'deploy', cacheable: false, inputs: [p.plan], outputs: [p.deployment], invocations: [{ label: config.deploy.runtime, args: deployArgs }] };
+
+  const lt = config.loadtest;
+  const ltArgs = ['loadtest', '--deployment', p.deployment, '--mode', lt.mode, '--concurrency', lt.concurrency.join(','), '--duration', lt.duration, '--warmup', lt.warmup, '--out', p.loadtestDir];
+  if (lt.slo) ltArgs.push('--slo', lt.slo);
+  if (lt.payloadDir) ltArgs.push('--payload-dir', join(cfg.dir, lt.payloadDir));
+  const loadtest: StepPlan = { name: 'loadtest', command: 'loadtest', cacheable: false, inputs: [p.deployment], outputs: [p.report], invocations: [{ label: lt.mode, args: ltArgs }] };
+
+  return [archive, trace, pack, deploy, loadtest];
+}
+
+/** The invocation that stops what deploy started. */
+export function downInvocation(cfg: LoadedPipelineConfig, p: PipelinePaths): Invocation {
+  return { label: 'down', args: ['deploy', '--down', '--plan', p.plan, '--runtime', cfg.config.deploy.runtime, '--out', p.deployDir, '--namespace', cfg.config.deploy.namespace] };
+}
