@@ -1,6 +1,10 @@
 // The registry of subcommands: an explicit list, in the order `mlserve --help` shows them.
 // Each entry is a function building one commander Command (one subcommand per file).
 import type { Command } from 'commander';
+import { initCommand } from './init.js';
+import { pipelineCommand } from './pipeline.js';
 
 export const COMMANDS: Array<() => Command> = [
+  initCommand,
+  pipelineCommand,
 ];

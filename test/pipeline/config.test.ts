@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPipelineConfig, envOverrides } from '../../src/config/load-pipeline-config.js';
+import { pipelineJsonSchema } from '../../src/config/pipeline-schema.js';
+import { MlsError } from '../../src/errors.js';
+import { initProject } from '../../src/pipeline/init-project.js';
+
+async function project(yamlText: string, files: string[] = ['models/a.onnx', 'models/b.onnx']): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mls-cfg-'));
+  for (const f of files) {
+    await mkdir(join(dir, f, '..'), { recursive: true });
+    await writeFile(join(dir, f), 'x');
+  }
+  await writeFile(join(dir, 'mlserve.yaml'), yamlText);
+  return join(dir, 'mlserve.yaml');
+}
+
+const BASE = 'apiVersion: mlserve/v1\nkind: Pipeline\nmodels:\n  - file: models/*.onnx\n';
+
+test('defaults fill every section and globs name models after their files', async () => {
+  const cfg = await loadPipelineConfig(await project(BASE));
+  assert.deepEqual(cfg.models.map((m) => m.name), ['a', 'b']);
+  assert.equal(cfg.config.deploy.runtime, 'local');
+  assert.equal(cfg.config.pack.maxUtil, 83);
+  assert.equal(cfg.config.pack.maxMem, '7.4GB');
+  assert.deepEqual(cfg.config.loadtest.concurrency, [1, 2, 4, 8]);
+  assert.ok(cfg.outDir.endsWith('/out'));
+});
+
+test('unknown keys are rejected with path.to.key messages', async () => {
+  const path = await project(`${BASE}pack:\n  maxMemory: 7GB\n`);
+  await assert.rejects(loadPipelineConfig(path), (e: unknown) => {
+    assert.ok(e instanceof MlsError);
+    assert.equal(e.code, 'MLS_ERR_INVALID_FILE_FORMAT');
+    assert.match(e.message, /pack: Unrecognized key.*maxMemory/);
+    return true;
+  });
+  const bad = await project(`${BASE}loadtest:\n  duration: 10\n  slo: p90<100ms\n`);
+  await assert.rejects(loadPipelineConfig(bad), (e: unknown) => {
+    assert.ok(e instanceof MlsError);
+    assert.match(e.message, /loadtest\.duration: /);
+    assert.match(e.message, /loadtest\.slo: /);
+    return true;
+  });
+});
+
+test('precedence: file < environment < flags', async () => {
+  const path = await project(`${BASE}deploy:\n  runtime: docker\n`);
+  assert.equal((await loadPipelineConfig(path)).config.deploy.runtime, 'docker');
+  const env = envOverrides({ MLSERVE_RUNTIME: 'kubernetes' });
+  assert.equal((await loadPipelineConfig(path, [env])).config.deploy.runtime, 'kubernetes');
+  assert.equal((await loadPipelineConfig(path, [env, { 'deploy.runtime': 'local' }])).config.deploy.runtime, 'local');
+  await assert.rejects(loadPipelineConfig(path, [{ 'deploy.runtime': 'swarm' }]), /deploy\.runtime/);
+});
+
+test('a glob that matches nothing and a duplicated name are errors naming the key', async () => {
+  await assert.rejects(loadPipelineConfig(await project('apiVersion: mlserve/v1\nkind: Pipeline\nmodels:\n  - file: none/*.onnx\n')), /models\.0\.file/);
+  const dup = await project('apiVersion: mlserve/v1\nkind: Pipeline\nmodels:\n  - file: models/a.onnx\n  - file: models/a.onnx\n');
+  await assert.rejects(loadPipelineConfig(dup), /used twice/);
+  await assert.rejects(loadPipelineConfig('/nonexistent/mlserve.yaml'), (e: unknown) => e instanceof MlsError && e.code === 'MLS_ERR_PIPELINE_CONFIG_NOT_FOUND');
+});
+
+test('the starter file from init validates, and the JSON Schema rejects unknown keys', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mls-init-'));
+  await initProject(dir, false);
+  await mkdir(join(dir, 'models'));
+  await writeFile(join(dir, 'models', 'my-model.onnx'), 'x');
+  const cfg = await loadPipelineConfig(join(dir, 'mlserve.yaml'));
+  assert.equal(cfg.config.name, 'my-models');
+  assert.equal(cfg.models[0]?.entry.batching?.batchSize, 4);
+  await assert.rejects(initProject(dir, false), (e: unknown) => e instanceof MlsError && e.code === 'MLS_ERR_INIT_EXISTS');
+  const schema = pipelineJsonSchema() as { additionalProperties?: boolean; required?: string[] };
+  assert.equal(schema.additionalProperties, false);
+  assert.deepEqual(schema.required?.sort(), ['apiVersion', 'kind', 'models']);
+});
