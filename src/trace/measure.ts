@@ -1,0 +1,89 @@
+// Step two of tracing a model: measure the optimized model in a fresh Node.js process (the worker
+// in measure-worker.ts), so that load time and memory are not those of a process that has already
+// loaded other models.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MlsError, type ErrorCode } from '../errors.js';
+import { startNode } from '../exec.js';
+import { runtimeModulePath } from '../paths.js';
+import type { InputPlan } from './input-plan.js';
+
+export interface MeasureSettings {
+  /** Timed window per batch size (after warm-up); at least minIterations runs are timed. */
+  durationMs: number;
+  warmupIterations: number;
+  minIterations: number;
+  maxIterations: number;
+  threads: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_MEASURE: MeasureSettings = {
+  durationMs: 3000,
+  warmupIterations: 10,
+  minIterations: 20,
+  maxIterations: 100_000,
+  threads: 1,
+  timeoutMs: 10 * 60_000,
+};
+
+export interface MeasureJob extends Omit<MeasureSettings, 'timeoutMs'> {
+  model: string;
+  modelPath: string;
+  level: 'all' | 'extended';
+  plans: InputPlan[];
+  batchSize: number;
+}
+
+export interface LatencyStats {
+  batch: number;
+  iterations: number;
+  p50Ms: number;
+  p90Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  /** Processor time (user + system, all threads) per request: per batch divided by the batch size. */
+  busyMsPerRequest: number;
+}
+
+export interface Measurement {
+  loadMs: number;
+  /** Bytes over the process's resident set before the model was loaded. */
+  memory: { baselineRss: number; afterLoad: number; peakLoad: number; peakInference: number; peakResettable: boolean };
+  /** Batch 1 first, then the configured batch size (when the model takes batches). */
+  latency: LatencyStats[];
+}
+
+export async function measureModel(job: MeasureJob, timeoutMs: number): Promise<Measurement> {
+  const dir = await mkdtemp(join(tmpdir(), 'mlserve-trace-'));
+  try {
+    const jobPath = join(dir, 'job.json');
+    await writeFile(jobPath, JSON.stringify(job));
+    const child = startNode(runtimeModulePath('trace/measure-worker'), [jobPath], {
+      timeout: timeoutMs,
+      stdin: 'ignore',
+      env: { ...process.env, OMP_NUM_THREADS: String(job.threads) },
+    });
+    const r = await child;
+    const last = String(r.stdout ?? '').trim().split('\n').pop() ?? '';
+    let doc: (Measurement & { error?: undefined }) | { error: { code: string; message: string } } | undefined;
+    try {
+      doc = JSON.parse(last) as typeof doc;
+    } catch {
+      doc = undefined;
+    }
+    if (doc && 'error' in doc && doc.error) {
+      const code = (doc.error.code.startsWith('MLS_ERR_TRACE_') ? doc.error.code : 'MLS_ERR_TRACE_MEASURE_FAILED') as ErrorCode;
+      throw new MlsError(code, doc.error.message, { details: { model: job.model } });
+    }
+    if (!doc || r.exitCode !== 0) {
+      const why = r.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${r.exitCode ?? r.signal}: ${String(r.stderr ?? '').slice(-2000)}`;
+      throw new MlsError('MLS_ERR_TRACE_MEASURE_FAILED', `${job.model}: the measuring process ${why}`, { details: { model: job.model } });
+    }
+    return doc as Measurement;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

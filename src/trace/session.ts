@@ -1,0 +1,66 @@
+// Opening a model in onnxruntime-node with the options tracing uses, and turning its failures into
+// coded errors that name the model (onnxruntime's own messages carry C++ source paths).
+import ort from 'onnxruntime-node';
+import { MlsError } from '../errors.js';
+
+export type Processor = 'cpu' | 'gpu' | 'inf';
+export const PROCESSORS: readonly Processor[] = ['cpu', 'gpu', 'inf'];
+
+/**
+ * Graph optimization level per target. Only the CPU execution provider exists here. For the CPU
+ * every level applies, including layout transforms (NCHWc) specific to this CPU. For GPU and
+ * Inferentia the saved model keeps to the portable, execution-provider-independent fusions
+ * ("extended"); the target's own provider (CUDA/TensorRT, Neuron) applies its kernels when loading.
+ */
+export function optimizationLevel(processor: Processor): 'all' | 'extended' {
+  return processor === 'cpu' ? 'all' : 'extended';
+}
+
+export interface SessionSettings {
+  level: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Intra-op threads; 1 makes latency and busy time those of one core. */
+  threads: number;
+  optimizedModelFilePath?: string;
+}
+
+/** The reason in onnxruntime's message, without the C++ function signature in front of it. */
+function reason(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.replace(/^\/onnxruntime_src\/\S+ [^)]*\)\s*/, '').trim();
+}
+
+export function loadError(model: string, e: unknown): MlsError {
+  const why = reason(e);
+  const details = { model, reason: why };
+  if (/protobuf parsing failed|data pointer is null|No graph was found|model_proto|Invalid model/i.test(why)) {
+    return new MlsError('MLS_ERR_TRACE_NOT_ONNX', `${model}: not an ONNX model (${why})`, { details, cause: e });
+  }
+  if (/opset/i.test(why)) {
+    return new MlsError('MLS_ERR_TRACE_UNSUPPORTED_OPSET', `${model}: unsupported operator set: ${why}`, { details, cause: e });
+  }
+  return new MlsError('MLS_ERR_TRACE_MODEL_LOAD', `${model}: onnxruntime cannot load it: ${why}`, { details, cause: e });
+}
+
+export async function openSession(model: string, path: string, s: SessionSettings): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(path, {
+      graphOptimizationLevel: s.level,
+      intraOpNumThreads: s.threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      // Warnings (e.g. "optimized for this hardware") would clutter the progress display.
+      logSeverityLevel: 3,
+      ...(s.optimizedModelFilePath ? { optimizedModelFilePath: s.optimizedModelFilePath } : {}),
+    });
+  } catch (e) {
+    throw loadError(model, e);
+  }
+}
+
+export async function runSession(model: string, session: ort.InferenceSession, feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType> {
+  try {
+    return await session.run(feeds);
+  } catch (e) {
+    throw new MlsError('MLS_ERR_TRACE_MODEL_LOAD', `${model}: inference failed: ${reason(e)}`, { details: { model, reason: reason(e) }, cause: e });
+  }
+}

@@ -1,0 +1,131 @@
+// `mlserve trace`: for each model, optimize and check it here, measure it in a fresh process, and
+// write one profile per model. A model that fails is reported with its code; the others' profiles
+// are still written.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { toMlsError, MlsError } from '../errors.js';
+import { writeProfiles, type ModelProfile } from '../formats/profiles.js';
+import { readExample } from './example-file.js';
+import { familyResources, loadCatalog } from './estimate.js';
+import { hostInfo, type HostInfo } from './host-info.js';
+import { DEFAULT_MEASURE, measureModel, type MeasureSettings } from './measure.js';
+import { resolveModelSource } from './model-source.js';
+import { optimizeModel } from './optimize.js';
+import { buildProfile } from './profile-entry.js';
+import { rebuildArchive } from './rebuild-archive.js';
+import type { Processor } from './session.js';
+
+export interface TraceOptions {
+  inputs: string[];
+  processor: Processor;
+  batchSize: number;
+  /** Expected requests per second of each model (util is the busy share at this rate). */
+  rps: number;
+  examplePath?: string;
+  /** --shape by input name; applies to every model that has that input. */
+  shapes: Record<string, number[]>;
+  out: string;
+  /** Where optimized models (and rebuilt archives) go; default `optimized/` next to `out`. */
+  optimizedDir?: string;
+  writeArchive: boolean;
+  catalogPath?: string;
+  measure?: Partial<MeasureSettings>;
+  tolerance?: number;
+}
+
+export type TracePhase = 'queued' | 'optimizing' | 'measuring' | 'archiving' | 'done' | 'failed';
+
+export interface TraceEvent {
+  index: number;
+  input: string;
+  model?: string;
+  phase: TracePhase;
+  profile?: ModelProfile;
+  error?: MlsError;
+}
+
+export interface TraceFailure {
+  input: string;
+  model?: string;
+  code: string;
+  message: string;
+  hint: string;
+  exitCode: number;
+}
+
+export interface TraceResult {
+  ok: boolean;
+  /** profiles.yaml written (absent when no model could be traced). */
+  out?: string;
+  processor: Processor;
+  optimization: 'all' | 'extended';
+  host: HostInfo;
+  profiles: ModelProfile[];
+  failures: TraceFailure[];
+}
+
+export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) => void = () => {}): Promise<TraceResult> {
+  const settings: MeasureSettings = { ...DEFAULT_MEASURE, ...opts.measure };
+  const catalog = await loadCatalog(opts.catalogPath);
+  const example = opts.examplePath ? await readExample(opts.examplePath) : undefined;
+  const optimizedDir = opts.optimizedDir ?? join(dirname(opts.out), 'optimized');
+  const host = hostInfo(settings.threads);
+  const profiles: ModelProfile[] = [];
+  const failures: TraceFailure[] = [];
+  const names = new Set<string>();
+  opts.inputs.forEach((input, index) => onEvent({ index, input, phase: 'queued' }));
+  const workDir = await mkdtemp(join(tmpdir(), 'mlserve-trace-'));
+  try {
+    for (const [index, input] of opts.inputs.entries()) {
+      let model: string | undefined;
+      try {
+        const source = await resolveModelSource(input, join(workDir, String(index)));
+        model = source.name;
+        if (names.has(model)) throw new MlsError('MLS_ERR_TRACE_DUPLICATE_NAME', `${model}: ${input} gives a model name already traced`, { details: { model } });
+        names.add(model);
+        onEvent({ index, input, model, phase: 'optimizing' });
+        const single = opts.inputs.length === 1;
+        const optimized = await optimizeModel({
+          model,
+          modelPath: source.modelPath,
+          optimizedPath: join(optimizedDir, `${model}.onnx`),
+          processor: opts.processor,
+          batchSize: opts.batchSize,
+          shapes: opts.shapes,
+          ...(example ? { example } : {}),
+          strictNames: single,
+          threads: settings.threads,
+          ...(opts.tolerance !== undefined ? { tolerance: opts.tolerance } : {}),
+        });
+        onEvent({ index, input, model, phase: 'measuring' });
+        const { timeoutMs, ...job } = settings;
+        const measurement = await measureModel(
+          { ...job, model, modelPath: optimized.optimizedPath, level: optimized.level, plans: optimized.plans, batchSize: optimized.batchSize },
+          timeoutMs,
+        );
+        let archive: string | undefined = source.archive ? input : undefined;
+        if (opts.writeArchive && source.archive) {
+          onEvent({ index, input, model, phase: 'archiving' });
+          archive = (await rebuildArchive(source, optimized.optimizedPath, optimizedDir, join(workDir, `${index}-staging`))).path;
+        }
+        const profile = buildProfile({ name: model, input, archive, out: opts.out, optimized, measurement, rps: opts.rps, host, processor: opts.processor }, (measured) =>
+          familyResources(catalog, measured),
+        );
+        profiles.push(profile);
+        onEvent({ index, input, model, phase: 'done', profile });
+      } catch (e) {
+        const err = toMlsError(e);
+        failures.push({ input, ...(model ? { model } : {}), code: err.code, message: err.message, hint: err.hint, exitCode: err.exitCode });
+        onEvent({ index, input, ...(model ? { model } : {}), phase: 'failed', error: err });
+      }
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+  if (profiles.length > 0) {
+    await writeProfiles(opts.out, { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', createdAt: new Date().toISOString(), models: profiles });
+  }
+  const optimization = opts.processor === 'cpu' ? 'all' : 'extended';
+  return { ok: failures.length === 0, ...(profiles.length > 0 ? { out: opts.out } : {}), processor: opts.processor, optimization, host, profiles, failures };
+}
