@@ -1,0 +1,67 @@
+// The service-level objective a sweep is judged against (--slo p90=100ms[,errors=1%]) and the knee:
+// the load level with the highest throughput that still meets it.
+import { MlsError } from '../errors.js';
+import { parseDurationMs } from '../units.js';
+import type { LatencySummary, LevelResult, Percentile, Slo } from './types.js';
+
+const PERCENTILES: readonly Percentile[] = [50, 90, 95, 99];
+
+export function parseSlo(text: string): Slo {
+  let latency: { percentile: Percentile; thresholdMs: number } | undefined;
+  let maxErrorRate: number | undefined;
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(p\d+|errors)\s*=\s*(.+)$/i.exec(part);
+    if (!m) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', `--slo: "${part}" is not pNN=DURATION or errors=PCT`);
+    const key = m[1]!.toLowerCase();
+    const value = m[2]!.trim();
+    if (key === 'errors') {
+      const pct = Number(value.replace(/%$/, ''));
+      if (!value.endsWith('%') || !Number.isFinite(pct) || pct < 0 || pct > 100) {
+        throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', `--slo: errors=${value} is not a percentage such as 1%`);
+      }
+      maxErrorRate = pct / 100;
+      continue;
+    }
+    const p = Number(key.slice(1)) as Percentile;
+    if (!PERCENTILES.includes(p)) {
+      throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', `--slo: ${key} is not one of ${PERCENTILES.map((x) => `p${x}`).join(', ')}`);
+    }
+    let thresholdMs: number;
+    try {
+      thresholdMs = parseDurationMs(value, `--slo ${key}`);
+    } catch (e) {
+      throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', (e as Error).message);
+    }
+    if (thresholdMs <= 0) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', `--slo: ${key} threshold must be above zero`);
+    latency = { percentile: p, thresholdMs };
+  }
+  if (!latency) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', `--slo: "${text}" names no latency percentile (p90=100ms)`);
+  return maxErrorRate === undefined ? latency : { ...latency, maxErrorRate };
+}
+
+export function sloLatency(l: LatencySummary, p: Percentile): number {
+  return p === 50 ? l.p50 : p === 90 ? l.p90 : p === 95 ? l.p95 : l.p99;
+}
+
+/** A level meets the SLO when it served something, its percentile is within target and errors are in budget. */
+export function meetsSlo(level: LevelResult, slo: Slo): boolean {
+  if (level.ok === 0) return false;
+  if (!(sloLatency(level.latencyMs, slo.percentile) <= slo.thresholdMs)) return false;
+  return slo.maxErrorRate === undefined || level.errorRate <= slo.maxErrorRate;
+}
+
+/** The highest-throughput level meeting the SLO, or the highest-throughput level when there is no SLO. */
+export function findKnee(levels: LevelResult[], slo: Slo | undefined): LevelResult | undefined {
+  let best: LevelResult | undefined;
+  for (const l of levels) {
+    if (l.ok === 0) continue;
+    if (slo && !meetsSlo(l, slo)) continue;
+    if (!best || l.throughput > best.throughput) best = l;
+  }
+  return best;
+}
+
+export function formatSlo(slo: Slo): string {
+  const errs = slo.maxErrorRate === undefined ? '' : `,errors=${+(slo.maxErrorRate * 100).toFixed(4)}%`;
+  return `p${slo.percentile}=${slo.thresholdMs}ms${errs}`;
+}

@@ -1,0 +1,74 @@
+// What to load: models and their endpoints, from deployment.yaml (servers[].models[].{name,url},
+// servers[].inference) or from a base URL plus --models; each becomes an HTTP request template.
+import { readDeployment } from '../formats/deployment.js';
+import { MlsError } from '../errors.js';
+import type { Payload } from './payloads.js';
+import type { ModelRequest } from './types.js';
+
+export interface Endpoint {
+  model: string;
+  /** Base URL of the server's inference API. */
+  inference: string;
+  /** TorchServe-style prediction URL. */
+  predictUrl: string;
+}
+
+export function parseBaseUrl(text: string, what = '--url'): URL {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new MlsError('MLS_ERR_LOADTEST_BAD_URL', `${what}: "${text}" is not a URL`);
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.search || u.hash || u.username) {
+    throw new MlsError('MLS_ERR_LOADTEST_BAD_URL', `${what}: "${text}" must be a plain http(s) URL without query, fragment or credentials`);
+  }
+  return u;
+}
+
+const trimSlash = (s: string): string => s.replace(/\/+$/, '');
+
+export function endpointsFromUrl(base: string, models: string[]): Endpoint[] {
+  const u = parseBaseUrl(base);
+  if (models.length === 0 || models.includes('all')) {
+    throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', `--url ${base}: name the models to test with --models a,b`);
+  }
+  const root = trimSlash(u.href);
+  return models.map((m) => ({ model: m, inference: root, predictUrl: `${root}/predictions/${encodeURIComponent(m)}` }));
+}
+
+export async function endpointsFromDeployment(file: string, models: string[]): Promise<Endpoint[]> {
+  const d = await readDeployment(file);
+  const all: Endpoint[] = d.servers.flatMap((s) =>
+    s.models.map((m) => ({ model: m.name, inference: trimSlash(s.inference), predictUrl: m.url })),
+  );
+  if (all.length === 0) throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', `${file}: the deployment lists no models`);
+  if (models.length === 0 || models.includes('all')) return all;
+  return models.map((name) => {
+    const e = all.find((x) => x.model === name);
+    if (!e) {
+      throw new MlsError('MLS_ERR_LOADTEST_UNKNOWN_MODEL', `model "${name}" is not in ${file}`, {
+        details: { model: name, known: all.map((x) => x.model) },
+      });
+    }
+    return e;
+  });
+}
+
+/** Builds the request for one model: KServe v2 bodies go to /v2/models/{m}/infer, the rest to the prediction URL. */
+export function modelRequest(e: Endpoint, p: Payload): ModelRequest {
+  const target = p.kind === 'kserve-v2' ? new URL(`${e.inference}/v2/models/${encodeURIComponent(e.model)}/infer`) : parseBaseUrl(e.predictUrl, `model ${e.model} url`);
+  const headers: Record<string, string> = {};
+  if (p.contentType) headers['content-type'] = p.contentType;
+  // autocannon sends no Content-Length for an empty body; say it so the server does not wait for one.
+  if (p.body.length === 0) headers['content-length'] = '0';
+  return {
+    model: e.model,
+    origin: target.origin,
+    method: 'POST',
+    path: `${target.pathname}`,
+    headers,
+    body: p.body,
+    kind: p.kind,
+  };
+}

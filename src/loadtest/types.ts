@@ -1,0 +1,121 @@
+// The shapes the load test passes around: what to hit (targets), how (options), and what it found
+// (levels, report). report.json is the serialized LoadtestReport.
+
+export type LoadtestMode = 'sweep' | 'sequential' | 'random';
+
+/** One HTTP request template for one model, ready for autocannon. */
+export interface ModelRequest {
+  model: string;
+  /** scheme://host:port the request goes to (one autocannon instance per origin). */
+  origin: string;
+  method: 'POST' | 'GET';
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** How the body was built, for the report: json, kserve-v2, multipart, binary, empty. */
+  kind: PayloadKind;
+}
+
+export type PayloadKind = 'json' | 'kserve-v2' | 'multipart' | 'binary' | 'empty';
+
+export interface Slo {
+  /** Percentile the latency target applies to: 50, 90, 95 or 99. */
+  percentile: Percentile;
+  thresholdMs: number;
+  /** Highest share of failed requests (non-2xx, timeouts, connection errors), 0..1; undefined = not checked. */
+  maxErrorRate?: number;
+}
+
+export type Percentile = 50 | 90 | 95 | 99;
+
+export interface LoadtestOptions {
+  mode: LoadtestMode;
+  targets: ModelRequest[];
+  /** Concurrency levels to try in sweep mode, ascending. Ignored by sequential/random (always 1). */
+  concurrency: number[];
+  durationMs: number;
+  warmupMs: number;
+  /** Per-request timeout; autocannon's unit is whole seconds, minimum 1 s. */
+  timeoutMs: number;
+  slo?: Slo;
+  /** Stop a sweep when this many consecutive levels each gain less than minGain in throughput. */
+  plateauSteps: number;
+  minGain: number;
+  /** Seed of the random mode's model order, so runs can be repeated. */
+  seed: number;
+}
+
+/** Exact latency summary in milliseconds (sub-millisecond precision). */
+export interface LatencySummary {
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface ModelLevelStats {
+  model: string;
+  /** Responses with a 2xx status. */
+  ok: number;
+  /** Responses by status code (all statuses, 2xx included). */
+  statuses: Record<string, number>;
+  timeouts: number;
+  latencyMs: LatencySummary;
+}
+
+export interface LevelResult {
+  /** Requested concurrency (closed-loop connections, pipelining 1). */
+  concurrency: number;
+  /** Connections actually opened (at least one per server origin). */
+  connections: number;
+  durationMs: number;
+  /** Every response received, any status. */
+  responses: number;
+  ok: number;
+  /** Successful (2xx) responses per second: the throughput the knee is chosen on. */
+  throughput: number;
+  /** All responses per second. */
+  requestsPerSecond: number;
+  statuses: Record<string, number>;
+  timeouts: number;
+  /** Connection errors (refused, reset), timeouts excluded. */
+  connectionErrors: number;
+  /** Share of attempts that failed: (non-2xx + timeouts + connection errors) / attempts. */
+  errorRate: number;
+  /** Latency of 2xx responses. */
+  latencyMs: LatencySummary;
+  models: ModelLevelStats[];
+  /** Load generator CPU time / wall time (1 = one core saturated). */
+  generatorCpu: number;
+  meetsSlo?: boolean;
+}
+
+export interface LoadtestReport {
+  apiVersion: 'mlserve/v1';
+  kind: 'LoadtestReport';
+  createdAt: string;
+  mode: LoadtestMode;
+  models: Array<{ name: string; url: string; payload: PayloadKind }>;
+  durationMs: number;
+  warmupMs: number;
+  slo?: { percentile: Percentile; thresholdMs: number; maxErrorRate?: number };
+  levels: LevelResult[];
+  /** Sweep: the level with the highest throughput meeting the SLO (highest overall without one). */
+  knee?: { concurrency: number; throughput: number; latencyMs: LatencySummary };
+  /** Why the sweep ended: all levels run, plateau, SLO broken. */
+  stopReason: 'completed' | 'plateau' | 'slo-broken';
+  warnings: string[];
+}
+
+/** Progress events for live views (ink) and plain stderr lines. */
+export type LoadtestEvent =
+  | { type: 'warmup'; concurrency: number; durationMs: number }
+  | { type: 'level-start'; index: number; total: number; concurrency: number; durationMs: number }
+  | { type: 'tick'; concurrency: number; elapsedMs: number; responses: number; ok: number; errors: number }
+  | { type: 'level-done'; level: LevelResult }
+  | { type: 'stop'; reason: LoadtestReport['stopReason']; message: string }
+  | { type: 'warning'; message: string };
