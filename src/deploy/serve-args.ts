@@ -1,0 +1,38 @@
+// The `mlserve serve` command line of one server: the same flags for every runtime (a process on
+// this machine, a container, a pod), only the addresses and the model store differ.
+import type { DeployServer } from './deploy-plan.js';
+
+/** Where the images keep things (templates/docker/Dockerfile.*). */
+export const CONTAINER_HOME = '/home/mlserve';
+export const CONTAINER_STORE = `${CONTAINER_HOME}/model-store`;
+/** Writable working folder of a pod whose root file system is read-only. */
+export const CONTAINER_WORKDIR = `${CONTAINER_HOME}/work`;
+
+export interface ServeAddresses {
+  store: string;
+  inference: string; // HOST:PORT
+  management: string;
+  metrics: string;
+}
+
+/** `name=file` pairs as TorchServe's --models takes them. */
+export function modelsArg(s: DeployServer): string {
+  return s.models.map((m) => `${m.name}=${m.file}`).join(',');
+}
+
+export function serveArgs(s: DeployServer, a: ServeAddresses, extra: string[] = []): string[] {
+  return [
+    'serve',
+    '--model-store',
+    a.store,
+    '--models',
+    modelsArg(s),
+    '--inference-address',
+    a.inference,
+    '--management-address',
+    a.management,
+    '--metrics-address',
+    a.metrics,
+    ...extra,
+  ];
+}
