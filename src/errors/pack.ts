@@ -2,4 +2,23 @@ import type { ErrorSpec } from '../errors.js';
 
 // Codes of the pack area. Add new codes here; tests assert codes, not wording.
 export const packErrors = {
+  MLS_ERR_PACK_MODEL_TOO_LARGE: {
+    exit: 3,
+    hint: 'The model does not fit on one processor of any allowed instance type under the caps: raise --max-mem/--max-util, allow bigger instance types, or shrink the model.',
+  },
+  MLS_ERR_PACK_NO_INSTANCE_TYPES: {
+    exit: 2,
+    hint: 'Pass --instance-types with at least one type of the catalog whose family the profiles describe.',
+  },
+  MLS_ERR_PACK_UNKNOWN_INSTANCE_TYPE: {
+    exit: 2,
+    hint: 'Use a type listed in the catalog (mlserve pack --list-types), or add it with --catalog.',
+  },
+  MLS_ERR_PACK_CAP_ABOVE_CAPACITY: {
+    exit: 2,
+    hint: 'A cap cannot exceed the hardware: lower --max-mem/--max-util or drop that instance type.',
+  },
+  MLS_ERR_PACK_NO_MODELS: { exit: 3, hint: 'The profiles file lists no models: run mlserve trace first.' },
+  MLS_ERR_PACK_DUPLICATE_MODEL: { exit: 3, hint: 'Model names must be unique in profiles.yaml (use replicas: N for copies).' },
+  MLS_ERR_PACK_SOLVER: { exit: 70, hint: 'The solver failed unexpectedly; the greedy plan was not written. Please report it.' },
 } satisfies Record<string, ErrorSpec>;

@@ -10,6 +10,9 @@ export const instanceTypeSchema = z
     processors: z.number().int().min(1), // Inferentia chips, GPUs, or CPU sockets treated as one processor
     processorMemory: bytesField, // memory per processor
     hostMemory: bytesField,
+    // host memory the OS, container runtime and server process keep for themselves; models get
+    // hostMemory − reservedHostMemory
+    reservedHostMemory: bytesField.optional(),
     vcpus: z.number().int().min(1),
     pricePerHour: z.number().min(0),
     source: z.string().optional(),

@@ -1,0 +1,145 @@
+// Multi-dimensional bounded knapsack: the pricing problem of column generation (which models,
+// worth their dual prices, fill one processor best). Exact when it can be: a sparse search over
+// reachable sums for few distinct items, or a dense DP on the sizes' own grid (0.1 GB, 1 %...).
+// Otherwise sizes go on a coarser grid, rounded up (the packing found is always feasible) or
+// down (the value found is an upper bound, used for valid lower bounds).
+
+export interface KnapItem {
+  id: number;
+  value: number;
+  size: number[];
+  count: number;
+}
+
+export interface KnapResult {
+  value: number;
+  take: number[]; // item ids, repeated for copies
+  exact: boolean;
+}
+
+const SPARSE_STATES = 4000;
+const DENSE_STATES = 120_000;
+
+interface Chunk {
+  id: number;
+  k: number;
+  value: number;
+  size: number[];
+}
+
+function chunks(items: KnapItem[], cap: number[]): Chunk[] {
+  const out: Chunk[] = [];
+  for (const it of items) {
+    if (it.value <= 0 || it.count <= 0) continue;
+    let most = it.count;
+    for (let d = 0; d < cap.length; d++) {
+      const s = it.size[d] ?? 0;
+      if (s > 0) most = Math.min(most, Math.floor(((cap[d] ?? 0) * (1 + 1e-12)) / s + 1e-9));
+    }
+    // binary splitting: copies 1, 2, 4, ... so that any count up to `most` is a sum of chunks
+    for (let k = 1; most > 0; k *= 2) {
+      const n = Math.min(k, most);
+      out.push({ id: it.id, k: n, value: it.value * n, size: it.size.map((s) => s * n) });
+      most -= n;
+    }
+  }
+  return out;
+}
+
+function expand(cs: Chunk[]): number[] {
+  return cs.flatMap((c) => new Array<number>(c.k).fill(c.id));
+}
+
+/** Exact search over reachable size vectors; null when they exceed the state budget. */
+function sparse(cs: Chunk[], cap: number[]): KnapResult | null {
+  type State = { size: number[]; value: number; prev: State | null; chunk: Chunk | null };
+  let states: State[] = [{ size: cap.map(() => 0), value: 0, prev: null, chunk: null }];
+  const fits = (s: number[]) => s.every((v, d) => v <= (cap[d] ?? 0) * (1 + 1e-12) + 1e-9);
+  for (const c of cs) {
+    const seen = new Map<string, State>();
+    for (const st of states) seen.set(st.size.map((v) => v.toPrecision(12)).join(','), st);
+    for (const st of states) {
+      const size = st.size.map((v, d) => v + (c.size[d] ?? 0));
+      if (!fits(size)) continue;
+      const key = size.map((v) => v.toPrecision(12)).join(',');
+      const old = seen.get(key);
+      const value = st.value + c.value;
+      if (!old || old.value < value) seen.set(key, { size, value, prev: st, chunk: c });
+    }
+    states = [...seen.values()];
+    if (states.length > SPARSE_STATES) return null;
+  }
+  let best = states[0]!;
+  for (const st of states) if (st.value > best.value) best = st;
+  const taken: Chunk[] = [];
+  for (let st: State | null = best; st?.chunk; st = st.prev) taken.push(st.chunk);
+  return { value: best.value, take: expand(taken), exact: true };
+}
+
+/** The largest power-of-ten unit of which every size and the capacity are whole multiples. */
+function naturalUnit(values: number[], cap: number): number {
+  const top = Math.pow(10, Math.floor(Math.log10(Math.max(cap, 1e-12))));
+  for (let u = top; u >= top * 1e-6; u /= 10) {
+    if (values.every((v) => Math.abs(v / u - Math.round(v / u)) < 1e-6)) return u;
+  }
+  return 0;
+}
+
+/** Dense DP on a grid; `mode` says how sizes that are off the grid are rounded. */
+function dense(cs: Chunk[], cap: number[], mode: 'up' | 'down'): KnapResult {
+  const dims = cap.map((_, d) => d).filter((d) => cs.some((c) => (c.size[d] ?? 0) > 0));
+  const units = dims.map((d) => naturalUnit(cs.map((c) => c.size[d] ?? 0), cap[d]!));
+  let cells = dims.map((d, j) => (units[j]! > 0 ? Math.floor(cap[d]! / units[j]! + 1e-9) : Infinity));
+  let exact = cells.reduce((a, n) => a * (n + 1), 1) <= DENSE_STATES;
+  if (!exact) {
+    // coarsen: share the state budget between dimensions
+    const n = Math.max(8, Math.floor(Math.pow(DENSE_STATES, 1 / Math.max(1, dims.length))) - 1);
+    cells = cells.map((c) => Math.min(c, n));
+  }
+  const unit = dims.map((d, j) => (exact ? units[j]! : cap[d]! / cells[j]!));
+  const round = (v: number) => (exact ? Math.round(v) : mode === 'up' ? Math.ceil(v - 1e-9) : Math.floor(v + 1e-9));
+  const w = cs.map((c) => dims.map((d, j) => round((c.size[d] ?? 0) / unit[j]!)));
+  const radix = cells.map((c) => c + 1);
+  const S = radix.reduce((a, b) => a * b, 1);
+  const stride = radix.map((_, j) => radix.slice(j + 1).reduce((a, b) => a * b, 1));
+  const coord = dims.map((_, j) => {
+    const a = new Int32Array(S);
+    for (let s = 0; s < S; s++) a[s] = Math.floor(s / stride[j]!) % radix[j]!;
+    return a;
+  });
+  const dp = new Float64Array(S);
+  const words = (S >> 5) + 1;
+  const keep = cs.map(() => new Uint32Array(words));
+  cs.forEach((c, ci) => {
+    const wc = w[ci]!;
+    if (wc.some((x, j) => x > cells[j]!)) return;
+    const off = wc.reduce((a, x, j) => a + x * stride[j]!, 0);
+    const bits = keep[ci]!;
+    for (let s = S - 1; s >= off; s--) {
+      let ok = true;
+      for (let j = 0; j < wc.length; j++) if (coord[j]![s]! < wc[j]!) { ok = false; break; }
+      if (!ok) continue;
+      const v = dp[s - off]! + c.value;
+      if (v > dp[s]! + 1e-12) {
+        dp[s] = v;
+        bits[s >> 5]! |= 1 << (s & 31);
+      }
+    }
+  });
+  const taken: Chunk[] = [];
+  let s = S - 1;
+  for (let ci = cs.length - 1; ci >= 0; ci--) {
+    if ((keep[ci]![s >> 5]! >>> (s & 31)) & 1) {
+      taken.push(cs[ci]!);
+      s -= w[ci]!.reduce((a, x, j) => a + x * stride[j]!, 0);
+    }
+  }
+  return { value: dp[S - 1]!, take: expand(taken), exact };
+}
+
+/** Best value of one bin of capacity `cap`. mode 'up': a feasible packing; 'down': an upper bound. */
+export function knapsack(items: KnapItem[], cap: number[], mode: 'up' | 'down'): KnapResult {
+  const cs = chunks(items, cap);
+  if (cs.length === 0) return { value: 0, take: [], exact: true };
+  return sparse(cs, cap) ?? dense(cs, cap, mode);
+}

@@ -1,0 +1,98 @@
+// Solves a packing problem within a wall-clock limit: greedy plans and cheap bounds first (so a
+// plan always exists), then column generation and price-and-branch in a worker thread that is
+// terminated at the deadline. Returns the best plan, the best bound and whether it is optimal.
+import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { bestGreedy } from './greedy.js';
+import { continuousBound, l2Bound, roundBound } from './bounds.js';
+import { solutionCost, violation, type Problem, type Solution } from './problem.js';
+import type { WorkerInput, WorkerMessage } from './solve-worker.js';
+import { RUNNING_FROM_SOURCE, runtimeModulePath } from '../paths.js';
+
+export interface SolveOptions {
+  timeLimitMs: number;
+  /** Skip the GLPK worker (greedy and bounds only). */
+  greedyOnly?: boolean;
+  onProgress?: (e: { kind: 'bound' | 'solution'; value: number; method: string }) => void;
+}
+
+export interface SolveResult {
+  solution: Solution;
+  objectiveValue: number;
+  lowerBound: number;
+  optimal: boolean;
+  gap: number; // (objective − bound) / objective
+  seconds: number;
+  method: string;
+  timedOut: boolean;
+  converged: boolean;
+}
+
+/** From dist/ the worker is plain JS; from sources (tsx) it registers tsx in the worker first. */
+function startWorker(input: WorkerInput): Worker {
+  const url = pathToFileURL(runtimeModulePath('pack/solve-worker')).href;
+  if (!RUNNING_FROM_SOURCE) return new Worker(new URL(url), { workerData: input });
+  const api = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
+  return new Worker(code, { eval: true, workerData: input });
+}
+
+export async function solvePacking(p: Problem, opts: SolveOptions): Promise<SolveResult> {
+  const t0 = performance.now();
+  const deadline = Date.now() + opts.timeLimitMs;
+  let solution = bestGreedy(p);
+  let cost = solutionCost(p, solution);
+  let method = 'greedy (first-fit decreasing)';
+  let lb = roundBound(p, Math.max(continuousBound(p), l2Bound(p)));
+  let timedOut = false;
+  let converged = false;
+  const done = () => lb >= cost - 1e-9;
+  if (!done() && !opts.greedyOnly && Date.now() < deadline) {
+    await new Promise<void>((resolve, reject) => {
+      const input: WorkerInput = { problem: p, start: solution, deadline };
+      const w = startWorker(input);
+      const timer = setTimeout(() => {
+        timedOut = true;
+        void w.terminate();
+      }, Math.max(0, deadline - Date.now()) + 50);
+      w.on('message', (m: WorkerMessage) => {
+        if (m.kind === 'bound' && m.value > lb) {
+          lb = m.value;
+          opts.onProgress?.({ kind: 'bound', value: lb, method: m.method });
+        } else if (m.kind === 'solution') {
+          const c = solutionCost(p, m.solution);
+          if (c < cost - 1e-9 && violation(p, m.solution) === null) {
+            solution = m.solution;
+            cost = c;
+            method = m.method;
+            opts.onProgress?.({ kind: 'solution', value: c, method: m.method });
+          }
+        } else if (m.kind === 'done') converged = m.converged;
+        if (done()) void w.terminate();
+      });
+      w.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      w.on('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  const bad = violation(p, solution);
+  if (bad) throw new Error(`solver produced an infeasible plan: ${bad}`);
+  lb = Math.min(lb, cost);
+  const optimal = done();
+  return {
+    solution,
+    objectiveValue: cost,
+    lowerBound: lb,
+    optimal,
+    gap: cost > 0 ? Math.max(0, (cost - lb) / cost) : 0,
+    seconds: (performance.now() - t0) / 1000,
+    method,
+    timedOut: timedOut && !optimal,
+    converged,
+  };
+}
