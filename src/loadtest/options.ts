@@ -1,0 +1,65 @@
+// From command-line flags to LoadtestOptions: targets from deployment.yaml or --url, payloads,
+// concurrency levels, SLO. Flag parsing stays in the command; everything that reads files is here.
+import { MlsError } from '../errors.js';
+import { parseConcurrencyList, parseConcurrencyRange } from './concurrency-levels.js';
+import { EMPTY_PAYLOAD, loadPayload, loadPayloadDir, type Payload } from './payloads.js';
+import { parseSlo } from './slo.js';
+import { endpointsFromDeployment, endpointsFromUrl, modelRequest } from './targets.js';
+import type { LoadtestMode, LoadtestOptions } from './types.js';
+
+export interface LoadtestFlags {
+  deployment?: string;
+  url?: string;
+  models?: string[];
+  mode?: LoadtestMode;
+  concurrency?: string[];
+  concurrencyRange?: string;
+  durationMs?: number;
+  warmupMs?: number;
+  timeoutMs?: number;
+  payload?: string;
+  payloadDir?: string;
+  slo?: string;
+  seed?: number;
+}
+
+export const DEFAULT_CONCURRENCY_RANGE = '1:256:x2';
+
+export async function resolveLoadtestOptions(f: LoadtestFlags): Promise<LoadtestOptions> {
+  if (Boolean(f.deployment) === Boolean(f.url)) {
+    throw new MlsError('MLS_ERR_LOADTEST_NO_TARGET', f.url ? 'pass --deployment or --url, not both' : 'no target: pass --deployment FILE or --url URL');
+  }
+  if (f.payload && f.payloadDir) throw new MlsError('MLS_ERR_USAGE', 'pass --payload or --payload-dir, not both');
+  if (f.concurrency?.length && f.concurrencyRange) throw new MlsError('MLS_ERR_USAGE', 'pass --concurrency or --concurrency-range, not both');
+  const models = f.models ?? [];
+  const endpoints = f.url ? endpointsFromUrl(f.url, models) : await endpointsFromDeployment(f.deployment!, models);
+
+  let payloadFor: (model: string) => Payload;
+  if (f.payloadDir) {
+    const byModel = await loadPayloadDir(f.payloadDir, endpoints.map((e) => e.model));
+    payloadFor = (m) => byModel.get(m)!;
+  } else if (f.payload) {
+    const p = await loadPayload(f.payload);
+    payloadFor = () => p;
+  } else {
+    payloadFor = () => EMPTY_PAYLOAD;
+  }
+
+  const concurrency = f.concurrency?.length
+    ? parseConcurrencyList(f.concurrency)
+    : parseConcurrencyRange(f.concurrencyRange ?? DEFAULT_CONCURRENCY_RANGE);
+  const durationMs = f.durationMs ?? 10_000;
+  if (durationMs < 100) throw new MlsError('MLS_ERR_USAGE', `--duration ${durationMs}ms is too short to measure anything (minimum 100ms)`);
+  return {
+    mode: f.mode ?? 'sweep',
+    targets: endpoints.map((e) => modelRequest(e, payloadFor(e.model))),
+    concurrency,
+    durationMs,
+    warmupMs: f.warmupMs ?? 2000,
+    timeoutMs: f.timeoutMs ?? 30_000,
+    ...(f.slo ? { slo: parseSlo(f.slo) } : {}),
+    plateauSteps: 2,
+    minGain: 0.05,
+    seed: f.seed ?? 1,
+  };
+}
