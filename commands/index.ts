@@ -3,8 +3,14 @@
 import type { Command } from 'commander';
 import { initCommand } from './init.js';
 import { pipelineCommand } from './pipeline.js';
+import { traceCommand } from './trace.js';
+import { loadtestCommand } from './loadtest.js';
+import { serveCommand } from './serve.js';
 
 export const COMMANDS: Array<() => Command> = [
   initCommand,
   pipelineCommand,
+  traceCommand,
+  loadtestCommand,
+  serveCommand,
 ];

@@ -51,7 +51,7 @@ export function familyResources(catalog: Catalog, measured: MeasuredFigures): Re
       estimated: true,
       p50Ms: round(measured.p50Ms * latency, 4),
       p90Ms: round(measured.p90Ms * latency, 4),
-      ...(s.source ? { basis: `${MEASURED_FAMILY} × scaling (${s.source})` } : { basis: `${MEASURED_FAMILY} × scaling` }),
+      basis: `${MEASURED_FAMILY} × families.${family}.scaling`,
     };
   }
   return out;

@@ -32,10 +32,10 @@ export function utilPercent(busyMsPerRequest: number, rps: number): number {
   return (busyMsPerRequest * rps) / 10;
 }
 
-/** Paths in profiles.yaml are relative to the file's folder, unless an absolute path lies outside it. */
-function pathFromProfiles(out: string, path: string): string {
+/** Paths in profiles.yaml are relative to the file's folder when inside it, absolute otherwise. */
+export function pathFromProfiles(out: string, path: string): string {
   const rel = relative(dirname(resolve(out)), resolve(path));
-  return rel.startsWith('..') && isAbsolute(path) ? path : rel || '.';
+  return rel.startsWith('..') || isAbsolute(rel) ? resolve(path) : rel;
 }
 
 function latencyFields(s: LatencyStats): Record<string, number> {

@@ -52,6 +52,7 @@ export interface TraceFailure {
   message: string;
   hint: string;
   exitCode: number;
+  details?: Record<string, unknown>;
 }
 
 export interface TraceResult {
@@ -116,7 +117,7 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
         onEvent({ index, input, model, phase: 'done', profile });
       } catch (e) {
         const err = toMlsError(e);
-        failures.push({ input, ...(model ? { model } : {}), code: err.code, message: err.message, hint: err.hint, exitCode: err.exitCode });
+        failures.push({ input, ...(model ? { model } : {}), code: err.code, message: err.message, hint: err.hint, exitCode: err.exitCode, ...(err.details ? { details: err.details } : {}) });
         onEvent({ index, input, ...(model ? { model } : {}), phase: 'failed', error: err });
       }
     }

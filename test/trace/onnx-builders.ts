@@ -45,7 +45,7 @@ function floatTensor(name: string, dims: number[], values: Float32Array): Tensor
     name,
     dims: dims.map(BigInt),
     dataType: TensorProto_DataType.FLOAT,
-    rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
+    rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength) as ArrayBuffer),
   });
 }
 

@@ -1,0 +1,103 @@
+import { Command } from 'commander';
+import { choiceArg, durationArg, intArg, numberArg } from '../src/cli-options.js';
+import { printResult, table } from '../src/output.js';
+import { formatBytes } from '../src/units.js';
+import type { TraceResult } from '../src/trace/trace-models.js';
+
+interface TraceFlags {
+  processor: 'cpu' | 'gpu' | 'inf';
+  batchSize: number;
+  rps: number;
+  example?: string;
+  shape: string[];
+  out: string;
+  optimizedDir?: string;
+  writeArchive?: boolean;
+  catalog?: string;
+  duration: number;
+  threads: number;
+  timeout: number;
+  json?: boolean;
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+function renderText(r: TraceResult): string {
+  const families = [...new Set(r.profiles.flatMap((p) => Object.keys(p.resources)))];
+  const rows = r.profiles.map((p) => [
+    p.name,
+    ...families.map((f) => {
+      const x = p.resources[f];
+      return x ? `${formatBytes(x.memory)} ${x.util}%${x.estimated ? '*' : ''}` : '';
+    }),
+    p.latency?.p50Ms ?? '',
+    p.latency?.p90Ms ?? '',
+    String((p.measured?.batch as { p50Ms?: number } | undefined)?.p50Ms ?? ''),
+  ]);
+  const lines: string[] = [];
+  if (rows.length) {
+    lines.push(table(['model', ...families.map((f) => `${f} mem util`), 'p50 ms', 'p90 ms', 'batch p50 ms'], rows));
+    lines.push(`* estimated from the measured ${families[0]} figures with the catalog's scaling rule`);
+  }
+  if (r.processor !== 'cpu') {
+    lines.push(`--processor ${r.processor}: only the CPU execution provider exists here; the saved models have the portable (extended) optimizations, figures for other families are estimates.`);
+  }
+  for (const f of r.failures) lines.push(`failed ${f.model ?? f.input}: ${f.code}: ${f.message}\n  hint: ${f.hint}`);
+  lines.push(r.out ? `wrote ${r.out} (${r.profiles.length} of ${r.profiles.length + r.failures.length} models)` : 'no profiles written: every model failed');
+  return lines.join('\n');
+}
+
+export function traceCommand(): Command {
+  return new Command('trace')
+    .description('Optimize each model for its target, check it, and measure the memory, latency and processor share packing needs (writes profiles.yaml)')
+    .argument('<models...>', 'model archives (.mar, .tar.gz, folder) or ONNX files')
+    .option('--processor <kind>', 'target processor: cpu, gpu or inf (only the CPU is measured here; others are estimated)', choiceArg('--processor', ['cpu', 'gpu', 'inf'] as const), 'cpu')
+    .option('--batch-size <n>', 'batch size measured besides batch 1', intArg('--batch-size', 1, 4096), 8)
+    .option('--rps <r>', 'expected requests per second per model (util is the busy share at this rate)', numberArg('--rps', 0), 10)
+    .option('--example <file>', 'JSON file of input tensors to trace with (instead of generated ones)')
+    .option('--shape <name=dims>', 'shape of an input with free dimensions, e.g. x=1x3x224x224 (repeatable)', collect, [])
+    .option('-o, --out <file>', 'profiles file to write', 'profiles.yaml')
+    .option('--optimized-dir <dir>', 'where optimized models and rebuilt archives go (default: optimized/ next to --out)')
+    .option('--write-archive', 'rebuild each archive with its optimized model (into --optimized-dir)')
+    .option('--catalog <file>', 'instance catalog holding the families\' scaling rules (default: the bundled catalog)')
+    .option('--duration <d>', 'timed window per batch size', durationArg('--duration'), 3000)
+    .option('--threads <n>', 'onnxruntime intra-op threads while measuring', intArg('--threads', 1, 256), 1)
+    .option('--timeout <d>', 'time limit for measuring one model', durationArg('--timeout'), 600_000)
+    .option('--json', 'print the result as JSON')
+    .action(async (models: string[], flags: TraceFlags) => {
+      const { traceModels } = await import('../src/trace/trace-models.js');
+      const { parseShapeArg } = await import('../src/trace/input-plan.js');
+      const { inkTraceView, plainTraceView } = await import('../src/ui/trace-progress.js');
+      const shapes = Object.fromEntries(flags.shape.map(parseShapeArg));
+      const view = process.stderr.isTTY ? inkTraceView() : plainTraceView((l) => process.stderr.write(`${l}\n`));
+      let result: TraceResult;
+      try {
+        result = await traceModels(
+          {
+            inputs: models,
+            processor: flags.processor,
+            batchSize: flags.batchSize,
+            rps: flags.rps,
+            ...(flags.example ? { examplePath: flags.example } : {}),
+            shapes,
+            out: flags.out,
+            ...(flags.optimizedDir ? { optimizedDir: flags.optimizedDir } : {}),
+            writeArchive: Boolean(flags.writeArchive),
+            ...(flags.catalog ? { catalogPath: flags.catalog } : {}),
+            measure: { durationMs: flags.duration, threads: flags.threads, timeoutMs: flags.timeout },
+          },
+          (e) => view.onEvent(e),
+        );
+      } finally {
+        view.done();
+      }
+      const first = result.failures[0];
+      if (first && models.length === 1) {
+        const { MlsError } = await import('../src/errors.js');
+        throw new MlsError(first.code as never, first.message, { hint: first.hint, details: first.details ?? { model: first.model ?? first.input } });
+      }
+      printResult({ json: Boolean(flags.json), value: result, text: renderText });
+      // Some models failed: the others' profiles were written; the exit code says it was partial.
+      if (first) process.exitCode = first.exitCode;
+    });
+}

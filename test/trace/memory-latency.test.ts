@@ -1,0 +1,70 @@
+// Memory grows with the model (the transformer fixture at two sizes), and latency and busy time
+// are positive and repeat within a tolerance across two fresh measuring processes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { transformerModel } from '../../fixtures/models.js';
+import { traceModels, type TraceResult } from '../../src/trace/trace-models.js';
+import { FAST } from './fast.js';
+
+let dir: string;
+let result: TraceResult;
+const bytes: Record<string, number> = {};
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mlserve-trace-mem-'));
+  const small = join(dir, 'bert-small.onnx');
+  const large = join(dir, 'bert-large.onnx');
+  await writeFile(small, transformerModel({ layers: 2, hidden: 128, seqLen: 32, vocab: 1000 }));
+  await writeFile(large, transformerModel({ layers: 4, hidden: 384, seqLen: 32, vocab: 1000 }));
+  for (const [name, path] of [['bert-small', small], ['bert-large', large]] as const) bytes[name] = (await stat(path)).size;
+  // The same large model again under another name: a second, independent fresh-process measurement.
+  const again = join(dir, 'bert-large-again.onnx');
+  await writeFile(again, transformerModel({ layers: 4, hidden: 384, seqLen: 32, vocab: 1000 }));
+  result = await traceModels({
+    inputs: [small, large, again],
+    processor: 'cpu',
+    batchSize: 2,
+    rps: 5,
+    shapes: {},
+    out: join(dir, 'profiles.yaml'),
+    writeArchive: false,
+    measure: { ...FAST, durationMs: 300 },
+  });
+  assert.deepEqual(result.failures, []);
+});
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const byName = (name: string) => result.profiles.find((p) => p.name === name)!;
+
+test('the larger transformer adds proportionally more resident memory', () => {
+  const small = byName('bert-small').resources.c5!.memory;
+  const large = byName('bert-large').resources.c5!.memory;
+  const modelGrowth = bytes['bert-large']! - bytes['bert-small']!;
+  // Weights are held once and, for MatMul, also pre-packed: between 1x and 4x the added bytes.
+  assert.ok(large - small >= 0.8 * modelGrowth, `memory ${small} → ${large} for ${modelGrowth} more model bytes`);
+  assert.ok(large - small <= 4 * modelGrowth, `memory ${small} → ${large} for ${modelGrowth} more model bytes`);
+  // Memory at least holds the weights.
+  assert.ok(large >= bytes['bert-large']!, `${large} < model size ${bytes['bert-large']}`);
+});
+
+test('latencies are positive, ordered, and repeat within tolerance in a fresh process', () => {
+  const a = byName('bert-large');
+  const b = byName('bert-large-again');
+  for (const p of [a, b, byName('bert-small')]) {
+    const l = p.latency!;
+    assert.ok(l.p50Ms! > 0 && l.p50Ms! <= l.p90Ms! && l.p90Ms! <= l.p99Ms!, `${p.name} ${JSON.stringify(l)}`);
+  }
+  const ratio = (x: number, y: number) => Math.max(x, y) / Math.min(x, y);
+  // Processor time per request is steady even on a shared machine; wall-clock latency less so.
+  const busy = (p: typeof a) => (p.measured as { busyMsPerRequest: number }).busyMsPerRequest;
+  assert.ok(ratio(busy(a), busy(b)) < 1.6, `busy ${busy(a)} vs ${busy(b)} ms`);
+  assert.ok(ratio(a.latency!.p50Ms!, b.latency!.p50Ms!) < 2.5, `p50 ${a.latency!.p50Ms} vs ${b.latency!.p50Ms} ms`);
+  // The larger model costs more processor time per request.
+  assert.ok(busy(a) > busy(byName('bert-small')));
+});
