@@ -35,8 +35,12 @@ export interface MeasuredFigures {
 /** One resources entry per family: the measured one first, then each family with a scaling rule. */
 export function familyResources(catalog: Catalog, measured: MeasuredFigures): Record<string, ResourceNeeds> {
   const round = (v: number, digits = 3) => Number(v.toPrecision(digits));
+  const memory = Math.round(measured.memory);
+  // hostMemory: the serving process's host RAM for the model. On the CPU it is the memory itself;
+  // accelerators still read and stage the weights on the host, so estimates keep the CPU figure.
+  // vcpus: cores busy at the expected rate (util is percent of one core), for hosts' vCPU capacity.
   const out: Record<string, ResourceNeeds> = {
-    [MEASURED_FAMILY]: { memory: Math.round(measured.memory), util: round(measured.util), p50Ms: measured.p50Ms, p90Ms: measured.p90Ms },
+    [MEASURED_FAMILY]: { memory, util: round(measured.util), hostMemory: memory, vcpus: round(measured.util / 100), p50Ms: measured.p50Ms, p90Ms: measured.p90Ms },
   };
   for (const [family, spec] of Object.entries(catalog.families)) {
     const s = spec.scaling;
@@ -47,6 +51,7 @@ export function familyResources(catalog: Catalog, measured: MeasuredFigures): Re
     const latency = s.latencyFactor ?? 1;
     out[family] = {
       memory: Math.round(measured.memory * s.memoryFactor),
+      hostMemory: memory,
       util: round(measured.util * s.utilFactor),
       estimated: true,
       p50Ms: round(measured.p50Ms * latency, 4),

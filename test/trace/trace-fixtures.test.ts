@@ -12,6 +12,7 @@ import { readProfiles } from '../../src/formats/profiles.js';
 import { makeFeeds } from '../../src/trace/feeds.js';
 import { planInputs } from '../../src/trace/input-plan.js';
 import { loadCatalog } from '../../src/trace/estimate.js';
+import { runPack } from '../../src/pack/pack.js';
 import { FAST } from './fast.js';
 
 let dir: string;
@@ -102,4 +103,10 @@ test("the saved optimized models give the original's outputs within 1e-5", async
     await original.release();
     await optimized.release();
   }
+});
+
+test("pack reads the profiles and places every traced model", async () => {
+  const { plan } = await runPack({ profiles: join(dir, 'profiles.yaml'), maxUtil: 80, objective: 'cost', timeLimitMs: 5000 });
+  const placed = plan.instances.flatMap((i) => i.servers.flatMap((s) => s.models.map((m) => m.name))).sort();
+  assert.deepEqual(placed, result.profiles.map((p) => p.name).sort());
 });
