@@ -2,4 +2,45 @@ import type { ErrorSpec } from '../errors.js';
 
 // Codes of the serve area. Add new codes here; tests assert codes, not wording.
 export const serveErrors = {
+  MLS_ERR_SERVE_CONFIG: {
+    exit: 3,
+    http: 400,
+    hint: 'Fix the key named in the config file (TorchServe config.properties syntax: key=value); see `mlserve serve --help`.',
+  },
+  MLS_ERR_SERVE_ADDRESS: {
+    exit: 2,
+    http: 400,
+    hint: 'Give addresses as HOST:PORT or http://HOST:PORT (port 0 lets the system choose).',
+  },
+  MLS_ERR_SERVE_PORT_IN_USE: {
+    exit: 5,
+    hint: 'Another process listens on that address: stop it, or choose another port (port 0 picks a free one).',
+  },
+  MLS_ERR_SERVE_MODEL_NOT_FOUND: {
+    exit: 3,
+    http: 404,
+    hint: 'Put the archive directly in the model store folder (--model-store) and name it by its file name.',
+  },
+  MLS_ERR_SERVE_INVALID_ARCHIVE: {
+    exit: 3,
+    http: 400,
+    hint: 'Rebuild the archive with `mlserve archive`; it needs MAR-INF/MANIFEST.json and an .onnx serialized file.',
+  },
+  MLS_ERR_SERVE_MODEL_LOAD_FAILED: {
+    exit: 1,
+    http: 500,
+    hint: 'The worker could not load the model or its handler; the worker log lines above say why.',
+  },
+  MLS_ERR_SERVE_ALREADY_RUNNING: {
+    exit: 5,
+    hint: 'A server already runs with this pid file: stop it with `mlserve serve --stop`, or pass another --pid-file.',
+  },
+  MLS_ERR_SERVE_NOT_RUNNING: {
+    exit: 5,
+    hint: 'No server runs with this pid file; pass the --pid-file the server was started with.',
+  },
+  MLS_ERR_SERVE_STOP_TIMEOUT: {
+    exit: 6,
+    hint: 'The server did not exit after SIGTERM; it may still be draining requests. Check it with `ps`, or kill it.',
+  },
 } satisfies Record<string, ErrorSpec>;

@@ -1,0 +1,51 @@
+import { Command } from 'commander';
+import { intArg, listArg } from '../src/cli-options.js';
+import { printResult } from '../src/output.js';
+import { stderrLogger } from '../src/log.js';
+
+interface ServeCliFlags {
+  modelStore?: string;
+  models?: string[];
+  config?: string;
+  inferenceAddress?: string;
+  managementAddress?: string;
+  metricsAddress?: string;
+  pidFile?: string;
+  workers?: number;
+  jobQueueSize?: number;
+  stop?: boolean;
+  json?: boolean;
+}
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Run the model server (TorchServe-compatible inference, management and metrics APIs), or stop one with --stop')
+    .option('--model-store <dir>', 'folder holding the model archives (default ./model_store)')
+    .option('--models <all|name=file.mar,...>', 'models to load at start: all, or name=file.mar / file.mar entries', listArg)
+    .option('--config <file>', 'TorchServe-style config.properties (inference_address, model_store, load_models, job_queue_size, ...)')
+    .option('--inference-address <host:port>', 'inference API address (default 127.0.0.1:8080; port 0 picks one)')
+    .option('--management-address <host:port>', 'management API address (default 127.0.0.1:8081)')
+    .option('--metrics-address <host:port>', 'Prometheus metrics address (default 127.0.0.1:8082)')
+    .option('--pid-file <file>', 'pid file of the server (default $TMPDIR/.mlserve.pid)')
+    .option('--workers <n>', 'workers per model loaded at start (default_workers_per_model, default 1)', intArg('--workers', 0, 64))
+    .option('--job-queue-size <n>', 'queued requests per model before 503 (default 100)', intArg('--job-queue-size', 1, 1_000_000))
+    .option('--stop', 'stop the server named by the pid file (SIGTERM, waits until it exits)')
+    .option('--json', 'print one JSON line when ready (or the --stop result as JSON)')
+    .action(async (flags: ServeCliFlags) => {
+      if (flags.stop) {
+        const { stopServer } = await import('../src/serve/pid-file.js');
+        const { DEFAULT_PID_FILE } = await import('../src/serve/config.js');
+        const { resolve } = await import('node:path');
+        const r = await stopServer(flags.pidFile ? resolve(flags.pidFile) : DEFAULT_PID_FILE);
+        printResult({ json: Boolean(flags.json), value: { stopped: true, ...r }, text: (v) => `stopped the server (pid ${v.pid})` });
+        return;
+      }
+      const { runServe } = await import('../src/serve/run.js');
+      const log = stderrLogger();
+      await runServe(flags, log, (h) => {
+        const ready = { event: 'ready', pid: h.pid, inference: h.inference, management: h.management, metrics: h.metrics, models: h.models };
+        if (flags.json) process.stdout.write(`${JSON.stringify(ready)}\n`);
+        else log.info(`mlserve serve ready (pid ${h.pid}): inference ${h.inference}, management ${h.management}, metrics ${h.metrics}; models: ${h.models.join(', ') || 'none'}`);
+      });
+    });
+}

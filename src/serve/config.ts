@@ -1,0 +1,124 @@
+// Server options: defaults < TorchServe-style config.properties (--config) < flags. Keys TorchServe
+// has but mlserve does not implement are reported as warnings; unknown keys are errors.
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { MlsError } from '../errors.js';
+import type { Logger } from '../log.js';
+
+export interface Address {
+  host: string;
+  port: number;
+}
+
+export interface ServeOptions {
+  modelStore: string;
+  /** Models to load at start: 'all', or entries `name=file.mar` / `file.mar`. */
+  models: 'all' | string[];
+  inference: Address;
+  management: Address;
+  metrics: Address;
+  pidFile: string;
+  defaultWorkersPerModel: number;
+  jobQueueSize: number;
+  defaultResponseTimeoutSec: number;
+  defaultStartupTimeoutSec: number;
+  maxRequestSize: number;
+  batchSize: number;
+  maxBatchDelayMs: number;
+  intraOpThreads: number;
+  /** How long a graceful shutdown waits for queued and in-flight requests. */
+  drainTimeoutMs: number;
+}
+
+export const DEFAULT_PID_FILE = join(tmpdir(), '.mlserve.pid');
+
+export function defaultOptions(): ServeOptions {
+  return {
+    modelStore: resolve('model_store'),
+    models: [],
+    inference: { host: '127.0.0.1', port: 8080 },
+    management: { host: '127.0.0.1', port: 8081 },
+    metrics: { host: '127.0.0.1', port: 8082 },
+    pidFile: DEFAULT_PID_FILE,
+    defaultWorkersPerModel: 1,
+    jobQueueSize: 100, // TorchServe's default
+    defaultResponseTimeoutSec: 120,
+    defaultStartupTimeoutSec: 120,
+    maxRequestSize: 6_553_500, // TorchServe's default max_request_size
+    batchSize: 1,
+    maxBatchDelayMs: 100,
+    intraOpThreads: 1,
+    drainTimeoutMs: 30_000,
+  };
+}
+
+/** `http://HOST:PORT`, `HOST:PORT` or `:PORT` (loopback). */
+export function parseAddress(text: string, what: string): Address {
+  const m = /^(?:http:\/\/)?(\[[^\]]+\]|[^:/]*):(\d{1,5})\/?$/.exec(text.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) {
+    const hint = text.startsWith('https') ? 'mlserve serves plain HTTP; put a TLS proxy in front of it.' : undefined;
+    throw new MlsError('MLS_ERR_SERVE_ADDRESS', `${what}: "${text}" is not HOST:PORT`, hint ? { hint } : {});
+  }
+  return { host: (m[1] || '127.0.0.1').replace(/^\[|\]$/g, ''), port };
+}
+
+const INT_KEYS = {
+  default_workers_per_model: 'defaultWorkersPerModel',
+  job_queue_size: 'jobQueueSize',
+  default_response_timeout: 'defaultResponseTimeoutSec',
+  default_startup_timeout: 'defaultStartupTimeoutSec',
+  max_request_size: 'maxRequestSize',
+  batch_size: 'batchSize',
+  max_batch_delay: 'maxBatchDelayMs',
+  intra_op_threads: 'intraOpThreads',
+  drain_timeout: 'drainTimeoutMs',
+} as const;
+
+/** TorchServe keys that parse but change nothing here (threads, TLS, tokens, plugins...). */
+const IGNORED_KEYS = new Set([
+  'number_of_netty_threads', 'netty_client_threads', 'number_of_gpu', 'async_logging', 'vmargs', 'max_response_size',
+  'enable_envvars_config', 'install_py_dep_per_model', 'disable_system_metrics', 'metrics_mode', 'metrics_format',
+  'enable_metrics_api', 'model_snapshot', 'snapshot_store', 'workflow_store', 'cors_allowed_origin', 'cors_allowed_methods',
+  'cors_allowed_headers', 'enable_model_api', 'disable_token_authorization', 'model_control_mode', 'grpc_inference_port',
+  'grpc_management_port', 'enable_grpc_ssl', 'keystore', 'keystore_pass', 'keystore_type', 'private_key_file',
+  'certificate_file', 'decode_input_request', 'preload_model', 'prefer_direct_buffer', 'allowed_urls', 'service_envelope',
+  'default_service_handler', 'plugins_path', 'use_native_io', 'io_ratio', 'metrics_config', 'ts_config_file', 'models',
+]);
+
+/** Parses Java .properties text: `key=value` or `key: value`, `#`/`!` comments. */
+export function parseProperties(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith('!')) continue;
+    const m = /^([^=:\s]+)\s*[=:]?\s*(.*)$/.exec(line);
+    if (m) out.set(m[1]!, m[2]!.trim());
+  }
+  return out;
+}
+
+export async function applyConfigFile(opts: ServeOptions, path: string, log: Logger): Promise<void> {
+  const props = parseProperties(await readFile(path, 'utf8'));
+  for (const [key, value] of props) {
+    const field = INT_KEYS[key as keyof typeof INT_KEYS];
+    if (field) {
+      if (!/^\d+$/.test(value)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: ${key}: "${value}" is not a whole number`);
+      opts[field] = Number(value);
+    } else if (key === 'inference_address') opts.inference = parseAddress(value, `${path}: ${key}`);
+    else if (key === 'management_address') opts.management = parseAddress(value, `${path}: ${key}`);
+    else if (key === 'metrics_address') opts.metrics = parseAddress(value, `${path}: ${key}`);
+    else if (key === 'model_store') opts.modelStore = resolve(value);
+    else if (key === 'load_models') opts.models = parseModelList(value);
+    else if (IGNORED_KEYS.has(key)) log.warn(`${path}: ${key} is a TorchServe setting mlserve does not use; ignored`);
+    else throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: unknown key ${key}`);
+  }
+}
+
+export function parseModelList(value: string | string[]): 'all' | string[] {
+  const items = (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (items.length === 1 && (items[0] === 'all' || items[0] === 'ALL')) return 'all';
+  if (items.length === 1 && items[0] === 'standalone') return [];
+  return items;
+}

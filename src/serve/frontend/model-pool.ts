@@ -1,0 +1,111 @@
+// The worker processes of one model version: scaled to min_worker through the management API,
+// replaced with backoff when they die or hang. A replacement that fails to load backs off longer
+// (0.1 s, 1 s, 2 s, 4 s ... 30 s); one that ran fine before dying is replaced at once.
+import type { Logger } from '../../log.js';
+import type { LoadRequest } from '../ipc/messages.js';
+import type { WorkerHub } from './worker-hub.js';
+import { WorkerProcess } from './worker-process.js';
+
+const BACKOFF_MS = [100, 1000, 2000, 4000, 8000, 16000, 30000];
+/** A worker that dies sooner than this after loading counts as a failure for the backoff. */
+const STABLE_MS = 5000;
+
+export interface PoolOptions {
+  startupTimeoutMs: number;
+  /** Called when a worker becomes ready (the queue can dispatch) or startup keeps failing. */
+  onChange: (event: 'ready' | 'load-failed') => void;
+}
+
+export class ModelPool {
+  readonly workers: WorkerProcess[] = [];
+  minWorkers = 0;
+  maxWorkers = 0;
+  private failures = 0;
+  private restartTimer?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly hub: WorkerHub,
+    private readonly loadRequest: LoadRequest,
+    private readonly log: Logger,
+    private readonly opts: PoolOptions,
+  ) {}
+
+  /** Workers that can take a batch now (one batch in flight per worker: batches form while it works). */
+  idleWorker(): WorkerProcess | undefined {
+    for (const w of this.workers) if (w.status === 'READY' && w.inflight === 0) return w;
+    return undefined;
+  }
+
+  liveCount(): number {
+    return this.workers.filter((w) => w.status === 'READY').length;
+  }
+
+  /** Sets the worker count; resolves once the pool has reached it (rejects if a worker cannot load). */
+  async scale(min: number, max: number): Promise<void> {
+    this.minWorkers = min;
+    this.maxWorkers = Math.max(min, max);
+    const alive = this.workers.filter((w) => w.status !== 'DEAD' && w.status !== 'UNLOADING');
+    const extra = alive.length - min;
+    if (extra > 0) {
+      // Stop idle workers first; a busy one finishes its batch before SIGTERM reaches it.
+      const victims = [...alive].sort((a, b) => a.inflight - b.inflight).slice(0, extra);
+      await Promise.all(victims.map((w) => this.retire(w)));
+      return;
+    }
+    const starts: Array<Promise<void>> = [];
+    for (let i = 0; i < -extra; i++) starts.push(this.spawn());
+    await Promise.all(starts);
+  }
+
+  private async retire(w: WorkerProcess): Promise<void> {
+    w.status = 'UNLOADING';
+    const deadline = Date.now() + 30_000;
+    while (w.inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await w.stop();
+  }
+
+  private async spawn(): Promise<void> {
+    const w = new WorkerProcess(this.hub, this.log);
+    this.workers.push(w);
+    let readyAt = 0;
+    void w.exited.then(() => {
+      const i = this.workers.indexOf(w);
+      if (i >= 0) this.workers.splice(i, 1);
+      if (this.closed || w.status === 'UNLOADING') return;
+      if (readyAt > 0 && Date.now() - readyAt >= STABLE_MS) this.failures = 0;
+      else this.failures++;
+      this.log.warn(`worker ${w.id} of ${this.loadRequest.modelKey} died; replacing it`);
+      this.scheduleRestart();
+    });
+    try {
+      await w.load(this.loadRequest, this.opts.startupTimeoutMs);
+    } catch (e) {
+      this.opts.onChange('load-failed');
+      throw e;
+    }
+    readyAt = Date.now();
+    this.opts.onChange('ready');
+  }
+
+  private scheduleRestart(): void {
+    if (this.restartTimer || this.closed) return;
+    const delay = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)]!;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      const missing = this.minWorkers - this.workers.filter((w) => w.status !== 'DEAD' && w.status !== 'UNLOADING').length;
+      for (let i = 0; i < missing; i++) {
+        this.spawn().catch((e: unknown) => {
+          this.log.warn(`worker for ${this.loadRequest.modelKey} failed to start: ${(e as Error).message}`);
+        });
+      }
+    }, delay);
+    this.restartTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    await Promise.all([...this.workers].map((w) => w.stop()));
+  }
+}

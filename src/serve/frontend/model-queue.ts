@@ -1,0 +1,145 @@
+// The bounded job queue of one model version and its dynamic batcher. A batch leaves for an idle
+// worker as soon as it holds batch_size requests, or when its oldest request has waited
+// max_batch_delay ms. While every worker is busy, requests pile up and the next batch is fuller:
+// that is where batching gains throughput under load.
+import type { InferItem, ItemResult } from '../ipc/messages.js';
+import type { ModelPool } from './model-pool.js';
+import { WorkerGoneError } from './worker-process.js';
+import { errorBody } from '../http/errors.js';
+
+export interface Job {
+  item: InferItem;
+  done: (r: ItemResult) => void;
+  t0: number; // performance.now() at arrival
+}
+
+export interface QueueSettings {
+  modelKey: string;
+  batchSize: number;
+  maxBatchDelayMs: number;
+  capacity: number;
+  responseTimeoutMs: number;
+}
+
+/** Counters read by the metrics endpoint at scrape time (plain numbers: no per-request allocation). */
+export interface QueueStats {
+  requests: number;
+  errors: number;
+  batches: number;
+  batchedRequests: number;
+  queueMicros: number;
+  inferenceMicros: number;
+}
+
+export class ModelQueue {
+  private jobs: Job[] = [];
+  private head = 0;
+  private timer?: NodeJS.Timeout;
+  private inflightBatches = 0;
+  private drainWaiters: Array<() => void> = [];
+  readonly stats: QueueStats = { requests: 0, errors: 0, batches: 0, batchedRequests: 0, queueMicros: 0, inferenceMicros: 0 };
+  /** Largest batch handed to a worker so far (tests and describe use it). */
+  maxBatchSeen = 0;
+
+  constructor(
+    readonly settings: QueueSettings,
+    private readonly pool: ModelPool,
+  ) {}
+
+  get pending(): number {
+    return this.jobs.length - this.head;
+  }
+
+  /** False when the queue is full (the caller answers 503). */
+  submit(job: Job): boolean {
+    if (this.pending >= this.settings.capacity) return false;
+    this.jobs.push(job);
+    this.pump();
+    return true;
+  }
+
+  pump(): void {
+    const { batchSize, maxBatchDelayMs } = this.settings;
+    while (this.pending > 0) {
+      const w = this.pool.idleWorker();
+      if (!w) return;
+      if (this.pending < batchSize) {
+        const wait = this.jobs[this.head]!.t0 + maxBatchDelayMs - performance.now();
+        if (wait > 0.5) {
+          this.timer ??= setTimeout(() => {
+            this.timer = undefined;
+            this.pump();
+          }, wait);
+          return;
+        }
+      }
+      const n = Math.min(batchSize, this.pending);
+      const batch = this.jobs.slice(this.head, this.head + n);
+      this.head += n;
+      if (this.head > 1024 && this.head * 2 > this.jobs.length) {
+        this.jobs = this.jobs.slice(this.head);
+        this.head = 0;
+      }
+      this.dispatch(w, batch);
+    }
+  }
+
+  private dispatch(w: NonNullable<ReturnType<ModelPool['idleWorker']>>, batch: Job[]): void {
+    this.inflightBatches++;
+    this.stats.batches++;
+    this.stats.batchedRequests += batch.length;
+    if (batch.length > this.maxBatchSeen) this.maxBatchSeen = batch.length;
+    const sent = performance.now();
+    for (const j of batch) this.stats.queueMicros += (sent - j.t0) * 1000;
+    w.infer(this.settings.modelKey, batch.map((j) => j.item), this.settings.responseTimeoutMs).then(
+      (results) => {
+        this.stats.inferenceMicros += (performance.now() - sent) * 1000 * batch.length;
+        for (let i = 0; i < batch.length; i++) this.finish(batch[i]!, results[i] ?? workerFailed('no result for this request'));
+      },
+      (e: Error) => {
+        const r = workerFailed(e instanceof WorkerGoneError ? e.message : `worker error: ${e.message}`);
+        for (const j of batch) this.finish(j, r);
+      },
+    ).finally(() => {
+      this.inflightBatches--;
+      this.pump();
+      this.checkDrained();
+    });
+  }
+
+  private finish(j: Job, r: ItemResult): void {
+    this.stats.requests++;
+    if (r.status >= 400) this.stats.errors++;
+    j.done(r);
+  }
+
+  /** Fails every queued request (the model's workers cannot start). */
+  failQueued(message: string): void {
+    const r = workerFailed(message);
+    while (this.pending > 0) this.finish(this.jobs[this.head++]!, r);
+    this.jobs = [];
+    this.head = 0;
+    this.checkDrained();
+  }
+
+  /** Resolves when nothing is queued or in flight. */
+  drain(): Promise<void> {
+    if (this.pending === 0 && this.inflightBatches === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private checkDrained(): void {
+    if (this.pending === 0 && this.inflightBatches === 0) {
+      for (const r of this.drainWaiters.splice(0)) r();
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.failQueued('the model was unregistered');
+  }
+}
+
+function workerFailed(message: string): ItemResult {
+  return { status: 503, contentType: 'application/json', body: errorBody(503, 'ServiceUnavailableException', message) };
+}

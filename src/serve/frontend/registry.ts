@@ -1,0 +1,203 @@
+// Registered models: name → versions → a runtime (archive, worker pool, job queue), with a default
+// version per name. The management API's rules live here, with TorchServe's status codes: 409 for
+// a duplicate version, 404 for unknown models or versions, 403 for removing the default version
+// while others remain.
+import { rm } from 'node:fs/promises';
+import type { Logger } from '../../log.js';
+import { HttpError, modelNotFound, versionNotFound } from '../http/errors.js';
+import { openArchive, type OpenedArchive } from '../model-archive.js';
+import { ModelPool } from './model-pool.js';
+import { ModelQueue } from './model-queue.js';
+import type { WorkerHub } from './worker-hub.js';
+
+export interface RegistrySettings {
+  modelStore: string;
+  workDir: string;
+  jobQueueSize: number;
+  defaultResponseTimeoutSec: number;
+  defaultBatchSize: number;
+  defaultMaxBatchDelayMs: number;
+  startupTimeoutMs: number;
+  intraOpThreads: number;
+}
+
+export interface RegisterParams {
+  url: string;
+  modelName?: string;
+  handler?: string;
+  batchSize?: number;
+  maxBatchDelay?: number;
+  responseTimeout?: number;
+  /** initial_workers of the API; when absent: model-config.yaml's minWorkers, else fallbackWorkers. */
+  initialWorkers?: number;
+  fallbackWorkers?: number;
+  loadedAtStartup?: boolean;
+  /** false: return once registered and start the workers in the background (TorchServe's synchronous=false). */
+  wait?: boolean;
+}
+
+export interface ModelEntry {
+  name: string;
+  version: string;
+  archive: OpenedArchive;
+  batchSize: number;
+  maxBatchDelay: number;
+  responseTimeout: number;
+  loadedAtStartup: boolean;
+  pool: ModelPool;
+  queue: ModelQueue;
+}
+
+interface Versions {
+  byVersion: Map<string, ModelEntry>;
+  defaultVersion: string;
+}
+
+function configNumber(cfg: Record<string, unknown>, key: string): number | undefined {
+  const v = cfg[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export class Registry {
+  private readonly models = new Map<string, Versions>();
+  private readonly registering = new Set<string>();
+
+  constructor(
+    private readonly hub: WorkerHub,
+    readonly settings: RegistrySettings,
+    private readonly log: Logger,
+  ) {}
+
+  /** Finds a model's default version, or a given one. */
+  get(name: string, version?: string): ModelEntry {
+    const v = this.models.get(name);
+    if (!v) throw modelNotFound(name);
+    const e = v.byVersion.get(version ?? v.defaultVersion);
+    if (!e) throw versionNotFound(name, version ?? v.defaultVersion);
+    return e;
+  }
+
+  /** Fast path for inference: undefined instead of throwing. */
+  find(name: string, version?: string): ModelEntry | undefined {
+    const v = this.models.get(name);
+    return v?.byVersion.get(version ?? v.defaultVersion);
+  }
+
+  allVersions(name: string): ModelEntry[] {
+    const v = this.models.get(name);
+    if (!v) throw modelNotFound(name);
+    return [...v.byVersion.values()];
+  }
+
+  /** Default versions, sorted by name (the list API pages through this). */
+  defaults(): ModelEntry[] {
+    return [...this.models.keys()].sort().map((n) => this.get(n));
+  }
+
+  names(): string[] {
+    return [...this.models.keys()].sort();
+  }
+
+  /** Registers an archive; resolves once its initial workers are ready (or failed: then it is removed again). */
+  async register(p: RegisterParams): Promise<ModelEntry> {
+    const s = this.settings;
+    const archive = await openArchive(s.modelStore, p.url, s.workDir);
+    const name = p.modelName ?? archive.manifest.model.modelName;
+    const version = String(archive.manifest.model.modelVersion ?? '1.0');
+    const key = `${name}/${version}`;
+    if (this.find(name, version) || this.registering.has(key)) {
+      if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
+      throw new HttpError(409, 'ConflictStatusException', `Model version ${version} is already registered for model ${name}`);
+    }
+    const cfg = archive.modelConfig;
+    const batchSize = p.batchSize ?? configNumber(cfg, 'batchSize') ?? s.defaultBatchSize;
+    const maxBatchDelay = p.maxBatchDelay ?? configNumber(cfg, 'maxBatchDelay') ?? s.defaultMaxBatchDelayMs;
+    const responseTimeout = p.responseTimeout ?? configNumber(cfg, 'responseTimeout') ?? s.defaultResponseTimeoutSec;
+    const handler = p.handler ?? archive.manifest.model.handler ?? 'base_handler';
+    const intraOp = configNumber(cfg, 'intraOpThreads') ?? s.intraOpThreads;
+    // The pool tells the queue when workers come and go; the queue is created right after it.
+    const late: { queue?: ModelQueue } = {};
+    const pool = new ModelPool(
+      this.hub,
+      {
+        modelKey: key,
+        modelName: name,
+        modelVersion: version,
+        modelDir: archive.dir,
+        serializedFile: archive.serializedFile,
+        handler,
+        manifest: archive.manifest,
+        modelConfig: cfg,
+        batchSize,
+        intraOpThreads: intraOp,
+      },
+      this.log,
+      {
+        startupTimeoutMs: s.startupTimeoutMs,
+        onChange: (ev) => {
+          if (ev === 'ready') late.queue?.pump();
+          else if (pool.liveCount() === 0) late.queue?.failQueued(`workers of model ${name} failed to start`);
+        },
+      },
+    );
+    const queue = new ModelQueue({ modelKey: key, batchSize, maxBatchDelayMs: maxBatchDelay, capacity: s.jobQueueSize, responseTimeoutMs: responseTimeout * 1000 }, pool);
+    late.queue = queue;
+    const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue };
+    this.registering.add(key);
+    try {
+      const workers = p.initialWorkers ?? configNumber(cfg, 'minWorkers') ?? p.fallbackWorkers ?? 0;
+      const maxWorkers = Math.max(workers, configNumber(cfg, 'maxWorkers') ?? workers);
+      const scaling = pool.scale(workers, maxWorkers);
+      if (p.wait === false) scaling.catch((e: unknown) => this.log.warn(`${key}: ${(e as Error).message}`));
+      else await scaling;
+    } catch (e) {
+      await this.dispose(entry);
+      throw e;
+    } finally {
+      this.registering.delete(key);
+    }
+    const v = this.models.get(name);
+    if (v) v.byVersion.set(version, entry);
+    // TorchServe makes the newest registered version the default.
+    if (v) v.defaultVersion = version;
+    else this.models.set(name, { byVersion: new Map([[version, entry]]), defaultVersion: version });
+    return entry;
+  }
+
+  setDefault(name: string, version: string): void {
+    const v = this.models.get(name);
+    if (!v) throw modelNotFound(name);
+    if (!v.byVersion.has(version)) throw versionNotFound(name, version);
+    v.defaultVersion = version;
+  }
+
+  /** Stops routing to the version, drains its queue and in-flight batches, stops its workers. */
+  async unregister(name: string, version?: string): Promise<void> {
+    const v = this.models.get(name);
+    if (!v) throw modelNotFound(name);
+    const ver = version ?? v.defaultVersion;
+    const entry = v.byVersion.get(ver);
+    if (!entry) throw versionNotFound(name, ver);
+    if (ver === v.defaultVersion && v.byVersion.size > 1) {
+      throw new HttpError(403, 'InvalidModelVersionException', `Cannot remove default version for model ${name}`);
+    }
+    v.byVersion.delete(ver);
+    if (v.byVersion.size === 0) this.models.delete(name);
+    await entry.queue.drain();
+    await this.dispose(entry);
+  }
+
+  private async dispose(entry: ModelEntry): Promise<void> {
+    entry.queue.close();
+    await entry.pool.close();
+    if (entry.archive.tempDir) await rm(entry.archive.tempDir, { recursive: true, force: true });
+  }
+
+  /** Drains and stops everything (graceful shutdown). */
+  async close(drainMs: number): Promise<void> {
+    const entries = [...this.models.values()].flatMap((v) => [...v.byVersion.values()]);
+    this.models.clear();
+    await Promise.race([Promise.all(entries.map((e) => e.queue.drain())), new Promise((r) => setTimeout(r, drainMs).unref())]);
+    await Promise.all(entries.map((e) => this.dispose(e)));
+  }
+}

@@ -1,0 +1,160 @@
+// One worker process as the frontend sees it: spawn, connect, load a model, run batches with a
+// response timeout. When the process dies or hangs, every request in flight on it is rejected at
+// once (the caller answers 503), and `exited` resolves so the pool can replace it.
+import { readFileSync } from 'node:fs';
+import { start } from '../../exec.js';
+import { runtimeModulePath, RUNNING_FROM_SOURCE } from '../../paths.js';
+import type { Logger } from '../../log.js';
+import { FRAME, FrameWriter, type Frame } from '../ipc/frames.js';
+import { decodeResults, encodeInfer, type InferItem, type ItemResult, type LoadRequest, type ResultHeader } from '../ipc/messages.js';
+import type { WorkerHub } from './worker-hub.js';
+
+export type WorkerStatus = 'STARTING' | 'READY' | 'UNLOADING' | 'DEAD';
+
+interface Pending {
+  resolve: (v: Frame) => void;
+  reject: (e: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+export class WorkerGoneError extends Error {}
+
+let nextWorkerId = 9000; // TorchServe numbers its workers from 9000
+
+export class WorkerProcess {
+  readonly id = String(nextWorkerId++);
+  readonly startTime = new Date();
+  status: WorkerStatus = 'STARTING';
+  pid = 0;
+  /** Batches sent and not yet answered. */
+  inflight = 0;
+  readonly exited: Promise<void>;
+  private writer?: FrameWriter;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly child: ReturnType<typeof start>;
+  private connected!: Promise<void>;
+
+  constructor(hub: WorkerHub, private readonly log: Logger) {
+    this.connected = new Promise((resolve) => {
+      hub.expect(this.id, (conn, pid) => {
+        this.pid = pid;
+        this.writer = new FrameWriter(conn.socket);
+        conn.onFrame = (f) => this.onFrame(f);
+        conn.socket.on('close', () => this.fail(new WorkerGoneError(`worker ${this.id} closed its connection`)));
+        resolve();
+      });
+    });
+    const nodeArgs = RUNNING_FROM_SOURCE ? ['--import', 'tsx'] : [];
+    this.child = start(process.execPath, [...nodeArgs, runtimeModulePath('serve/worker/main'), hub.socketPath, this.id], {
+      stdin: 'ignore',
+      stdout: 'ignore',
+      stderr: 'pipe',
+      buffer: false,
+      cleanup: true,
+    });
+    this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      for (const line of d.split('\n')) if (line.trim()) this.log.warn(`worker ${this.id}: ${line}`);
+    });
+    this.exited = this.child.then(
+      (r) => {
+        hub.forget(this.id);
+        this.fail(new WorkerGoneError(`worker ${this.id} exited (${r.signal ?? `code ${r.exitCode}`})`));
+      },
+      () => this.fail(new WorkerGoneError(`worker ${this.id} could not be started`)),
+    );
+  }
+
+  /** Waits for the connection (bounded) and loads the model. */
+  async load(req: LoadRequest, timeoutMs: number): Promise<void> {
+    const gone = this.exited.then(() => {
+      throw new WorkerGoneError(`worker ${this.id} exited while starting`);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`worker ${this.id} did not start within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.connected, gone, timeout]);
+      await Promise.race([this.request(FRAME.load, req, undefined, timeoutMs), gone]);
+      this.status = 'READY';
+    } catch (e) {
+      this.kill();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Runs one batch. Rejects with WorkerGoneError if the worker dies or exceeds `timeoutMs` (it is then killed). */
+  async infer(modelKey: string, items: InferItem[], timeoutMs: number): Promise<ItemResult[]> {
+    const { header, payload } = encodeInfer(modelKey, items);
+    this.inflight++;
+    try {
+      const f = await this.request(FRAME.infer, header, payload, timeoutMs, true);
+      return decodeResults(f.header as ResultHeader, f.payload);
+    } finally {
+      this.inflight--;
+    }
+  }
+
+  private request(type: number, header: unknown, payload: Buffer | undefined, timeoutMs: number, killOnTimeout = false): Promise<Frame> {
+    if (!this.writer || this.status === 'DEAD') return Promise.reject(new WorkerGoneError(`worker ${this.id} is not running`));
+    const id = this.nextId++;
+    return new Promise<Frame>((resolve, reject) => {
+      const p: Pending = { resolve, reject };
+      if (timeoutMs > 0) {
+        p.timer = setTimeout(() => {
+          this.pending.delete(id);
+          reject(new WorkerGoneError(`worker ${this.id} did not answer within ${timeoutMs} ms`));
+          // A hung worker is killed; its other requests fail with it and the pool replaces it.
+          if (killOnTimeout) this.kill();
+        }, timeoutMs);
+      }
+      this.pending.set(id, p);
+      this.writer!.send(type, id, header, payload);
+    });
+  }
+
+  private onFrame(f: Frame): void {
+    const p = this.pending.get(f.id);
+    if (!p) return;
+    this.pending.delete(f.id);
+    if (p.timer) clearTimeout(p.timer);
+    if (f.type === FRAME.error) p.reject(new Error((f.header as { message?: string })?.message ?? 'worker error'));
+    else p.resolve(f);
+  }
+
+  private fail(e: Error): void {
+    this.status = 'DEAD';
+    for (const p of this.pending.values()) {
+      if (p.timer) clearTimeout(p.timer);
+      p.reject(e);
+    }
+    this.pending.clear();
+  }
+
+  /** Resident memory of the worker process in bytes (0 if unknown), for the describe API. */
+  memoryUsage(): number {
+    try {
+      const pages = Number(readFileSync(`/proc/${this.pid}/statm`, 'utf8').split(' ')[1]);
+      return pages * 4096;
+    } catch {
+      return 0;
+    }
+  }
+
+  kill(): void {
+    this.status = 'DEAD';
+    this.child.kill('SIGKILL');
+  }
+
+  /** Graceful stop: SIGTERM, SIGKILL if it lingers. */
+  async stop(graceMs = 2000): Promise<void> {
+    this.status = 'UNLOADING';
+    this.child.kill('SIGTERM');
+    const t = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(t);
+  }
+}

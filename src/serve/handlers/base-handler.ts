@@ -1,0 +1,89 @@
+// The built-in `base_handler`: tensors in and out.
+//  - JSON body: a nested array (fed to the model's first input) or an object {inputName: nested}.
+//    A tensor one rank short of the model's input is a single example: a batch dim is added and
+//    removed again on the way out.
+//  - application/octet-stream body: raw little-endian values of the first input; the batch dim
+//    is inferred from the byte count.
+// Out: {outputName: nested array} per request. Requests of a batch run as one session call.
+import { fromBytes, fromNested, isDType, toNested, type DType } from './tensors.js';
+import { runBatched, type Feeds } from './session.js';
+import type { HandlerContext, HandlerRequest, ModelHandler, TensorMeta } from './types.js';
+
+interface Prepared {
+  feeds: Feeds;
+  single: boolean; // the request sent one example without a batch dim
+}
+
+function dtypeOf(meta: TensorMeta): DType {
+  if (!isDType(meta.type)) throw new Error(`input ${meta.name} has type ${meta.type}, which base_handler cannot feed`);
+  return meta.type;
+}
+
+function badRequest(message: string): Error {
+  return Object.assign(new Error(message), { status: 400 });
+}
+
+export function prepareRequest(req: HandlerRequest, ctx: HandlerContext): Prepared {
+  const first = ctx.inputs[0];
+  if (!first) throw new Error('the model has no inputs');
+  if (/octet-stream/.test(req.contentType)) {
+    const inner = first.shape.slice(1);
+    if (inner.some((d) => d < 0)) throw badRequest(`input ${first.name} has dynamic inner dimensions: send JSON instead of raw bytes`);
+    return { feeds: { [first.name]: fromBytes(req.body, dtypeOf(first), inner, first.name) }, single: false };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(req.body.toString('utf8'));
+  } catch {
+    throw badRequest('the request body is not valid JSON (base_handler takes a JSON tensor or raw float bytes)');
+  }
+  const named: Record<string, unknown> = Array.isArray(value) ? { [first.name]: value } : (value as Record<string, unknown>);
+  if (!named || typeof named !== 'object') throw badRequest('expected a JSON array or an object of input names to arrays');
+  const feeds: Feeds = {};
+  let single = false;
+  for (const meta of ctx.inputs) {
+    const v = named[meta.name];
+    if (v === undefined) throw badRequest(`missing input "${meta.name}" (inputs: ${ctx.inputs.map((i) => i.name).join(', ')})`);
+    let t;
+    try {
+      t = fromNested(v, dtypeOf(meta), meta.name);
+    } catch (e) {
+      throw badRequest((e as Error).message);
+    }
+    if (meta.shape.length > 0 && t.dims.length === meta.shape.length - 1) {
+      t = { ...t, dims: [1, ...t.dims] };
+      single = true;
+    }
+    feeds[meta.name] = t;
+  }
+  return { feeds, single };
+}
+
+export function renderOutputs(out: Feeds, single: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [name, t] of Object.entries(out)) {
+    body[name] = toNested(single && t.dims[0] === 1 ? { ...t, dims: t.dims.slice(1) } : t);
+  }
+  return body;
+}
+
+export const baseHandler: ModelHandler = {
+  async handle(requests: HandlerRequest[], ctx: HandlerContext) {
+    const results: unknown[] = new Array(requests.length);
+    const prepared: Prepared[] = [];
+    const index: number[] = [];
+    requests.forEach((r, i) => {
+      try {
+        prepared.push(prepareRequest(r, ctx));
+        index.push(i);
+      } catch (e) {
+        results[i] = e; // a bad request fails alone, the rest of the batch still runs
+      }
+    });
+    if (prepared.length > 0) {
+      const outs = await runBatched(ctx, prepared.map((p) => p.feeds));
+      outs.forEach((o, k) => (results[index[k]!] = renderOutputs(o, prepared[k]!.single)));
+    }
+    return results;
+  },
+};

@@ -1,0 +1,68 @@
+// TorchServe's error responses: {"code", "type", "message"}, pretty-printed like its Gson output,
+// and the small helpers every listener uses to answer.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (msg = 'Requested resource is not found, please refer to API document.') =>
+  new HttpError(404, 'ResourceNotFoundException', msg);
+export const methodNotAllowed = () =>
+  new HttpError(405, 'MethodNotAllowedException', 'Requested method is not allowed, please refer to API document.');
+export const badRequest = (msg: string) => new HttpError(400, 'BadRequestException', msg);
+export const modelNotFound = (name: string) => new HttpError(404, 'ModelNotFoundException', `Model not found: ${name}`);
+export const versionNotFound = (name: string, version: string) =>
+  new HttpError(404, 'ModelVersionNotFoundException', `Model version: ${version} does not exist for model: ${name}`);
+
+export function errorBody(code: number, type: string, message: string): Buffer {
+  return Buffer.from(JSON.stringify({ code, type, message }, null, 2));
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, JSON_HEADERS);
+  res.end(JSON.stringify(value, null, 2));
+}
+
+export function sendError(res: ServerResponse, e: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const err = e instanceof HttpError ? e : new HttpError(500, 'InternalServerException', e instanceof Error ? e.message : String(e));
+  res.writeHead(err.status, JSON_HEADERS);
+  res.end(errorBody(err.status, err.type, err.message));
+}
+
+/** Reads a request body up to `limit` bytes; a bigger one is refused with 413 without reading it all. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return reject(tooLarge(limit));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(tooLarge(limit));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, 'RequestEntityTooLargeException', `The request body is larger than max_request_size (${limit} bytes).`);
+}

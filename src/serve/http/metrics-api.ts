@@ -1,0 +1,63 @@
+// The metrics listener (TorchServe's port 8082): Prometheus text format from prom-client, on a
+// private registry. Request counters are plain numbers kept by each model's queue and copied into
+// the metrics at scrape time, so serving a request costs no metric bookkeeping beyond an addition.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import client from 'prom-client';
+import type { ModelEntry, Registry } from '../frontend/registry.js';
+import { notFound, sendError } from './errors.js';
+
+const LABELS = ['model_name', 'model_version'] as const;
+
+function perModel(reg: Registry): ModelEntry[] {
+  return reg.names().flatMap((n) => reg.allVersions(n));
+}
+
+export function createMetrics(reg: Registry): client.Registry {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const counter = (name: string, help: string, value: (e: ModelEntry) => number) =>
+    new client.Counter({
+      name,
+      help,
+      labelNames: LABELS,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const e of perModel(reg)) this.inc({ model_name: e.name, model_version: e.version }, value(e));
+      },
+    });
+  const gauge = (name: string, help: string, value: (e: ModelEntry) => number) =>
+    new client.Gauge({
+      name,
+      help,
+      labelNames: LABELS,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const e of perModel(reg)) this.set({ model_name: e.name, model_version: e.version }, value(e));
+      },
+    });
+  counter('ts_inference_requests_total', 'Inference requests answered, by model', (e) => e.queue.stats.requests);
+  counter('mlserve_inference_errors_total', 'Inference requests answered with an error status', (e) => e.queue.stats.errors);
+  counter('ts_inference_latency_microseconds', 'Cumulative time requests spent in workers (µs)', (e) => Math.round(e.queue.stats.inferenceMicros));
+  counter('ts_queue_latency_microseconds', 'Cumulative time requests waited in the queue (µs)', (e) => Math.round(e.queue.stats.queueMicros));
+  counter('mlserve_batches_total', 'Batches sent to workers', (e) => e.queue.stats.batches);
+  counter('mlserve_batched_requests_total', 'Requests carried by those batches (÷ batches = mean batch size)', (e) => e.queue.stats.batchedRequests);
+  gauge('mlserve_workers', 'Ready worker processes', (e) => e.pool.liveCount());
+  gauge('mlserve_queue_pending', 'Requests waiting in the queue', (e) => e.queue.pending);
+  return registry;
+}
+
+export function metricsListener(registry: client.Registry) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) return sendError(res, notFound());
+    registry.metrics().then(
+      (text) => {
+        res.writeHead(200, { 'content-type': registry.contentType });
+        res.end(text);
+      },
+      (e: unknown) => sendError(res, e),
+    );
+  };
+}

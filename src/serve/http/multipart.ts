@@ -1,0 +1,49 @@
+// multipart/form-data bodies (TorchServe accepts them on /predictions): every form field becomes a
+// part the handler sees by name; files keep their content type. Bounded like raw bodies.
+import type { IncomingMessage } from 'node:http';
+import busboy from 'busboy';
+import type { RequestPart } from '../ipc/messages.js';
+import { HttpError, badRequest } from './errors.js';
+
+const MAX_PARTS = 64;
+
+export function readMultipart(req: IncomingMessage, limit: number): Promise<RequestPart[]> {
+  return new Promise((resolve, reject) => {
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({ headers: req.headers, limits: { fileSize: limit, fieldSize: limit, parts: MAX_PARTS } });
+    } catch (e) {
+      return reject(badRequest(`invalid multipart request: ${(e as Error).message}`));
+    }
+    const parts: RequestPart[] = [];
+    let total = 0;
+    let failed = false;
+    const fail = (e: HttpError) => {
+      if (failed) return;
+      failed = true;
+      req.unpipe(bb);
+      req.resume();
+      reject(e);
+    };
+    const add = (part: RequestPart) => {
+      total += part.body.length;
+      if (total > limit) fail(new HttpError(413, 'RequestEntityTooLargeException', `The request body is larger than max_request_size (${limit} bytes).`));
+      else parts.push(part);
+    };
+    bb.on('file', (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('limit', () => fail(new HttpError(413, 'RequestEntityTooLargeException', `form field ${name} is larger than max_request_size (${limit} bytes).`)));
+      stream.on('close', () => add({ name, contentType: info.mimeType || 'application/octet-stream', body: Buffer.concat(chunks) }));
+    });
+    bb.on('field', (name, value) => add({ name, contentType: 'text/plain', body: Buffer.from(value) }));
+    bb.on('partsLimit', () => fail(badRequest(`too many form fields (at most ${MAX_PARTS})`)));
+    bb.on('error', (e: Error) => fail(badRequest(`invalid multipart request: ${e.message}`)));
+    bb.on('close', () => {
+      if (failed) return;
+      if (parts.length === 0) reject(badRequest('the multipart request has no fields'));
+      else resolve(parts);
+    });
+    req.pipe(bb);
+  });
+}

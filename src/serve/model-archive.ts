@@ -1,0 +1,92 @@
+// Opens a model archive from the model store for serving: resolves the store-relative file name
+// safely, extracts it (zip .mar, tgz or an unpacked folder) and reads its manifest and
+// model-config.yaml into what the registry needs.
+import { stat, readFile, mkdtemp, rm } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
+import yaml from 'js-yaml';
+import { MlsError, toMlsError } from '../errors.js';
+import type { MarManifest } from '../archive/types.js';
+import type { ExtractedArchive } from '../archive/types.js';
+import { runtimeModulePath } from '../paths.js';
+
+export interface OpenedArchive {
+  url: string; // file name in the model store, as TorchServe reports modelUrl
+  dir: string;
+  /** Folder to delete when the model is unregistered (undefined for folder archives used in place). */
+  tempDir?: string;
+  manifest: MarManifest;
+  serializedFile: string;
+  modelConfig: Record<string, unknown>;
+}
+
+/** Resolves `url` inside the store; TorchServe only loads archives directly in model_store. */
+export function storePath(modelStore: string, url: string): string {
+  if (/^[a-z]+:\/\//i.test(url)) {
+    throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `mlserve loads archives from the model store only, not URLs: ${url}`, {
+      hint: 'Copy the archive into the model store and register it by file name.',
+    });
+  }
+  const root = resolve(modelStore);
+  const p = resolve(root, url);
+  if (basename(url) !== url || !p.startsWith(root + sep)) {
+    throw new MlsError('MLS_ERR_SERVE_MODEL_NOT_FOUND', `Model not found in model store: ${url}`, {
+      hint: 'Name an archive directly inside the model store (no folders, no "..").',
+    });
+  }
+  return p;
+}
+
+export async function openArchive(modelStore: string, url: string, workDir: string): Promise<OpenedArchive> {
+  const path = storePath(modelStore, url);
+  try {
+    await stat(path);
+  } catch {
+    throw new MlsError('MLS_ERR_SERVE_MODEL_NOT_FOUND', `Model not found in model store: ${url}`);
+  }
+  const tempDir = await mkdtemp(join(workDir, `${url.replace(/[^A-Za-z0-9_.-]/g, '_')}-`));
+  try {
+    const ex = await extractArchive(path, tempDir);
+    const keep = ex.dir === tempDir || ex.dir.startsWith(tempDir + sep);
+    if (!keep) await rm(tempDir, { recursive: true, force: true });
+    const serializedFile = ex.serializedFilePath;
+    if (!serializedFile || !serializedFile.endsWith('.onnx')) {
+      throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `${url}: the serialized file must be an .onnx model (got ${ex.manifest.model.serializedFile ?? 'none'})`);
+    }
+    return {
+      url,
+      dir: ex.dir,
+      tempDir: keep ? tempDir : undefined,
+      manifest: ex.manifest,
+      serializedFile,
+      modelConfig: ex.modelConfig ?? (await readModelConfig(ex.dir, ex.manifest)),
+    };
+  } catch (e) {
+    await rm(tempDir, { recursive: true, force: true });
+    const err = toMlsError(e);
+    if (err.code === 'MLS_ERR_INTERNAL') {
+      throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `${url}: ${err.message}`, { cause: e });
+    }
+    throw err;
+  }
+}
+
+// TEMPORARY until src/archive/reader.ts is committed: load it by path (so this compiles without
+// it) and read unpacked folders directly meanwhile.
+async function extractArchive(path: string, dest: string): Promise<ExtractedArchive> {
+  try {
+    const m = (await import(runtimeModulePath('archive/reader'))) as { extractArchive: (p: string, d: string) => Promise<ExtractedArchive> };
+    return await m.extractArchive(path, dest);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    const manifest = JSON.parse(await readFile(join(path, 'MAR-INF/MANIFEST.json'), 'utf8')) as MarManifest;
+    const sf = manifest.model.serializedFile;
+    return { dir: path, manifest, serializedFilePath: sf ? join(path, sf) : undefined, handlerKind: 'builtin', inPlace: true };
+  }
+}
+
+async function readModelConfig(dir: string, manifest: MarManifest): Promise<Record<string, unknown>> {
+  const file = manifest.model.configFile;
+  if (!file) return {};
+  const doc = yaml.load(await readFile(join(dir, file), 'utf8'));
+  return doc && typeof doc === 'object' ? (doc as Record<string, unknown>) : {};
+}

@@ -1,0 +1,55 @@
+// The pid file of a running server (like torchserve's), so `mlserve serve --stop` can find it.
+// It holds just the pid, so shell scripts can `kill $(cat FILE)` too.
+import { readFile, rm } from 'node:fs/promises';
+import { MlsError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readPid(path: string): Promise<number | undefined> {
+  try {
+    const pid = Number((await readFile(path, 'utf8')).trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes our pid; refuses if the file names another live process. A stale file is replaced. */
+export async function claimPidFile(path: string): Promise<void> {
+  const pid = await readPid(path);
+  if (pid !== undefined && pid !== process.pid && alive(pid)) {
+    throw new MlsError('MLS_ERR_SERVE_ALREADY_RUNNING', `a server (pid ${pid}) already runs with pid file ${path}`);
+  }
+  await writeFileAtomic(path, `${process.pid}\n`);
+}
+
+/** Removes the pid file if it is still ours. */
+export async function releasePidFile(path: string): Promise<void> {
+  if ((await readPid(path)) === process.pid) await rm(path, { force: true });
+}
+
+/** Sends SIGTERM to the server named by the pid file and waits until it has exited. */
+export async function stopServer(path: string, timeoutMs = 60_000): Promise<{ pid: number; pidFile: string }> {
+  const pid = await readPid(path);
+  if (pid === undefined) throw new MlsError('MLS_ERR_SERVE_NOT_RUNNING', `no server pid in ${path}`);
+  if (!alive(pid)) {
+    await rm(path, { force: true });
+    throw new MlsError('MLS_ERR_SERVE_NOT_RUNNING', `the server of ${path} (pid ${pid}) is not running; removed the stale pid file`);
+  }
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid)) {
+    if (Date.now() > deadline) throw new MlsError('MLS_ERR_SERVE_STOP_TIMEOUT', `the server (pid ${pid}) is still running ${timeoutMs} ms after SIGTERM`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await rm(path, { force: true });
+  return { pid, pidFile: path };
+}

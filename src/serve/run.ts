@@ -1,0 +1,58 @@
+// `mlserve serve` as a service: options (defaults < config.properties < flags), pid file, start,
+// wait for SIGTERM/SIGINT, then a graceful shutdown (stop accepting, drain, stop workers).
+import { resolve } from 'node:path';
+import type { Logger } from '../log.js';
+import { applyConfigFile, defaultOptions, parseAddress, parseModelList, type ServeOptions } from './config.js';
+import { claimPidFile, releasePidFile } from './pid-file.js';
+import { startServer, type ServeHandle } from './server.js';
+
+export interface ServeFlags {
+  modelStore?: string;
+  models?: string[];
+  config?: string;
+  inferenceAddress?: string;
+  managementAddress?: string;
+  metricsAddress?: string;
+  pidFile?: string;
+  workers?: number;
+  jobQueueSize?: number;
+}
+
+export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promise<ServeOptions> {
+  const opts = defaultOptions();
+  if (flags.config) await applyConfigFile(opts, flags.config, log);
+  if (flags.modelStore) opts.modelStore = resolve(flags.modelStore);
+  if (flags.models) opts.models = parseModelList(flags.models);
+  if (flags.inferenceAddress) opts.inference = parseAddress(flags.inferenceAddress, '--inference-address');
+  if (flags.managementAddress) opts.management = parseAddress(flags.managementAddress, '--management-address');
+  if (flags.metricsAddress) opts.metrics = parseAddress(flags.metricsAddress, '--metrics-address');
+  if (flags.pidFile) opts.pidFile = resolve(flags.pidFile);
+  if (flags.workers !== undefined) opts.defaultWorkersPerModel = flags.workers;
+  if (flags.jobQueueSize !== undefined) opts.jobQueueSize = flags.jobQueueSize;
+  return opts;
+}
+
+/** Runs until SIGTERM or SIGINT; `onReady` is called once listening with the initial models loaded. */
+export async function runServe(flags: ServeFlags, log: Logger, onReady: (h: ServeHandle) => void): Promise<void> {
+  const opts = await resolveServeOptions(flags, log);
+  await claimPidFile(opts.pidFile);
+  let handle: ServeHandle;
+  try {
+    handle = await startServer(opts, log);
+  } catch (e) {
+    await releasePidFile(opts.pidFile);
+    throw e;
+  }
+  const stopped = new Promise<string>((done) => {
+    process.once('SIGTERM', () => done('SIGTERM'));
+    process.once('SIGINT', () => done('SIGINT'));
+  });
+  onReady(handle);
+  const signal = await stopped;
+  log.info(`${signal}: draining and stopping`);
+  try {
+    await handle.close();
+  } finally {
+    await releasePidFile(opts.pidFile);
+  }
+}

@@ -1,0 +1,89 @@
+// The models one worker process hosts. Keyed by modelKey so that one process can hold the ONNX
+// Runtime sessions of many models (the density work needs it); today the frontend loads one
+// model per worker process, as TorchServe does.
+import type { HandlerContext, HandlerRequest, ModelHandler, StatusError } from '../handlers/types.js';
+import type { InferItem, ItemResult, LoadRequest } from '../ipc/messages.js';
+import { describeValues } from '../handlers/session.js';
+import { loadHandler } from '../handlers/load-handler.js';
+
+interface Hosted {
+  ctx: HandlerContext;
+  handler: ModelHandler;
+}
+
+const JSON_TYPE = 'application/json';
+
+export function errorResult(status: number, type: string, message: string): ItemResult {
+  return { status, contentType: JSON_TYPE, body: Buffer.from(JSON.stringify({ code: status, type, message })) };
+}
+
+function failure(e: unknown): ItemResult {
+  const err = e as StatusError;
+  const status = Number(err?.status ?? err?.statusCode ?? 503);
+  const message = err instanceof Error ? err.message : String(e);
+  if (status === 400) return errorResult(400, 'BadRequestException', message);
+  return errorResult(status >= 400 && status < 600 ? status : 503, 'PredictionException', `Prediction failed: ${message}`);
+}
+
+function toResult(out: unknown): ItemResult {
+  if (out instanceof Error) return failure(out);
+  if (Buffer.isBuffer(out)) return { status: 200, contentType: 'application/octet-stream', body: out };
+  if (out instanceof Uint8Array) return { status: 200, contentType: 'application/octet-stream', body: Buffer.from(out.buffer, out.byteOffset, out.byteLength) };
+  if (typeof out === 'string') return { status: 200, contentType: 'text/plain; charset=utf-8', body: Buffer.from(out) };
+  return { status: 200, contentType: JSON_TYPE, body: Buffer.from(JSON.stringify(out ?? null)) };
+}
+
+function toRequest(item: InferItem): HandlerRequest {
+  const main = item.parts.find((p) => p.name === 'data') ?? item.parts.find((p) => p.name === 'body') ?? item.parts[0];
+  return { body: main?.body ?? Buffer.alloc(0), contentType: main?.contentType ?? '', parts: item.parts };
+}
+
+export class ModelHost {
+  private readonly models = new Map<string, Hosted>();
+
+  async load(req: LoadRequest): Promise<{ inputs: HandlerContext['inputs']; outputs: HandlerContext['outputs'] }> {
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(req.serializedFile, {
+      intraOpNumThreads: req.intraOpThreads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+    const ctx: HandlerContext = {
+      modelName: req.modelName,
+      modelVersion: req.modelVersion,
+      modelDir: req.modelDir,
+      manifest: req.manifest,
+      modelConfig: req.modelConfig,
+      batchSize: req.batchSize,
+      session,
+      ort,
+      inputs: describeValues(session.inputMetadata, session.inputNames),
+      outputs: describeValues(session.outputMetadata, session.outputNames),
+    };
+    const handler = await loadHandler(req.handler, req.modelDir, ctx);
+    this.models.set(req.modelKey, { ctx, handler });
+    return { inputs: ctx.inputs, outputs: ctx.outputs };
+  }
+
+  async unload(modelKey: string): Promise<void> {
+    const m = this.models.get(modelKey);
+    this.models.delete(modelKey);
+    await m?.ctx.session.release();
+  }
+
+  async infer(modelKey: string, items: InferItem[]): Promise<ItemResult[]> {
+    const m = this.models.get(modelKey);
+    if (!m) return items.map(() => errorResult(503, 'ServiceUnavailableException', `model ${modelKey} is not loaded in this worker`));
+    let outs: unknown[];
+    try {
+      outs = await m.handler.handle(items.map(toRequest), m.ctx);
+    } catch (e) {
+      return items.map(() => failure(e));
+    }
+    if (!Array.isArray(outs) || outs.length !== items.length) {
+      const n = Array.isArray(outs) ? outs.length : 'no list';
+      return items.map(() => errorResult(503, 'PredictionException', `Prediction failed: the handler returned ${n} results for a batch of ${items.length}`));
+    }
+    return outs.map(toResult);
+  }
+}
