@@ -6,13 +6,11 @@ import { pipelineCommand } from './pipeline.js';
 import { traceCommand } from './trace.js';
 import { loadtestCommand } from './loadtest.js';
 import { serveCommand } from './serve.js';
-import { serveCommand } from './serve.js';
 
 export const COMMANDS: Array<() => Command> = [
   initCommand,
   pipelineCommand,
   traceCommand,
   loadtestCommand,
-  serveCommand,
   serveCommand,
 ];
