@@ -38,7 +38,11 @@ export interface EngineRequest {
 }
 
 export interface EngineSink {
-  response(model: string, status: number, latencyMs: number): void;
+  /**
+   * `steady` is false for the first exchange on a new connection: its time includes the TCP (and
+   * TLS) handshake, which is connection setup, not request latency, so it is kept out of percentiles.
+   */
+  response(model: string, status: number, latencyMs: number, steady: boolean): void;
   timeout(model: string): void;
   connectionError(): void;
 }
@@ -62,7 +66,10 @@ export function runEngine(run: EngineRun, sink: EngineSink, signal?: AbortSignal
     mlsModel: r.model,
   }));
   let clientIndex = 0;
+  // Connections whose next response still includes connecting (new, or reconnected after a timeout or error).
+  const connecting = new WeakSet<AcClient>();
   const setupClient = (client: AcClient): void => {
+    connecting.add(client);
     // Spread connections over the models instead of having all of them start on the first one.
     const shift = clientIndex++ % requests.length;
     if (shift > 0) client.setRequests([...requests.slice(shift), ...requests.slice(0, shift)]);
@@ -71,8 +78,12 @@ export function runEngine(run: EngineRun, sink: EngineSink, signal?: AbortSignal
       const it = client.requestIterator;
       const idx = (it.currentRequestIndex - 1 + it.requests.length) % it.requests.length;
       sink.timeout(it.requests[idx]!.mlsModel);
+      connecting.add(client);
     });
-    client.on('connError', () => sink.connectionError());
+    client.on('connError', () => {
+      sink.connectionError();
+      connecting.add(client);
+    });
   };
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -96,7 +107,8 @@ export function runEngine(run: EngineRun, sink: EngineSink, signal?: AbortSignal
     signal?.addEventListener('abort', onAbort, { once: true });
     instance.on('response', (client: AcClient, status: number, _bytes: number, ms: number) => {
       // Pipelining is 1, so the request still current on this connection is the one answered.
-      sink.response(client.requestIterator.currentRequest.mlsModel, status, ms);
+      const steady = !connecting.delete(client);
+      sink.response(client.requestIterator.currentRequest.mlsModel, status, ms, steady);
     });
   });
 }

@@ -58,7 +58,7 @@ export async function runLevel(plan: LevelPlan, onTick?: (t: LevelTick) => void,
   let failed = 0;
   let connectionErrors = 0;
   const sink: EngineSink = {
-    response(model, status, ms) {
+    response(model, status, ms, steady) {
       const c = counters.get(model)!;
       const key = String(status);
       c.statuses[key] = (c.statuses[key] ?? 0) + 1;
@@ -66,7 +66,7 @@ export async function runLevel(plan: LevelPlan, onTick?: (t: LevelTick) => void,
       if (status >= 200 && status < 300) {
         c.ok++;
         ok++;
-        c.samples.add(ms);
+        if (steady) c.samples.add(ms);
       } else failed++;
     },
     timeout(model) {

@@ -86,7 +86,10 @@ export interface LevelResult {
   connectionErrors: number;
   /** Share of attempts that failed: (non-2xx + timeouts + connection errors) / attempts. */
   errorRate: number;
-  /** Latency of 2xx responses. */
+  /**
+   * Latency of 2xx responses, the first one on each new connection excluded (it includes the TCP
+   * handshake): latencyMs.count can be lower than ok by up to the number of connections opened.
+   */
   latencyMs: LatencySummary;
   models: ModelLevelStats[];
   /** Load generator CPU time / wall time (1 = one core saturated). */

@@ -17,11 +17,16 @@ export interface Behaviour {
 
 export interface TestServer {
   url: string;
-  /** Server-side latency of each answered request (arrival to response handed to the socket), ms. */
+  /**
+   * Server-side latency of each answered request (arrival to response handed to the socket), ms;
+   * the first request on each connection is left out, as the load generator leaves it out.
+   */
   served: number[];
   /** Models seen, from /predictions/{m} or /v2/models/{m}/infer. */
   byModel: Map<string, number>;
   statuses: Map<number, number>;
+  /** Requests by path prefix and Content-Type, e.g. "/v2 application/json". */
+  kinds: Map<string, number>;
   requests: number;
   close(): Promise<void>;
 }
@@ -53,8 +58,9 @@ export function behaviourFromSpec(spec: BehaviourSpec): Behaviour {
 export async function startTestServer(b: Behaviour = {}, statsEndpoint = false): Promise<TestServer> {
   let count = 0;
   let busy = 0;
+  const seenSockets = new WeakSet<object>();
   const queue: Array<() => void> = [];
-  const state: Omit<TestServer, 'url' | 'close'> = { served: [], byModel: new Map(), statuses: new Map(), requests: 0 };
+  const state: Omit<TestServer, 'url' | 'close'> = { served: [], byModel: new Map(), statuses: new Map(), kinds: new Map(), requests: 0 };
   const release = (): void => {
     busy--;
     const next = queue.shift();
@@ -64,13 +70,17 @@ export async function startTestServer(b: Behaviour = {}, statsEndpoint = false):
     const t0 = process.hrtime.bigint();
     if (statsEndpoint && req.url === '/__stats') {
       const { served, statuses, requests } = state;
-      res.end(JSON.stringify({ served, statuses: Object.fromEntries(statuses), requests, byModel: Object.fromEntries(state.byModel) }));
+      res.end(JSON.stringify({ served, statuses: Object.fromEntries(statuses), requests, byModel: Object.fromEntries(state.byModel), kinds: Object.fromEntries(state.kinds) }));
       return;
     }
     const i = ++count;
     state.requests = count;
+    const firstOnConnection = !seenSockets.has(req.socket);
+    seenSockets.add(req.socket);
     const m = /^\/(?:predictions|v2\/models)\/([^/]+)/.exec(req.url ?? '');
     if (m) state.byModel.set(decodeURIComponent(m[1]!), (state.byModel.get(decodeURIComponent(m[1]!)) ?? 0) + 1);
+    const kind = `${(req.url ?? '').split('/')[1]} ${(req.headers['content-type'] ?? 'none').split(';')[0]}`;
+    state.kinds.set(kind, (state.kinds.get(kind) ?? 0) + 1);
     req.resume();
     const status = b.status ? b.status(i) : 200;
     const answer = (): void => {
@@ -78,7 +88,7 @@ export async function startTestServer(b: Behaviour = {}, statsEndpoint = false):
       res.statusCode = status;
       res.setHeader('content-type', 'application/json');
       res.end('{"ok":true}', () => {
-        state.served.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (!firstOnConnection) state.served.push(Number(process.hrtime.bigint() - t0) / 1e6);
         state.statuses.set(status, (state.statuses.get(status) ?? 0) + 1);
       });
     };
@@ -116,7 +126,7 @@ export function truePercentile(values: number[], p: number): number {
 
 export interface ChildServer {
   url: string;
-  stats(): Promise<{ served: number[]; statuses: Record<string, number>; requests: number; byModel: Record<string, number> }>;
+  stats(): Promise<{ served: number[]; statuses: Record<string, number>; requests: number; byModel: Record<string, number>; kinds: Record<string, number> }>;
   close(): Promise<void>;
 }
 
