@@ -28,30 +28,22 @@ function generated(type: InputType, count: number, seed: number): number[] {
   return out;
 }
 
+const NUMBER_ARRAYS = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  bool: Uint8Array, // onnxruntime takes booleans as one byte each
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+} as const;
+
 function typed(type: InputType, values: number[]): ort.Tensor['data'] {
-  switch (type) {
-    case 'float32':
-      return Float32Array.from(values);
-    case 'float64':
-      return Float64Array.from(values);
-    case 'int8':
-      return Int8Array.from(values);
-    case 'uint8':
-    case 'bool':
-      return Uint8Array.from(values);
-    case 'int16':
-      return Int16Array.from(values);
-    case 'uint16':
-      return Uint16Array.from(values);
-    case 'int32':
-      return Int32Array.from(values);
-    case 'uint32':
-      return Uint32Array.from(values);
-    case 'int64':
-      return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
-    case 'uint64':
-      return BigUint64Array.from(values, (v) => BigInt(Math.trunc(v)));
-  }
+  if (type === 'int64') return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
+  if (type === 'uint64') return BigUint64Array.from(values, (v) => BigInt(Math.trunc(v)));
+  return NUMBER_ARRAYS[type].from(values);
 }
 
 /** Values of one input at a batch size: example rows repeated cyclically, or generated. */
