@@ -1,6 +1,7 @@
 // The registry of subcommands: an explicit list, in the order `mlserve --help` shows them.
 // Each entry is a function building one commander Command (one subcommand per file).
 import type { Command } from 'commander';
+import { archiveCommand } from './archive.js';
 import { initCommand } from './init.js';
 import { pipelineCommand } from './pipeline.js';
 import { traceCommand } from './trace.js';
@@ -10,6 +11,7 @@ import { serveCommand } from './serve.js';
 export const COMMANDS: Array<() => Command> = [
   initCommand,
   pipelineCommand,
+  archiveCommand,
   traceCommand,
   loadtestCommand,
   serveCommand,
