@@ -7,6 +7,8 @@ import { pipelineCommand } from './pipeline.js';
 import { traceCommand } from './trace.js';
 import { loadtestCommand } from './loadtest.js';
 import { serveCommand } from './serve.js';
+import { buildCommand } from './build.js';
+import { deployCommand } from './deploy.js';
 
 export const COMMANDS: Array<() => Command> = [
   initCommand,
@@ -15,4 +17,6 @@ export const COMMANDS: Array<() => Command> = [
   traceCommand,
   loadtestCommand,
   serveCommand,
+  buildCommand,
+  deployCommand,
 ];

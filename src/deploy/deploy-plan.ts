@@ -21,6 +21,7 @@ export interface DeployServer {
   family: string;
   processor: ProcessorKind;
   device?: string;
+  processorIndex: number; // which processor of its instance (GPU or Neuron device number)
   memory: number; // bytes on the processor
   hostMemory?: number; // bytes of host memory its models need, when the plan says
   util: number; // % of one processor
@@ -104,6 +105,7 @@ export async function resolveServers(plan: Plan, opts: ResolveOptions): Promise<
         family: inst.family,
         processor,
         device,
+        processorIndex: s.processor,
         memory: s.memory,
         hostMemory,
         util: s.util,

@@ -32,7 +32,7 @@ export function serverResources(s: DeployServer, table: ProcessorTable, shape: I
   const memory = `${Math.ceil((hostBytes + overheadBytes) / MI)}Mi`;
   const vcpusPerProcessor = shape ? shape.vcpus / shape.processors : 1;
   const cores = s.processor === 'cpu' ? (vcpusPerProcessor * Math.min(s.util, 100)) / 100 : vcpusPerProcessor / 2;
-  const cpu = `${Math.max(1, Math.ceil((cores + overheadCpu) * 1000))}m`;
+  const cpu = `${Math.max(1, Math.ceil(Number(((cores + overheadCpu) * 1000).toFixed(6))))}m`; // toFixed: 3300.0000001 is 3300
   const limits: Record<string, string> = { memory };
   if (s.device) limits[s.device] = '1';
   return { requests: { cpu, memory }, limits };

@@ -22,6 +22,8 @@ export interface KubernetesRenderOptions {
   ingress?: { host: string; className?: string };
   table: ProcessorTable;
   shapes: Record<string, InstanceShape>;
+  /** Flags every server gets on top of addresses and models (token authorization...). */
+  extraServeArgs: string[];
 }
 
 export interface RenderedObject {
@@ -41,7 +43,8 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
     hpa: await loadTemplate(join(dir, 'hpa.yaml')),
     ingress: await loadTemplate(join(dir, 'ingress.yaml')),
   };
-  const fetchScript = o.archiveUrl ? await readFile(join(dir, 'fetch-models.mjs'), 'utf8') : undefined;
+  const fetchScript = o.archiveUrl ? await readText(join(dir, 'fetch-models.mjs')) : undefined;
+  const serverConfig = await readText(join(dir, 'config.properties'));
   const commonLabels = { 'app.kubernetes.io/name': APP, 'app.kubernetes.io/managed-by': 'mlserve' };
   const out: RenderedObject[] = [
     { file: 'kubernetes/00-namespace.yaml', object: fillTemplate(t.namespace, { namespace: o.namespace, commonLabels }, 'namespace.yaml') },
@@ -52,7 +55,7 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
     const selector = { 'app.kubernetes.io/name': APP, 'app.kubernetes.io/instance': s.dnsName };
     const labels = { ...commonLabels, 'app.kubernetes.io/instance': s.dnsName, 'mlserve.dev/instance-id': toLabelValue(s.instanceId), 'mlserve.dev/processor': s.processor };
     const configName = `${s.dnsName}-config`;
-    const files: Record<string, string> = { 'models.json': JSON.stringify(s.models.map((m) => ({ name: m.name, file: m.file })), null, 2) };
+    const files: Record<string, string> = { 'config.properties': serverConfig };
     if (fetchScript) files['fetch-models.mjs'] = fetchScript;
     const image = o.images[s.processor];
     const volumes: unknown[] = [
@@ -90,7 +93,11 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
       initContainers,
       image,
       workingDir: CONTAINER_WORKDIR,
-      args: serveArgs(s, { store: CONTAINER_STORE, inference: '0.0.0.0:8080', management: '127.0.0.1:8081', metrics: '0.0.0.0:8082' }),
+      args: serveArgs(s, { store: CONTAINER_STORE, inference: '0.0.0.0:8080', management: '127.0.0.1:8081', metrics: '0.0.0.0:8082' }, [
+        '--config',
+        '/etc/mlserve/config.properties',
+        ...o.extraServeArgs,
+      ]),
       resources: serverResources(s, o.table, o.shapes[s.instanceType]),
       volumeMounts: [
         { name: 'tmp', mountPath: '/tmp' },
@@ -126,6 +133,14 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
     });
   }
   return out;
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', `cannot read template ${path}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /** Label values: 63 characters of [A-Za-z0-9._-], starting and ending alphanumeric. */

@@ -36,3 +36,13 @@ export function serveArgs(s: DeployServer, a: ServeAddresses, extra: string[] = 
     ...extra,
   ];
 }
+
+/**
+ * Flags for servers in containers and pods, whose management API must stay closed to others:
+ * token authorization (`--token-auth`, keys in a 0600 file) when this mlserve's `serve` has it.
+ * The image runs the same mlserve version, so asking our own command is asking the server.
+ */
+export async function containerServeFlags(): Promise<string[]> {
+  const { serveCommand } = await import('../../commands/serve.js');
+  return serveCommand().options.some((opt) => opt.long === '--token-auth') ? ['--token-auth'] : [];
+}

@@ -32,6 +32,13 @@ export const deploymentSchema = z
     createdAt: z.string().optional(),
     plan: z.string().optional(),
     started: z.boolean(), // false for --dry-run (rendered only)
+    /** rendered (dry run), running (applied), failed (apply stopped part-way: `--down` cleans up), stopped (--down ran). */
+    status: z.enum(['rendered', 'running', 'failed', 'stopped']).optional(),
+    error: z.object({ code: z.string(), message: z.string() }).strict().optional(),
+    /** Files written under outDir (manifests, build contexts), relative to it. */
+    files: z.array(z.string()).optional(),
+    /** Images the servers run, by processor kind (docker, kubernetes). */
+    images: z.record(z.string(), z.string()).optional(),
     namespace: z.string().optional(),
     outDir: z.string().optional(),
     servers: z.array(deployedServerSchema),
@@ -46,5 +53,7 @@ export function readDeployment(path: string): Promise<Deployment> {
 }
 
 export function writeDeployment(path: string, d: Deployment): Promise<void> {
-  return writeYamlFile(path, d);
+  // Validated on the way out too, and without undefined fields (YAML has no such value).
+  const clean = deploymentSchema.parse(JSON.parse(JSON.stringify(d)));
+  return writeYamlFile(path, clean);
 }

@@ -1,0 +1,42 @@
+// `docker build` of a rendered context. Output goes to the logger line by line (builds are long);
+// a failed build keeps the context for inspection and reports the last lines.
+import { MlsError } from '../errors.js';
+import { start } from '../exec.js';
+import type { Logger } from '../log.js';
+
+export async function buildImage(o: { context: string; tag: string; logger: Logger; timeoutMs?: number }): Promise<{ seconds: number }> {
+  const t0 = Date.now();
+  o.logger.info(`docker build -t ${o.tag} ${o.context}`);
+  const child = start('docker', ['build', '--progress=plain', '-t', o.tag, o.context], {
+    all: true,
+    stdin: 'ignore',
+    timeout: o.timeoutMs ?? 30 * 60_000,
+    env: { DOCKER_BUILDKIT: process.env.DOCKER_BUILDKIT ?? '0' },
+  });
+  const tail: string[] = [];
+  let pending = '';
+  child.all?.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const l of lines) {
+      o.logger.debug(l);
+      tail.push(l);
+      if (tail.length > 30) tail.shift();
+    }
+  });
+  let r;
+  try {
+    r = await child;
+  } catch (e) {
+    throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', `docker could not be started: ${(e as Error).message}`, { cause: e });
+  }
+  if ((r as { failed?: boolean }).failed && (r as { code?: string }).code === 'ENOENT') {
+    throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', 'docker is not installed (not found on PATH)');
+  }
+  if (r.exitCode !== 0) {
+    throw new MlsError('MLS_ERR_BUILD_FAILED', `docker build of ${o.tag} failed (exit ${r.exitCode ?? 'killed'}):\n${[...tail, pending].join('\n')}`, {
+      details: { context: o.context, tag: o.tag },
+    });
+  }
+  return { seconds: (Date.now() - t0) / 1000 };
+}

@@ -1,0 +1,26 @@
+// A server's model store: a folder holding exactly its archives, as hard links to the plan's
+// files (copies across file systems), so --model-store never exposes another server's models.
+import { copyFile, link, mkdir, rm, stat, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MlsError } from '../errors.js';
+import type { DeployServer } from './deploy-plan.js';
+
+export async function linkArchives(s: DeployServer, store: string): Promise<void> {
+  await rm(store, { recursive: true, force: true });
+  await mkdir(store, { recursive: true });
+  for (const m of s.models) {
+    if (!m.archive) {
+      throw new MlsError('MLS_ERR_DEPLOY_ARCHIVE_MISSING', `model "${m.name}" on server "${s.name}" names no archive in the plan`);
+    }
+    const dest = join(store, m.file);
+    if ((await stat(m.archive)).isDirectory()) {
+      await symlink(m.archive, dest, 'dir'); // a no-archive model folder
+      continue;
+    }
+    try {
+      await link(m.archive, dest);
+    } catch {
+      await copyFile(m.archive, dest);
+    }
+  }
+}

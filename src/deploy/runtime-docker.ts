@@ -1,0 +1,121 @@
+// The docker runtime: one container per server from the server image `mlserve build` made, its
+// model store bind-mounted read-only. Inference (and metrics) are published on 127.0.0.1 only;
+// management stays on the container's loopback. With --docker-network host (engines started
+// without a bridge) the server listens on host loopback ports instead.
+import { join, resolve } from 'node:path';
+import { MlsError } from '../errors.js';
+import { hasCommand, run } from '../exec.js';
+import type { DeployedServer } from '../formats/deployment.js';
+import type { Logger } from '../log.js';
+import type { DeployServer } from './deploy-plan.js';
+import { linkArchives } from './model-store.js';
+import { assertPortsFree, pickFreePort } from './ports.js';
+import type { ProcessorKind } from './processors.js';
+import { serveArgs, CONTAINER_STORE } from './serve-args.js';
+import { waitFor } from './wait.js';
+
+export type DockerNetwork = 'bridge' | 'host';
+
+export interface DockerOptions {
+  outDir: string;
+  images: Record<ProcessorKind, string>;
+  network: DockerNetwork;
+  basePort?: number;
+  readyTimeoutMs: number;
+  serveFlags: string[];
+  logger: Logger;
+  onStarted?: (s: DeployedServer) => Promise<void>;
+}
+
+/** Throws MLS_ERR_DEPLOY_DOCKER_MISSING unless a docker client can reach an engine. */
+export async function assertDockerEngine(): Promise<void> {
+  if (!(await hasCommand('docker'))) throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', 'docker is not installed (not found on PATH)');
+  const r = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 20_000 });
+  if (r.exitCode !== 0) {
+    throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', `the Docker engine is not reachable: ${r.stderr.trim().split('\n').pop() ?? ''}`, {
+      hint: 'Start dockerd (or Docker Desktop) and check `docker info`, or use --dry-run to only render the files.',
+    });
+  }
+}
+
+export function containerName(s: DeployServer): string {
+  return `mlserve-${s.dnsName}`;
+}
+
+export async function startDocker(servers: DeployServer[], o: DockerOptions): Promise<DeployedServer[]> {
+  const ports: number[][] = [];
+  for (let i = 0; i < servers.length; i++) {
+    ports.push(o.basePort === undefined ? [await pickFreePort(), await pickFreePort(), await pickFreePort()] : [0, 1, 2].map((k) => o.basePort! + 3 * i + k));
+  }
+  if (o.basePort !== undefined) {
+    await assertPortsFree(servers.flatMap((s, i) => ports[i]!.map((port) => ({ port, what: `${s.name}` }))));
+  }
+  const started: DeployedServer[] = [];
+  for (const [i, s] of servers.entries()) {
+    const [inf, mgmt, met] = ports[i]!;
+    const name = containerName(s);
+    const store = resolve(join(o.outDir, 'docker', s.dnsName, 'model-store'));
+    await linkArchives(s, store);
+    await run('docker', ['rm', '-f', name]); // a container left by an earlier run of this deployment
+    const host = o.network === 'host';
+    const addr = host
+      ? { inference: `127.0.0.1:${inf}`, management: `127.0.0.1:${mgmt}`, metrics: `127.0.0.1:${met}` }
+      : { inference: '0.0.0.0:8080', management: '127.0.0.1:8081', metrics: '0.0.0.0:8082' };
+    const args = [
+      'run', '-d', '--name', name,
+      '--label', 'mlserve.managed-by=mlserve', '--label', `mlserve.server=${s.name}`,
+      '-v', `${store}:${CONTAINER_STORE}:ro`,
+      ...(host ? ['--network', 'host', '-e', `MLSERVE_HEALTH_URL=http://127.0.0.1:${inf}/ping`] : ['-p', `127.0.0.1:${inf}:8080`, '-p', `127.0.0.1:${met}:8082`]),
+      ...(s.processor === 'gpu' ? ['--gpus', `device=${s.processorIndex}`] : []),
+      ...(s.processor === 'inf' ? ['--device', `/dev/neuron${s.processorIndex}`] : []),
+      o.images[s.processor],
+      ...serveArgs(s, { store: CONTAINER_STORE, ...addr }, o.serveFlags),
+    ];
+    const r = await run('docker', args, { timeout: 120_000 });
+    const base = `http://127.0.0.1:${inf}`;
+    const d: DeployedServer = {
+      name: s.name,
+      instance: s.instanceId,
+      inference: base,
+      metrics: `http://127.0.0.1:${met}`,
+      models: s.models.map((m) => ({ name: m.name, url: `${base}/predictions/${m.name}` })),
+      handle: { container: name, ...(r.stdout.trim() ? { id: r.stdout.trim() } : {}) },
+    };
+    if (r.exitCode !== 0) {
+      throw Object.assign(new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', `docker run for ${s.name} failed: ${r.stderr.trim()}`), { started });
+    }
+    started.push(d);
+    await o.onStarted?.(d);
+    o.logger.info(`started container ${name} for ${s.name}`);
+  }
+  for (const d of started) {
+    const ok = await waitFor(
+      async () => {
+        const res = await fetch(`${d.inference}/ping`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+        if (res?.ok) return true;
+        const st = await run('docker', ['inspect', '-f', '{{.State.Running}}', String(d.handle?.container)]);
+        if (st.stdout.trim() === 'false') return false;
+        return undefined;
+      },
+      { timeoutMs: o.readyTimeoutMs, intervalMs: 250 },
+    );
+    if (ok !== true) {
+      const logs = await run('docker', ['logs', '--tail', '20', String(d.handle?.container)]);
+      throw Object.assign(
+        new MlsError('MLS_ERR_DEPLOY_SERVER_START_FAILED', `container ${String(d.handle?.container)} (${d.name}) ${ok === false ? 'exited' : 'is not ready'}:\n${logs.stdout}${logs.stderr}`),
+        { started },
+      );
+    }
+    o.logger.info(`${d.name} ready at ${d.inference}`);
+  }
+  return started;
+}
+
+export async function stopDocker(d: DeployedServer, logger: Logger): Promise<boolean> {
+  const name = d.handle?.container;
+  if (typeof name !== 'string') return false;
+  const r = await run('docker', ['rm', '-f', name], { timeout: 60_000 });
+  if (r.exitCode === 0) logger.info(`removed container ${name}`);
+  return r.exitCode === 0;
+}
+
