@@ -63,10 +63,9 @@ export async function openArchive(modelStore: string, url: string, workDir: stri
   } catch (e) {
     await rm(tempDir, { recursive: true, force: true });
     const err = toMlsError(e);
-    if (err.code === 'MLS_ERR_INTERNAL') {
-      throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `${url}: ${err.message}`, { cause: e });
-    }
-    throw err;
+    if (err.code.startsWith('MLS_ERR_SERVE_')) throw err;
+    // Whatever the reader found wrong (zip, manifest, paths, limits), for the API it is an invalid archive.
+    throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `${url}: ${err.message}`, { cause: e, details: { readerCode: err.code } });
   }
 }
 

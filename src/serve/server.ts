@@ -95,16 +95,22 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
     servers.push(await listen(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize }), opts.inference, 'inference'));
     servers.push(await listen(managementListener(registry), opts.management, 'management'));
     servers.push(await listen(metricsListener(createMetrics(registry)), opts.metrics, 'metrics'));
-    for (const m of await initialModels(opts)) {
-      try {
-        const e = await registry.register({ url: m.url, modelName: m.name, fallbackWorkers: opts.defaultWorkersPerModel, loadedAtStartup: true });
-        log.info(`loaded ${e.name} ${e.version} (${m.url}) with ${e.pool.liveCount()} worker(s)`);
-      } catch (e) {
-        if (e instanceof HttpError) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${m.url}: ${e.message}`);
-        if (e instanceof MlsError) throw e;
-        throw new MlsError('MLS_ERR_SERVE_MODEL_LOAD_FAILED', `${m.url}: ${(e as Error).message}`, { cause: e });
-      }
-    }
+    // Loaded in parallel: each model's workers start independently. All settle before a failure
+    // is reported, so the shutdown that follows sees every model that did register.
+    const loads = await Promise.allSettled(
+      (await initialModels(opts)).map(async (m) => {
+        try {
+          const e = await registry.register({ url: m.url, modelName: m.name, fallbackWorkers: opts.defaultWorkersPerModel, loadedAtStartup: true });
+          log.info(`loaded ${e.name} ${e.version} (${m.url}) with ${e.pool.liveCount()} worker(s)`);
+        } catch (e) {
+          if (e instanceof HttpError) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${m.url}: ${e.message}`);
+          if (e instanceof MlsError) throw e;
+          throw new MlsError('MLS_ERR_SERVE_MODEL_LOAD_FAILED', `${m.url}: ${(e as Error).message}`, { cause: e });
+        }
+      }),
+    );
+    const failed = loads.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (e) {
     await close();
     throw e;
