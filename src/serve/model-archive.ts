@@ -1,13 +1,13 @@
 // Opens a model archive from the model store for serving: resolves the store-relative file name
 // safely, extracts it (zip .mar, tgz or an unpacked folder) and reads its manifest and
 // model-config.yaml into what the registry needs.
-import { stat, readFile, mkdtemp, rm } from 'node:fs/promises';
+import { stat, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { basename, join, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
 import { MlsError, toMlsError } from '../errors.js';
 import type { MarManifest } from '../archive/types.js';
-import type { ExtractedArchive } from '../archive/types.js';
-import { runtimeModulePath } from '../paths.js';
+import { extractArchive } from '../archive/reader.js';
 
 export interface OpenedArchive {
   url: string; // file name in the model store, as TorchServe reports modelUrl
@@ -43,11 +43,10 @@ export async function openArchive(modelStore: string, url: string, workDir: stri
   } catch {
     throw new MlsError('MLS_ERR_SERVE_MODEL_NOT_FOUND', `Model not found in model store: ${url}`);
   }
-  const tempDir = await mkdtemp(join(workDir, `${url.replace(/[^A-Za-z0-9_.-]/g, '_')}-`));
+  const tempDir = join(workDir, `${url.replace(/[^A-Za-z0-9_.-]/g, '_')}-${randomBytes(4).toString('hex')}`);
   try {
+    // A folder archive is served in place; zip and tgz archives are extracted (path-safe, capped).
     const ex = await extractArchive(path, tempDir);
-    const keep = ex.dir === tempDir || ex.dir.startsWith(tempDir + sep);
-    if (!keep) await rm(tempDir, { recursive: true, force: true });
     const serializedFile = ex.serializedFilePath;
     if (!serializedFile || !serializedFile.endsWith('.onnx')) {
       throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `${url}: the serialized file must be an .onnx model (got ${ex.manifest.model.serializedFile ?? 'none'})`);
@@ -55,7 +54,7 @@ export async function openArchive(modelStore: string, url: string, workDir: stri
     return {
       url,
       dir: ex.dir,
-      tempDir: keep ? tempDir : undefined,
+      tempDir: ex.inPlace ? undefined : tempDir,
       manifest: ex.manifest,
       serializedFile,
       modelConfig: ex.modelConfig ?? (await readModelConfig(ex.dir, ex.manifest)),
@@ -66,20 +65,6 @@ export async function openArchive(modelStore: string, url: string, workDir: stri
     if (err.code.startsWith('MLS_ERR_SERVE_')) throw err;
     // Whatever the reader found wrong (zip, manifest, paths, limits), for the API it is an invalid archive.
     throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `${url}: ${err.message}`, { cause: e, details: { readerCode: err.code } });
-  }
-}
-
-// TEMPORARY until src/archive/reader.ts is committed: load it by path (so this compiles without
-// it) and read unpacked folders directly meanwhile.
-async function extractArchive(path: string, dest: string): Promise<ExtractedArchive> {
-  try {
-    const m = (await import(runtimeModulePath('archive/reader'))) as { extractArchive: (p: string, d: string) => Promise<ExtractedArchive> };
-    return await m.extractArchive(path, dest);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    const manifest = JSON.parse(await readFile(join(path, 'MAR-INF/MANIFEST.json'), 'utf8')) as MarManifest;
-    const sf = manifest.model.serializedFile;
-    return { dir: path, manifest, serializedFilePath: sf ? join(path, sf) : undefined, handlerKind: 'builtin', inPlace: true };
   }
 }
 

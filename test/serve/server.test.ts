@@ -1,10 +1,11 @@
 // Integration: the real server on port 0 with real worker processes and real ONNX models.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureFixtureModels, OCR_CLS_MODEL, OCR_CLS_DIR, ocrImages } from '../../fixtures/index.js';
 import { silentLogger } from '../../src/log.js';
+import { writeArchive } from '../../src/archive/writer.js';
 import { defaultOptions } from '../../src/serve/config.js';
 import { startServer, type ServeHandle } from '../../src/serve/server.js';
 import { addFolderArchive, tempStore, waitFor } from './store.js';
@@ -33,12 +34,17 @@ before(async () => {
   const staged = 'responseTimeout: 2\n';
   await addFolderArchive(store, { name: 'identity', model: fx.identity, handler: 'base_handler' });
   await addFolderArchive(store, { name: 'identity', version: '2.0', dirName: 'identity-v2', model: fx.identity, handler: 'base_handler' });
-  await addFolderArchive(store, {
-    name: 'ocr',
-    model: OCR_CLS_MODEL,
+  // The OCR model as a real .mar (zip) written by the archive module, loaded as name=file.
+  await writeArchive({
+    modelName: 'ocr',
+    version: '1.0',
+    serializedFile: OCR_CLS_MODEL,
     handler: 'image_classifier',
-    files: { 'index_to_name.json': await readFile(join(OCR_CLS_DIR, 'index_to_name.json')) },
-    config: await readFile(join(OCR_CLS_DIR, 'model-config.yaml'), 'utf8'),
+    extraFiles: [join(OCR_CLS_DIR, 'index_to_name.json')],
+    configFile: join(OCR_CLS_DIR, 'model-config.yaml'),
+    exportPath: store,
+    archiveFormat: 'default',
+    force: false,
   });
   await addFolderArchive(store, { name: 'probe', model: fx.identity, handler: 'probe.mjs', files: { 'probe.mjs': BATCH_PROBE }, config: 'batchSize: 8\nmaxBatchDelay: 300\n' });
   await addFolderArchive(store, { name: 'mlp', model: fx.mlp, handler: 'base_handler' });
@@ -52,7 +58,7 @@ before(async () => {
   const opts = defaultOptions();
   Object.assign(opts, {
     modelStore: store,
-    models: ['identity', 'ocr', 'probe', 'mlp', 'mlp8', 'staged'],
+    models: ['identity', 'ocr=ocr.mar', 'probe', 'mlp', 'mlp8', 'staged'],
     inference: { host: '127.0.0.1', port: 0 },
     management: { host: '127.0.0.1', port: 0 },
     metrics: { host: '127.0.0.1', port: 0 },
