@@ -5,6 +5,7 @@ import { archiveCommand } from './archive.js';
 import { initCommand } from './init.js';
 import { pipelineCommand } from './pipeline.js';
 import { traceCommand } from './trace.js';
+import { packCommand } from './pack.js';
 import { loadtestCommand } from './loadtest.js';
 import { serveCommand } from './serve.js';
 import { buildCommand } from './build.js';
@@ -15,6 +16,7 @@ export const COMMANDS: Array<() => Command> = [
   pipelineCommand,
   archiveCommand,
   traceCommand,
+  packCommand,
   loadtestCommand,
   serveCommand,
   buildCommand,

@@ -32,6 +32,7 @@ export const plannedInstanceSchema = z
     type: z.string().min(1),
     family: z.string().min(1),
     pricePerHour: z.number().min(0),
+    processors: z.number().int().min(1).optional(), // the type's processors (servers ≤ processors)
     hostMemory: bytesField.optional(), // used on this instance
     servers: z.array(plannedServerSchema),
   })
@@ -44,7 +45,7 @@ export const planSchema = z
     createdAt: z.string().optional(),
     profiles: z.string().optional(),
     objective: z.enum(['cost', 'count']),
-    caps: z.object({ memory: bytesField, util: z.number().min(0).max(100) }).strict(),
+    caps: z.object({ memory: bytesField.optional(), util: z.number().min(0).max(100) }).strict(), // memory absent: each processor's own
     solver: z
       .object({
         status: z.enum(['optimal', 'feasible', 'time-limit']),
@@ -54,6 +55,7 @@ export const planSchema = z
         gap: z.number().min(0), // (objective − bound) / objective
         solveSeconds: z.number().min(0),
         method: z.string().optional(),
+        timeLimitSeconds: z.number().min(0).optional(),
       })
       .strict(),
     totals: z

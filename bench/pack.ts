@@ -1,0 +1,153 @@
+// Benchmarks of `mlserve pack`'s solver: (a) the AWS blog's 3,000 bert-base-cased models,
+// (b) 78 and (c) 500 distinct random models on inf1 + g4dn under 7.4 GB / 83 %, (d) BPPLIB 1-D
+// and vector bin-packing instances with known optima. Prints a table, writes bench/results/pack.json.
+// Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 3s] [--limit-vector 2s] [--skip-benchmarks]
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildProblem } from '../src/pack/build-problem.js';
+import { loadDefaultCatalog } from '../src/pack/catalog-load.js';
+import { readBenchmark } from '../src/pack/benchmark-instances.js';
+import { price } from '../src/pack/pricing.js';
+import { solvePacking } from '../src/pack/solver.js';
+import type { Problem } from '../src/pack/problem.js';
+import type { ModelProfiles } from '../src/formats/profiles.js';
+import { writeFileAtomic } from '../src/fs/atomic.js';
+import { table } from '../src/output.js';
+import { PACKAGE_ROOT } from '../src/paths.js';
+import { parseDurationMs } from '../src/units.js';
+
+const BENCH_DIR = '/work/shared/packing-benchmarks';
+const GB = 1e9;
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const only = flag('--only') ? new RegExp(flag('--only')!) : null;
+const limit1d = parseDurationMs(flag('--limit-1d') ?? '3s');
+const limitVector = parseDurationMs(flag('--limit-vector') ?? '2s');
+
+interface Row {
+  case: string;
+  objective: string;
+  value: number;
+  lowerBound: number;
+  known?: number;
+  gap: number;
+  optimal: boolean;
+  seconds: number;
+  method: string;
+  note?: string;
+}
+const rows: Row[] = [];
+
+async function run(name: string, p: Problem, limitMs: number, known?: number, note?: string): Promise<Row> {
+  const r = await solvePacking(p, { timeLimitMs: limitMs });
+  const row: Row = {
+    case: name,
+    objective: p.objective,
+    value: +r.objectiveValue.toFixed(4),
+    lowerBound: +r.lowerBound.toFixed(4),
+    ...(known !== undefined ? { known } : {}),
+    gap: +r.gap.toFixed(5),
+    optimal: r.optimal,
+    seconds: +r.seconds.toFixed(2),
+    method: r.method,
+    ...(note ? { note } : {}),
+  };
+  rows.push(row);
+  console.log(`${name}: ${row.value} (bound ${row.lowerBound}${known !== undefined ? `, known ${known}` : ''}) ${row.optimal ? 'optimal' : `gap ${(row.gap * 100).toFixed(2)}%`} in ${row.seconds}s`);
+  return row;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+const BLOG_TYPES = ['inf1.xlarge', 'inf1.2xlarge', 'inf1.6xlarge', 'g4dn.xlarge', 'g4dn.12xlarge'];
+
+function bertProfiles(n: number): ModelProfiles {
+  // bert-base-cased as a server would hold it: 0.3 GB on an Inferentia chip at 3.4 % of it,
+  // 0.41 GB of T4 memory at 4.1 %, 0.66 GB of host memory each (see default-catalog.yaml [reserve])
+  const resources = { inf1: { memory: 0.3 * GB, util: 3.4, hostMemory: 0.66 * GB }, g4dn: { memory: 0.41 * GB, util: 4.1, hostMemory: 0.66 * GB } };
+  return { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', models: Array.from({ length: n }, (_, i) => ({ name: `bert-${i}`, replicas: 1, resources })) };
+}
+
+function randomProfiles(n: number, seed: number): ModelProfiles {
+  const r = rng(seed);
+  const step = (lo: number, hi: number, q: number) => Math.round((lo + r() * (hi - lo)) / q) * q;
+  return {
+    apiVersion: 'mlserve/v1',
+    kind: 'ModelProfiles',
+    models: Array.from({ length: n }, (_, i) => {
+      const mem = step(0.2, 3.0, 0.1);
+      const util = step(2, 40, 1);
+      return {
+        name: `m${i}`,
+        replicas: 1,
+        resources: {
+          inf1: { memory: +(mem * GB).toFixed(0), util },
+          g4dn: { memory: Math.round(mem * 1.3 * 10) / 10 * GB, util: Math.max(1, Math.round(util * 0.8)) },
+        },
+      };
+    }),
+  };
+}
+
+async function modelCases(): Promise<void> {
+  const catalog = await loadDefaultCatalog();
+  const base = { catalog, instanceTypes: BLOG_TYPES, maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost' as const };
+  if (!only || only.test('reference')) {
+    const p = buildProblem({ ...base, profiles: bertProfiles(3000) });
+    const perType = p.bins.map((b, t) => `${b.name} ${price(p, t, [1]).value}`).join(', ');
+    console.log(`models per instance (blog: inf1.xlarge 11, inf1.2xlarge 24, inf1.6xlarge 76, g4dn.xlarge 18, g4dn.12xlarge 72): ${perType}`);
+    await run('a: 3000 × bert-base-cased, cost', p, 10_000, undefined, `blog: 40 × inf1.6xlarge = $47.2/h; per instance: ${perType}`);
+    await run('a: 3000 × bert-base-cased, count', buildProblem({ ...base, objective: 'count', profiles: bertProfiles(3000) }), 10_000);
+  }
+  for (const seed of [1, 2, 3]) {
+    if (only && !only.test('random78')) break;
+    await run(`b: 78 random models (seed ${seed}), cost`, buildProblem({ ...base, profiles: randomProfiles(78, seed) }), 60_000);
+    await run(`b: 78 random models (seed ${seed}), count`, buildProblem({ ...base, instanceTypes: ['inf1.xlarge'], objective: 'count', profiles: randomProfiles(78, seed) }), 60_000);
+  }
+  if (!only || only.test('random500')) {
+    await run('c: 500 random models, cost', buildProblem({ ...base, profiles: randomProfiles(500, 7) }), 60_000);
+    await run('c: 500 random models, count (inf1.xlarge)', buildProblem({ ...base, instanceTypes: ['inf1.xlarge'], objective: 'count', profiles: randomProfiles(500, 7) }), 60_000);
+  }
+}
+
+async function tsv(path: string): Promise<Map<string, number>> {
+  const lines = (await readFile(path, 'utf8')).trim().split('\n').slice(1);
+  return new Map(lines.map((l) => l.split('\t')).map((c) => [c[0]!, Number(c[2])]));
+}
+
+async function benchmarkCases(): Promise<void> {
+  if (args.includes('--skip-benchmarks')) return;
+  const sets: Array<[string, string, Map<string, number>, number]> = [
+    ['1d', join(BENCH_DIR, '1d'), await tsv(join(BENCH_DIR, '1d-bounds.tsv')), limit1d],
+    ['vector', join(BENCH_DIR, 'vector'), await tsv(join(BENCH_DIR, 'vector-optima.tsv')), limitVector],
+  ];
+  for (const [set, dir, known, limit] of sets) {
+    for (const f of (await readdir(dir)).sort()) {
+      const name = f.replace(/\.\w+$/, '');
+      if (only && !only.test(`${set}/${name}`)) continue;
+      await run(`d: ${set}/${name}`, await readBenchmark(join(dir, f)), limit, known.get(name));
+    }
+  }
+}
+
+await modelCases();
+await benchmarkCases();
+const bench = rows.filter((r) => r.known !== undefined);
+const summary = {
+  benchmarks: bench.length,
+  atKnownOptimum: bench.filter((r) => r.value === r.known).length,
+  provedOptimal: bench.filter((r) => r.optimal).length,
+  oneOverBoundOrLess: bench.filter((r) => r.value - r.lowerBound <= 1).length,
+  worstOverKnown: Math.max(0, ...bench.map((r) => r.value - (r.known ?? r.value))),
+};
+const out = join(PACKAGE_ROOT, 'bench/results/pack.json');
+await writeFileAtomic(out, JSON.stringify({ date: new Date().toISOString(), machine: 'shared 2-core machine (other jobs running)', limit1dMs: limit1d, limitVectorMs: limitVector, summary, rows }, null, 2));
+console.log(table(['case', 'obj', 'value', 'bound', 'known', 'gap %', 'optimal', 's'], rows.map((r) => [r.case, r.objective, r.value, r.lowerBound, r.known ?? '', (r.gap * 100).toFixed(2), r.optimal ? 'yes' : 'no', r.seconds])));
+console.log(JSON.stringify(summary));
+console.log(`wrote ${out}`);

@@ -1,0 +1,45 @@
+// `mlserve pack` as a service: read profiles and catalog, build the problem, solve it within the
+// time limit, write plan.yaml (and the SVG) atomically. Every check runs before anything is written.
+import { readProfiles } from '../formats/profiles.js';
+import { writePlan, type Plan } from '../formats/plan.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import type { Logger } from '../log.js';
+import { buildProblem } from './build-problem.js';
+import { loadCatalog } from './catalog-load.js';
+import { buildPlan } from './plan-build.js';
+import { planSvg } from './render.js';
+import { solvePacking } from './solver.js';
+
+export interface PackOptions {
+  profiles: string;
+  catalog?: string;
+  catalogMode?: 'extend' | 'replace';
+  instanceTypes?: string[];
+  maxMemory?: number;
+  maxUtil: number;
+  objective: 'cost' | 'count';
+  timeLimitMs: number;
+  out?: string;
+  svg?: string;
+  logger?: Logger;
+}
+
+export interface PackResult {
+  plan: Plan;
+  out?: string;
+  svg?: string;
+}
+
+export async function runPack(o: PackOptions): Promise<PackResult> {
+  const [profiles, catalog] = await Promise.all([readProfiles(o.profiles), loadCatalog(o.catalog, o.catalogMode)]);
+  const problem = buildProblem({ profiles, catalog, instanceTypes: o.instanceTypes, maxMemory: o.maxMemory, maxUtil: o.maxUtil, objective: o.objective });
+  o.logger?.info(`packing ${profiles.models.length} models (${problem.items.length} types) on ${problem.bins.map((b) => b.name).join(', ')}`);
+  const result = await solvePacking(problem, {
+    timeLimitMs: o.timeLimitMs,
+    onProgress: (e) => o.logger?.debug(`${e.kind} ${e.value} (${e.method})`),
+  });
+  const plan = buildPlan(problem, result, { profilesPath: o.profiles, maxMemory: o.maxMemory, maxUtil: o.maxUtil, timeLimitMs: o.timeLimitMs });
+  if (o.out) await writePlan(o.out, plan);
+  if (o.svg) await writeFileAtomic(o.svg, planSvg(plan));
+  return { plan, ...(o.out ? { out: o.out } : {}), ...(o.svg ? { svg: o.svg } : {}) };
+}
