@@ -96,7 +96,7 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
     }
   } catch (e) {
     const err = toMlsError(e);
-    await record({ status: 'failed', error: { code: err.code, message: err.message } });
+    await record({ started: started.length > 0, status: 'failed', error: { code: err.code, message: err.message } });
     if (isMlsError(e) && (e.code === 'MLS_ERR_DEPLOY_SERVER_START_FAILED' || e.code === 'MLS_ERR_DEPLOY_APPLY_FAILED')) throw e;
     if (started.length === 0) throw err;
     throw new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', `${err.code}: ${err.message}`, { cause: e, details: { recorded: deploymentFile } });
