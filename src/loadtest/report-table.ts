@@ -20,10 +20,10 @@ const latencyCells = (l: LatencySummary): string[] => [fmtMs(l.p50), fmtMs(l.p90
 export function reportText(report: LoadtestReport, outDir?: string): string {
   const lines: string[] = [];
   if (report.mode === 'sweep') {
-    const headers = ['conc', 'req/s ok', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'mean ms', 'max ms', 'errors', 'cpu'];
+    const headers = ['conc', 'req/s ok', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'mean ms', 'max ms', 'errors', 'gen busy'];
     if (report.slo) headers.push('slo');
     const rows = report.levels.map((l) => {
-      const r = [String(l.concurrency), fmtRate(l.throughput), ...latencyCells(l.latencyMs), errorsText(l.statuses, l.timeouts, l.connectionErrors), `${Math.round(l.generatorCpu * 100)}%`];
+      const r = [String(l.concurrency), fmtRate(l.throughput), ...latencyCells(l.latencyMs), errorsText(l.statuses, l.timeouts, l.connectionErrors), `${Math.round(Math.max(l.generatorCpu, l.generatorEventLoop) * 100)}%`];
       if (report.slo) r.push(l.meetsSlo ? 'ok' : 'MISS');
       return r;
     });

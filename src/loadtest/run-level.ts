@@ -1,6 +1,7 @@
 // One load level: closed-loop connections (pipelining 1) spread over the target models for a fixed
 // time, one autocannon instance per server origin running side by side. Collects every response's
 // latency per model, statuses, timeouts and connection errors, and how busy the generator was.
+import { performance } from 'node:perf_hooks';
 import { LatencySamples, summarize } from './latency-stats.js';
 import { runEngine, type EngineRequest, type EngineSink } from './autocannon-engine.js';
 import type { LevelResult, ModelLevelStats, ModelRequest } from './types.js';
@@ -83,6 +84,7 @@ export async function runLevel(plan: LevelPlan, onTick?: (t: LevelTick) => void,
   const conns = splitConnections(plan.concurrency, origins.map((o) => byOrigin.get(o)!.length));
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const elapsed = (): number => Number(process.hrtime.bigint() - t0) / 1e6;
   const timer = onTick ? setInterval(() => onTick({ elapsedMs: elapsed(), responses, ok, errors: failed }), 250) : undefined;
   try {
@@ -100,6 +102,7 @@ export async function runLevel(plan: LevelPlan, onTick?: (t: LevelTick) => void,
   }
   const wallMs = elapsed();
   const cpu = process.cpuUsage(cpu0);
+  const elu = performance.eventLoopUtilization(elu0);
 
   const all = new LatencySamples();
   const models: ModelLevelStats[] = [];
@@ -127,5 +130,6 @@ export async function runLevel(plan: LevelPlan, onTick?: (t: LevelTick) => void,
     latencyMs: summarize(all),
     models,
     generatorCpu: (cpu.user + cpu.system) / 1000 / wallMs,
+    generatorEventLoop: elu.utilization,
   };
 }

@@ -7,7 +7,7 @@ import { runLevel } from './run-level.js';
 import { findKnee, meetsSlo } from './slo.js';
 import type { LevelResult, LoadtestEvent, LoadtestOptions, LoadtestReport, ModelRequest } from './types.js';
 
-/** Generator CPU (share of one core) above which a level's figures are bounded by the client. */
+/** Generator CPU (share of one core) or event-loop busy share above which a level's figures are bounded by the client. */
 export const CPU_SATURATION = 0.9;
 
 export async function runLoadtest(
@@ -49,10 +49,10 @@ export async function runLoadtest(
     if (level.responses === 0 && level.connectionErrors > 0) {
       throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', `no response at concurrency ${concurrency}: ${level.connectionErrors} connection errors`);
     }
-    if (level.generatorCpu >= CPU_SATURATION) {
+    if (level.generatorCpu >= CPU_SATURATION || level.generatorEventLoop >= CPU_SATURATION) {
       warn(
-        `load generator CPU at ${Math.round(level.generatorCpu * 100)}% of one core at concurrency ${concurrency}: ` +
-          'the client, not the server, may be the bottleneck at this level',
+        `load generator saturated at concurrency ${concurrency} (CPU ${Math.round(level.generatorCpu * 100)}% of one core, ` +
+          `event loop busy ${Math.round(level.generatorEventLoop * 100)}%): the client, not the server, may be the bottleneck at this level`,
       );
     }
     if (opts.mode !== 'sweep') break;

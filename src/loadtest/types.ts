@@ -94,6 +94,12 @@ export interface LevelResult {
   models: ModelLevelStats[];
   /** Load generator CPU time / wall time (1 = one core saturated). */
   generatorCpu: number;
+  /**
+   * Share of the time the generator's event loop was busy (0..1). On a machine shared with other
+   * work the process may get less than a core, so CPU time alone understates saturation; a loop
+   * that never waits is the generator being the bottleneck either way.
+   */
+  generatorEventLoop: number;
   meetsSlo?: boolean;
 }
 

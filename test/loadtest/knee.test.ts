@@ -60,3 +60,16 @@ test('without an SLO the sweep stops once throughput plateaus (2 levels under 5%
     await server.close();
   }
 });
+
+test('a saturated generator is reported: a server in the same process keeps the event loop busy', async () => {
+  const { startTestServer } = await import('./test-servers.js');
+  const server = await startTestServer();
+  try {
+    const r = await runLoadtest(options(server.url, { concurrency: [32], durationMs: 700 }));
+    const level = r.levels[0]!;
+    assert.ok(level.generatorEventLoop > 0.9, `event loop busy ${level.generatorEventLoop}`);
+    assert.ok(r.warnings.some((w) => /load generator saturated at concurrency 32/.test(w)), JSON.stringify(r.warnings));
+  } finally {
+    await server.close();
+  }
+});
