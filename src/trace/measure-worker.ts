@@ -4,7 +4,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import ort from 'onnxruntime-node';
 import type { MeasureJob, Measurement, LatencyStats } from './measure.js';
+import { openSession, runSession } from './session.js';
+import { makeFeeds } from './feeds.js';
 
 /** Resident set and its high-water mark, from /proc/self/status (kB → bytes). */
 function memoryStatus(): { rss: number; hwm: number } {
@@ -22,6 +25,13 @@ function resetPeak(): boolean {
     return false;
   }
 }
+
+/**
+ * A 65-byte ONNX model (Identity on float32[1], opset 13). Opening it first initializes
+ * onnxruntime's environment (kernel registries, allocators: about 25 MB here), a cost paid once per
+ * server process, not per model; the baseline is taken after it.
+ */
+const WARM_MODEL = 'CAg6NwoQCgF4EgF5IghJZGVudGl0eRIBZ1oPCgF4EgoKCAgBEgQKAggBYg8KAXkSCgoICAESBAoCCAFCBAoAEA0=';
 
 function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
@@ -52,10 +62,12 @@ function stats(samples: number[], cpuMs: number, batch: number): LatencyStats {
 
 async function main(): Promise<void> {
   const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as MeasureJob;
-  const { openSession, runSession } = await import('./session.js');
-  const { makeFeeds } = await import('./feeds.js');
   // Inputs exist before the baseline so that only the model's own memory is counted.
   const feedsByBatch = new Map([...new Set([1, job.batchSize])].map((b) => [b, makeFeeds(job.plans, b)]));
+  collectGarbage();
+  const beforeRuntime = memoryStatus().rss;
+  const warm = await ort.InferenceSession.create(Buffer.from(WARM_MODEL, 'base64'), { logSeverityLevel: 3, intraOpNumThreads: job.threads, interOpNumThreads: 1 });
+  await warm.run({ x: new ort.Tensor('float32', new Float32Array([1]), [1]) });
   collectGarbage();
   const baseline = memoryStatus().rss;
   const peakResettable = resetPeak();
@@ -63,7 +75,13 @@ async function main(): Promise<void> {
   const session = await openSession(job.model, job.modelPath, { level: job.level, threads: job.threads });
   const loadMs = performance.now() - t0;
   const afterLoad = memoryStatus();
+  // Peak memory of inference: a few runs at each batch size (the largest last), read before the
+  // timed loops, whose JavaScript garbage (thousands of result objects) is not the model's.
   resetPeak();
+  for (const feeds of feedsByBatch.values()) {
+    for (let i = 0; i < 3; i++) await runSession(job.model, session, feeds);
+  }
+  const inference = memoryStatus();
   const latency: LatencyStats[] = [];
   for (const [batch, feeds] of feedsByBatch) {
     for (let i = 0; i < job.warmupIterations; i++) await runSession(job.model, session, feeds);
@@ -78,19 +96,20 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpu0);
     latency.push(stats(samples, (cpu.user + cpu.system) / 1000, batch));
   }
-  const end = memoryStatus();
   const result: Measurement = {
     loadMs: Math.round(loadMs * 1000) / 1000,
     memory: {
       baselineRss: baseline,
+      runtime: Math.max(0, baseline - beforeRuntime),
       afterLoad: Math.max(0, afterLoad.rss - baseline),
       peakLoad: Math.max(0, afterLoad.hwm - baseline),
-      peakInference: Math.max(0, Math.max(end.hwm, afterLoad.rss) - baseline),
+      peakInference: Math.max(0, Math.max(inference.hwm, afterLoad.rss) - baseline),
       peakResettable,
     },
     latency,
   };
   await session.release();
+  await warm.release();
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

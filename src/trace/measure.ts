@@ -50,8 +50,11 @@ export interface LatencyStats {
 
 export interface Measurement {
   loadMs: number;
-  /** Bytes over the process's resident set before the model was loaded. */
-  memory: { baselineRss: number; afterLoad: number; peakLoad: number; peakInference: number; peakResettable: boolean };
+  /**
+   * Bytes over the process's resident set before the model was loaded (onnxruntime already
+   * initialized); `runtime` is onnxruntime's one-time initialization, a cost of the server process.
+   */
+  memory: { baselineRss: number; runtime: number; afterLoad: number; peakLoad: number; peakInference: number; peakResettable: boolean };
   /** Batch 1 first, then the configured batch size (when the model takes batches). */
   latency: LatencyStats[];
 }

@@ -68,6 +68,7 @@ export function buildProfile(p: ProfileInputs, resourcesFor: (m: MeasuredFigures
         peakLoad: formatBytes(m.memory.peakLoad),
         peakInference: formatBytes(m.memory.peakInference),
         baselineRss: formatBytes(m.memory.baselineRss),
+        runtimeOnce: formatBytes(m.memory.runtime),
       },
       busyMsPerRequest: single.busyMsPerRequest,
       iterations: single.iterations,

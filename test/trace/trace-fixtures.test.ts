@@ -110,3 +110,13 @@ test("pack reads the profiles and places every traced model", async () => {
   const placed = plan.instances.flatMap((i) => i.servers.flatMap((s) => s.models.map((m) => m.name))).sort();
   assert.deepEqual(placed, result.profiles.map((p) => p.name).sort());
 });
+
+test("memory is the model's own: onnxruntime's one-time start-up is recorded apart", async () => {
+  const { parseBytes } = await import('../../src/units.js');
+  const identity = result.profiles.find((p) => p.name === 'identity')!;
+  const runtime = parseBytes((identity.measured as { memory: { runtimeOnce: string } }).memory.runtimeOnce);
+  assert.ok(runtime > 5e6, `runtime start-up ${runtime}`);
+  assert.ok(identity.resources.c5!.memory < runtime / 2, `identity adds ${identity.resources.c5!.memory}`);
+  const ocr = result.profiles.find((p) => p.name === 'ch_ppocr_mobile_v2.0_cls_infer')!;
+  assert.ok(ocr.resources.c5!.memory > identity.resources.c5!.memory);
+});
