@@ -27,6 +27,7 @@ export interface ServeOptions {
   batchSize: number;
   maxBatchDelayMs: number;
   intraOpThreads: number;
+  workerConcurrency: number;
   /** How long a graceful shutdown waits for queued and in-flight requests. */
   drainTimeoutMs: number;
 }
@@ -49,6 +50,7 @@ export function defaultOptions(): ServeOptions {
     batchSize: 1,
     maxBatchDelayMs: 100,
     intraOpThreads: 1,
+    workerConcurrency: 8,
     drainTimeoutMs: 30_000,
   };
 }
@@ -73,6 +75,7 @@ const INT_KEYS = {
   batch_size: 'batchSize',
   max_batch_delay: 'maxBatchDelayMs',
   intra_op_threads: 'intraOpThreads',
+  worker_concurrency: 'workerConcurrency',
   drain_timeout: 'drainTimeoutMs',
 } as const;
 

@@ -81,6 +81,7 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       defaultMaxBatchDelayMs: opts.maxBatchDelayMs,
       startupTimeoutMs: opts.defaultStartupTimeoutSec * 1000,
       intraOpThreads: opts.intraOpThreads,
+      workerConcurrency: opts.workerConcurrency,
     },
     log,
   );

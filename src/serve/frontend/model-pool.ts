@@ -12,6 +12,12 @@ const STABLE_MS = 5000;
 
 export interface PoolOptions {
   startupTimeoutMs: number;
+  /**
+   * Batches in flight per worker. 1 (TorchServe's rule) lets batches fill while the worker is busy;
+   * above 1 the worker overlaps requests (IPC, pre/post-processing, ONNX Runtime on its thread
+   * pool), which is what a batch_size 1 model needs for throughput.
+   */
+  concurrency: number;
   /** Called when a worker becomes ready (the queue can dispatch) or startup keeps failing. */
   onChange: (event: 'ready' | 'load-failed') => void;
 }
@@ -31,10 +37,13 @@ export class ModelPool {
     private readonly opts: PoolOptions,
   ) {}
 
-  /** Workers that can take a batch now (one batch in flight per worker: batches form while it works). */
+  /** The least busy worker that can take another batch now (below its concurrency limit). */
   idleWorker(): WorkerProcess | undefined {
-    for (const w of this.workers) if (w.status === 'READY' && w.inflight === 0) return w;
-    return undefined;
+    let best: WorkerProcess | undefined;
+    for (const w of this.workers) {
+      if (w.status === 'READY' && w.inflight < this.opts.concurrency && (!best || w.inflight < best.inflight)) best = w;
+    }
+    return best;
   }
 
   liveCount(): number {

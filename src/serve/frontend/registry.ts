@@ -19,6 +19,8 @@ export interface RegistrySettings {
   defaultMaxBatchDelayMs: number;
   startupTimeoutMs: number;
   intraOpThreads: number;
+  /** Batches in flight per worker for models with batch_size 1 (model-config.yaml workerConcurrency overrides). */
+  workerConcurrency: number;
 }
 
 export interface RegisterParams {
@@ -115,6 +117,8 @@ export class Registry {
     const responseTimeout = p.responseTimeout ?? configNumber(cfg, 'responseTimeout') ?? s.defaultResponseTimeoutSec;
     const handler = p.handler ?? archive.manifest.model.handler ?? 'base_handler';
     const intraOp = configNumber(cfg, 'intraOpThreads') ?? s.intraOpThreads;
+    // Batching models keep one batch per worker so batches fill; others overlap requests.
+    const workerConcurrency = Math.max(1, configNumber(cfg, 'workerConcurrency') ?? (batchSize > 1 ? 1 : s.workerConcurrency));
     // The pool tells the queue when workers come and go; the queue is created right after it.
     const late: { queue?: ModelQueue } = {};
     const pool = new ModelPool(
@@ -134,6 +138,7 @@ export class Registry {
       this.log,
       {
         startupTimeoutMs: s.startupTimeoutMs,
+        concurrency: workerConcurrency,
         onChange: (ev) => {
           if (ev === 'ready') late.queue?.pump();
           else if (pool.liveCount() === 0) late.queue?.failQueued(`workers of model ${name} failed to start`);

@@ -14,8 +14,14 @@ export type WorkerStatus = 'STARTING' | 'READY' | 'UNLOADING' | 'DEAD';
 interface Pending {
   resolve: (v: Frame) => void;
   reject: (e: Error) => void;
-  timer?: NodeJS.Timeout;
+  /** performance.now() after which the worker counts as hung (0: no deadline). */
+  deadline: number;
+  timeoutMs: number;
+  killOnTimeout: boolean;
 }
+
+/** How often deadlines are checked: one sweep per worker instead of a timer per request (hot path). */
+const SWEEP_MS = 100;
 
 export class WorkerGoneError extends Error {}
 
@@ -34,6 +40,7 @@ export class WorkerProcess {
   private nextId = 1;
   private readonly child: ReturnType<typeof start>;
   private connected!: Promise<void>;
+  private sweeper?: NodeJS.Timeout;
 
   constructor(hub: WorkerHub, private readonly log: Logger) {
     this.connected = new Promise((resolve) => {
@@ -102,35 +109,35 @@ export class WorkerProcess {
     if (!this.writer || this.status === 'DEAD') return Promise.reject(new WorkerGoneError(`worker ${this.id} is not running`));
     const id = this.nextId++;
     return new Promise<Frame>((resolve, reject) => {
-      const p: Pending = { resolve, reject };
-      if (timeoutMs > 0) {
-        p.timer = setTimeout(() => {
-          this.pending.delete(id);
-          reject(new WorkerGoneError(`worker ${this.id} did not answer within ${timeoutMs} ms`));
-          // A hung worker is killed; its other requests fail with it and the pool replaces it.
-          if (killOnTimeout) this.kill();
-        }, timeoutMs);
-      }
-      this.pending.set(id, p);
+      this.pending.set(id, { resolve, reject, deadline: timeoutMs > 0 ? performance.now() + timeoutMs : 0, timeoutMs, killOnTimeout });
+      this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
       this.writer!.send(type, id, header, payload);
     });
+  }
+
+  private sweep(): void {
+    const now = performance.now();
+    for (const [id, p] of this.pending) {
+      if (p.deadline === 0 || now < p.deadline) continue;
+      this.pending.delete(id);
+      p.reject(new WorkerGoneError(`worker ${this.id} did not answer within ${p.timeoutMs} ms`));
+      // A hung worker is killed; its other requests fail with it and the pool replaces it.
+      if (p.killOnTimeout) this.kill();
+    }
   }
 
   private onFrame(f: Frame): void {
     const p = this.pending.get(f.id);
     if (!p) return;
     this.pending.delete(f.id);
-    if (p.timer) clearTimeout(p.timer);
     if (f.type === FRAME.error) p.reject(new Error((f.header as { message?: string })?.message ?? 'worker error'));
     else p.resolve(f);
   }
 
   private fail(e: Error): void {
     this.status = 'DEAD';
-    for (const p of this.pending.values()) {
-      if (p.timer) clearTimeout(p.timer);
-      p.reject(e);
-    }
+    if (this.sweeper) clearInterval(this.sweeper);
+    for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
   }
 

@@ -81,24 +81,31 @@ export class FrameReader {
 }
 
 /**
- * Writes frames to a socket, coalescing all frames written in one tick into one write (cork/uncork):
- * under load many small replies leave in a single system call.
+ * Writes frames to a socket, coalescing every frame sent during one turn of the event loop into a
+ * single write. The flush runs in setImmediate, after the poll phase: requests that arrived on many
+ * HTTP connections in the same turn leave in one system call instead of one each (measured: the
+ * per-request writev was the frontend's largest cost under load).
  */
 export class FrameWriter {
-  private corked = false;
+  private pending: Buffer[] = [];
+  private scheduled = false;
 
   constructor(private readonly socket: Socket) {}
 
   send(type: number, id: number, header: unknown, payload?: Buffer): void {
     if (this.socket.destroyed) return;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
+    for (const b of encodeFrame(type, id, header, payload)) this.pending.push(b);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
     }
-    for (const b of encodeFrame(type, id, header, payload)) this.socket.write(b);
   }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    const bufs = this.pending;
+    this.pending = [];
+    if (this.socket.destroyed || bufs.length === 0) return;
+    this.socket.write(bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs));
+  };
 }
