@@ -3,7 +3,6 @@
 // unzips .mar files with — refuses ("only DEFLATED entries can have EXT descriptor"). So, like
 // Python's zipfile writing to a seekable file, this writer streams each file once into a temporary
 // file and then patches its local header with the CRC and sizes. Zip64 records when needed.
-import { createReadStream } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { MlsError, toMlsError } from '../errors.js';
@@ -172,6 +171,20 @@ async function* once(buf: Buffer): AsyncIterable<Buffer> {
   yield buf;
 }
 
+/** A file's bytes through one reused buffer: each chunk is written before the next read, so no garbage piles up. */
+async function* fileChunks(path: string, buf: Buffer): AsyncIterable<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Writes a stored zip atomically and returns its size in bytes. */
 export async function writeZipStore(
   target: string,
@@ -191,10 +204,8 @@ export async function writeZipStore(
       bytes += n;
       onProgress?.({ bytes, totalBytes });
     };
-    for (const f of files) {
-      const src = createReadStream(f.source, { highWaterMark: READ_CHUNK });
-      await zip.add(f.name, f.mtime, f.mode, f.size, src, onBytes);
-    }
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    for (const f of files) await zip.add(f.name, f.mtime, f.mode, f.size, fileChunks(f.source, buf), onBytes);
     const manifest = Buffer.from(manifestText, 'utf8');
     await zip.add(MANIFEST_PATH, now, 0o644, manifest.length, once(manifest), () => {});
     const size = await zip.finish();
