@@ -16,6 +16,7 @@ export interface ColgenOptions {
   deadline: number; // Date.now() value to stop at
   target: () => number; // cost of the best plan known; stop when the bound reaches it
   roundBound: (lb: number) => number; // smallest objective value a plan can have ≥ lb
+  mipShare: number; // share of the time left that price-and-branch may use
 }
 
 function patternKey(pt: Pattern): string {
@@ -102,7 +103,7 @@ export function columnGeneration(g: GLPK, p: Problem, start: Solution, opts: Col
     if (added === 0 || opts.roundBound(lb) >= opts.target() - 1e-9) break;
   }
   // price-and-branch: the best integer plan over the columns generated
-  const left = (opts.deadline - Date.now()) / 1000;
+  const left = ((opts.deadline - Date.now()) / 1000) * opts.mipShare;
   if (left > 0.05 && opts.roundBound(lb) < opts.target() - 1e-9) {
     const r = g.solve(master(g, p, cols, true), { msglev: g.GLP_MSG_OFF, tmlim: Math.max(1, Math.floor(left)), presol: true });
     const z = p.objective === 'count' ? r.result.z : r.result.z / 1000;

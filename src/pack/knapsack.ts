@@ -17,7 +17,7 @@ export interface KnapResult {
   exact: boolean;
 }
 
-const SPARSE_STATES = 4000;
+const SPARSE_STATES = 20_000;
 const DENSE_STATES = 120_000;
 
 interface Chunk {
@@ -85,12 +85,25 @@ function naturalUnit(values: number[], cap: number): number {
   return 0;
 }
 
-/** Dense DP on a grid; `mode` says how sizes that are off the grid are rounded. */
-function dense(cs: Chunk[], cap: number[], mode: 'up' | 'down'): KnapResult {
+interface Grid {
+  dims: number[];
+  units: number[];
+  cells: number[];
+  exact: boolean;
+}
+
+/** The sizes' own grid, and whether a dense DP on it fits the state budget. */
+function naturalGrid(cs: Chunk[], cap: number[]): Grid {
   const dims = cap.map((_, d) => d).filter((d) => cs.some((c) => (c.size[d] ?? 0) > 0));
   const units = dims.map((d) => naturalUnit(cs.map((c) => c.size[d] ?? 0), cap[d]!));
-  let cells = dims.map((d, j) => (units[j]! > 0 ? Math.floor(cap[d]! / units[j]! + 1e-9) : Infinity));
-  let exact = cells.reduce((a, n) => a * (n + 1), 1) <= DENSE_STATES;
+  const cells = dims.map((d, j) => (units[j]! > 0 ? Math.floor(cap[d]! / units[j]! + 1e-9) : Infinity));
+  return { dims, units, cells, exact: cells.reduce((a, n) => a * (n + 1), 1) <= DENSE_STATES };
+}
+
+/** Dense DP on a grid; `mode` says how sizes that are off the grid are rounded. */
+function dense(cs: Chunk[], cap: number[], mode: 'up' | 'down', grid: Grid): KnapResult {
+  const { dims, units, exact } = grid;
+  let cells = grid.cells;
   if (!exact) {
     // coarsen: share the state budget between dimensions
     const n = Math.max(8, Math.floor(Math.pow(DENSE_STATES, 1 / Math.max(1, dims.length))) - 1);
@@ -141,5 +154,7 @@ function dense(cs: Chunk[], cap: number[], mode: 'up' | 'down'): KnapResult {
 export function knapsack(items: KnapItem[], cap: number[], mode: 'up' | 'down'): KnapResult {
   const cs = chunks(items, cap);
   if (cs.length === 0) return { value: 0, take: [], exact: true };
-  return sparse(cs, cap) ?? dense(cs, cap, mode);
+  const grid = naturalGrid(cs, cap);
+  if (grid.exact) return dense(cs, cap, mode, grid);
+  return sparse(cs, cap) ?? dense(cs, cap, mode, grid);
 }

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import GLPK from 'glpk.js/node';
 import { columnGeneration } from './colgen.js';
 import { roundBound } from './bounds.js';
+import { ASSIGNMENT_MAX_VARS, assignmentSize, solveAssignment } from './assignment.js';
 import { solutionCost, type Problem, type Solution } from './problem.js';
 
 export interface WorkerInput {
@@ -22,17 +23,28 @@ const { problem, start, deadline } = workerData as WorkerInput;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 const g = await GLPK();
 let best = solutionCost(problem, start);
-const r = columnGeneration(
-  g,
-  problem,
-  start,
-  { deadline, target: () => best, roundBound: (lb) => roundBound(problem, lb) },
-  {
-    bound: (value, method) => post({ kind: 'bound', value, method }),
-    solution: (solution, method) => {
-      best = Math.min(best, solutionCost(problem, solution));
-      post({ kind: 'solution', solution, method });
-    },
+let bound = 0;
+const events = {
+  bound: (value: number, method: string) => {
+    bound = Math.max(bound, value);
+    post({ kind: 'bound', value, method });
   },
-);
+  solution: (solution: Solution, method: string) => {
+    best = Math.min(best, solutionCost(problem, solution));
+    post({ kind: 'solution', solution, method });
+  },
+};
+// small enough for the assignment MIP: leave it most of the time after column generation
+const small = () => assignmentSize(problem, best) <= ASSIGNMENT_MAX_VARS;
+const r = columnGeneration(g, problem, start, { deadline, target: () => best, roundBound: (lb) => roundBound(problem, lb), mipShare: small() ? 0.3 : 1 }, events);
+while (bound < best - 1e-9 && small() && deadline - Date.now() > 500) {
+  const out = solveAssignment(g, problem, best, (deadline - Date.now()) / 1000);
+  if (out.kind === 'better') {
+    events.solution(out.solution, 'assignment MIP');
+    if (out.proven) events.bound(solutionCost(problem, out.solution), 'assignment MIP');
+  } else {
+    if (out.proven) events.bound(best, 'assignment MIP (no cheaper plan exists)');
+    break;
+  }
+}
 post({ kind: 'done', converged: r.converged, columns: r.columns });
