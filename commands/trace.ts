@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { choiceArg, durationArg, intArg, numberArg } from '../src/cli-options.js';
 import { printResult, table } from '../src/output.js';
 import { formatBytes } from '../src/units.js';
@@ -32,7 +32,7 @@ function renderText(r: TraceResult): string {
     }),
     p.latency?.p50Ms ?? '',
     p.latency?.p90Ms ?? '',
-    String((p.measured?.batch as { p50Ms?: number } | undefined)?.p50Ms ?? ''),
+    p.measured?.batch?.p50Ms ?? '',
   ]);
   const lines: string[] = [];
   if (rows.length) {
@@ -60,9 +60,9 @@ export function traceCommand(): Command {
     .option('--optimized-dir <dir>', 'where optimized models and rebuilt archives go (default: optimized/ next to --out)')
     .option('--write-archive', 'rebuild each archive with its optimized model (into --optimized-dir)')
     .option('--catalog <file>', 'instance catalog holding the families\' scaling rules (default: the bundled catalog)')
-    .option('--duration <d>', 'timed window per batch size', durationArg('--duration'), 3000)
+    .addOption(new Option('--duration <d>', 'timed window per batch size').argParser(durationArg('--duration')).default(3000, '3s'))
     .option('--threads <n>', 'onnxruntime intra-op threads while measuring', intArg('--threads', 1, 256), 1)
-    .option('--timeout <d>', 'time limit for measuring one model', durationArg('--timeout'), 600_000)
+    .addOption(new Option('--timeout <d>', 'time limit for measuring one model').argParser(durationArg('--timeout')).default(600_000, '10m'))
     .option('--json', 'print the result as JSON')
     .action(async (models: string[], flags: TraceFlags) => {
       const { traceModels } = await import('../src/trace/trace-models.js');

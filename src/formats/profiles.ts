@@ -16,6 +16,29 @@ export const resourceSchema = z
   })
   .catchall(z.union([z.number(), z.string(), z.boolean()]));
 
+const latencyStatsSchema = z.object({ p50Ms: z.number(), p90Ms: z.number(), p95Ms: z.number().optional(), p99Ms: z.number().optional() }).catchall(z.unknown());
+
+/**
+ * How trace measured a model (mlserve trace writes it; readers may ignore it). Known keys are typed,
+ * others are kept: sizes are written with units, times in milliseconds.
+ */
+export const measuredSchema = z
+  .object({
+    source: z.string().optional(), // the archive or .onnx traced
+    optimizedModel: z.string().optional(), // the optimized .onnx saved
+    processor: z.enum(['cpu', 'gpu', 'inf']).optional(), // --processor
+    graphOptimization: z.string().optional(), // onnxruntime level: all (cpu) or extended (portable)
+    family: z.string().optional(), // the family measured here (c5)
+    host: z.object({ cpu: z.string(), logicalCpus: z.number(), threads: z.number() }).catchall(z.unknown()).optional(),
+    rps: z.number().optional(), // the request rate util was computed at
+    loadMs: z.number().optional(), // session creation in a warm process
+    memory: z.record(z.string(), z.union([z.string(), z.number()])).optional(), // afterLoad, peakLoad, peakInference, runtimeOnce
+    busyMsPerRequest: z.number().optional(), // processor time per batch-1 request
+    batch: latencyStatsSchema.partial().extend({ size: z.number() }).optional(), // figures at --batch-size
+    maxAbsDiff: z.number().optional(), // optimized vs original outputs
+  })
+  .catchall(z.unknown());
+
 export const modelProfileSchema = z
   .object({
     name: z.string().min(1),
@@ -23,7 +46,7 @@ export const modelProfileSchema = z
     replicas: z.number().int().min(1).default(1),
     resources: z.record(z.string(), resourceSchema).refine((r) => Object.keys(r).length > 0, 'needs at least one family'),
     latency: z.record(z.string(), z.number()).optional(),
-    measured: z.record(z.string(), z.unknown()).optional(),
+    measured: measuredSchema.optional(),
   })
   .strict();
 
@@ -39,6 +62,7 @@ export const profilesSchema = z
 export type ModelProfiles = z.output<typeof profilesSchema>;
 export type ModelProfile = z.output<typeof modelProfileSchema>;
 export type ResourceNeeds = z.output<typeof resourceSchema>;
+export type MeasuredDetails = z.output<typeof measuredSchema>;
 
 export function readProfiles(path: string): Promise<ModelProfiles> {
   return readYamlFile(profilesSchema, path);
