@@ -15,6 +15,7 @@ export function buildProgram(): Command {
   const program = new Command('mlserve')
     .description('Build, trace, pack, deploy and load-test many ML models; serve them with a TorchServe/KServe-compatible server.')
     .version(VERSION, '-V, --version')
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
   for (const make of COMMANDS) program.addCommand(make());

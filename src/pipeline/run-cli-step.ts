@@ -35,7 +35,11 @@ export async function runCliStep(args: string[], opts: { cwd?: string; signal?: 
   });
   const value = parseJsonTail(r.stdout);
   if (r.exitCode !== 0) {
-    const err = (value as { error?: { code?: string; message?: string; hint?: string; details?: Record<string, unknown> } } | undefined)?.error;
+    // A failed command prints {ok:false, error}; one that failed in part prints its result with
+    // a list of failures (trace: one entry per model that failed).
+    type Reported = { code?: string; message?: string; hint?: string };
+    const doc = value as { error?: Reported; failures?: Reported[] } | undefined;
+    const err = doc?.error ?? doc?.failures?.[0];
     const code = err?.code && err.code in CATALOG ? (err.code as ErrorCode) : 'MLS_ERR_CHILD_PROCESS';
     const message = err?.message ?? (r.stderr.trim().split('\n').slice(-3).join(' | ') || `exit code ${r.exitCode}`);
     throw new MlsError(code, `mlserve ${args[0] ?? ''}: ${message}`, {

@@ -30,3 +30,9 @@ test('an unknown subcommand is a usage error with exit code 2 and a JSON error u
   assert.equal(doc.ok, false);
   assert.equal(doc.error.code, 'MLS_ERR_USAGE');
 });
+
+test('a subcommand may own --version (torch-model-archiver’s -v/--version) without the root printing its own', async () => {
+  const r = await runCli(['archive', '--version', '1.0', '--help']);
+  assert.equal(r.code, 0);
+  assert.doesNotMatch(r.stdout.trim(), /^\d+\.\d+\.\d+$/);
+});
