@@ -1,0 +1,115 @@
+// End to end: the mlserve CLI as deploy's local runtime uses it — the ready line, SIGTERM, --stop,
+// config.properties, and coded failures.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { CLI_PATH, RUNNING_FROM_SOURCE } from '../../src/paths.js';
+import { ensureFixtureModels } from '../../fixtures/index.js';
+import { runCli } from '../helpers/cli.js';
+import { addFolderArchive, tempStore } from './store.js';
+
+interface Ready {
+  event: string;
+  pid: number;
+  inference: string;
+  management: string;
+  metrics: string;
+  models: string[];
+}
+
+const PORTS0 = ['--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0'];
+
+function startCli(args: string[]): { child: ChildProcess; ready: Promise<Ready>; exit: Promise<number | null> } {
+  const nodeArgs = RUNNING_FROM_SOURCE ? ['--import', 'tsx', CLI_PATH] : [CLI_PATH];
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const ready = new Promise<Ready>((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!) as Ready);
+    });
+    void exit.then((code) => reject(new Error(`serve exited with ${code} before ready: ${err}`)));
+  });
+  return { child, ready, exit };
+}
+
+let store: string;
+
+before(async () => {
+  const fx = await ensureFixtureModels();
+  store = await tempStore();
+  await addFolderArchive(store, { name: 'identity', model: fx.identity, handler: 'base_handler' });
+});
+
+after(async () => {
+  if (store) await rm(store, { recursive: true, force: true });
+});
+
+describe('mlserve serve (CLI)', () => {
+  it('prints one ready line, serves, takes config.properties, and stops with --stop', async () => {
+    const pidFile = join(store, 'a.pid');
+    const config = join(store, 'config.properties');
+    await writeFile(config, `# TorchServe style\ninference_address=http://127.0.0.1:0\nmodel_store=${store}\nload_models=identity\njob_queue_size=7\nnumber_of_netty_threads=4\n`);
+    const s = startCli(['serve', '--config', config, '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--pid-file', pidFile, '--json']);
+    const ready = await s.ready;
+    assert.equal(ready.event, 'ready');
+    assert.deepEqual(ready.models, ['identity']);
+    assert.match(ready.inference, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(existsSync(pidFile));
+    assert.deepEqual(await (await fetch(`${ready.inference}/ping`)).json(), { status: 'Healthy' });
+    const r = await fetch(`${ready.inference}/predictions/identity`, { method: 'POST', body: '[1,2,3,4]', headers: { 'content-type': 'application/json' } });
+    assert.deepEqual(await r.json(), { output: [1, 2, 3, 4] });
+    const d = (await (await fetch(`${ready.management}/models/identity`)).json()) as Array<{ jobQueueStatus: { remainingCapacity: number } }>;
+    assert.equal(d[0]!.jobQueueStatus.remainingCapacity, 7);
+    assert.match(await (await fetch(`${ready.metrics}/metrics`)).text(), /ts_inference_requests_total/);
+
+    const again = await runCli(['serve', '--model-store', store, ...PORTS0, '--pid-file', pidFile, '--json']);
+    assert.equal(again.code, 5);
+    assert.match(again.stdout, /MLS_ERR_SERVE_ALREADY_RUNNING/);
+
+    const stop = await runCli(['serve', '--stop', '--pid-file', pidFile, '--json']);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal((JSON.parse(stop.stdout) as { pid: number }).pid, ready.pid);
+    assert.equal(await s.exit, 0);
+    assert.ok(!existsSync(pidFile));
+  });
+
+  it('shuts down gracefully on SIGTERM with exit code 0', async () => {
+    const s = startCli(['serve', '--model-store', store, ...PORTS0, '--pid-file', join(store, 'b.pid'), '--json']);
+    const ready = await s.ready;
+    assert.deepEqual(ready.models, []);
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0);
+  });
+
+  it('fails with coded errors', async () => {
+    const pid = ['--pid-file', join(store, 'c.pid')];
+    const badKey = join(store, 'bad.properties');
+    await writeFile(badKey, 'inference_adress=127.0.0.1:0\n');
+    const cases: Array<[string[], number, string]> = [
+      [['serve', '--config', badKey, ...PORTS0, ...pid, '--json'], 3, 'MLS_ERR_SERVE_CONFIG'],
+      [['serve', '--model-store', store, '--models', 'missing.mar', ...PORTS0, ...pid, '--json'], 3, 'MLS_ERR_SERVE_MODEL_NOT_FOUND'],
+      [['serve', '--inference-address', 'nowhere', ...pid, '--json'], 2, 'MLS_ERR_SERVE_ADDRESS'],
+      [['serve', '--stop', '--pid-file', join(store, 'none.pid'), '--json'], 5, 'MLS_ERR_SERVE_NOT_RUNNING'],
+    ];
+    for (const [args, code, errCode] of cases) {
+      const r = await runCli(args);
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, errCode);
+    }
+    const busy: Server = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const port = (busy.address() as { port: number }).port;
+    const r = await runCli(['serve', '--model-store', store, '--inference-address', `127.0.0.1:${port}`, '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', ...pid, '--json']);
+    busy.close();
+    assert.equal(r.code, 5);
+    assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'MLS_ERR_SERVE_PORT_IN_USE');
+  });
+});

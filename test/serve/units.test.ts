@@ -1,0 +1,117 @@
+// Unit tests of the serve pieces that need no server: frames, tensors, config.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeFrame, FrameReader, type Frame } from '../../src/serve/ipc/frames.js';
+import { decodeInfer, decodeResults, encodeInfer, encodeResults } from '../../src/serve/ipc/messages.js';
+import { concatBatch, fromBytes, fromNested, splitBatch, toNested } from '../../src/serve/handlers/tensors.js';
+import { applyConfigFile, defaultOptions, parseAddress, parseModelList, parseProperties } from '../../src/serve/config.js';
+import { storePath } from '../../src/serve/model-archive.js';
+import { memoryLogger } from '../../src/log.js';
+import { MlsError } from '../../src/errors.js';
+
+describe('frames', () => {
+  it('decode what was encoded, whatever the chunking', () => {
+    const payload = Buffer.from(Float32Array.from([1.5, -2, 3]).buffer);
+    const bytes = Buffer.concat([
+      ...encodeFrame(5, 7, { m: 'a/1', items: [] }, payload),
+      ...encodeFrame(3, 8, undefined),
+      ...encodeFrame(6, 9, { r: [[200, 'x', 0]] }, Buffer.alloc(0)),
+    ]);
+    for (const step of [1, 3, 13, bytes.length]) {
+      const got: Frame[] = [];
+      const reader = new FrameReader((f) => got.push(f));
+      for (let i = 0; i < bytes.length; i += step) reader.push(bytes.subarray(i, i + step));
+      assert.deepEqual(got.map((f) => [f.type, f.id]), [[5, 7], [3, 8], [6, 9]]);
+      assert.deepEqual(got[0]!.header, { m: 'a/1', items: [] });
+      assert.deepEqual(Array.from(new Float32Array(Uint8Array.from(got[0]!.payload).buffer)), [1.5, -2, 3]);
+      assert.equal(got[1]!.header, undefined);
+    }
+  });
+
+  it('refuses a corrupt length', () => {
+    const reader = new FrameReader(() => {});
+    assert.throws(() => reader.push(Buffer.from([0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0])), /corrupt frame length/);
+  });
+
+  it('carries request parts and results by position', () => {
+    const items = [
+      { parts: [{ name: 'body', contentType: 'application/json', body: Buffer.from('[1]') }] },
+      { parts: [{ name: 'data', contentType: 'image/png', body: Buffer.from([1, 2, 3]) }, { name: 'k', contentType: 'text/plain', body: Buffer.from('v') }] },
+    ];
+    const enc = encodeInfer('m/1', items);
+    const dec = decodeInfer(JSON.parse(JSON.stringify(enc.header)), enc.payload);
+    assert.deepEqual(dec.map((i) => i.parts.map((p) => [p.name, p.contentType, p.body.toString('hex')])), items.map((i) => i.parts.map((p) => [p.name, p.contentType, p.body.toString('hex')])));
+    const res = encodeResults([{ status: 200, contentType: 'a', body: Buffer.from('x') }, { status: 503, contentType: 'b', body: Buffer.from('yz') }]);
+    assert.deepEqual(decodeResults(res.header, res.payload).map((r) => [r.status, r.body.toString()]), [[200, 'x'], [503, 'yz']]);
+  });
+});
+
+describe('tensors', () => {
+  it('converts nested arrays, concatenates along the batch and splits back', () => {
+    const a = fromNested([[1, 2], [3, 4]], 'float32', 'x');
+    const b = fromNested([[5, 6]], 'float32', 'x');
+    const joined = concatBatch([a, b])!;
+    assert.deepEqual(joined.dims, [3, 2]);
+    const [pa, pb] = splitBatch(joined, [2, 1]);
+    assert.deepEqual(toNested(pa!), [[1, 2], [3, 4]]);
+    assert.deepEqual(toNested(pb!), [[5, 6]]);
+    assert.equal(concatBatch([a, fromNested([[1, 2, 3]], 'float32', 'x')]), null);
+    assert.deepEqual(toNested(fromNested([[7, 8]], 'int64', 'ids')), [[7, 8]]);
+  });
+
+  it('names the element of a ragged or non-numeric tensor', () => {
+    assert.throws(() => fromNested([[1, 2], [3]], 'float32', 'x'), /x\[1\]: ragged/);
+    assert.throws(() => fromNested([[1, 'a']], 'float32', 'x'), /x\[0\]\[1\]: expected a number/);
+  });
+
+  it('reads raw little-endian rows and refuses partial rows', () => {
+    const t = fromBytes(Buffer.from(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]).buffer), 'float32', [4], 'x');
+    assert.deepEqual(t.dims, [2, 4]);
+    assert.throws(() => fromBytes(Buffer.alloc(12), 'float32', [4], 'x'), /not a whole number/);
+  });
+});
+
+describe('config', () => {
+  it('parses addresses and model lists', () => {
+    assert.deepEqual(parseAddress('http://0.0.0.0:8080', 'x'), { host: '0.0.0.0', port: 8080 });
+    assert.deepEqual(parseAddress(':0', 'x'), { host: '127.0.0.1', port: 0 });
+    assert.deepEqual(parseAddress('[::1]:9', 'x'), { host: '::1', port: 9 });
+    assert.throws(() => parseAddress('https://h:1', 'x'), (e: MlsError) => e.code === 'MLS_ERR_SERVE_ADDRESS');
+    assert.throws(() => parseAddress('h:70000', 'x'), (e: MlsError) => e.code === 'MLS_ERR_SERVE_ADDRESS');
+    assert.equal(parseModelList('all'), 'all');
+    assert.deepEqual(parseModelList('a=a.mar, b.mar'), ['a=a.mar', 'b.mar']);
+  });
+
+  it('applies config.properties, warns on TorchServe keys it ignores, refuses unknown keys', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlserve-cfg-'));
+    try {
+      const file = join(dir, 'config.properties');
+      await writeFile(file, '# c\ninference_address=http://127.0.0.1:9090\njob_queue_size = 5\nload_models=all\nvmargs=-Xmx1g\n');
+      const opts = defaultOptions();
+      const log = memoryLogger();
+      await applyConfigFile(opts, file, log);
+      assert.deepEqual(opts.inference, { host: '127.0.0.1', port: 9090 });
+      assert.equal(opts.jobQueueSize, 5);
+      assert.equal(opts.models, 'all');
+      assert.match(log.lines.join('\n'), /vmargs is a TorchServe setting/);
+      await writeFile(file, 'job_queue_size=lots\n');
+      await assert.rejects(applyConfigFile(defaultOptions(), file, log), (e: MlsError) => e.code === 'MLS_ERR_SERVE_CONFIG');
+      await writeFile(file, 'no_such_key=1\n');
+      await assert.rejects(applyConfigFile(defaultOptions(), file, log), (e: MlsError) => e.code === 'MLS_ERR_SERVE_CONFIG' && /no_such_key/.test(e.message));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    assert.equal(parseProperties('a: 1\n!x\nb=2').get('a'), '1');
+  });
+
+  it('keeps archive names inside the model store', () => {
+    assert.equal(storePath('/s', 'a.mar'), '/s/a.mar');
+    for (const bad of ['../a.mar', 'sub/a.mar', '/etc/passwd']) {
+      assert.throws(() => storePath('/s', bad), (e: MlsError) => e.code === 'MLS_ERR_SERVE_MODEL_NOT_FOUND');
+    }
+    assert.throws(() => storePath('/s', 'https://x/a.mar'), (e: MlsError) => e.code === 'MLS_ERR_SERVE_INVALID_ARCHIVE');
+  });
+});
