@@ -19,6 +19,8 @@ export interface InputFile {
   size: number;
   mtime: Date;
   mode: number;
+  /** Handed to archiver: its tar writer streams an entry only when it knows the size up front. */
+  stats: Stats;
 }
 
 /** Folders torch-model-archiver leaves out (archive_dir's directory_filter). */
@@ -48,7 +50,7 @@ class InputSet {
 
   add(name: string, source: string, st: Stats): void {
     if (name === MANIFEST_PATH || this.excluded.has(resolve(source))) return;
-    this.files.set(name, { name, source, size: st.size, mtime: st.mtime, mode: st.mode & 0o777 });
+    this.files.set(name, { name, source, size: st.size, mtime: st.mtime, mode: st.mode & 0o777, stats: st });
   }
 
   /** A folder's contents, recursively, under `prefix` (symbolic links followed, loops cut). */

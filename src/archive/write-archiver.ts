@@ -77,7 +77,8 @@ export async function writeWithArchiver(req: StreamWriteRequest): Promise<number
       src.on('error', (e) => counter.destroy(e));
       counter.on('error', (e) => archive.emit('error', e));
       const done = new Promise<void>((resolve) => archive.once('entry', () => resolve()));
-      archive.append(src.pipe(counter), { name: req.prefix + f.name, date: f.mtime, mode: f.mode });
+      // `stats` matters: without it archiver's tar plugin buffers the whole file in memory.
+      archive.append(src.pipe(counter), { name: req.prefix + f.name, date: f.mtime, mode: f.mode, stats: f.stats });
       await Promise.race([done, failed]);
     }
     // The manifest goes last, as torch-model-archiver writes it.
