@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { runLevel } from '../../src/loadtest/run-level.js';
 import { modelRequest } from '../../src/loadtest/targets.js';
 import { EMPTY_PAYLOAD } from '../../src/loadtest/payloads.js';
-import { startChildServer } from './test-servers.js';
+import { preferThisProcess, startChildServer } from './test-servers.js';
+
+preferThisProcess();
 
 const requestsFor = (url: string, models: string[]) =>
   models.map((m) => modelRequest({ model: m, inference: url, predictUrl: `${url}/predictions/${m}` }, EMPTY_PAYLOAD));

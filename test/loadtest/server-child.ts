@@ -1,7 +1,9 @@
 // Runs a test server (test-servers.ts) in its own process, so that the server's event loop does not
 // share time with the load generator's and its server-side latencies are a fair truth.
 // argv[2] is a JSON BehaviourSpec. Prints {"url": ...} once listening; GET /__stats returns the truth.
-import { startTestServer, behaviourFromSpec, type BehaviourSpec } from './test-servers.js';
+import { startTestServer, behaviourFromSpec, preferThisProcess, type BehaviourSpec } from './test-servers.js';
+
+preferThisProcess();
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as BehaviourSpec;
 const s = await startTestServer(behaviourFromSpec(spec), true);
