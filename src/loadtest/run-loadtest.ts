@@ -49,6 +49,12 @@ export async function runLoadtest(
     if (level.responses === 0 && level.connectionErrors > 0) {
       throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', `no response at concurrency ${concurrency}: ${level.connectionErrors} connection errors`);
     }
+    if (level.ok === 0 && level.responses > 0) {
+      warn(
+        `no successful response at concurrency ${concurrency} (statuses ${JSON.stringify(level.statuses)}): ` +
+          'check the payload (--payload, --payload-dir) and the model names',
+      );
+    }
     if (level.generatorCpu >= CPU_SATURATION || level.generatorEventLoop >= CPU_SATURATION) {
       warn(
         `load generator saturated at concurrency ${concurrency} (CPU ${Math.round(level.generatorCpu * 100)}% of one core, ` +
