@@ -63,7 +63,9 @@ export function TraceProgress({ rows }: { rows: readonly TraceRow[] }): React.JS
             <Box width={8}>
               <Text color="gray">{r.ms !== undefined ? `${(r.ms / 1000).toFixed(1)}s` : ''}</Text>
             </Box>
-            <Text color={r.phase === 'failed' ? 'red' : 'gray'}>{r.detail ?? ''}</Text>
+            <Text color={r.phase === 'failed' ? 'red' : 'gray'} wrap="truncate-end">
+              {r.detail ?? ''}
+            </Text>
           </Box>
         );
       })}

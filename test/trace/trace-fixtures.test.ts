@@ -117,6 +117,7 @@ test("memory is the model's own: onnxruntime's one-time start-up is recorded apa
   const runtime = parseBytes((identity.measured as { memory: { runtimeOnce: string } }).memory.runtimeOnce);
   assert.ok(runtime > 5e6, `runtime start-up ${runtime}`);
   assert.ok(identity.resources.c5!.memory < runtime / 2, `identity adds ${identity.resources.c5!.memory}`);
-  const ocr = result.profiles.find((p) => p.name === 'ch_ppocr_mobile_v2.0_cls_infer')!;
-  assert.ok(ocr.resources.c5!.memory > identity.resources.c5!.memory);
+  const mem = (name: string) => result.profiles.find((p) => p.name === name)!.resources.c5!.memory;
+  assert.ok(mem('ch_ppocr_mobile_v2.0_cls_infer') > mem('identity'));
+  assert.ok(mem('transformer-small') > mem('transformer-tiny'), `transformer fixtures: ${mem('transformer-tiny')} → ${mem('transformer-small')}`);
 });
