@@ -86,8 +86,15 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
     log,
   );
   const servers: Server[] = [];
-  const close = async () => {
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= shutdown());
+  const shutdown = async () => {
+    // Stop accepting; keep-alive clients still connected get 503 while queued work drains (waiting
+    // for them to hang up could take forever under a load generator).
+    for (const s of servers) {
+      s.close();
+      s.closeIdleConnections();
+    }
     await registry.close(opts.drainTimeoutMs);
     for (const s of servers) s.closeAllConnections();
     await hub.close();

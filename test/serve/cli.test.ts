@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CLI_PATH, RUNNING_FROM_SOURCE } from '../../src/paths.js';
 import { ensureFixtureModels } from '../../fixtures/index.js';
 import { runCli } from '../helpers/cli.js';
-import { addFolderArchive, tempStore } from './store.js';
+import { addFolderArchive, tempStore, waitFor } from './store.js';
 
 interface Ready {
   event: string;
@@ -87,6 +87,24 @@ describe('mlserve serve (CLI)', () => {
     assert.deepEqual(ready.models, []);
     s.child.kill('SIGTERM');
     assert.equal(await s.exit, 0);
+  });
+
+  it('leaves no worker behind when the frontend is killed', async () => {
+    const s = startCli(['serve', '--model-store', store, '--models', 'identity', ...PORTS0, '--pid-file', join(store, 'k.pid'), '--json']);
+    const ready = await s.ready;
+    const d = (await (await fetch(`${ready.management}/models/identity`)).json()) as Array<{ workers: Array<{ pid: number }> }>;
+    const workerPid = d[0]!.workers[0]!.pid;
+    assert.ok(workerPid > 0);
+    s.child.kill('SIGKILL');
+    await s.exit;
+    await waitFor('the worker to exit', () => {
+      try {
+        process.kill(workerPid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
   });
 
   it('fails with coded errors', async () => {

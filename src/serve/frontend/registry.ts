@@ -63,6 +63,8 @@ function configNumber(cfg: Record<string, unknown>, key: string): number | undef
 export class Registry {
   private readonly models = new Map<string, Versions>();
   private readonly registering = new Set<string>();
+  /** Set by close(): the server is draining and takes no new work. */
+  closing = false;
 
   constructor(
     private readonly hub: WorkerHub,
@@ -200,6 +202,7 @@ export class Registry {
 
   /** Drains and stops everything (graceful shutdown). */
   async close(drainMs: number): Promise<void> {
+    this.closing = true;
     const entries = [...this.models.values()].flatMap((v) => [...v.byVersion.values()]);
     this.models.clear();
     await Promise.race([Promise.all(entries.map((e) => e.queue.drain())), new Promise((r) => setTimeout(r, drainMs).unref())]);

@@ -11,6 +11,7 @@ import { readMultipart } from './multipart.js';
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const HEALTHY = Buffer.from(JSON.stringify({ status: 'Healthy' }, null, 2));
 const PREDICTIONS = '/predictions/';
+const SHUTTING_DOWN = new HttpError(503, 'ServiceUnavailableException', 'The server is shutting down.');
 const headerCache = new Map<string, Record<string, string>>();
 
 function headersFor(contentType: string): Record<string, string> {
@@ -84,6 +85,7 @@ export function inferenceListener(reg: Registry, opts: InferenceOptions) {
     const method = req.method;
     if (path.startsWith(PREDICTIONS)) {
       if (method !== 'POST' && method !== 'PUT') return sendError(res, methodNotAllowed());
+      if (reg.closing) return sendError(res, SHUTTING_DOWN);
       predict(req, res, path, t0).catch((e: unknown) => sendError(res, e));
       return;
     }
