@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 export async function buildImage(o: { context: string; tag: string; logger: Logger; timeoutMs?: number }): Promise<{ seconds: number }> {
   const t0 = Date.now();
   o.logger.info(`docker build -t ${o.tag} ${o.context}`);
-  const child = start('docker', ['build', '--progress=plain', '-t', o.tag, o.context], {
+  const child = start('docker', ['build', '-t', o.tag, o.context], {
     all: true,
     stdin: 'ignore',
     timeout: o.timeoutMs ?? 30 * 60_000,

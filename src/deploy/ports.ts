@@ -1,6 +1,6 @@
 // Port checks for servers started on this machine: a requested port that is taken is a coded error
 // before anything starts; otherwise ports are chosen free by the kernel.
-import { createServer, connect } from 'node:net';
+import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { MlsError } from '../errors.js';
 
 /** Resolves true if 127.0.0.1:port can be bound right now. */
@@ -12,17 +12,25 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-/** A port the kernel reports free (for runtimes that cannot take port 0, e.g. docker -p). */
-export function pickFreePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen({ port: 0, host }, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+/**
+ * `n` distinct ports the kernel reports free, for runtimes that cannot take port 0 (docker -p):
+ * all are held open together while picked, so no two are the same.
+ */
+export async function pickFreePorts(n: number, host = '127.0.0.1'): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const srv = createServer();
+          srv.once('error', reject);
+          srv.listen({ port: 0, host }, () => resolve(srv));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
 }
 
 /** Resolves true if something accepts TCP connections on host:port. */

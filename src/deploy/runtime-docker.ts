@@ -9,7 +9,7 @@ import type { DeployedServer } from '../formats/deployment.js';
 import type { Logger } from '../log.js';
 import type { DeployServer } from './deploy-plan.js';
 import { linkArchives } from './model-store.js';
-import { assertPortsFree, pickFreePort } from './ports.js';
+import { assertPortsFree, pickFreePorts } from './ports.js';
 import type { ProcessorKind } from './processors.js';
 import { serveArgs, CONTAINER_STORE } from './serve-args.js';
 import { waitFor } from './wait.js';
@@ -43,10 +43,8 @@ export function containerName(s: DeployServer): string {
 }
 
 export async function startDocker(servers: DeployServer[], o: DockerOptions): Promise<DeployedServer[]> {
-  const ports: number[][] = [];
-  for (let i = 0; i < servers.length; i++) {
-    ports.push(o.basePort === undefined ? [await pickFreePort(), await pickFreePort(), await pickFreePort()] : [0, 1, 2].map((k) => o.basePort! + 3 * i + k));
-  }
+  const free = o.basePort === undefined ? await pickFreePorts(3 * servers.length) : [];
+  const ports = servers.map((_, i) => [0, 1, 2].map((k) => (o.basePort === undefined ? free[3 * i + k]! : o.basePort + 3 * i + k)));
   if (o.basePort !== undefined) {
     await assertPortsFree(servers.flatMap((s, i) => ports[i]!.map((port) => ({ port, what: `${s.name}` }))));
   }
@@ -69,7 +67,7 @@ export async function startDocker(servers: DeployServer[], o: DockerOptions): Pr
       ...(s.processor === 'gpu' ? ['--gpus', `device=${s.processorIndex}`] : []),
       ...(s.processor === 'inf' ? ['--device', `/dev/neuron${s.processorIndex}`] : []),
       o.images[s.processor],
-      ...serveArgs(s, { store: CONTAINER_STORE, ...addr }, o.serveFlags),
+      ...serveArgs(s, { store: CONTAINER_STORE, ...addr }, [...o.serveFlags, '--json']),
     ];
     const r = await run('docker', args, { timeout: 120_000 });
     const base = `http://127.0.0.1:${inf}`;
@@ -89,20 +87,27 @@ export async function startDocker(servers: DeployServer[], o: DockerOptions): Pr
     o.logger.info(`started container ${name} for ${s.name}`);
   }
   for (const d of started) {
+    const name = String(d.handle?.container);
     const ok = await waitFor(
       async () => {
-        const res = await fetch(`${d.inference}/ping`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-        if (res?.ok) return true;
-        const st = await run('docker', ['inspect', '-f', '{{.State.Running}}', String(d.handle?.container)]);
+        // Ready only when this container says so (its --json ready line) and answers /ping on
+        // the address we publish: on the host network another process could hold the port.
+        const logs = await run('docker', ['logs', name]);
+        const ready = logs.stdout.split('\n').some((l) => l.includes('"event":"ready"'));
+        if (ready) {
+          const res = await fetch(`${d.inference}/ping`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+          if (res?.ok) return true;
+        }
+        const st = await run('docker', ['inspect', '-f', '{{.State.Running}}', name]);
         if (st.stdout.trim() === 'false') return false;
         return undefined;
       },
-      { timeoutMs: o.readyTimeoutMs, intervalMs: 250 },
+      { timeoutMs: o.readyTimeoutMs, intervalMs: 500 },
     );
     if (ok !== true) {
-      const logs = await run('docker', ['logs', '--tail', '20', String(d.handle?.container)]);
+      const logs = await run('docker', ['logs', '--tail', '20', name]);
       throw Object.assign(
-        new MlsError('MLS_ERR_DEPLOY_SERVER_START_FAILED', `container ${String(d.handle?.container)} (${d.name}) ${ok === false ? 'exited' : 'is not ready'}:\n${logs.stdout}${logs.stderr}`),
+        new MlsError('MLS_ERR_DEPLOY_SERVER_START_FAILED', `container ${name} (${d.name}) ${ok === false ? 'exited' : 'is not ready'}:\n${logs.stdout}${logs.stderr}`),
         { started },
       );
     }
