@@ -73,6 +73,12 @@ test('two inputs giving the same model name: the second is refused', async () =>
   assert.equal(r.profiles.length, 1);
 });
 
+test('a measuring process that does not finish in time is a coded failure of that model', async () => {
+  const r = await traceModels(options([paths.mlp!], 'slow.yaml', { measure: { ...FAST, timeoutMs: 50 } }));
+  assert.deepEqual(r.failures.map((f) => [f.model, f.code]), [['mlp', 'MLS_ERR_TRACE_MEASURE_FAILED']]);
+  assert.match(r.failures[0]!.message, /timed out/);
+});
+
 test('an optimized model that drifts beyond the tolerance is refused', async () => {
   // Fusions change float rounding slightly (≈ 4e-7 on this model): a tolerance of 1e-12 catches it.
   await assert.rejects(
