@@ -17,6 +17,7 @@ export interface ColgenOptions {
   target: () => number; // cost of the best plan known; stop when the bound reaches it
   roundBound: (lb: number) => number; // smallest objective value a plan can have ≥ lb
   mipShare: number; // share of the time left that price-and-branch may use
+  diveShare: number; // then the share of the time left that diving may use
 }
 
 function patternKey(pt: Pattern): string {
@@ -66,54 +67,107 @@ export function columnsToSolution(p: Problem, cols: Pattern[], mult: number[]): 
   return downgrade(p, { bins });
 }
 
-export function columnGeneration(g: GLPK, p: Problem, start: Solution, opts: ColgenOptions, on: ColgenEvents): { lowerBound: number; converged: boolean; columns: number } {
-  const cols: Pattern[] = [];
-  const seen = new Set<string>();
-  const addCol = (pt: Pattern) => {
+class ColumnPool {
+  readonly cols: Pattern[] = [];
+  private readonly seen = new Set<string>();
+  add(pt: Pattern): boolean {
     const k = patternKey(pt);
-    if (pt.counts.size === 0 || seen.has(k)) return false;
-    seen.add(k);
-    cols.push(pt);
+    if (pt.counts.size === 0 || this.seen.has(k)) return false;
+    this.seen.add(k);
+    this.cols.push(pt);
     return true;
-  };
-  patternsOf(start).forEach(addCol);
-  // the fullest packing of each type: with one item type these columns are all a plan needs
-  p.bins.forEach((_, t) => addCol(price(p, t, p.items.map(() => 1)).pattern));
-  let lb = 0;
-  let converged = false;
-  const msg = { msglev: g.GLP_MSG_OFF };
-  while (Date.now() < opts.deadline) {
-    const r = g.solve(master(g, p, cols, false), msg);
+  }
+}
+
+interface LpState {
+  z: number;
+  x: number[];
+  farley: number; // a valid lower bound for this (sub)problem
+  converged: boolean;
+}
+
+/** Column generation on `p` (the whole problem or a residual) until no column improves the LP. */
+function generate(g: GLPK, p: Problem, pool: ColumnPool, deadline: number, stop: (lb: number) => boolean): LpState | null {
+  let best: LpState | null = null;
+  let farley = 0;
+  while (Date.now() < deadline) {
+    const r = g.solve(master(g, p, pool.cols, false), { msglev: g.GLP_MSG_OFF });
     if (r.result.status !== g.GLP_OPT) break;
     const duals = p.items.map((_, i) => Math.max(0, r.result.dual?.[`r${i}`] ?? 0));
     let rho = 0;
     let added = 0;
-    for (let t = 0; t < p.bins.length && Date.now() < opts.deadline; t++) {
+    for (let t = 0; t < p.bins.length && Date.now() < deadline; t++) {
       const pr = price(p, t, duals);
       const cost = p.bins[t]!.cost;
       rho = Math.max(rho, pr.upper / cost);
-      if (pr.value > cost * (1 + 1e-9) && addCol(pr.pattern)) added++;
+      if (pr.value > cost * (1 + 1e-9) && pool.add(pr.pattern)) added++;
     }
-    const farley = r.result.z / Math.max(1, rho);
-    if (farley > lb) {
-      lb = farley;
-      on.bound(opts.roundBound(lb), 'column generation');
-    }
-    if (rho <= 1 + 1e-9) converged = true;
-    if (added === 0 || opts.roundBound(lb) >= opts.target() - 1e-9) break;
+    // Farley: duals scaled by 1/ρ are feasible for the full dual, so z/ρ bounds the LP optimum
+    farley = Math.max(farley, r.result.z / Math.max(1, rho));
+    best = { z: r.result.z, x: pool.cols.map((_, j) => r.result.vars[`x${j}`] ?? 0), farley, converged: rho <= 1 + 1e-9 };
+    if (added === 0 || stop(farley)) break;
   }
+  return best;
+}
+
+/**
+ * Diving: fix the columns the LP uses at whole values (or the largest one once), regenerate
+ * columns for what is left, repeat. Cutting-stock's classic way to integer plans near the bound.
+ */
+function dive(g: GLPK, p: Problem, pool: ColumnPool, deadline: number): Solution | null {
+  const residual = p.items.map((it) => it.demand);
+  const chosen: number[] = new Array<number>(0);
+  while (residual.some((d) => d > 0)) {
+    if (Date.now() >= deadline) return null;
+    const sub: Problem = { ...p, items: p.items.map((it, i) => ({ ...it, demand: residual[i]! })) };
+    const lp = generate(g, sub, pool, deadline, () => false);
+    if (!lp) return null;
+    let fixed = 0;
+    lp.x.forEach((v, j) => {
+      for (let k = 0; k < Math.floor(v + 1e-6); k++) {
+        chosen.push(j);
+        fixed++;
+      }
+    });
+    if (fixed === 0) {
+      let j = 0;
+      lp.x.forEach((v, k) => v > (lp.x[j] ?? 0) && (j = k));
+      chosen.push(j);
+    }
+    for (const j of fixed ? chosen.slice(chosen.length - fixed) : [chosen[chosen.length - 1]!]) {
+      for (const [i, n] of pool.cols[j]!.counts) residual[i] = Math.max(0, residual[i]! - n);
+    }
+  }
+  const mult = pool.cols.map(() => 0);
+  for (const j of chosen) mult[j]!++;
+  return columnsToSolution(p, pool.cols, mult);
+}
+
+export function columnGeneration(g: GLPK, p: Problem, start: Solution, opts: ColgenOptions, on: ColgenEvents): { lowerBound: number; converged: boolean; columns: number } {
+  const pool = new ColumnPool();
+  patternsOf(start).forEach((pt) => pool.add(pt));
+  // the fullest packing of each type: with one item type these columns are all a plan needs
+  p.bins.forEach((_, t) => pool.add(price(p, t, p.items.map(() => 1)).pattern));
+  const proven = (lb: number) => opts.roundBound(lb) >= opts.target() - 1e-9;
+  const root = generate(g, p, pool, opts.deadline, proven);
+  const lb = root?.farley ?? 0;
+  if (lb > 0) on.bound(opts.roundBound(lb), root?.converged ? 'column generation (LP bound)' : 'column generation (Farley bound)');
+  const offer = (s: Solution | null, method: string) => {
+    if (s && solutionCost(p, s) < opts.target() - 1e-9) on.solution(s, method);
+  };
   // price-and-branch: the best integer plan over the columns generated
   const left = ((opts.deadline - Date.now()) / 1000) * opts.mipShare;
-  if (left > 0.05 && opts.roundBound(lb) < opts.target() - 1e-9) {
-    const r = g.solve(master(g, p, cols, true), { msglev: g.GLP_MSG_OFF, tmlim: Math.max(1, Math.floor(left)), presol: true });
+  if (left > 0.05 && !proven(lb)) {
+    const r = g.solve(master(g, p, pool.cols, true), { msglev: g.GLP_MSG_OFF, tmlim: Math.max(1, Math.floor(left)), presol: true });
     const z = p.objective === 'count' ? r.result.z : r.result.z / 1000;
     // one item type: every instance is dominated by its type's fullest column, so the MIP over
     // those columns is the whole problem and its optimum is a proof
     if (r.result.status === g.GLP_OPT && p.items.length === 1) on.bound(z, 'pattern MIP (complete columns)');
     if ((r.result.status === g.GLP_OPT || r.result.status === g.GLP_FEAS) && r.result.z > 0) {
-      const s = columnsToSolution(p, cols, cols.map((_, j) => r.result.vars[`x${j}`] ?? 0));
-      if (solutionCost(p, s) < opts.target() - 1e-9) on.solution(s, 'price-and-branch');
+      offer(columnsToSolution(p, pool.cols, pool.cols.map((_, j) => r.result.vars[`x${j}`] ?? 0)), 'price-and-branch');
     }
   }
-  return { lowerBound: lb, converged, columns: cols.length };
+  // diving for what is left of this step's share, when price-and-branch has not closed the gap
+  if (!proven(lb) && opts.diveShare > 0 && p.items.length > 1) offer(dive(g, p, pool, Date.now() + (opts.deadline - Date.now()) * opts.diveShare), 'column generation + diving');
+  return { lowerBound: lb, converged: root?.converged ?? false, columns: pool.cols.length };
 }

@@ -3,6 +3,7 @@
 // Farley lower bound, valid even when the packing found is not the best one).
 import { knapsack, type KnapItem } from './knapsack.js';
 import type { Problem } from './problem.js';
+import { repackOn } from './greedy.js';
 
 export interface Pattern {
   type: number;
@@ -41,7 +42,18 @@ export function price(p: Problem, t: number, duals: number[]): Priced {
     found.take.forEach(add);
     return { pattern: { type: t, counts, procs: [found.take] }, value: found.value, upper };
   }
-  // several processors: fill them one after another within what the instance has left
+  // several processors: the best set for the instance's total processor capacity is an upper
+  // bound; when first-fit decreasing spreads it over the processors, it is the best pattern
+  const aggCap = bt.procCap.map((c) => c * bt.procs);
+  const aggItems = itemsFor(p, t, duals, 'proc');
+  const agg = knapsack(aggItems, aggCap, 'up');
+  const aggUpper = agg.exact ? agg.value : knapsack(aggItems, aggCap, 'down').value;
+  const spread = repackOn(p, agg.take, t);
+  if (spread) {
+    for (const i of agg.take) add(i);
+    return { pattern: { type: t, counts, procs: spread.procs }, value: agg.value, upper: Math.max(agg.value, aggUpper) };
+  }
+  // otherwise fill the processors one after another within what the instance has left
   const left = p.items.map((it) => Math.min(it.demand, it.maxPerBin));
   const instLeft = [...bt.instCap];
   const procs: number[][] = [];
@@ -71,7 +83,7 @@ export function price(p: Problem, t: number, duals: number[]): Priced {
   const instItems = itemsFor(p, t, duals, 'inst');
   const byInst = instItems.some((x) => x.size.some((v) => v > 0)) ? knapsack(instItems, bt.instCap, 'down').value : Infinity;
   const all = instItems.reduce((a, x) => a + x.value * x.count, 0);
-  return { pattern: { type: t, counts, procs }, value, upper: Math.max(value, Math.min(perProc, byInst, all)) };
+  return { pattern: { type: t, counts, procs }, value, upper: Math.max(value, Math.min(perProc, byInst, all, aggUpper)) };
 }
 
 function density(p: Problem, t: number, duals: number[], i: number, cap: number[]): number {

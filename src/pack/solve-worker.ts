@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import GLPK from 'glpk.js/node';
 import { columnGeneration } from './colgen.js';
 import { roundBound } from './bounds.js';
+import { arcflowApplies, solveArcflow } from './arcflow.js';
 import { ASSIGNMENT_MAX_VARS, assignmentSize, solveAssignment } from './assignment.js';
 import { solutionCost, type Problem, type Solution } from './problem.js';
 
@@ -36,7 +37,17 @@ const events = {
 };
 // small enough for the assignment MIP: leave it most of the time after column generation
 const small = () => assignmentSize(problem, best) <= ASSIGNMENT_MAX_VARS;
-const r = columnGeneration(g, problem, start, { deadline, target: () => best, roundBound: (lb) => roundBound(problem, lb), mipShare: small() ? 0.3 : 1 }, events);
+// time shares: exact 1-D problems keep most for arc-flow, small ones for the assignment MIP
+const arcflow = arcflowApplies(problem);
+const shares = arcflow ? { mipShare: 0.4, diveShare: 0 } : small() ? { mipShare: 0.2, diveShare: 0.2 } : { mipShare: 0.5, diveShare: 1 };
+const r = columnGeneration(g, problem, start, { deadline, target: () => best, roundBound: (lb) => roundBound(problem, lb), ...shares }, events);
+if (bound < best - 1e-9 && deadline - Date.now() > 500 && arcflow) {
+  const out = solveArcflow(g, problem, (deadline - Date.now()) / 1000);
+  if (out) {
+    events.solution(out.solution, 'arc-flow MIP');
+    if (out.proven) events.bound(solutionCost(problem, out.solution), 'arc-flow MIP');
+  }
+}
 while (bound < best - 1e-9 && small() && deadline - Date.now() > 500) {
   const out = solveAssignment(g, problem, best, (deadline - Date.now()) / 1000);
   if (out.kind === 'better') {
