@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { choiceArg, durationArg, intArg, numberArg } from '../src/cli-options.js';
-import { printResult, table } from '../src/output.js';
-import { formatBytes } from '../src/units.js';
+import { printResult } from '../src/output.js';
 import type { TraceResult } from '../src/trace/trace-models.js';
 
 interface TraceFlags {
@@ -21,31 +20,6 @@ interface TraceFlags {
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-
-function renderText(r: TraceResult): string {
-  const families = [...new Set(r.profiles.flatMap((p) => Object.keys(p.resources)))];
-  const rows = r.profiles.map((p) => [
-    p.name,
-    ...families.map((f) => {
-      const x = p.resources[f];
-      return x ? `${formatBytes(x.memory)} ${x.util}%${x.estimated ? '*' : ''}` : '';
-    }),
-    p.latency?.p50Ms ?? '',
-    p.latency?.p90Ms ?? '',
-    p.measured?.batch?.p50Ms ?? '',
-  ]);
-  const lines: string[] = [];
-  if (rows.length) {
-    lines.push(table(['model', ...families.map((f) => `${f} mem util`), 'p50 ms', 'p90 ms', 'batch p50 ms'], rows));
-    lines.push(`* estimated from the measured ${families[0]} figures with the catalog's scaling rule`);
-  }
-  if (r.processor !== 'cpu') {
-    lines.push(`--processor ${r.processor}: only the CPU execution provider exists here; the saved models have the portable (extended) optimizations, figures for other families are estimates.`);
-  }
-  for (const f of r.failures) lines.push(`failed ${f.model ?? f.input}: ${f.code}: ${f.message}\n  hint: ${f.hint}`);
-  lines.push(r.out ? `wrote ${r.out} (${r.profiles.length} of ${r.profiles.length + r.failures.length} models)` : 'no profiles written: every model failed');
-  return lines.join('\n');
-}
 
 export function traceCommand(): Command {
   return new Command('trace')
@@ -68,6 +42,7 @@ export function traceCommand(): Command {
       const { traceModels } = await import('../src/trace/trace-models.js');
       const { parseShapeArg } = await import('../src/trace/input-plan.js');
       const { inkTraceView, plainTraceView } = await import('../src/ui/trace-progress.js');
+      const { traceSummaryText } = await import('../src/trace/summary-text.js');
       const shapes = Object.fromEntries(flags.shape.map(parseShapeArg));
       const view = process.stderr.isTTY ? inkTraceView() : plainTraceView((l) => process.stderr.write(`${l}\n`));
       let result: TraceResult;
@@ -96,7 +71,7 @@ export function traceCommand(): Command {
         const { MlsError } = await import('../src/errors.js');
         throw new MlsError(first.code as never, first.message, { hint: first.hint, details: first.details ?? { model: first.model ?? first.input } });
       }
-      printResult({ json: Boolean(flags.json), value: result, text: renderText });
+      printResult({ json: Boolean(flags.json), value: result, text: traceSummaryText });
       // Some models failed: the others' profiles were written; the exit code says it was partial.
       if (first) process.exitCode = first.exitCode;
     });

@@ -14,7 +14,7 @@ import { resolveModelSource } from './model-source.js';
 import { optimizeModel } from './optimize.js';
 import { buildProfile } from './profile-entry.js';
 import { rebuildArchive } from './rebuild-archive.js';
-import type { Processor } from './session.js';
+import { optimizationLevel, type Processor } from './session.js';
 
 export interface TraceOptions {
   inputs: string[];
@@ -127,6 +127,6 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
   if (profiles.length > 0) {
     await writeProfiles(opts.out, { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', createdAt: new Date().toISOString(), models: profiles });
   }
-  const optimization = opts.processor === 'cpu' ? 'all' : 'extended';
+  const optimization = optimizationLevel(opts.processor);
   return { ok: failures.length === 0, ...(profiles.length > 0 ? { out: opts.out } : {}), processor: opts.processor, optimization, host, profiles, failures };
 }

@@ -9,6 +9,7 @@ import { ensureFixtureModels, OCR_CLS_MODEL } from '../../fixtures/index.js';
 import { optimizeModel } from '../../src/trace/optimize.js';
 import { traceModels } from '../../src/trace/trace-models.js';
 import type { Processor } from '../../src/trace/session.js';
+import { traceSummaryText } from '../../src/trace/summary-text.js';
 import { FAST } from './fast.js';
 
 let dir: string;
@@ -51,4 +52,8 @@ test('--processor inf still measures the local CPU as c5 and estimates inf1 and 
   assert.equal((p.measured as { graphOptimization: string }).graphOptimization, 'extended');
   assert.equal(p.resources.c5!.estimated, undefined);
   assert.equal(p.resources.inf1!.estimated, true);
+  const text = traceSummaryText(r);
+  assert.match(text, /^mlp\s+\S+ [\d.]+%\s+\S+ [\d.]+%\*/m);
+  assert.match(text, /--processor inf: only the CPU execution provider exists here/);
+  assert.match(text, /wrote .*p\.yaml \(1 of 1 models\)/);
 });
