@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { choiceArg, durationArg, intArg, listArg } from '../src/cli-options.js';
 import { printResult } from '../src/output.js';
 
@@ -29,9 +29,9 @@ export function loadtestCommand(): Command {
     .option('--mode <mode>', 'sweep, sequential or random', choiceArg('--mode', ['sweep', 'sequential', 'random'] as const), 'sweep')
     .option('--concurrency <list>', 'concurrency levels to sweep: 1,2,4,8', listArg)
     .option('--concurrency-range <start:end:step>', 'levels as a range; step +N or xN (default 1:256:x2)')
-    .option('--duration <time>', 'measured time per level', durationArg('--duration'), 10_000)
-    .option('--warmup <time>', 'unmeasured load before the first level (0 to skip)', durationArg('--warmup'), 2000)
-    .option('--timeout <time>', 'per-request timeout (whole seconds, at least 1s)', durationArg('--timeout'), 30_000)
+    .addOption(new Option('--duration <time>', 'measured time per level').argParser(durationArg('--duration')).default(10_000, '10s'))
+    .addOption(new Option('--warmup <time>', 'unmeasured load before the first level (0s to skip)').argParser(durationArg('--warmup')).default(2000, '2s'))
+    .addOption(new Option('--timeout <time>', 'per-request timeout (whole seconds, at least 1s)').argParser(durationArg('--timeout')).default(30_000, '30s'))
     .option('--payload <file>', 'request body for every model: .json (KServe v2 if it has "inputs"), image (multipart), other (raw bytes)')
     .option('--payload-dir <dir>', 'one body per model, files named after the models (resnet.json, bert.bin)')
     .option('--slo <spec>', 'objective, e.g. p90=100ms or p99=250ms,errors=1%; exit code 1 when no level meets it')
