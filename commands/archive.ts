@@ -15,7 +15,7 @@ interface ArchiveFlags {
   handler?: string;
   extraFiles?: string[];
   runtime?: string;
-  exportPath: string;
+  exportPath?: string;
   archiveFormat: string;
   force?: boolean;
   requirementsFile?: string;
@@ -66,7 +66,7 @@ export function archiveCommand(): Command {
     .option('--handler <handler>', 'built-in handler name (base_handler, image_classifier, text_classifier, object_detector, image_segmenter) or handler file (.py, or .js/.mjs/.cjs for mlserve) (required)')
     .option('--extra-files <list>', 'comma-separated files, folders (contents copied in) or glob patterns', listArg)
     .option('--runtime <runtime>', 'python or python3 (default for Python and built-in handlers), mlserve-js (default for JavaScript handlers)')
-    .option('--export-path <dir>', 'folder to write into, created if missing', process.cwd())
+    .option('--export-path <dir>', 'folder to write into, created if missing (default: the current folder)')
     .option('--archive-format <format>', 'default (zip, deflated), zip-store (zip, stored), tgz (<model-name>.tar.gz) or no-archive (a folder)', 'default')
     .option('-f, --force', 'overwrite an existing archive of the same name')
     .option('-r, --requirements-file <path>', 'requirements.txt for the model (TorchServe installs it per model)')
@@ -88,7 +88,7 @@ export function archiveCommand(): Command {
             modelFile: flags.modelFile,
             extraFiles: flags.extraFiles,
             runtime: flags.runtime,
-            exportPath: flags.exportPath,
+            exportPath: flags.exportPath ?? process.cwd(),
             archiveFormat: parseArchiveFormat(flags.archiveFormat),
             force: Boolean(flags.force),
             requirementsFile: flags.requirementsFile,
