@@ -293,8 +293,9 @@ describe('metrics', () => {
 describe('graceful shutdown', () => {
   it('finishes queued and in-flight requests, then refuses new ones', async () => {
     const entry = server.registry.get('probe');
+    const before = entry.queue.accepted;
     const pending = Array.from({ length: 12 }, (_, i) => post('/predictions/probe', `s${i}`, 'text/plain'));
-    await waitFor('requests in flight', () => entry.pool.workers.some((w) => w.inflight > 0));
+    await waitFor(`all requests received (${entry.queue.accepted - before})`, () => entry.queue.accepted - before === 12);
     const closing = server.close();
     const results = await Promise.all(pending);
     assert.deepEqual(results.map((r) => r.status), results.map(() => 200));

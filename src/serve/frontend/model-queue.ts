@@ -38,6 +38,8 @@ export class ModelQueue {
   private inflightBatches = 0;
   private drainWaiters: Array<() => void> = [];
   readonly stats: QueueStats = { requests: 0, errors: 0, batches: 0, batchedRequests: 0, queueMicros: 0, inferenceMicros: 0 };
+  /** Requests taken into the queue so far. */
+  accepted = 0;
   /** Largest batch handed to a worker so far (tests and describe use it). */
   maxBatchSeen = 0;
 
@@ -53,6 +55,7 @@ export class ModelQueue {
   /** False when the queue is full (the caller answers 503). */
   submit(job: Job): boolean {
     if (this.pending >= this.settings.capacity) return false;
+    this.accepted++;
     this.jobs.push(job);
     this.pump();
     return true;
