@@ -8,6 +8,7 @@ import { MlsError, type ErrorCode } from '../errors.js';
 import { startNode } from '../exec.js';
 import { runtimeModulePath } from '../paths.js';
 import type { InputPlan } from './input-plan.js';
+import type { SessionSettings } from './session.js';
 
 export interface MeasureSettings {
   /** Timed window per batch size (after warm-up); at least minIterations runs are timed. */
@@ -31,7 +32,7 @@ export const DEFAULT_MEASURE: MeasureSettings = {
 export interface MeasureJob extends Omit<MeasureSettings, 'timeoutMs'> {
   model: string;
   modelPath: string;
-  level: 'all' | 'extended';
+  level: SessionSettings['level'];
   plans: InputPlan[];
   batchSize: number;
 }

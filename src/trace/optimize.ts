@@ -1,6 +1,6 @@
 // Step one of tracing a model, in this process: open the original without optimizations, plan its
-// inputs, save the model optimized for the target, and check that both give finite outputs that
-// agree within tolerance at batch 1 and at the configured batch size.
+// inputs, save the model optimized for the target, open the saved model as the server would, and
+// check that both give finite outputs that agree within tolerance at batch 1 and at --batch-size.
 import { rename, rm, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tempPathFor } from '../fs/atomic.js';
@@ -9,7 +9,7 @@ import type { ExampleTensor } from './example-file.js';
 import { makeFeeds } from './feeds.js';
 import { effectiveBatch, planInputs, type InputPlan } from './input-plan.js';
 import { assertFinite, compareOutputs } from './output-check.js';
-import { openSession, optimizationLevel, runSession, type Processor } from './session.js';
+import { openSession, runSession, savedOptimizationLevel, SERVING_LEVEL, type Processor, type SavedLevel } from './session.js';
 
 export interface OptimizeRequest {
   model: string;
@@ -28,7 +28,8 @@ export interface OptimizeRequest {
 export interface OptimizeResult {
   plans: InputPlan[];
   optimizedPath: string;
-  level: 'all' | 'extended';
+  /** Optimizations saved in the model (the server adds the rest when it loads it). */
+  level: SavedLevel;
   batchSize: number;
   maxAbsDiff: number;
   outputs: string[];
@@ -36,12 +37,14 @@ export interface OptimizeResult {
 
 export async function optimizeModel(req: OptimizeRequest): Promise<OptimizeResult> {
   const original = await openSession(req.model, req.modelPath, { level: 'disabled', threads: req.threads });
-  const level = optimizationLevel(req.processor);
+  const level = savedOptimizationLevel(req.processor);
   await mkdir(dirname(req.optimizedPath), { recursive: true });
   const tmp = `${tempPathFor(req.optimizedPath)}.onnx`;
   try {
     const plans = planInputs(req.model, original.inputMetadata, req.shapes, req.example, req.strictNames);
-    const optimized = await openSession(req.model, req.modelPath, { level, threads: req.threads, optimizedModelFilePath: tmp });
+    await (await openSession(req.model, req.modelPath, { level, threads: req.threads, optimizedModelFilePath: tmp })).release();
+    // What is checked is what will be served: the saved file, opened as the server opens it.
+    const optimized = await openSession(req.model, tmp, { level: SERVING_LEVEL, threads: req.threads });
     try {
       const batchSize = effectiveBatch(plans, req.batchSize);
       let maxAbsDiff = 0;

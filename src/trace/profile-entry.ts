@@ -13,7 +13,7 @@ import type { MeasuredFigures } from './estimate.js';
 import type { HostInfo } from './host-info.js';
 import type { Measurement, LatencyStats } from './measure.js';
 import type { OptimizeResult } from './optimize.js';
-import type { Processor } from './session.js';
+import { SERVING_LEVEL, type Processor } from './session.js';
 
 export interface ProfileInputs {
   name: string;
@@ -59,6 +59,7 @@ export function buildProfile(p: ProfileInputs, resourcesFor: (m: MeasuredFigures
       optimizedModel: pathFromProfiles(p.out, p.optimized.optimizedPath),
       processor: p.processor,
       graphOptimization: p.optimized.level,
+      servedWith: SERVING_LEVEL,
       family: Object.keys(resources)[0],
       host: { cpu: p.host.cpu, logicalCpus: p.host.logicalCpus, threads: p.host.threads, onnxruntime: p.host.onnxruntime },
       rps: p.rps,

@@ -6,15 +6,25 @@ import { MlsError } from '../errors.js';
 export type Processor = 'cpu' | 'gpu' | 'inf';
 export const PROCESSORS: readonly Processor[] = ['cpu', 'gpu', 'inf'];
 
+export type SavedLevel = 'extended' | 'basic';
+
 /**
- * Graph optimization level per target. Only the CPU execution provider exists here. For the CPU
- * every level applies, including layout transforms (NCHWc) specific to this CPU. For GPU and
- * Inferentia the saved model keeps to the portable, execution-provider-independent fusions
- * ("extended"); the target's own provider (CUDA/TensorRT, Neuron) applies its kernels when loading.
+ * Graph optimizations saved into the optimized model, per target (only the CPU execution provider
+ * exists here, so every target is optimized with it):
+ * - cpu: "extended": fusions into onnxruntime's CPU contrib operators (FusedConv,
+ *   SkipLayerNormalization, ...), which every onnxruntime CPU build has. Not "all": its NCHWc
+ *   layout is specific to the CPU it ran on (its vector width), and the model ships to other hosts.
+ * - gpu, inf: "basic": standard ONNX operators only (BatchNorm folded into Conv, MatMul+Add into
+ *   Gemm, constants folded), which the target's provider or compiler (CUDA/TensorRT, Neuron) takes.
+ * The server loads any model with level "all", which adds the rest for the host it runs on;
+ * trace measures the saved model the same way.
  */
-export function optimizationLevel(processor: Processor): 'all' | 'extended' {
-  return processor === 'cpu' ? 'all' : 'extended';
+export function savedOptimizationLevel(processor: Processor): SavedLevel {
+  return processor === 'cpu' ? 'extended' : 'basic';
 }
+
+/** The level `mlserve serve` opens models with (src/serve/worker/model-host.ts). */
+export const SERVING_LEVEL = 'all';
 
 export interface SessionSettings {
   level: 'disabled' | 'basic' | 'extended' | 'all';

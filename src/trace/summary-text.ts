@@ -22,7 +22,9 @@ export function traceSummaryText(r: TraceResult): string {
     lines.push(`* estimated from the measured ${families[0]} figures with the catalog's scaling rule`);
   }
   if (r.processor !== 'cpu') {
-    lines.push(`--processor ${r.processor}: only the CPU execution provider exists here; the saved models have the portable (extended) optimizations, figures for other families are estimates.`);
+    lines.push(
+      `--processor ${r.processor}: only the CPU execution provider exists here; the saved models keep standard ONNX operators (${r.optimization} optimizations) for the target's provider or compiler; figures for other families are estimates.`,
+    );
   }
   for (const f of r.failures) lines.push(`failed ${f.model ?? f.input}: ${f.code}: ${f.message}\n  hint: ${f.hint}`);
   lines.push(r.out ? `wrote ${r.out} (${r.profiles.length} of ${r.profiles.length + r.failures.length} models)` : 'no profiles written: every model failed');

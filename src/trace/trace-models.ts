@@ -14,7 +14,7 @@ import { resolveModelSource } from './model-source.js';
 import { optimizeModel } from './optimize.js';
 import { buildProfile } from './profile-entry.js';
 import { rebuildArchive } from './rebuild-archive.js';
-import { optimizationLevel, type Processor } from './session.js';
+import { savedOptimizationLevel, SERVING_LEVEL, type Processor, type SavedLevel } from './session.js';
 
 export interface TraceOptions {
   inputs: string[];
@@ -60,7 +60,8 @@ export interface TraceResult {
   /** profiles.yaml written (absent when no model could be traced). */
   out?: string;
   processor: Processor;
-  optimization: 'all' | 'extended';
+  /** Graph optimizations saved in the optimized models. */
+  optimization: SavedLevel;
   host: HostInfo;
   profiles: ModelProfile[];
   failures: TraceFailure[];
@@ -102,7 +103,7 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
         onEvent({ index, input, model, phase: 'measuring' });
         const { timeoutMs, ...job } = settings;
         const measurement = await measureModel(
-          { ...job, model, modelPath: optimized.optimizedPath, level: optimized.level, plans: optimized.plans, batchSize: optimized.batchSize },
+          { ...job, model, modelPath: optimized.optimizedPath, level: SERVING_LEVEL, plans: optimized.plans, batchSize: optimized.batchSize },
           timeoutMs,
         );
         let archive: string | undefined = source.archive ? input : undefined;
@@ -127,6 +128,6 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
   if (profiles.length > 0) {
     await writeProfiles(opts.out, { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', createdAt: new Date().toISOString(), models: profiles });
   }
-  const optimization = optimizationLevel(opts.processor);
+  const optimization = savedOptimizationLevel(opts.processor);
   return { ok: failures.length === 0, ...(profiles.length > 0 ? { out: opts.out } : {}), processor: opts.processor, optimization, host, profiles, failures };
 }
