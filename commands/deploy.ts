@@ -21,7 +21,7 @@ interface DeployFlags {
   dockerNetwork: 'bridge' | 'host';
   catalog?: string;
   templates?: string;
-  readyTimeout: number;
+  readyTimeout?: number;
   json?: boolean;
 }
 
@@ -60,7 +60,7 @@ export function deployCommand(): Command {
     .option('--docker-network <mode>', 'docker: bridge (publish on 127.0.0.1) or host', choiceArg('--docker-network', ['bridge', 'host'] as const), 'bridge')
     .option('--catalog <file>', 'instance catalog for CPU requests (default: the built-in catalog)')
     .option('--templates <dir>', 'templates folder to use instead of the built-in one (copy templates/ and edit it)')
-    .option('--ready-timeout <duration>', 'how long a server may take to load its models', durationArg('--ready-timeout'), 120_000)
+    .option('--ready-timeout <duration>', 'how long a server may take to load its models (default 120s)', durationArg('--ready-timeout'))
     .option('--json', 'print the result as JSON')
     .action(async (flags: DeployFlags) => {
       const logger = stderrLogger();
@@ -88,7 +88,7 @@ export function deployCommand(): Command {
         catalogPath: flags.catalog,
         basePort: flags.basePort,
         dockerNetwork: flags.dockerNetwork,
-        readyTimeoutMs: flags.readyTimeout,
+        readyTimeoutMs: flags.readyTimeout ?? 120_000,
         logger,
       });
       printResult({

@@ -88,6 +88,8 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
       for (const ctx of rendered.modelImages) {
         await assertDockerEngine();
         await buildImage({ context: join(outDir, ctx.dir), tag: ctx.tag, logger: o.logger });
+        // The cluster pulls images: one built here is only on this machine until pushed.
+        o.logger.warn(`built ${ctx.tag} here: push it where the cluster pulls from (docker push, kind load docker-image), or use --archive-url`);
       }
       // Recorded before applying: a half-applied set of files is removed by --down all the same.
       for (const s of rendered.endpoints ?? []) started.push(s);

@@ -1,12 +1,14 @@
 // Docker build contexts. A server image (`mlserve build`) holds mlserve itself: its compiled
 // code, templates and production node_modules, staged from this installation so the build needs
 // no registry. A models image (`deploy --bake`) adds a plan's archives on top of a server image.
-import { mkdir, readFile, rm, access, link, copyFile, readdir, readlink, symlink } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { mkdir, readFile, rm, access, readdir, readlink, symlink } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { MlsError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { assertDockerfile } from './dockerfile-lint.js';
+import { linkOrCopy } from './model-store.js';
+import { readTemplateText } from './template-fill.js';
 import type { ProcessorKind } from './processors.js';
 
 /** Replaces the default of `ARG NAME=...`: the one way a base image is chosen in our Dockerfiles. */
@@ -28,23 +30,23 @@ export interface ServerContextOptions {
 
 export async function renderServerContext(o: ServerContextOptions): Promise<{ dockerfile: string }> {
   const tdir = join(o.templatesDir, 'docker');
-  let dockerfile = await readTemplateFile(join(tdir, `Dockerfile.${o.processor}`));
+  let dockerfile = await readTemplateText(join(tdir, `Dockerfile.${o.processor}`));
   if (o.baseImage) dockerfile = setArgDefault(dockerfile, 'BASE_IMAGE', o.baseImage);
   assertDockerfile(dockerfile, `Dockerfile.${o.processor}`);
   await rm(o.dir, { recursive: true, force: true });
   await mkdir(join(o.dir, 'home', 'model-store'), { recursive: true });
   await mkdir(join(o.dir, 'home', 'work'), { recursive: true });
   await writeFileAtomic(join(o.dir, 'Dockerfile'), dockerfile);
-  await writeFileAtomic(join(o.dir, '.dockerignore'), await readTemplateFile(join(tdir, 'dockerignore')));
+  await writeFileAtomic(join(o.dir, '.dockerignore'), await readTemplateText(join(tdir, 'dockerignore')));
   const runtimeDir = join(o.dir, 'mlserve');
   await mkdir(runtimeDir, { recursive: true });
-  await writeFileAtomic(join(runtimeDir, 'healthcheck.mjs'), await readTemplateFile(join(tdir, 'healthcheck.mjs')));
+  await writeFileAtomic(join(runtimeDir, 'healthcheck.mjs'), await readTemplateText(join(tdir, 'healthcheck.mjs')));
   if (o.stageRuntime !== false) await stageRuntime(runtimeDir);
   return { dockerfile };
 }
 
 export async function renderModelsContext(o: { templatesDir: string; dir: string; serverImage: string; archives: string[] }): Promise<{ dockerfile: string }> {
-  let dockerfile = await readTemplateFile(join(o.templatesDir, 'docker', 'Dockerfile.models'));
+  let dockerfile = await readTemplateText(join(o.templatesDir, 'docker', 'Dockerfile.models'));
   dockerfile = setArgDefault(dockerfile, 'SERVER_IMAGE', o.serverImage);
   assertDockerfile(dockerfile, 'Dockerfile.models', false);
   await rm(o.dir, { recursive: true, force: true });
@@ -52,24 +54,6 @@ export async function renderModelsContext(o: { templatesDir: string; dir: string
   await writeFileAtomic(join(o.dir, 'Dockerfile'), dockerfile);
   for (const a of new Set(o.archives)) await linkOrCopy(a, join(o.dir, 'model-store', a.split(sep).pop()!));
   return { dockerfile };
-}
-
-async function readTemplateFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', `cannot read template ${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-/** Hard links keep large archives and node_modules cheap to stage; copies across file systems. */
-async function linkOrCopy(src: string, dest: string): Promise<void> {
-  await mkdir(dirname(dest), { recursive: true });
-  try {
-    await link(src, dest);
-  } catch {
-    await copyFile(src, dest);
-  }
 }
 
 interface LockPackage {

@@ -1,7 +1,7 @@
 // A server's model store: a folder holding exactly its archives, as hard links to the plan's
 // files (copies across file systems), so --model-store never exposes another server's models.
 import { copyFile, link, mkdir, rm, stat, symlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MlsError } from '../errors.js';
 import type { DeployServer } from './deploy-plan.js';
 
@@ -17,10 +17,16 @@ export async function linkArchives(s: DeployServer, store: string): Promise<void
       await symlink(m.archive, dest, 'dir'); // a no-archive model folder
       continue;
     }
-    try {
-      await link(m.archive, dest);
-    } catch {
-      await copyFile(m.archive, dest);
-    }
+    await linkOrCopy(m.archive, dest);
+  }
+}
+
+/** Hard links keep large archives and node_modules cheap to stage; copies across file systems. */
+export async function linkOrCopy(src: string, dest: string): Promise<void> {
+  await mkdir(dirname(dest), { recursive: true });
+  try {
+    await link(src, dest);
+  } catch {
+    await copyFile(src, dest);
   }
 }

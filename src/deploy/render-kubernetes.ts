@@ -2,14 +2,13 @@
 // a Namespace; per server a ConfigMap, a Deployment and a Service (and an HPA with --autoscale);
 // one Ingress routing every model's paths with --ingress-host. Archives are either baked into the
 // server image or fetched at pod start by an init container running fetch-models.mjs.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlsError } from '../errors.js';
 import type { DeployServer } from './deploy-plan.js';
 import { serverResources } from './k8s-resources.js';
 import type { InstanceShape, ProcessorKind, ProcessorTable } from './processors.js';
 import { serveArgs, CONTAINER_STORE, CONTAINER_WORKDIR } from './serve-args.js';
-import { fillTemplate, loadTemplate } from './template-fill.js';
+import { fillTemplate, loadTemplate, readTemplateText } from './template-fill.js';
 
 export interface KubernetesRenderOptions {
   templatesDir: string;
@@ -43,8 +42,8 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
     hpa: await loadTemplate(join(dir, 'hpa.yaml')),
     ingress: await loadTemplate(join(dir, 'ingress.yaml')),
   };
-  const fetchScript = o.archiveUrl ? await readText(join(dir, 'fetch-models.mjs')) : undefined;
-  const serverConfig = await readText(join(dir, 'config.properties'));
+  const fetchScript = o.archiveUrl ? await readTemplateText(join(dir, 'fetch-models.mjs')) : undefined;
+  const serverConfig = await readTemplateText(join(dir, 'config.properties'));
   const commonLabels = { 'app.kubernetes.io/name': APP, 'app.kubernetes.io/managed-by': 'mlserve' };
   const out: RenderedObject[] = [
     { file: 'kubernetes/00-namespace.yaml', object: fillTemplate(t.namespace, { namespace: o.namespace, commonLabels }, 'namespace.yaml') },
@@ -133,14 +132,6 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
     });
   }
   return out;
-}
-
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', `cannot read template ${path}: ${(e as Error).message}`, { cause: e });
-  }
 }
 
 /** Label values: 63 characters of [A-Za-z0-9._-], starting and ending alphanumeric. */

@@ -3,7 +3,7 @@
 // validated strictly against the API schemas, then written (one file per server), and with baked
 // archives a models-image build context per processor kind is staged.
 import { createHash } from 'node:crypto';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { toYaml } from '../formats/yaml-file.js';
@@ -15,6 +15,7 @@ import { assertValidObjects } from './k8s-validate.js';
 import { loadInstanceShapes, type ProcessorKind, type ProcessorTable } from './processors.js';
 import { renderKubernetes } from './render-kubernetes.js';
 import { containerServeFlags } from './serve-args.js';
+import { readTemplateText } from './template-fill.js';
 
 export interface RenderOptions {
   runtime: 'local' | 'docker' | 'kubernetes';
@@ -54,7 +55,7 @@ export async function renderForRuntime(o: RenderOptions): Promise<Rendered> {
   if (o.runtime === 'local') return out;
 
   for (const p of procs) {
-    let df = await readFile(join(o.templatesDir, 'docker', `Dockerfile.${p}`), 'utf8');
+    let df = await readTemplateText(join(o.templatesDir, 'docker', `Dockerfile.${p}`));
     if (o.baseImage) df = setArgDefault(df, 'BASE_IMAGE', o.baseImage);
     assertDockerfile(df, `templates/docker/Dockerfile.${p}`);
   }

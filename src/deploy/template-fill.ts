@@ -64,14 +64,18 @@ export function fillTemplate(template: unknown, values: TemplateValues, source: 
   return out as Record<string, unknown>;
 }
 
-/** Reads a YAML template file (one document) as data. */
-export async function loadTemplate(path: string): Promise<unknown> {
-  let text: string;
+/** Reads a template file as text (Dockerfiles, scripts, config.properties). */
+export async function readTemplateText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (e) {
     throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', `${path}: cannot read the template (${(e as Error).message})`, { cause: e });
   }
+}
+
+/** Reads a YAML template file (one document) as data. */
+export async function loadTemplate(path: string): Promise<unknown> {
+  const text = await readTemplateText(path);
   try {
     return yaml.load(text, { filename: path });
   } catch (e) {
