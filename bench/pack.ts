@@ -107,12 +107,12 @@ async function modelCases(): Promise<void> {
   }
   for (const seed of [1, 2, 3]) {
     if (only && !only.test('random78')) break;
-    await run(`b: 78 random models (seed ${seed}), cost`, buildProblem({ ...base, profiles: randomProfiles(78, seed) }), 30_000);
-    await run(`b: 78 random models (seed ${seed}), count`, buildProblem({ ...base, instanceTypes: ['inf1.xlarge'], objective: 'count', profiles: randomProfiles(78, seed) }), 30_000);
+    await run(`b: 78 random models (seed ${seed}), cost`, buildProblem({ ...base, profiles: randomProfiles(78, seed) }), 20_000);
+    await run(`b: 78 random models (seed ${seed}), count`, buildProblem({ ...base, instanceTypes: ['inf1.xlarge'], objective: 'count', profiles: randomProfiles(78, seed) }), 20_000);
   }
   if (!only || only.test('random500')) {
-    await run('c: 500 random models, cost', buildProblem({ ...base, profiles: randomProfiles(500, 7) }), 30_000);
-    await run('c: 500 random models, count (inf1.xlarge)', buildProblem({ ...base, instanceTypes: ['inf1.xlarge'], objective: 'count', profiles: randomProfiles(500, 7) }), 30_000);
+    await run('c: 500 random models, cost', buildProblem({ ...base, profiles: randomProfiles(500, 7) }), 20_000);
+    await run('c: 500 random models, count (inf1.xlarge)', buildProblem({ ...base, instanceTypes: ['inf1.xlarge'], objective: 'count', profiles: randomProfiles(500, 7) }), 20_000);
   }
 }
 

@@ -32,16 +32,27 @@ function oneDim(p: Problem): { cap: number; w: number[] } | null {
   return { cap, w };
 }
 
-function buildArcs(cap: number, w: number[], order: number[]): Arc[] | null {
+function buildArcs(cap: number, w: number[], demand: number[], order: number[]): Arc[] | null {
   const reach = new Uint8Array(cap + 1);
   reach[0] = 1;
   const arcs: Arc[] = [];
   for (const i of order) {
-    for (let u = 0; u + w[i]! <= cap; u++) {
-      if (!reach[u]) continue;
-      arcs.push({ from: u, to: u + w[i]!, item: i });
-      reach[u + w[i]!] = 1;
-      if (arcs.length > ARCFLOW_MAX_ARCS) return null;
+    // at most `demand` copies of item i in a row: a path never holds more copies than needed
+    let frontier: number[] = [];
+    for (let u = 0; u <= cap; u++) if (reach[u]) frontier.push(u);
+    const from = new Set<number>();
+    for (let c = 0; c < demand[i]! && frontier.length; c++) {
+      const next: number[] = [];
+      for (const u of frontier) {
+        const v = u + w[i]!;
+        if (v > cap || from.has(u)) continue;
+        from.add(u);
+        arcs.push({ from: u, to: v, item: i });
+        next.push(v);
+        if (arcs.length > ARCFLOW_MAX_ARCS) return null;
+      }
+      for (const v of next) reach[v] = 1;
+      frontier = next;
     }
   }
   for (let u = 1; u < cap; u++) if (reach[u]) arcs.push({ from: u, to: cap, item: -1 });
@@ -52,14 +63,14 @@ export function arcflowApplies(p: Problem): boolean {
   const one = oneDim(p);
   if (!one) return false;
   const order = p.items.map((_, i) => i).sort((a, b) => one.w[b]! - one.w[a]!);
-  return buildArcs(one.cap, one.w, order) !== null;
+  return buildArcs(one.cap, one.w, p.items.map((it) => it.demand), order) !== null;
 }
 
 export function solveArcflow(g: GLPK, p: Problem, seconds: number): { solution: Solution; proven: boolean } | null {
   const one = oneDim(p);
   if (!one) return null;
   const order = p.items.map((_, i) => i).sort((a, b) => one.w[b]! - one.w[a]!);
-  const arcs = buildArcs(one.cap, one.w, order);
+  const arcs = buildArcs(one.cap, one.w, p.items.map((it) => it.demand), order);
   if (!arcs) return null;
   const nodes = new Map<number, Array<{ name: string; coef: number }>>();
   const at = (u: number) => nodes.get(u) ?? (nodes.set(u, []), nodes.get(u)!);

@@ -4,7 +4,7 @@
 // of a type opened in order) and the objective capped below the incumbent. Infeasible means the
 // incumbent is optimal; an optimal answer is a better plan, proven optimal.
 import type { GLPK, LP } from 'glpk.js/node';
-import type { Problem, Solution } from './problem.js';
+import { intCost, type Problem, type Solution } from './problem.js';
 
 export const ASSIGNMENT_MAX_VARS = 4000;
 
@@ -19,9 +19,6 @@ function copiesOf(p: Problem): number[] {
   return copies.sort((a, b) => key(b) - key(a) || a - b);
 }
 
-function intCost(p: Problem, t: number): number {
-  return p.objective === 'count' ? 1 : Math.round(p.bins[t]!.cost * 1000);
-}
 
 function slotsBelow(p: Problem, incumbent: number, copies: number): Slot[] {
   const slots: Slot[] = [];

@@ -5,7 +5,7 @@
 import type { GLPK, LP } from 'glpk.js/node';
 import { price, type Pattern } from './pricing.js';
 import { downgrade } from './greedy.js';
-import { solutionCost, type Problem, type Solution } from './problem.js';
+import { intCost, solutionCost, type Problem, type Solution } from './problem.js';
 
 export interface ColgenEvents {
   bound(value: number, method: string): void;
@@ -32,10 +32,6 @@ export function patternsOf(s: Solution): Pattern[] {
   });
 }
 
-/** Integer objective coefficients so that GLPK can round its bound (prices in 1/1000 $). */
-function intCost(p: Problem, t: number): number {
-  return p.objective === 'count' ? 1 : Math.round(p.bins[t]!.cost * 1000);
-}
 
 function master(g: GLPK, p: Problem, cols: Pattern[], integer: boolean): LP {
   const rows = p.items.map((it, i) => ({

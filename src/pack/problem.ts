@@ -53,6 +53,11 @@ export function addInto(used: number[], add: number[], sign = 1): void {
   for (let k = 0; k < add.length; k++) used[k] = (used[k] ?? 0) + sign * (add[k] ?? 0);
 }
 
+/** Objective coefficients as integers (count, or prices in 1/1000 $) so GLPK can round its bound. */
+export function intCost(p: Problem, t: number): number {
+  return p.objective === 'count' ? 1 : Math.round(p.bins[t]!.cost * 1000);
+}
+
 export function solutionCost(p: Problem, s: Solution): number {
   return s.bins.reduce((a, b) => a + (p.bins[b.type]?.cost ?? 0), 0);
 }
