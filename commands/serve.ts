@@ -2,20 +2,9 @@ import { Command } from 'commander';
 import { intArg, listArg } from '../src/cli-options.js';
 import { printResult } from '../src/output.js';
 import { stderrLogger } from '../src/log.js';
+import type { ServeFlags } from '../src/serve/run.js';
 
-interface ServeCliFlags {
-  modelStore?: string;
-  models?: string[];
-  config?: string;
-  inferenceAddress?: string;
-  managementAddress?: string;
-  metricsAddress?: string;
-  pidFile?: string;
-  workers?: number;
-  jobQueueSize?: number;
-  stop?: boolean;
-  json?: boolean;
-}
+type ServeCliFlags = ServeFlags & { stop?: boolean; json?: boolean };
 
 export function serveCommand(): Command {
   return new Command('serve')

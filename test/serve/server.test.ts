@@ -63,6 +63,7 @@ before(async () => {
     management: { host: '127.0.0.1', port: 0 },
     metrics: { host: '127.0.0.1', port: 0 },
     jobQueueSize: 40,
+    maxRequestSize: 1 << 20,
   });
   server = await startServer(opts, silentLogger);
   I = server.inference;
@@ -102,6 +103,9 @@ describe('inference API', () => {
     assert.deepEqual(single.json(), { output: [0.5, 1, 2, 3] });
     const bin = await post('/predictions/identity', Buffer.from(Float32Array.from([9, 8, 7, 6]).buffer), 'application/octet-stream');
     assert.deepEqual(bin.json(), { output: [[9, 8, 7, 6]] });
+    const big = await post('/predictions/identity', Buffer.alloc(2 << 20), 'application/octet-stream');
+    assert.equal(big.status, 413);
+    assert.equal(big.json().type, 'RequestEntityTooLargeException');
     const bad = await post('/predictions/identity', 'not json');
     assert.equal(bad.status, 400);
     assert.equal(bad.json().type, 'BadRequestException');

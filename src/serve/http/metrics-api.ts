@@ -15,28 +15,20 @@ function perModel(reg: Registry): ModelEntry[] {
 export function createMetrics(reg: Registry): client.Registry {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
+  // Values are copied from the models' plain counters when Prometheus scrapes.
+  const fill = (m: client.Counter | client.Gauge, value: (e: ModelEntry) => number) => {
+    m.reset();
+    for (const e of perModel(reg)) {
+      const labels = { model_name: e.name, model_version: e.version };
+      if (m instanceof client.Gauge) m.set(labels, value(e));
+      else m.inc(labels, value(e));
+    }
+  };
+  const common = { labelNames: LABELS, registers: [registry] };
   const counter = (name: string, help: string, value: (e: ModelEntry) => number) =>
-    new client.Counter({
-      name,
-      help,
-      labelNames: LABELS,
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const e of perModel(reg)) this.inc({ model_name: e.name, model_version: e.version }, value(e));
-      },
-    });
+    new client.Counter({ name, help, ...common, collect() { fill(this, value); } });
   const gauge = (name: string, help: string, value: (e: ModelEntry) => number) =>
-    new client.Gauge({
-      name,
-      help,
-      labelNames: LABELS,
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const e of perModel(reg)) this.set({ model_name: e.name, model_version: e.version }, value(e));
-      },
-    });
+    new client.Gauge({ name, help, ...common, collect() { fill(this, value); } });
   counter('ts_inference_requests_total', 'Inference requests answered, by model', (e) => e.queue.stats.requests);
   counter('mlserve_inference_errors_total', 'Inference requests answered with an error status', (e) => e.queue.stats.errors);
   counter('ts_inference_latency_microseconds', 'Cumulative time requests spent in workers (µs)', (e) => Math.round(e.queue.stats.inferenceMicros));
