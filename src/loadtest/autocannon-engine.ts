@@ -58,21 +58,26 @@ export interface EngineRun {
 
 /** Runs one autocannon instance to completion; resolves when it has stopped. */
 export function runEngine(run: EngineRun, sink: EngineSink, signal?: AbortSignal): Promise<void> {
-  const requests: AcRequest[] = run.requests.map((r) => ({
-    method: r.method,
-    path: r.path,
-    headers: r.headers,
-    body: r.body,
-    mlsModel: r.model,
-  }));
+  // One request object per distinct request, shared by every connection: autocannon deep-copies the
+  // requests in its options for each connection and keeps a built buffer on each request object,
+  // so passing them there would hold models × connections copies of every body (gigabytes for
+  // images at high concurrency, more in random mode's long sequence). Connections get the shared
+  // objects through setRequests instead, and the options carry a placeholder that is never sent.
+  const shared = new Map<EngineRequest, AcRequest>();
+  const requests: AcRequest[] = run.requests.map((r) => {
+    let ac = shared.get(r);
+    if (!ac) shared.set(r, (ac = { method: r.method, path: r.path, headers: { ...r.headers }, body: r.body, mlsModel: r.model }));
+    return ac;
+  });
   let clientIndex = 0;
   // Connections whose next response still includes connecting (new, or reconnected after a timeout or error).
   const connecting = new WeakSet<AcClient>();
   const setupClient = (client: AcClient): void => {
     connecting.add(client);
     // Spread connections over the models instead of having all of them start on the first one.
+    // setupClient runs in autocannon's Client constructor, before it connects and sends anything.
     const shift = clientIndex++ % requests.length;
-    if (shift > 0) client.setRequests([...requests.slice(shift), ...requests.slice(0, shift)]);
+    client.setRequests(shift > 0 ? [...requests.slice(shift), ...requests.slice(0, shift)] : requests);
     client.on('timeout', () => {
       // autocannon has already moved on to the next request when it reports the timeout.
       const it = client.requestIterator;
@@ -94,7 +99,7 @@ export function runEngine(run: EngineRun, sink: EngineSink, signal?: AbortSignal
         duration: run.durationMs / 1000,
         // autocannon takes whole seconds and refuses less than one.
         timeout: Math.max(1, Math.ceil(run.timeoutMs / 1000)),
-        requests,
+        requests: [{ method: 'GET', path: '/', headers: {}, body: Buffer.alloc(0), mlsModel: '' }],
         setupClient,
       },
       (err) => {

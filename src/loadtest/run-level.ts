@@ -48,9 +48,13 @@ export function splitConnections(total: number, weights: number[]): number[] {
 export async function runLevel(plan: LevelPlan, onTick?: (t: LevelTick) => void, signal?: AbortSignal): Promise<LevelResult> {
   const byOrigin = new Map<string, EngineRequest[]>();
   const counters = new Map<string, ModelCounters>();
+  // The same object for repeated entries (random mode), so the engine shares one copy of each body.
+  const engineRequests = new Map<ModelRequest, EngineRequest>();
   for (const r of plan.sequence) {
     const list = byOrigin.get(r.origin) ?? [];
-    list.push({ model: r.model, method: r.method, path: r.path, headers: r.headers, body: r.body });
+    let er = engineRequests.get(r);
+    if (!er) engineRequests.set(r, (er = { model: r.model, method: r.method, path: r.path, headers: r.headers, body: r.body }));
+    list.push(er);
     byOrigin.set(r.origin, list);
     if (!counters.has(r.model)) counters.set(r.model, { samples: new LatencySamples(), ok: 0, statuses: {}, timeouts: 0 });
   }

@@ -26,3 +26,24 @@ test('models on two servers: each server gets its models\' requests and connecti
     await Promise.all([s1?.close(), s2?.close()]);
   }
 });
+
+test('large bodies are held once, not once per connection and sequence entry (random mode, 32 connections)', async () => {
+  const { randomSequence } = await import('../../src/loadtest/run-loadtest.js');
+  const { payloadFromBytes } = await import('../../src/loadtest/payloads.js');
+  const server = await startChildServer({ delayMs: 5 });
+  try {
+    const image = payloadFromBytes(Buffer.alloc(512 * 1024, 7), 'img.png');
+    const targets = Array.from({ length: 10 }, (_, i) => modelRequest({ model: `m${i}`, inference: server.url, predictUrl: `${server.url}/predictions/m${i}` }, image));
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+    const level = await runLevel({ concurrency: 32, durationMs: 600, timeoutMs: 5000, sequence: randomSequence(targets, 1) });
+    clearInterval(timer);
+    assert.ok(level.ok > 32, `${level.ok} responses`);
+    // Copies per connection and entry would be 1000 entries × 32 × 0.5 MB = 16 GB.
+    assert.ok(peak - before < 300e6, `rss grew ${((peak - before) / 1e6).toFixed(0)} MB`);
+    assert.equal((await server.stats()).kinds['predictions multipart/form-data'] !== undefined, true);
+  } finally {
+    await server.close();
+  }
+});
