@@ -21,6 +21,7 @@ interface DeployFlags {
   dockerNetwork: 'bridge' | 'host';
   catalog?: string;
   templates?: string;
+  exposeManagement?: boolean;
   readyTimeout?: number;
   json?: boolean;
 }
@@ -58,6 +59,7 @@ export function deployCommand(): Command {
     .option('--ingress-class <name>', 'kubernetes: ingressClassName of the Ingress')
     .option('--base-port <port>', 'local/docker: fixed ports, server i on PORT+3i (inference), +1 (management), +2 (metrics); default: free ports', intArg('--base-port', 1, 65_000))
     .option('--docker-network <mode>', 'docker: bridge (publish on 127.0.0.1) or host', choiceArg('--docker-network', ['bridge', 'host'] as const), 'bridge')
+    .option('--expose-management', 'docker/kubernetes: publish the management API too (kept on the container loopback by default)')
     .option('--catalog <file>', 'instance catalog for CPU requests (default: the built-in catalog)')
     .option('--templates <dir>', 'templates folder to use instead of the built-in one (copy templates/ and edit it)')
     .option('--ready-timeout <duration>', 'how long a server may take to load its models (default 120s)', durationArg('--ready-timeout'))
@@ -86,6 +88,7 @@ export function deployCommand(): Command {
         autoscale: flags.autoscale,
         ingress: flags.ingressHost ? { host: flags.ingressHost, className: flags.ingressClass } : undefined,
         catalogPath: flags.catalog,
+        exposeManagement: Boolean(flags.exposeManagement),
         basePort: flags.basePort,
         dockerNetwork: flags.dockerNetwork,
         readyTimeoutMs: flags.readyTimeout ?? 120_000,

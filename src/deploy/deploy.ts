@@ -82,7 +82,7 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
       await startLocal(servers, { outDir, basePort: o.basePort, readyTimeoutMs: o.readyTimeoutMs, logger: o.logger, onStarted });
     } else if (o.runtime === 'docker') {
       await assertDockerEngine();
-      await startDocker(servers, { outDir, images: rendered.images, network: o.dockerNetwork, serveFlags: rendered.serveFlags, basePort: o.basePort, readyTimeoutMs: o.readyTimeoutMs, logger: o.logger, onStarted });
+      await startDocker(servers, { outDir, images: rendered.images, network: o.dockerNetwork, serveFlags: rendered.serveFlags, exposeManagement: o.exposeManagement, basePort: o.basePort, readyTimeoutMs: o.readyTimeoutMs, logger: o.logger, onStarted });
     } else {
       await assertKubectl();
       for (const ctx of rendered.modelImages) {

@@ -23,6 +23,8 @@ export interface KubernetesRenderOptions {
   shapes: Record<string, InstanceShape>;
   /** Flags every server gets on top of addresses and models (token authorization...). */
   extraServeArgs: string[];
+  /** Serve the management API on the pod network and the Service (private by default). */
+  exposeManagement?: boolean;
 }
 
 export interface RenderedObject {
@@ -92,7 +94,9 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
       initContainers,
       image,
       workingDir: CONTAINER_WORKDIR,
-      args: serveArgs(s, { store: CONTAINER_STORE, inference: '0.0.0.0:8080', management: '127.0.0.1:8081', metrics: '0.0.0.0:8082' }, [
+      managementContainerPort: o.exposeManagement ? { name: 'management', containerPort: 8081, protocol: 'TCP' } : undefined,
+      managementServicePort: o.exposeManagement ? { name: 'management', port: 8081, targetPort: 'management', protocol: 'TCP' } : undefined,
+      args: serveArgs(s, { store: CONTAINER_STORE, inference: '0.0.0.0:8080', management: o.exposeManagement ? '0.0.0.0:8081' : '127.0.0.1:8081', metrics: '0.0.0.0:8082' }, [
         '--config',
         '/etc/mlserve/config.properties',
         ...o.extraServeArgs,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { toYaml } from '../formats/yaml-file.js';
 import type { DeployedServer } from '../formats/deployment.js';
+import type { Logger } from '../log.js';
 import type { DeployServer } from './deploy-plan.js';
 import { renderModelsContext, setArgDefault } from './docker-context.js';
 import { assertDockerfile } from './dockerfile-lint.js';
@@ -32,6 +33,9 @@ export interface RenderOptions {
   autoscale?: { min: number; max: number; targetCpu: number };
   ingress?: { host: string; className?: string };
   catalogPath?: string;
+  /** Make the management API reachable from outside the container/pod (private by default). */
+  exposeManagement?: boolean;
+  logger?: Logger;
 }
 
 export interface Rendered {
@@ -52,6 +56,9 @@ export async function renderForRuntime(o: RenderOptions): Promise<Rendered> {
   const procs = [...new Set(o.servers.map((s) => s.processor))];
   const images = { cpu: serverImage('cpu', o.image), gpu: serverImage('gpu', o.image), inf: serverImage('inf', o.image) };
   const out: Rendered = { files: [], manifestFiles: [], images, modelImages: [], serveFlags: o.runtime === 'local' ? [] : await containerServeFlags() };
+  if (o.exposeManagement && o.runtime !== 'local' && !out.serveFlags.includes('--token-auth')) {
+    o.logger?.warn('--expose-management: this mlserve serve has no --token-auth, so the management API is open to whoever reaches it');
+  }
   if (o.runtime === 'local') return out;
 
   for (const p of procs) {
@@ -83,6 +90,7 @@ export async function renderForRuntime(o: RenderOptions): Promise<Rendered> {
     table: o.table,
     shapes: await loadInstanceShapes(o.catalogPath),
     extraServeArgs: out.serveFlags,
+    exposeManagement: o.exposeManagement,
   });
   await assertValidObjects(objects);
   const byFile = new Map<string, Array<Record<string, unknown>>>();

@@ -23,6 +23,7 @@ export interface DockerOptions {
   basePort?: number;
   readyTimeoutMs: number;
   serveFlags: string[];
+  exposeManagement?: boolean;
   logger: Logger;
   onStarted?: (s: DeployedServer) => Promise<void>;
 }
@@ -58,12 +59,12 @@ export async function startDocker(servers: DeployServer[], o: DockerOptions): Pr
     const host = o.network === 'host';
     const addr = host
       ? { inference: `127.0.0.1:${inf}`, management: `127.0.0.1:${mgmt}`, metrics: `127.0.0.1:${met}` }
-      : { inference: '0.0.0.0:8080', management: '127.0.0.1:8081', metrics: '0.0.0.0:8082' };
+      : { inference: '0.0.0.0:8080', management: o.exposeManagement ? '0.0.0.0:8081' : '127.0.0.1:8081', metrics: '0.0.0.0:8082' };
     const args = [
       'run', '-d', '--name', name,
       '--label', 'mlserve.managed-by=mlserve', '--label', `mlserve.server=${s.name}`,
       '-v', `${store}:${CONTAINER_STORE}:ro`,
-      ...(host ? ['--network', 'host', '-e', `MLSERVE_HEALTH_URL=http://127.0.0.1:${inf}/ping`] : ['-p', `127.0.0.1:${inf}:8080`, '-p', `127.0.0.1:${met}:8082`]),
+      ...(host ? ['--network', 'host', '-e', `MLSERVE_HEALTH_URL=http://127.0.0.1:${inf}/ping`] : ['-p', `127.0.0.1:${inf}:8080`, '-p', `127.0.0.1:${met}:8082`, ...(o.exposeManagement ? ['-p', `127.0.0.1:${mgmt}:8081`] : [])]),
       ...(s.processor === 'gpu' ? ['--gpus', `device=${s.processorIndex}`] : []),
       ...(s.processor === 'inf' ? ['--device', `/dev/neuron${s.processorIndex}`] : []),
       o.images[s.processor],
@@ -76,6 +77,7 @@ export async function startDocker(servers: DeployServer[], o: DockerOptions): Pr
       instance: s.instanceId,
       inference: base,
       metrics: `http://127.0.0.1:${met}`,
+      ...(host || o.exposeManagement ? { management: `http://127.0.0.1:${mgmt}` } : {}),
       models: s.models.map((m) => ({ name: m.name, url: `${base}/predictions/${m.name}` })),
       handle: { container: name, ...(r.stdout.trim() ? { id: r.stdout.trim() } : {}) },
     };

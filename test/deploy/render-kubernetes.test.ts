@@ -83,9 +83,9 @@ test('kubernetes: every server of a mixed plan gets a valid Deployment, Service 
   assert.equal(d.servers.find((s) => s.name === 'g4dn-0-p0')!.models[0]!.url, 'http://g4dn-0-p0.models.svc.cluster.local:8080/predictions/ocr-cls');
 });
 
-test('kubernetes --archive-url: an init container fetches the archives into an emptyDir', async () => {
+test('kubernetes --archive-url: an init container fetches the archives into an emptyDir; --expose-management publishes 8081', async () => {
   const out = join(dir, 'out-url');
-  await deploy({ ...base, planPath, outDir: out, archiveUrl: 'https://models.example.com/store/', image: 'registry.example.com/mlserve-{processor}:1.0' });
+  await deploy({ ...base, planPath, outDir: out, archiveUrl: 'https://models.example.com/store/', image: 'registry.example.com/mlserve-{processor}:1.0', exposeManagement: true });
   const objs = await loadObjects(out);
   const d = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'g4dn-0-p0')!;
   const init = d.spec.template.spec.initContainers[0];
@@ -96,6 +96,10 @@ test('kubernetes --archive-url: an init container fetches the archives into an e
   const cm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'g4dn-0-p0-config')!;
   assert.ok(cm.data['fetch-models.mjs'].includes('MLSERVE_FETCH'));
   assert.ok(cm.data['config.properties'].includes('job_queue_size'));
+  const args: string[] = d.spec.template.spec.containers[0].args;
+  assert.equal(args[args.indexOf('--management-address') + 1], '0.0.0.0:8081');
+  const svc = objs.find((o) => o.kind === 'Service' && o.metadata.name === 'g4dn-0-p0')!;
+  assert.deepEqual(svc.spec.ports.map((p: Obj) => p.port).sort(), [8080, 8081, 8082]);
 });
 
 test('a misspelled field in a template makes validation fail with its path', async () => {
