@@ -1,3 +1,4 @@
+/* global fetch, AbortSignal */
 // Init container of a server pod (deploy --archive-url BASE): downloads the server's model
 // archives into the model store before `mlserve serve` starts. MLSERVE_FETCH is a JSON list of
 // { "url": ..., "file": ... }. Bounded: a timeout per archive and a size cap; a partial download
