@@ -3,7 +3,7 @@
 // (also one level down, as TorchServe accepts for SageMaker's layout). Manifests from
 // torch-model-archiver and MMS 1.0 are both read. Extraction is path-safe and capped, goes to a
 // staging folder beside the destination and is renamed into place only once complete.
-import { open as openFile, mkdir, mkdtemp, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, open as openFile, mkdir, mkdtemp, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { MlsError, toMlsError } from '../errors.js';
@@ -200,6 +200,7 @@ export async function extractArchive(path: string, destDir: string, limits?: Par
     await writer.finish();
     const extracted = root ? join(staging, root) : staging;
     await describeDir(extracted, manifest, false, path); // the model config must parse before anything lands at dest
+    await chmod(extracted, 0o755); // mkdtemp made it private; the files inside are 0644
     await rename(extracted, dest);
     return await describeDir(dest, manifest, false, path);
   } catch (e) {
