@@ -18,6 +18,8 @@ export function serveCommand(): Command {
     .option('--pid-file <file>', 'pid file of the server (default $TMPDIR/.mlserve.pid)')
     .option('--workers <n>', 'workers per model loaded at start (default_workers_per_model, default 1)', intArg('--workers', 0, 64))
     .option('--job-queue-size <n>', 'queued requests per model before 503 (default 100)', intArg('--job-queue-size', 1, 1_000_000))
+    .option('--token-auth', 'require `Authorization: Bearer <management key>` on the management API (keys written to --key-file)')
+    .option('--key-file <file>', 'where --token-auth writes its keys, mode 0600 (default: key_file.json next to the pid file)')
     .option('--stop', 'stop the server named by the pid file (SIGTERM, waits until it exits)')
     .option('--json', 'print one JSON line when ready (or the --stop result as JSON)')
     .action(async (flags: ServeCliFlags) => {

@@ -28,6 +28,9 @@ export interface ServeOptions {
   maxBatchDelayMs: number;
   intraOpThreads: number;
   workerConcurrency: number;
+  /** Require the management key (written to keyFile) on the management API. */
+  tokenAuth: boolean;
+  keyFile?: string;
   /** How long a graceful shutdown waits for queued and in-flight requests. */
   drainTimeoutMs: number;
 }
@@ -51,6 +54,7 @@ export function defaultOptions(): ServeOptions {
     maxBatchDelayMs: 100,
     intraOpThreads: 1,
     workerConcurrency: 8,
+    tokenAuth: false,
     drainTimeoutMs: 30_000,
   };
 }
@@ -84,7 +88,7 @@ const IGNORED_KEYS = new Set([
   'number_of_netty_threads', 'netty_client_threads', 'number_of_gpu', 'async_logging', 'vmargs', 'max_response_size',
   'enable_envvars_config', 'install_py_dep_per_model', 'disable_system_metrics', 'metrics_mode', 'metrics_format',
   'enable_metrics_api', 'model_snapshot', 'snapshot_store', 'workflow_store', 'cors_allowed_origin', 'cors_allowed_methods',
-  'cors_allowed_headers', 'enable_model_api', 'disable_token_authorization', 'model_control_mode', 'grpc_inference_port',
+  'cors_allowed_headers', 'enable_model_api', 'model_control_mode', 'grpc_inference_port',
   'grpc_management_port', 'enable_grpc_ssl', 'keystore', 'keystore_pass', 'keystore_type', 'private_key_file',
   'certificate_file', 'decode_input_request', 'preload_model', 'prefer_direct_buffer', 'allowed_urls', 'service_envelope',
   'default_service_handler', 'plugins_path', 'use_native_io', 'io_ratio', 'metrics_config', 'ts_config_file', 'models',
@@ -114,6 +118,7 @@ export async function applyConfigFile(opts: ServeOptions, path: string, log: Log
     else if (key === 'metrics_address') opts.metrics = parseAddress(value, `${path}: ${key}`);
     else if (key === 'model_store') opts.modelStore = resolve(value);
     else if (key === 'load_models') opts.models = parseModelList(value);
+    else if (key === 'disable_token_authorization') opts.tokenAuth = value.trim() !== 'true';
     else if (IGNORED_KEYS.has(key)) log.warn(`${path}: ${key} is a TorchServe setting mlserve does not use; ignored`);
     else throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: unknown key ${key}`);
   }

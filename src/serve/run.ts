@@ -16,6 +16,8 @@ export interface ServeFlags {
   pidFile?: string;
   workers?: number;
   jobQueueSize?: number;
+  tokenAuth?: boolean;
+  keyFile?: string;
 }
 
 export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promise<ServeOptions> {
@@ -29,6 +31,8 @@ export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promi
   if (flags.pidFile) opts.pidFile = resolve(flags.pidFile);
   if (flags.workers !== undefined) opts.defaultWorkersPerModel = flags.workers;
   if (flags.jobQueueSize !== undefined) opts.jobQueueSize = flags.jobQueueSize;
+  if (flags.tokenAuth) opts.tokenAuth = true;
+  if (flags.keyFile) opts.keyFile = resolve(flags.keyFile);
   return opts;
 }
 

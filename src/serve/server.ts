@@ -2,7 +2,7 @@
 // and the initial models. `close()` is the graceful shutdown: stop accepting, drain, stop workers.
 import { createServer, type Server, type RequestListener } from 'node:http';
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MlsError, toMlsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Address, ServeOptions } from './config.js';
@@ -12,6 +12,7 @@ import { HttpError } from './http/errors.js';
 import { inferenceListener } from './http/inference-api.js';
 import { managementListener } from './http/management-api.js';
 import { createMetrics, metricsListener } from './http/metrics-api.js';
+import { requireKey, writeKeyFile } from './token-auth.js';
 
 export interface ServeHandle {
   pid: number;
@@ -101,7 +102,13 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
   };
   try {
     servers.push(await listen(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize }), opts.inference, 'inference'));
-    servers.push(await listen(managementListener(registry), opts.management, 'management'));
+    let management = managementListener(registry);
+    if (opts.tokenAuth) {
+      const keyFile = opts.keyFile ?? join(dirname(opts.pidFile), 'key_file.json');
+      management = requireKey((await writeKeyFile(keyFile)).management, management);
+      log.info(`token authorization on the management API: keys in ${keyFile}`);
+    }
+    servers.push(await listen(management, opts.management, 'management'));
     servers.push(await listen(metricsListener(createMetrics(registry)), opts.metrics, 'metrics'));
     // Loaded in parallel: each model's workers start independently. All settle before a failure
     // is reported, so the shutdown that follows sees every model that did register.

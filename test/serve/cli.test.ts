@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { CLI_PATH, RUNNING_FROM_SOURCE } from '../../src/paths.js';
@@ -81,10 +81,20 @@ describe('mlserve serve (CLI)', () => {
     assert.ok(!existsSync(pidFile));
   });
 
-  it('shuts down gracefully on SIGTERM with exit code 0', async () => {
-    const s = startCli(['serve', '--model-store', store, ...PORTS0, '--pid-file', join(store, 'b.pid'), '--json']);
+  it('guards the management API with --token-auth, and shuts down on SIGTERM with exit code 0', async () => {
+    const keyFile = join(store, 'keys.json');
+    const s = startCli(['serve', '--model-store', store, ...PORTS0, '--pid-file', join(store, 'b.pid'), '--token-auth', '--key-file', keyFile, '--json']);
     const ready = await s.ready;
     assert.deepEqual(ready.models, []);
+    assert.equal((await stat(keyFile)).mode & 0o777, 0o600);
+    const keys = JSON.parse(await readFile(keyFile, 'utf8')) as { management: { key: string } };
+    const denied = await fetch(`${ready.management}/models`);
+    assert.equal(denied.status, 400);
+    assert.equal(((await denied.json()) as { type: string }).type, 'InvalidKeyException');
+    assert.equal((await fetch(`${ready.management}/models`, { headers: { authorization: 'Bearer wrong' } })).status, 400);
+    const ok = await fetch(`${ready.management}/models`, { headers: { authorization: `Bearer ${keys.management.key}` } });
+    assert.deepEqual(await ok.json(), { models: [] });
+    assert.equal((await fetch(`${ready.inference}/ping`)).status, 200);
     s.child.kill('SIGTERM');
     assert.equal(await s.exit, 0);
   });
