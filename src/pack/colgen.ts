@@ -92,12 +92,15 @@ function generate(g: GLPK, p: Problem, pool: ColumnPool, deadline: number, stop:
     const duals = p.items.map((_, i) => Math.max(0, r.result.dual?.[`r${i}`] ?? 0));
     let rho = 0;
     let added = 0;
-    for (let t = 0; t < p.bins.length && Date.now() < deadline; t++) {
+    let priced = 0;
+    for (let t = 0; t < p.bins.length && Date.now() < deadline; t++, priced++) {
       const pr = price(p, t, duals);
       const cost = p.bins[t]!.cost;
       rho = Math.max(rho, pr.upper / cost);
       if (pr.value > cost * (1 + 1e-9) && pool.add(pr.pattern)) added++;
     }
+    // out of time before every type was priced: this iteration proves nothing
+    if (priced < p.bins.length) break;
     // Farley: duals scaled by 1/ρ are feasible for the full dual, so z/ρ bounds the LP optimum
     farley = Math.max(farley, r.result.z / Math.max(1, rho));
     best = { z: r.result.z, x: pool.cols.map((_, j) => r.result.vars[`x${j}`] ?? 0), farley, converged: rho <= 1 + 1e-9 };

@@ -18,6 +18,7 @@ export interface KnapResult {
 }
 
 const SPARSE_STATES = 20_000;
+const SPARSE_CHUNKS = 16;
 const DENSE_STATES = 120_000;
 
 interface Chunk {
@@ -93,20 +94,20 @@ interface Grid {
 }
 
 /** The sizes' own grid, and whether a dense DP on it fits the state budget. */
-function naturalGrid(cs: Chunk[], cap: number[]): Grid {
+function naturalGrid(cs: Chunk[], cap: number[], budget: number): Grid {
   const dims = cap.map((_, d) => d).filter((d) => cs.some((c) => (c.size[d] ?? 0) > 0));
   const units = dims.map((d) => naturalUnit(cs.map((c) => c.size[d] ?? 0), cap[d]!));
   const cells = dims.map((d, j) => (units[j]! > 0 ? Math.floor(cap[d]! / units[j]! + 1e-9) : Infinity));
-  return { dims, units, cells, exact: cells.reduce((a, n) => a * (n + 1), 1) <= DENSE_STATES };
+  return { dims, units, cells, exact: cells.reduce((a, n) => a * (n + 1), 1) <= budget };
 }
 
 /** Dense DP on a grid; `mode` says how sizes that are off the grid are rounded. */
-function dense(cs: Chunk[], cap: number[], mode: 'up' | 'down', grid: Grid): KnapResult {
+function dense(cs: Chunk[], cap: number[], mode: 'up' | 'down', grid: Grid, budget: number): KnapResult {
   const { dims, units, exact } = grid;
   let cells = grid.cells;
   if (!exact) {
     // coarsen: share the state budget between dimensions
-    const n = Math.max(8, Math.floor(Math.pow(DENSE_STATES, 1 / Math.max(1, dims.length))) - 1);
+    const n = Math.max(8, Math.floor(Math.pow(budget, 1 / Math.max(1, dims.length))) - 1);
     cells = cells.map((c) => Math.min(c, n));
   }
   const unit = dims.map((d, j) => (exact ? units[j]! : cap[d]! / cells[j]!));
@@ -151,10 +152,11 @@ function dense(cs: Chunk[], cap: number[], mode: 'up' | 'down', grid: Grid): Kna
 }
 
 /** Best value of one bin of capacity `cap`. mode 'up': a feasible packing; 'down': an upper bound. */
-export function knapsack(items: KnapItem[], cap: number[], mode: 'up' | 'down'): KnapResult {
+export function knapsack(items: KnapItem[], cap: number[], mode: 'up' | 'down', budget = DENSE_STATES): KnapResult {
   const cs = chunks(items, cap);
   if (cs.length === 0) return { value: 0, take: [], exact: true };
-  const grid = naturalGrid(cs, cap);
-  if (grid.exact) return dense(cs, cap, mode, grid);
-  return sparse(cs, cap) ?? dense(cs, cap, mode, grid);
+  const grid = naturalGrid(cs, cap, budget);
+  if (grid.exact) return dense(cs, cap, mode, grid, budget);
+  // the sparse search pays off for few distinct items (one bert type: a handful of chunks)
+  return (cs.length <= SPARSE_CHUNKS ? sparse(cs, cap) : null) ?? dense(cs, cap, mode, grid, budget);
 }

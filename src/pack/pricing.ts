@@ -30,6 +30,8 @@ function itemsFor(p: Problem, t: number, duals: number[], dims: 'proc' | 'inst' 
   return out;
 }
 
+const AGGREGATE_STATES = 20_000;
+
 export function price(p: Problem, t: number, duals: number[]): Priced {
   const bt = p.bins[t]!;
   const counts = new Map<number, number>();
@@ -42,16 +44,15 @@ export function price(p: Problem, t: number, duals: number[]): Priced {
     found.take.forEach(add);
     return { pattern: { type: t, counts, procs: [found.take] }, value: found.value, upper };
   }
-  // several processors: the best set for the instance's total processor capacity is an upper
-  // bound; when first-fit decreasing spreads it over the processors, it is the best pattern
+  // several processors: the best set for the instance's total processor capacity (on a coarse
+  // grid, rounded down) is an upper bound; when it really fits the processors, the best pattern
   const aggCap = bt.procCap.map((c) => c * bt.procs);
-  const aggItems = itemsFor(p, t, duals, 'proc');
-  const agg = knapsack(aggItems, aggCap, 'up');
-  const aggUpper = agg.exact ? agg.value : knapsack(aggItems, aggCap, 'down').value;
+  const agg = knapsack(itemsFor(p, t, duals, 'proc'), aggCap, 'down', AGGREGATE_STATES);
+  const aggUpper = agg.value;
   const spread = repackOn(p, agg.take, t);
   if (spread) {
     for (const i of agg.take) add(i);
-    return { pattern: { type: t, counts, procs: spread.procs }, value: agg.value, upper: Math.max(agg.value, aggUpper) };
+    return { pattern: { type: t, counts, procs: spread.procs }, value: agg.value, upper: agg.value };
   }
   // otherwise fill the processors one after another within what the instance has left
   const left = p.items.map((it) => Math.min(it.demand, it.maxPerBin));

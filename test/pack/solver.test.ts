@@ -131,3 +131,21 @@ test('a BPPLIB-style 1-D instance solves to its optimum', async () => {
   assert.equal(r.objectiveValue, Math.ceil(weights.reduce((a, b) => a + b, 0) / 100));
   assert.equal(r.optimal, true);
 });
+
+test('bounds stay valid when the time limit cuts column generation short (triplets, optimum known)', async () => {
+  // 40 triplets that each fill a bin of 1000 exactly: the optimum is 40 bins
+  const r = rng(7);
+  const weights: number[] = [];
+  for (let k = 0; k < 40; k++) {
+    const a = 250 + Math.floor(r() * 150);
+    const b = 250 + Math.floor(r() * 150);
+    weights.push(a, b, 1000 - a - b);
+  }
+  const p = parseBpp(`${weights.length}\n1000\n${weights.join('\n')}\n`);
+  for (const limit of [150, 600, 2500]) {
+    const res = await solvePacking(p, { timeLimitMs: limit });
+    assert.ok(res.lowerBound <= 40, `bound ${res.lowerBound} above the optimum 40 (limit ${limit} ms)`);
+    assert.ok(res.objectiveValue >= 40);
+    if (res.optimal) assert.equal(res.objectiveValue, 40);
+  }
+});
