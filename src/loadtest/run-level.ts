@@ -12,6 +12,8 @@ export interface LevelPlan {
   timeoutMs: number;
   /** Requests in the order connections cycle through them (per origin order is kept). */
   sequence: ModelRequest[];
+  /** Percentiles to compute besides P50/P90/P95/P99 (an SLO on p99.9). */
+  percentiles?: number[];
 }
 
 export interface LevelTick {
@@ -116,7 +118,7 @@ export async function runLevel(plan: LevelPlan, onTick?: (t: LevelTick) => void,
     all.addAll(c.samples);
     timeouts += c.timeouts;
     for (const [k, v] of Object.entries(c.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
-    models.push({ model, ok: c.ok, statuses: c.statuses, timeouts: c.timeouts, latencyMs: summarize(c.samples) });
+    models.push({ model, ok: c.ok, statuses: c.statuses, timeouts: c.timeouts, latencyMs: summarize(c.samples, plan.percentiles) });
   }
   const attempts = responses + timeouts + connectionErrors;
   return {
@@ -131,7 +133,7 @@ export async function runLevel(plan: LevelPlan, onTick?: (t: LevelTick) => void,
     timeouts,
     connectionErrors,
     errorRate: attempts === 0 ? 1 : failed / attempts,
-    latencyMs: summarize(all),
+    latencyMs: summarize(all, plan.percentiles),
     models,
     generatorCpu: (cpu.user + cpu.system) / 1000 / wallMs,
     generatorEventLoop: elu.utilization,

@@ -23,7 +23,7 @@ export async function runLoadtest(
     warnings.push(message);
     onEvent({ type: 'warning', message });
   };
-  const base = { durationMs: opts.durationMs, timeoutMs: opts.timeoutMs, sequence };
+  const base = { durationMs: opts.durationMs, timeoutMs: opts.timeoutMs, sequence, percentiles: opts.slo ? [opts.slo.percentile] : [] };
 
   if (opts.warmupMs > 0) {
     onEvent({ type: 'warmup', concurrency: levels[0]!, durationMs: opts.warmupMs });

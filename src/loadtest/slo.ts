@@ -4,13 +4,11 @@ import { MlsError } from '../errors.js';
 import { parseDurationMs } from '../units.js';
 import type { LatencySummary, LevelResult, Percentile, Slo } from './types.js';
 
-const PERCENTILES: readonly Percentile[] = [50, 90, 95, 99];
-
 export function parseSlo(text: string): Slo {
   let latency: { percentile: Percentile; thresholdMs: number } | undefined;
   let maxErrorRate: number | undefined;
   for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^(p\d+|errors)\s*=\s*(.+)$/i.exec(part);
+    const m = /^(p[\d.]+|errors)\s*=\s*(.+)$/i.exec(part);
     if (!m) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', `--slo: "${part}" is not pNN=DURATION or errors=PCT`);
     const key = m[1]!.toLowerCase();
     const value = m[2]!.trim();
@@ -22,9 +20,9 @@ export function parseSlo(text: string): Slo {
       maxErrorRate = pct / 100;
       continue;
     }
-    const p = Number(key.slice(1)) as Percentile;
-    if (!PERCENTILES.includes(p)) {
-      throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', `--slo: ${key} is not one of ${PERCENTILES.map((x) => `p${x}`).join(', ')}`);
+    const p: Percentile = Number(key.slice(1));
+    if (!/^p\d+(\.\d+)?$/.test(key) || !(p > 0 && p <= 100)) {
+      throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', `--slo: ${key} is not a percentile between p0 and p100 (p50, p90, p99.9)`);
     }
     let thresholdMs: number;
     try {
@@ -40,7 +38,11 @@ export function parseSlo(text: string): Slo {
 }
 
 export function sloLatency(l: LatencySummary, p: Percentile): number {
-  return p === 50 ? l.p50 : p === 90 ? l.p90 : p === 95 ? l.p95 : l.p99;
+  if (p === 50) return l.p50;
+  if (p === 90) return l.p90;
+  if (p === 95) return l.p95;
+  if (p === 99) return l.p99;
+  return l.at?.[String(p)] ?? Number.NaN;
 }
 
 /** A level meets the SLO when it served something, its percentile is within target and errors are in budget. */

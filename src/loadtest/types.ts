@@ -19,14 +19,15 @@ export interface ModelRequest {
 export type PayloadKind = 'json' | 'kserve-v2' | 'multipart' | 'binary' | 'empty';
 
 export interface Slo {
-  /** Percentile the latency target applies to: 50, 90, 95 or 99. */
+  /** Percentile the latency target applies to, e.g. 90 or 99.9. */
   percentile: Percentile;
   thresholdMs: number;
   /** Highest share of failed requests (non-2xx, timeouts, connection errors), 0..1; undefined = not checked. */
   maxErrorRate?: number;
 }
 
-export type Percentile = 50 | 90 | 95 | 99;
+/** A percentile in (0, 100], e.g. 90 or 99.9. */
+export type Percentile = number;
 
 export interface LoadtestOptions {
   mode: LoadtestMode;
@@ -55,6 +56,8 @@ export interface LatencySummary {
   p95: number;
   p99: number;
   max: number;
+  /** Other percentiles asked for (the SLO's, such as p99.9), keyed by the number: { "99.9": 41.2 }. */
+  at?: Record<string, number>;
 }
 
 export interface ModelLevelStats {

@@ -11,7 +11,7 @@ test('usage errors carry loadtest codes', async () => {
   const none = await runCli(['loadtest', '--json']);
   assert.equal(none.code, 2);
   assert.equal(JSON.parse(none.stdout).error.code, 'MLS_ERR_LOADTEST_NO_TARGET');
-  const slo = await runCli(['loadtest', '--url', 'http://127.0.0.1:9', '--models', 'a', '--slo', 'p91=1ms', '--json']);
+  const slo = await runCli(['loadtest', '--url', 'http://127.0.0.1:9', '--models', 'a', '--slo', 'p101=1ms', '--json']);
   assert.equal(JSON.parse(slo.stdout).error.code, 'MLS_ERR_LOADTEST_BAD_SLO');
   const down = await runCli(['loadtest', '--url', 'http://127.0.0.1:9', '--models', 'a', '--json', '--warmup', '0s']);
   assert.equal(down.code, 5);

@@ -137,7 +137,7 @@ export function preferThisProcess(): void {
 /** Nearest-rank percentile of unsorted values (the test's own truth). */
 export function truePercentile(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length, Math.max(1, Math.ceil((p / 100) * s.length))) - 1]!;
+  return s[Math.min(s.length, Math.max(1, Math.ceil((p * s.length) / 100 - 1e-9))) - 1]!;
 }
 
 export interface ChildServer {

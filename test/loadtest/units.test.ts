@@ -40,6 +40,7 @@ test('percentiles are exact nearest-rank values with sub-millisecond precision',
   assert.ok(Math.abs(r.mean - 1.0005) < 1e-9);
   assert.equal(percentile([5], 99), 5);
   assert.ok(Number.isNaN(summarize(new LatencySamples()).p50));
+  assert.deepEqual(summarize(s, [99.9, 90]).at, { '99.9': 1.998 });
 });
 
 test('concurrency lists and ranges (additive and multiplicative steps)', () => {
@@ -57,7 +58,9 @@ test('concurrency lists and ranges (additive and multiplicative steps)', () => {
 test('SLO parsing, judging and the knee', () => {
   assert.deepEqual(parseSlo('p90=100ms'), { percentile: 90, thresholdMs: 100 });
   assert.deepEqual(parseSlo('p99=0.25s, errors=1%'), { percentile: 99, thresholdMs: 250, maxErrorRate: 0.01 });
-  assert.equal(code(() => parseSlo('p80=100ms')), 'MLS_ERR_LOADTEST_BAD_SLO');
+  assert.deepEqual(parseSlo('p99.9=40ms'), { percentile: 99.9, thresholdMs: 40 });
+  assert.equal(code(() => parseSlo('p101=100ms')), 'MLS_ERR_LOADTEST_BAD_SLO');
+  assert.equal(code(() => parseSlo('p9.9.9=100ms')), 'MLS_ERR_LOADTEST_BAD_SLO');
   assert.equal(code(() => parseSlo('p90=100')), 'MLS_ERR_LOADTEST_BAD_SLO');
   assert.equal(code(() => parseSlo('errors=1%')), 'MLS_ERR_LOADTEST_BAD_SLO');
   const lvl = (concurrency: number, throughput: number, p90: number, errorRate = 0): LevelResult =>
@@ -68,6 +71,9 @@ test('SLO parsing, judging and the knee', () => {
   assert.equal(findKnee(levels, undefined)?.concurrency, 8);
   assert.equal(findKnee(levels, parseSlo('p90=5ms')), undefined);
   assert.equal(meetsSlo(lvl(1, 100, 10), parseSlo('p50=5ms')), true);
+  const tail = { ...lvl(1, 100, 10), latencyMs: { ...lvl(1, 100, 10).latencyMs, at: { '99.9': 45 } } } as LevelResult;
+  assert.equal(meetsSlo(tail, parseSlo('p99.9=50ms')), true);
+  assert.equal(meetsSlo(tail, parseSlo('p99.9=40ms')), false);
 });
 
 test('connections are split over server origins in proportion to their models, one at least', () => {
