@@ -51,6 +51,8 @@ before(async () => {
   await addFolderArchive(store, { name: 'mlp8', model: fx.mlp, handler: 'base_handler', config: 'batchSize: 8\nmaxBatchDelay: 300\n' });
   await addFolderArchive(store, { name: 'staged', model: fx.identity, handler: 'staged.mjs', files: { 'staged.mjs': STAGED }, config: staged });
   // Not loaded at start: registered through the API.
+  const badHandler = "export function initialize() { throw new Error('bad.mjs cannot initialize'); }\nexport function handle(r) { return r; }\n";
+  await addFolderArchive(store, { name: 'badhandler', model: fx.identity, handler: 'bad.mjs', files: { 'bad.mjs': badHandler } });
   await addFolderArchive(store, { name: 'spare', model: fx.identity, handler: 'base_handler' });
   await mkdir(join(store, 'broken', 'MAR-INF'), { recursive: true });
   await writeFile(join(store, 'broken', 'MAR-INF', 'MANIFEST.json'), '{"model": {"modelName": "broken", "serializedFile": "model.pt", "handler": "base_handler", "modelVersion": "1.0"}, "runtime": "python"}');
@@ -218,6 +220,15 @@ describe('management API', () => {
     assert.equal(noWorker.status, 503);
     assert.match(String(noWorker.json().message), /has no worker to serve inference request/);
     assert.equal((await mgmt('DELETE', '/models/spare0')).status, 200);
+    const failed = await mgmt('POST', '/models?url=badhandler&initial_workers=1&synchronous=true');
+    assert.equal(failed.status, 500);
+    assert.match(String(failed.body.message), /bad\.mjs cannot initialize/);
+    assert.equal((await mgmt('GET', '/models/badhandler')).status, 404);
+    const tuned = await mgmt('POST', '/models?url=spare&model_name=tuned&batch_size=4&max_batch_delay=20&response_timeout=9');
+    assert.equal(tuned.status, 200);
+    const d = (await mgmt('GET', '/models/tuned')).body[0]!;
+    assert.deepEqual([d.batchSize, d.maxBatchDelay, d.responseTimeout, d.minWorkers], [4, 20, 9, 0]);
+    assert.equal((await mgmt('DELETE', '/models/tuned')).status, 200);
   });
 
   it('lists with pagination and describes models', async () => {
