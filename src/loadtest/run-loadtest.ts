@@ -83,6 +83,7 @@ export async function runLoadtest(
     kind: 'LoadtestReport',
     createdAt: new Date().toISOString(),
     mode: opts.mode,
+    ...(opts.mode === 'random' ? { seed: opts.seed } : {}),
     models: opts.targets.map((t) => ({ name: t.model, url: `${t.origin}${t.path}`, payload: t.kind })),
     durationMs: opts.durationMs,
     warmupMs: opts.warmupMs,

@@ -111,6 +111,8 @@ export interface LoadtestReport {
   kind: 'LoadtestReport';
   createdAt: string;
   mode: LoadtestMode;
+  /** Random mode's seed (the same seed repeats the same order of models). */
+  seed?: number;
   models: Array<{ name: string; url: string; payload: PayloadKind }>;
   durationMs: number;
   warmupMs: number;
