@@ -67,6 +67,11 @@ export interface TraceResult {
   failures: TraceFailure[];
 }
 
+/** A model name as a file name: names come from manifests, which must not reach outside the folder. */
+function fileStem(model: string): string {
+  return model.replace(/[^\w.-]/g, '_').replace(/^\.+/, '_');
+}
+
 export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) => void = () => {}): Promise<TraceResult> {
   const settings: MeasureSettings = { ...DEFAULT_MEASURE, ...opts.measure };
   const catalog = await loadCatalog(opts.catalogPath);
@@ -91,7 +96,7 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
         const optimized = await optimizeModel({
           model,
           modelPath: source.modelPath,
-          optimizedPath: join(optimizedDir, `${model}.onnx`),
+          optimizedPath: join(optimizedDir, `${fileStem(model)}.onnx`),
           processor: opts.processor,
           batchSize: opts.batchSize,
           shapes: opts.shapes,
