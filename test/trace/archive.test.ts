@@ -12,6 +12,7 @@ import { writeArchive } from '../../src/archive/writer.js';
 import { extractArchive } from '../../src/archive/reader.js';
 import { readProfiles } from '../../src/formats/profiles.js';
 import { runCli } from '../helpers/cli.js';
+import ort from 'onnxruntime-node';
 
 let dir: string;
 let mar: string;
@@ -57,6 +58,17 @@ test('mlserve trace model.mar --write-archive --example: profile points at the r
   const optimized = resolve(dirname(out), (p.measured as { optimizedModel: string }).optimizedModel);
   assert.ok((await readFile(ex.serializedFilePath!)).equals(await readFile(optimized)), 'the archive holds the optimized model');
   assert.ok(!(await readFile(ex.serializedFilePath!)).equals(await readFile(OCR_CLS_MODEL)), 'the optimized model differs from the original');
+
+  // The optimized model in the rebuilt archive still reads real text orientation, opened as served.
+  const session = await ort.InferenceSession.create(ex.serializedFilePath!, { graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+  const cfg = await readImagePreprocess();
+  const images = await ocrImages();
+  for (const [image, want] of [[images.upright, 0], [images.rotated, 1]] as const) {
+    const x = new ort.Tensor('float32', await preprocessImage(image, cfg), [1, 3, 48, 192]);
+    const probs = (await session.run({ x }))['softmax_0.tmp_0']!.data as Float32Array;
+    assert.ok(probs[want]! > 0.99, `class ${want}: ${[...probs].join(', ')}`);
+  }
+  await session.release();
 });
 
 test('an archive whose serialized file is not ONNX is refused with its code', async () => {
