@@ -43,7 +43,7 @@ export function planSvg(plan: Plan): string {
   const gap = Math.max(2, Math.floor(col / 3));
   const h = 300;
   const top = 40;
-  const left = 10;
+  const left = 60; // room for the rotated type labels
   const capOf = (mem: number, fallback: number) => plan.caps.memory ?? Math.max(mem, fallback);
   const parts: string[] = [];
   let x = left;
@@ -63,11 +63,11 @@ export function planSvg(plan: Plan): string {
     parts.push(`<text x="${(x0 + x) / 2}" y="${top + h + 14}" font-size="9" text-anchor="end" transform="rotate(-60 ${(x0 + x) / 2} ${top + h + 14})">${esc(inst.type)}</text>`);
     x += gap;
   }
-  const width = x + left;
+  const width = Math.max(x + 20, 560); // at least the title's width
   const title = `${plan.totals.models} models on ${plan.totals.instances} instances ($${plan.totals.costPerHour.toFixed(2)}/h${plan.solver.optimal ? ', optimal' : `, gap ${(plan.solver.gap * 100).toFixed(1)}%`})`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${top + h + 90}" viewBox="0 0 ${width} ${top + h + 90}" font-family="sans-serif">`,
-    `<text x="${left}" y="22" font-size="14">${esc(title)}</text>`,
+    `<text x="10" y="22" font-size="14">${esc(title)}</text>`,
     ...parts,
     '</svg>',
     '',
