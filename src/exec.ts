@@ -1,5 +1,6 @@
 // The one wrapper around execa: every child process mlserve starts goes through here, so that
 // environment, cancellation and error reporting are handled once.
+import { spawn as spawnChild } from 'node:child_process';
 import { execa, type ResultPromise, type Options } from 'execa';
 import { MlsError } from './errors.js';
 
@@ -39,4 +40,30 @@ function missingTool(cmd: string, e: unknown): MlsError {
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'ENOENT') return new MlsError('MLS_ERR_TOOL_MISSING', `${cmd} was not found`, { cause: e });
   return new MlsError('MLS_ERR_CHILD_PROCESS', `${cmd} could not be started: ${err?.message ?? String(e)}`, { cause: e });
+}
+
+export interface DetachedChild {
+  pid: number | undefined;
+  /** Resolves with the exit code (or -1 when killed by a signal) if the child ends while we run. */
+  exited: Promise<number>;
+  unref(): void;
+}
+
+/**
+ * Starts a Node.js script detached from this process (its own session), writing straight to the
+ * given file descriptors. Unlike execa's `{ file }` targets, which are streams piped through the
+ * parent, the child keeps its output after the parent exits (no SIGPIPE on its next log line).
+ */
+export function startNodeDetached(script: string, args: string[], opts: { stdoutFd: number; stderrFd: number; cwd?: string; env?: NodeJS.ProcessEnv }): DetachedChild {
+  const child = spawnChild(process.execPath, [...process.execArgv, script, ...args], {
+    detached: true,
+    stdio: ['ignore', opts.stdoutFd, opts.stderrFd],
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+  });
+  const exited = new Promise<number>((resolve) => {
+    child.once('exit', (code) => resolve(code ?? -1));
+    child.once('error', () => resolve(-1));
+  });
+  return { pid: child.pid, exited, unref: () => child.unref() };
 }

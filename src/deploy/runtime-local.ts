@@ -2,10 +2,10 @@
 // so it outlives `mlserve deploy`, with its output in <out>/local/<server>/. Each server gets its
 // own model store (hard links to the plan's archives). Ports are the kernel's choice (port 0,
 // read back from the ready line) unless --base-port asks for fixed ones, which must be free.
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlsError } from '../errors.js';
-import { startNode } from '../exec.js';
+import { startNodeDetached } from '../exec.js';
 import type { DeployedServer } from '../formats/deployment.js';
 import type { Logger } from '../log.js';
 import { CLI_PATH } from '../paths.js';
@@ -58,15 +58,16 @@ export async function startLocal(servers: DeployServer[], o: LocalOptions): Prom
       const err = join(dir, 'serve.log');
       const args = [...serveArgs(s, { store, ...addresses(i, o.basePort) }, o.extraServeArgs), '--json', '--pid-file', join(dir, 'serve.pid')];
       // cwd stays ours: under tsx (development) the child's `--import tsx` resolves from it.
-      const child = startNode(CLI_PATH, args, {
-        detached: true, // its own process group: survives this command and Ctrl-C in its terminal
-        cleanup: false,
-        stdin: 'ignore',
-        stdout: { file: out },
-        stderr: { file: err },
-      });
+      // The child writes to its files through its own descriptors. execa's `{ file }` targets
+      // are streams piped through this process: once `mlserve deploy` exits, the server's next
+      // log line would hit a closed pipe (SIGPIPE) and take it down.
+      const outFile = await open(out, 'w');
+      const errFile = await open(err, 'w');
+      // Detached: its own session, so it survives this command and Ctrl-C in its terminal.
+      const child = startNodeDetached(CLI_PATH, args, { stdoutFd: outFile.fd, stderrFd: errFile.fd });
+      await Promise.all([outFile.close(), errFile.close()]);
       let exited: number | undefined;
-      void child.then((r) => (exited = r.exitCode ?? -1));
+      void child.exited.then((code) => (exited = code));
       child.unref();
       o.logger.info(`starting ${s.name} (pid ${child.pid}) with ${s.models.length} model(s)`);
       return { s, child, out, err, dir, requested: addresses(i, o.basePort).inference, exitedCode: () => exited };
