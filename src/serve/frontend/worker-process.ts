@@ -55,14 +55,17 @@ export class WorkerProcess {
     const nodeArgs = RUNNING_FROM_SOURCE ? ['--import', 'tsx'] : [];
     this.child = start(process.execPath, [...nodeArgs, runtimeModulePath('serve/worker/main'), hub.socketPath, this.id], {
       stdin: 'ignore',
-      stdout: 'ignore',
+      stdout: 'pipe',
       stderr: 'pipe',
       buffer: false,
       cleanup: true,
     });
-    this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-      for (const line of d.split('\n')) if (line.trim()) this.log.warn(`worker ${this.id}: ${line}`);
-    });
+    // What handlers print goes to the server's log, tagged with the worker.
+    const forward = (say: (m: string) => void) => (d: string) => {
+      for (const line of d.split('\n')) if (line.trim()) say(`worker ${this.id}: ${line}`);
+    };
+    this.child.stdout?.setEncoding('utf8').on('data', forward((m) => this.log.info(m)));
+    this.child.stderr?.setEncoding('utf8').on('data', forward((m) => this.log.warn(m)));
     this.exited = this.child.then(
       (r) => {
         hub.forget(this.id);
