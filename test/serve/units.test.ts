@@ -29,6 +29,12 @@ describe('frames', () => {
       assert.deepEqual(Array.from(new Float32Array(Uint8Array.from(got[0]!.payload).buffer)), [1.5, -2, 3]);
       assert.equal(got[1]!.header, undefined);
     }
+    // A length split across chunks, then the rest of several frames in one chunk.
+    const got: Frame[] = [];
+    const reader = new FrameReader((f) => got.push(f));
+    reader.push(bytes.subarray(0, 2));
+    reader.push(bytes.subarray(2));
+    assert.deepEqual(got.map((f) => f.id), [7, 8, 9]);
   });
 
   it('refuses a corrupt length', () => {

@@ -53,8 +53,9 @@ export class FrameReader {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     while (this.buffered >= 4) {
+      if (this.chunks[0]!.length < 4) this.flatten();
       const first = this.chunks[0]!;
-      const len = first.length >= 4 ? first.readUInt32LE(0) : this.flatten().readUInt32LE(0);
+      const len = first.readUInt32LE(0);
       if (len > MAX_FRAME_BYTES || len < FIXED - 4) throw new Error(`corrupt frame length ${len}`);
       if (this.buffered < len + 4) return;
       const buf = this.chunks.length === 1 ? first : this.flatten();
