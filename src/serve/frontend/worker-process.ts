@@ -41,6 +41,8 @@ export class WorkerProcess {
   private readonly child: ReturnType<typeof start>;
   private connected!: Promise<void>;
   private sweeper?: NodeJS.Timeout;
+  /** The process exited or its connection closed. */
+  private gone = false;
 
   constructor(hub: WorkerHub, private readonly log: Logger) {
     this.connected = new Promise((resolve) => {
@@ -109,7 +111,7 @@ export class WorkerProcess {
   }
 
   private request(type: number, header: unknown, payload: Buffer | undefined, timeoutMs: number, killOnTimeout = false): Promise<Frame> {
-    if (!this.writer || this.status === 'DEAD') return Promise.reject(new WorkerGoneError(`worker ${this.id} is not running`));
+    if (!this.writer || this.gone || this.status === 'DEAD') return Promise.reject(new WorkerGoneError(`worker ${this.id} is not running`));
     const id = this.nextId++;
     return new Promise<Frame>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, deadline: timeoutMs > 0 ? performance.now() + timeoutMs : 0, timeoutMs, killOnTimeout });
@@ -138,7 +140,9 @@ export class WorkerProcess {
   }
 
   private fail(e: Error): void {
-    this.status = 'DEAD';
+    // A worker being retired stays UNLOADING: its pool must not mistake the exit for a crash.
+    if (this.status !== 'UNLOADING') this.status = 'DEAD';
+    this.gone = true;
     if (this.sweeper) clearInterval(this.sweeper);
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
