@@ -95,6 +95,7 @@ describe('inference API', () => {
     assert.equal(unknown.status, 404);
     assert.equal(((await unknown.json()) as { type: string }).type, 'ResourceNotFoundException');
     assert.equal((await fetch(`${I}/predictions/identity`)).status, 405);
+    assert.equal((await post('/predictions/%E0%A4%A', '[]')).status, 400);
   });
 
   it('runs base_handler on JSON and on raw float32 bytes', async () => {

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry, ModelEntry } from '../frontend/registry.js';
 import type { ItemResult, RequestPart } from '../ipc/messages.js';
 import { INFERENCE_API } from './api-description.js';
-import { HttpError, methodNotAllowed, notFound, readBody, sendError, sendJson, modelNotFound, versionNotFound } from './errors.js';
+import { HttpError, badRequest, methodNotAllowed, notFound, readBody, sendError, sendJson, modelNotFound, versionNotFound } from './errors.js';
 import { readMultipart } from './multipart.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -86,7 +86,7 @@ export function inferenceListener(reg: Registry, opts: InferenceOptions) {
     if (path.startsWith(PREDICTIONS)) {
       if (method !== 'POST' && method !== 'PUT') return sendError(res, methodNotAllowed());
       if (reg.closing) return sendError(res, SHUTTING_DOWN);
-      predict(req, res, path, t0).catch((e: unknown) => sendError(res, e));
+      predict(req, res, path, t0).catch((e: unknown) => sendError(res, e instanceof URIError ? badRequest('malformed percent-encoding in the path') : e));
       return;
     }
     if (path === '/ping') {

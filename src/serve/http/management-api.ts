@@ -162,6 +162,7 @@ export function managementListener(reg: Registry) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     route(reg, req, res).catch((e: unknown) => {
       if (e instanceof SyntaxError) e = badRequest(`invalid JSON body: ${e.message}`);
+      else if (e instanceof URIError) e = badRequest('malformed percent-encoding in the path');
       sendError(res, asHttp(e));
     });
   };
