@@ -24,17 +24,26 @@ export function summaryText(r: PipelineResult): string {
   return lines.join('\n');
 }
 
-/** A short table of the load test's levels, read from report.json (whatever levels it holds). */
+/** The load test's levels and knee, read from report.json (format of src/loadtest). */
 function reportSummary(path: string): string | undefined {
+  type Lat = { p50?: number; p90?: number; p95?: number; p99?: number };
+  type Level = { concurrency?: number; throughput?: number; responses?: number; ok?: number; latencyMs?: Lat };
   try {
-    const doc = JSON.parse(readFileSync(path, 'utf8')) as { levels?: Array<Record<string, unknown>>; knee?: Record<string, unknown> | null };
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as { levels?: Level[]; knee?: Level | null; slo?: unknown };
     if (!Array.isArray(doc.levels) || doc.levels.length === 0) return undefined;
     const num = (v: unknown, d = 2) => (typeof v === 'number' ? v.toFixed(d) : '');
-    const rows = doc.levels.map((l) => {
-      const lat = (l.latency ?? l) as Record<string, unknown>;
-      return [String(l.concurrency ?? ''), num(l.throughput ?? l.rps, 1), num(lat.p50Ms ?? lat.p50), num(lat.p90Ms ?? lat.p90), num(lat.p95Ms ?? lat.p95), String(l.errors ?? '')];
-    });
-    return ['load test:', table(['concurrency', 'req/s', 'p50 ms', 'p90 ms', 'p95 ms', 'errors'], rows)].join('\n');
+    const rows = doc.levels.map((l) => [
+      String(l.concurrency ?? ''),
+      num(l.throughput, 1),
+      num(l.latencyMs?.p50),
+      num(l.latencyMs?.p90),
+      num(l.latencyMs?.p95),
+      num(l.latencyMs?.p99),
+      String((l.responses ?? 0) - (l.ok ?? 0)),
+    ]);
+    const lines = ['load test:', table(['concurrency', 'req/s', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'errors'], rows)];
+    if (doc.knee) lines.push(`knee: ${num(doc.knee.throughput, 1)} req/s at concurrency ${doc.knee.concurrency} (p90 ${num(doc.knee.latencyMs?.p90)} ms)`);
+    return lines.join('\n');
   } catch {
     return undefined;
   }
