@@ -83,6 +83,7 @@ interface LpState {
 }
 
 const EXTRA_COLUMNS = 4;
+const DIVE_PRICE_EVERY = 3; // dive steps between pricing rounds (the others only re-solve the LP)
 
 /**
  * A few more improving columns per iteration, each avoiding the items of the previous one: the
@@ -106,12 +107,13 @@ function extraColumns(p: Problem, t: number, duals: number[], first: Pattern, po
 }
 
 /** Column generation on `p` (the whole problem or a residual) until no column improves the LP. */
-function generate(g: GLPK, p: Problem, pool: ColumnPool, deadline: number, stop: (lb: number) => boolean): LpState | null {
+function generate(g: GLPK, p: Problem, pool: ColumnPool, deadline: number, stop: (lb: number) => boolean, maxRounds = Infinity): LpState | null {
   let best: LpState | null = null;
   let farley = 0;
-  while (Date.now() < deadline) {
+  for (let round = 0; round < Math.max(1, maxRounds) && Date.now() < deadline; round++) {
     const r = g.solve(master(g, p, pool.cols, false), { msglev: g.GLP_MSG_OFF });
     if (r.result.status !== g.GLP_OPT) break;
+    if (maxRounds === 0) return { z: r.result.z, x: pool.cols.map((_, j) => r.result.vars[`x${j}`] ?? 0), farley: 0, converged: false };
     const duals = p.items.map((_, i) => Math.max(0, r.result.dual?.[`r${i}`] ?? 0));
     let rho = 0;
     let added = 0;
@@ -142,24 +144,19 @@ function generate(g: GLPK, p: Problem, pool: ColumnPool, deadline: number, stop:
 function dive(g: GLPK, p: Problem, pool: ColumnPool, deadline: number): Solution | null {
   const residual = p.items.map((it) => it.demand);
   const chosen: number[] = new Array<number>(0);
+  let step = 0;
   while (residual.some((d) => d > 0)) {
     if (Date.now() >= deadline) return null;
     const sub: Problem = { ...p, items: p.items.map((it, i) => ({ ...it, demand: residual[i]! })) };
-    const lp = generate(g, sub, pool, deadline, () => false);
+    // a dive is a heuristic: it prices now and then instead of re-converging at every step
+    const lp = generate(g, sub, pool, deadline, () => false, step++ % DIVE_PRICE_EVERY === 0 ? 1 : 0);
     if (!lp) return null;
-    let fixed = 0;
-    lp.x.forEach((v, j) => {
-      for (let k = 0; k < Math.floor(v + 1e-6); k++) {
-        chosen.push(j);
-        fixed++;
-      }
-    });
-    if (fixed === 0) {
-      let j = 0;
-      lp.x.forEach((v, k) => v > (lp.x[j] ?? 0) && (j = k));
+    // fix whole LP values; failing that, every column at ≥ 0.6 (or the largest one) once
+    let take = lp.x.flatMap((v, j) => new Array<number>(Math.floor(v + 1e-6)).fill(j));
+    if (take.length === 0) take = lp.x.flatMap((v, j) => (v >= 0.6 ? [j] : []));
+    if (take.length === 0) take = [lp.x.reduce((b, v, j) => (v > (lp.x[b] ?? 0) ? j : b), 0)];
+    for (const j of take) {
       chosen.push(j);
-    }
-    for (const j of fixed ? chosen.slice(chosen.length - fixed) : [chosen[chosen.length - 1]!]) {
       for (const [i, n] of pool.cols[j]!.counts) residual[i] = Math.max(0, residual[i]! - n);
     }
   }
