@@ -61,11 +61,12 @@ test('latencies are positive, ordered, and repeat within tolerance in a fresh pr
     assert.ok(l.p50Ms! > 0 && l.p50Ms! <= l.p90Ms! && l.p90Ms! <= l.p99Ms!, `${p.name} ${JSON.stringify(l)}`);
   }
   const ratio = (x: number, y: number) => Math.max(x, y) / Math.min(x, y);
-  // Processor time per request is steady even on a shared machine (±75% allowed with ~8 busy
-  // neighbours on 2 cores); wall-clock latency, which includes waiting for a core, gets ×3.
+  // Processor time per request is steadier than wall time on a shared machine, but with ~8 busy
+  // neighbours on 2 vCPUs (load average above 10) caches and host scheduling still move it: ×2
+  // allowed; wall-clock latency, which includes waiting for a core, gets ×4.
   const busy = (p: typeof a) => p.measured!.busyMsPerRequest!;
-  assert.ok(ratio(busy(a), busy(b)) < 1.75, `busy ${busy(a)} vs ${busy(b)} ms`);
-  assert.ok(ratio(a.latency!.p50Ms!, b.latency!.p50Ms!) < 3, `p50 ${a.latency!.p50Ms} vs ${b.latency!.p50Ms} ms`);
+  assert.ok(ratio(busy(a), busy(b)) < 2, `busy ${busy(a)} vs ${busy(b)} ms`);
+  assert.ok(ratio(a.latency!.p50Ms!, b.latency!.p50Ms!) < 4, `p50 ${a.latency!.p50Ms} vs ${b.latency!.p50Ms} ms`);
   // The larger model costs more processor time per request.
   assert.ok(busy(a) > busy(byName('bert-small')));
 });
