@@ -201,6 +201,37 @@ describe('inference API', () => {
   });
 });
 
+describe('KServe v1 and Open Inference Protocol v2', () => {
+  const v2 = async (path: string, body?: unknown) => {
+    const res = await fetch(I + path, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('answers health, metadata and readiness', async () => {
+    assert.deepEqual((await v2('/v2/health/live')).body, { live: true });
+    assert.deepEqual((await v2('/v2/health/ready')).body, { ready: true });
+    const meta = (await v2('/v2/models/mlp')).body;
+    assert.deepEqual(meta.inputs, [{ name: 'input', datatype: 'FP32', shape: [-1, 16] }]);
+    assert.deepEqual(meta.outputs, [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 3] }]);
+    assert.deepEqual((await v2('/v2/models/mlp/versions/1.0/ready')).body, { name: 'mlp', ready: true });
+    assert.deepEqual((await v2('/v2/models/nope')).status, 404);
+    assert.ok(((await v2('/v1/models')).body.models as string[]).includes('identity'));
+    assert.deepEqual((await v2('/v1/models/identity')).body, { name: 'identity', ready: true });
+  });
+
+  it('predicts with KServe v1 instances and OIP v2 JSON tensors', async () => {
+    const v1 = await v2('/v1/models/identity:predict', { instances: [[1, 2, 3, 4], [5, 6, 7, 8]] });
+    assert.deepEqual(v1.body, { predictions: [[1, 2, 3, 4], [5, 6, 7, 8]] });
+    const inf = await v2('/v2/models/identity/infer', { id: 'r1', inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] });
+    assert.equal(inf.status, 200);
+    assert.deepEqual(inf.body, { model_name: 'identity', model_version: '1.0', id: 'r1', outputs: [{ name: 'output', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }] });
+    const bad = await v2('/v2/models/identity/infer', { inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] });
+    assert.equal(bad.status, 400);
+    assert.match(String(bad.body.error), /do not fill shape/);
+    assert.equal((await v2('/v2/models/nope/infer', { inputs: [] })).status, 404);
+  });
+});
+
 describe('management API', () => {
   it('registers from the model store, refuses duplicates (409), unknown (404) and invalid archives (400)', async () => {
     const r = await mgmt('POST', '/models?url=spare&initial_workers=1&synchronous=true');

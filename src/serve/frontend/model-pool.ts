@@ -4,7 +4,7 @@
 import type { Logger } from '../../log.js';
 import type { LoadRequest } from '../ipc/messages.js';
 import type { WorkerHub } from './worker-hub.js';
-import { WorkerProcess } from './worker-process.js';
+import { WorkerProcess, type ModelIo } from './worker-process.js';
 
 const BACKOFF_MS = [100, 1000, 2000, 4000, 8000, 16000, 30000];
 /** A worker that dies sooner than this after loading counts as a failure for the backoff. */
@@ -25,6 +25,8 @@ export interface PoolOptions {
 export class ModelPool {
   readonly workers: WorkerProcess[] = [];
   minWorkers = 0;
+  /** Inputs and outputs of the model, known once a worker has loaded it (OIP v2 metadata). */
+  io?: ModelIo;
   maxWorkers = 0;
   private failures = 0;
   private restartTimer?: NodeJS.Timeout;
@@ -88,7 +90,7 @@ export class ModelPool {
       this.scheduleRestart();
     });
     try {
-      await w.load(this.loadRequest, this.opts.startupTimeoutMs);
+      this.io = await w.load(this.loadRequest, this.opts.startupTimeoutMs);
     } catch (e) {
       this.opts.onChange('load-failed');
       throw e;

@@ -8,6 +8,7 @@ import type { Logger } from '../../log.js';
 import { FRAME, FrameWriter, type Frame } from '../ipc/frames.js';
 import { decodeResults, encodeInfer, type InferItem, type ItemResult, type LoadRequest, type ResultHeader } from '../ipc/messages.js';
 import type { WorkerHub } from './worker-hub.js';
+import type { TensorMeta } from '../handlers/types.js';
 
 export type WorkerStatus = 'STARTING' | 'READY' | 'UNLOADING' | 'DEAD';
 
@@ -24,6 +25,12 @@ interface Pending {
 const SWEEP_MS = 100;
 
 export class WorkerGoneError extends Error {}
+
+/** A loaded model's inputs and outputs, as the worker's ONNX Runtime session reports them. */
+export interface ModelIo {
+  inputs: TensorMeta[];
+  outputs: TensorMeta[];
+}
 
 let nextWorkerId = 9000; // TorchServe numbers its workers from 9000
 
@@ -77,8 +84,8 @@ export class WorkerProcess {
     );
   }
 
-  /** Waits for the connection (bounded) and loads the model. */
-  async load(req: LoadRequest, timeoutMs: number): Promise<void> {
+  /** Waits for the connection (bounded) and loads the model; resolves with its inputs and outputs. */
+  async load(req: LoadRequest, timeoutMs: number): Promise<ModelIo> {
     const gone = this.exited.then(() => {
       throw new WorkerGoneError(`worker ${this.id} exited while starting`);
     });
@@ -88,8 +95,9 @@ export class WorkerProcess {
     });
     try {
       await Promise.race([this.connected, gone, timeout]);
-      await Promise.race([this.request(FRAME.load, req, undefined, timeoutMs), gone]);
+      const f = await Promise.race([this.request(FRAME.load, req, undefined, timeoutMs), gone]);
       this.status = 'READY';
+      return f.header as ModelIo;
     } catch (e) {
       this.kill();
       throw e;

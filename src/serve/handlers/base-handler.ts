@@ -5,13 +5,18 @@
 //  - application/octet-stream body: raw little-endian values of the first input; the batch dim
 //    is inferred from the byte count.
 // Out: {outputName: nested array} per request. Requests of a batch run as one session call.
+// KServe v1 and OIP v2 JSON bodies are recognized too (protocols.ts).
 import { fromBytes, fromNested, isDType, toNested, type DType } from './tensors.js';
 import { runBatched, type Feeds } from './session.js';
 import type { HandlerContext, HandlerRequest, ModelHandler, TensorMeta } from './types.js';
+import { readProtocol, renderProtocol, type ProtocolInfo } from './protocols.js';
+
+const PLAIN: ProtocolInfo = { protocol: 'plain' };
 
 interface Prepared {
   feeds: Feeds;
   single: boolean; // the request sent one example without a batch dim
+  info: ProtocolInfo;
 }
 
 function dtypeOf(meta: TensorMeta): DType {
@@ -29,7 +34,7 @@ export function prepareRequest(req: HandlerRequest, ctx: HandlerContext): Prepar
   if (/octet-stream/.test(req.contentType)) {
     const inner = first.shape.slice(1);
     if (inner.some((d) => d < 0)) throw badRequest(`input ${first.name} has dynamic inner dimensions: send JSON instead of raw bytes`);
-    return { feeds: { [first.name]: fromBytes(req.body, dtypeOf(first), inner, first.name) }, single: false };
+    return { feeds: { [first.name]: fromBytes(req.body, dtypeOf(first), inner, first.name) }, single: false, info: PLAIN };
   }
   let value: unknown;
   try {
@@ -37,7 +42,9 @@ export function prepareRequest(req: HandlerRequest, ctx: HandlerContext): Prepar
   } catch {
     throw badRequest('the request body is not valid JSON (base_handler takes a JSON tensor or raw float bytes)');
   }
-  const named: Record<string, unknown> = Array.isArray(value) ? { [first.name]: value } : (value as Record<string, unknown>);
+  const proto = readProtocol(value, ctx);
+  if (proto.feeds) return { feeds: proto.feeds, single: false, info: proto.info };
+  const named: Record<string, unknown> = proto.named ?? (Array.isArray(value) ? { [first.name]: value } : (value as Record<string, unknown>));
   if (!named || typeof named !== 'object') throw badRequest('expected a JSON array or an object of input names to arrays');
   const feeds: Feeds = {};
   let single = false;
@@ -56,7 +63,7 @@ export function prepareRequest(req: HandlerRequest, ctx: HandlerContext): Prepar
     }
     feeds[meta.name] = t;
   }
-  return { feeds, single };
+  return { feeds, single, info: proto.info };
 }
 
 export function renderOutputs(out: Feeds, single: boolean): Record<string, unknown> {
@@ -82,7 +89,10 @@ export const baseHandler: ModelHandler = {
     });
     if (prepared.length > 0) {
       const outs = await runBatched(ctx, prepared.map((p) => p.feeds));
-      outs.forEach((o, k) => (results[index[k]!] = renderOutputs(o, prepared[k]!.single)));
+      outs.forEach((o, k) => {
+        const p = prepared[k]!;
+        results[index[k]!] = p.info.protocol === 'plain' ? renderOutputs(o, p.single) : renderProtocol(p.info, o, ctx);
+      });
     }
     return results;
   },
