@@ -26,6 +26,7 @@ export function traceSummaryText(r: TraceResult): string {
       `--processor ${r.processor}: only the CPU execution provider exists here; the saved models keep standard ONNX operators (${r.optimization} optimizations) for the target's provider or compiler; figures for other families are estimates.`,
     );
   }
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
   for (const f of r.failures) lines.push(`failed ${f.model ?? f.input}: ${f.code}: ${f.message}\n  hint: ${f.hint}`);
   lines.push(r.out ? `wrote ${r.out} (${r.profiles.length} of ${r.profiles.length + r.failures.length} models)` : 'no profiles written: every model failed');
   return lines.join('\n');

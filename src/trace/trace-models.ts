@@ -65,6 +65,8 @@ export interface TraceResult {
   host: HostInfo;
   profiles: ModelProfile[];
   failures: TraceFailure[];
+  /** E.g. a --shape naming an input no traced model has (a typo would otherwise go unnoticed). */
+  warnings: string[];
 }
 
 /** A model name as a file name: names come from manifests, which must not reach outside the folder. */
@@ -81,6 +83,7 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
   const profiles: ModelProfile[] = [];
   const failures: TraceFailure[] = [];
   const names = new Set<string>();
+  const inputNames = new Set<string>();
   opts.inputs.forEach((input, index) => onEvent({ index, input, phase: 'queued' }));
   const workDir = await mkdtemp(join(tmpdir(), 'mlserve-trace-'));
   try {
@@ -105,6 +108,7 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
           threads: settings.threads,
           ...(opts.tolerance !== undefined ? { tolerance: opts.tolerance } : {}),
         });
+        for (const plan of optimized.plans) inputNames.add(plan.name);
         onEvent({ index, input, model, phase: 'measuring' });
         const { timeoutMs, ...job } = settings;
         const measurement = await measureModel(
@@ -134,5 +138,14 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
     await writeProfiles(opts.out, { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', createdAt: new Date().toISOString(), models: profiles });
   }
   const optimization = savedOptimizationLevel(opts.processor);
-  return { ok: failures.length === 0, ...(profiles.length > 0 ? { out: opts.out } : {}), processor: opts.processor, optimization, host, profiles, failures };
+  const warnings = profiles.length === 0 ? [] : unusedNames(opts.shapes, example, inputNames);
+  return { ok: failures.length === 0, ...(profiles.length > 0 ? { out: opts.out } : {}), processor: opts.processor, optimization, host, profiles, failures, warnings };
+}
+
+function unusedNames(shapes: Record<string, number[]>, example: Record<string, unknown> | undefined, used: Set<string>): string[] {
+  const flags: Array<[string, string[]]> = [
+    ['--shape', Object.keys(shapes)],
+    ['--example', Object.keys(example ?? {})],
+  ];
+  return flags.flatMap(([flag, names]) => names.filter((n) => !used.has(n)).map((n) => `${flag} ${n}: no traced model has an input named "${n}"`));
 }

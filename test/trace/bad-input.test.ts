@@ -67,6 +67,12 @@ test('--shape fixes the free dimension; the same model then traces', async () =>
   assert.equal(r.profiles[0]!.name, 'free');
 });
 
+test('with several models, a --shape naming no traced input is a warning, not silently dropped', async () => {
+  const r = await traceModels(options([OCR_CLS_MODEL, paths.free!], 'warn.yaml', { shapes: { x: [1, 3, 48, 192], input: [1, 5], inptu: [1, 4] } }));
+  assert.deepEqual(r.failures, []);
+  assert.deepEqual(r.warnings, ['--shape inptu: no traced model has an input named "inptu"']);
+});
+
 test('two inputs giving the same model name: the second is refused', async () => {
   const r = await traceModels(options([paths.identity!, paths.identity!], 'dup.yaml'));
   assert.deepEqual(r.failures.map((f) => f.code), ['MLS_ERR_TRACE_DUPLICATE_NAME']);
