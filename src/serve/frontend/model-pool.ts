@@ -27,6 +27,8 @@ export class ModelPool {
   minWorkers = 0;
   /** Inputs and outputs of the model, known once a worker has loaded it (OIP v2 metadata). */
   io?: ModelIo;
+  /** How long the last worker took to start and load the model (metrics). */
+  lastLoadMs = 0;
   maxWorkers = 0;
   private failures = 0;
   private restartTimer?: NodeJS.Timeout;
@@ -89,8 +91,10 @@ export class ModelPool {
       this.log.warn(`worker ${w.id} of ${this.loadRequest.modelKey} died; replacing it`);
       this.scheduleRestart();
     });
+    const t0 = performance.now();
     try {
       this.io = await w.load(this.loadRequest, this.opts.startupTimeoutMs);
+      this.lastLoadMs = performance.now() - t0;
     } catch (e) {
       this.opts.onChange('load-failed');
       throw e;

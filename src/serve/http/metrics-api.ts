@@ -37,6 +37,8 @@ export function createMetrics(reg: Registry): client.Registry {
   counter('mlserve_batched_requests_total', 'Requests carried by those batches (÷ batches = mean batch size)', (e) => e.queue.stats.batchedRequests);
   gauge('mlserve_workers', 'Ready worker processes', (e) => e.pool.liveCount());
   gauge('mlserve_queue_pending', 'Requests waiting in the queue', (e) => e.queue.pending);
+  gauge('mlserve_model_load_seconds', 'Time the last worker took to start and load the model', (e) => e.pool.lastLoadMs / 1000);
+  gauge('mlserve_worker_memory_bytes', 'Resident memory of the model\'s worker processes', (e) => e.pool.workers.reduce((a, w) => a + w.memoryUsage(), 0));
   return registry;
 }
 
