@@ -22,6 +22,13 @@ export const INFERENCE_API = {
         responses: { '200': { description: 'Prediction', content: { '*/*': {} } }, '400': error, '404': error, '413': error, '500': error, '503': error },
       },
     },
+    '/v1/models/{model_name}:predict': {
+      post: { operationId: 'kserveV1Predict', parameters: [param('model_name', 'path', true)], responses: { '200': { description: '{"predictions": [...]}', content: json }, '400': error, '404': error, '503': error } },
+    },
+    '/v2/models/{model_name}/infer': {
+      post: { operationId: 'oipV2Infer', parameters: [param('model_name', 'path', true)], responses: { '200': { description: 'Open Inference Protocol v2 response', content: json }, '400': error, '404': error, '503': error } },
+    },
+    '/v2/health/ready': { get: { operationId: 'oipV2Ready', responses: { '200': { description: '{"ready": true}', content: json } } } },
     '/predictions/{model_name}/{model_version}': {
       post: {
         operationId: 'versionPredictions',
