@@ -20,6 +20,8 @@ export function serveCommand(): Command {
     .option('--job-queue-size <n>', 'queued requests per model before 503 (default 100)', intArg('--job-queue-size', 1, 1_000_000))
     .option('--token-auth', 'require `Authorization: Bearer <management key>` on the management API (keys written to --key-file)')
     .option('--key-file <file>', 'where --token-auth writes its keys, mode 0600 (default: key_file.json next to the pid file)')
+    .option('--snapshot-file <file>', 'registrations saved after every change, restored at start when no --models is given (default: next to the pid file)')
+    .option('--no-snapshot', 'do not save or restore registrations')
     .option('--stop', 'stop the server named by the pid file (SIGTERM, waits until it exits)')
     .option('--json', 'print one JSON line when ready (or the --stop result as JSON)')
     .action(async (flags: ServeCliFlags) => {

@@ -31,6 +31,8 @@ export interface ServeOptions {
   /** Require the management key (written to keyFile) on the management API. */
   tokenAuth: boolean;
   keyFile?: string;
+  /** Where registrations are saved after every change and restored from at start (undefined: off). */
+  snapshotFile?: string;
   /** How long a graceful shutdown waits for queued and in-flight requests. */
   drainTimeoutMs: number;
 }

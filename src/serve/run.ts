@@ -18,6 +18,9 @@ export interface ServeFlags {
   jobQueueSize?: number;
   tokenAuth?: boolean;
   keyFile?: string;
+  /** false with --no-snapshot */
+  snapshot?: boolean;
+  snapshotFile?: string;
 }
 
 export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promise<ServeOptions> {
@@ -33,6 +36,8 @@ export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promi
   if (flags.jobQueueSize !== undefined) opts.jobQueueSize = flags.jobQueueSize;
   if (flags.tokenAuth) opts.tokenAuth = true;
   if (flags.keyFile) opts.keyFile = resolve(flags.keyFile);
+  // The snapshot sits next to the pid file: one per server, like the pid file.
+  if (flags.snapshot !== false) opts.snapshotFile = flags.snapshotFile ? resolve(flags.snapshotFile) : `${opts.pidFile.replace(/\.pid$/, '')}.snapshot.json`;
   return opts;
 }
 
@@ -47,10 +52,12 @@ export async function runServe(flags: ServeFlags, log: Logger, onReady: (h: Serv
     await releasePidFile(opts.pidFile);
     throw e;
   }
-  const stopped = new Promise<string>((done) => {
-    process.once('SIGTERM', () => done('SIGTERM'));
-    process.once('SIGINT', () => done('SIGINT'));
-  });
+  // Listeners stay installed until shutdown is over: a second signal must not kill the process
+  // half-way through draining (and with no listener left, Node's default action would).
+  let onSignal: (s: NodeJS.Signals) => void = () => {};
+  const stopped = new Promise<NodeJS.Signals>((done) => (onSignal = done));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   onReady(handle);
   const signal = await stopped;
   log.info(`${signal}: draining and stopping`);
@@ -58,5 +65,7 @@ export async function runServe(flags: ServeFlags, log: Logger, onReady: (h: Serv
     await handle.close();
   } finally {
     await releasePidFile(opts.pidFile);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
   }
 }

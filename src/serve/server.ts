@@ -13,6 +13,7 @@ import { inferenceListener } from './http/inference-api.js';
 import { managementListener } from './http/management-api.js';
 import { createMetrics, metricsListener } from './http/metrics-api.js';
 import { requireKey, writeKeyFile } from './token-auth.js';
+import { readSnapshot, snapshotSaver, type SnapshotModel } from './snapshot.js';
 
 export interface ServeHandle {
   pid: number;
@@ -48,15 +49,28 @@ function urlOf(server: Server, host: string): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-/** The initial model list: `all` means every archive (or unpacked archive folder) in the store. */
-async function initialModels(opts: ServeOptions): Promise<Array<{ url: string; name?: string }>> {
+interface StartModel {
+  url: string;
+  name?: string;
+  saved?: SnapshotModel;
+}
+
+/**
+ * The initial model list: `all` means every archive (or unpacked archive folder) in the store; no
+ * list at all means the last snapshot, if there is one.
+ */
+async function initialModels(opts: ServeOptions): Promise<StartModel[]> {
   if (opts.models !== 'all') {
+    if (opts.models.length === 0 && opts.snapshotFile) {
+      const saved = await readSnapshot(opts.snapshotFile);
+      if (saved) return saved.map((m) => ({ url: m.url, name: m.name, saved: m }));
+    }
     return opts.models.map((m) => {
       const eq = m.indexOf('=');
       return eq > 0 ? { name: m.slice(0, eq), url: m.slice(eq + 1) } : { url: m };
     });
   }
-  const out: Array<{ url: string }> = [];
+  const out: StartModel[] = [];
   for (const f of (await readdir(opts.modelStore)).sort()) {
     if (ARCHIVE_RE.test(f)) out.push({ url: f });
     else if ((await stat(join(opts.modelStore, f)).catch(() => null))?.isDirectory()) {
@@ -112,20 +126,31 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
     servers.push(await listen(metricsListener(createMetrics(registry)), opts.metrics, 'metrics'));
     // Loaded in parallel: each model's workers start independently. All settle before a failure
     // is reported, so the shutdown that follows sees every model that did register.
+    const start = await initialModels(opts);
     const loads = await Promise.allSettled(
-      (await initialModels(opts)).map(async (m) => {
+      start.map(async ({ url, name, saved }) => {
         try {
-          const e = await registry.register({ url: m.url, modelName: m.name, fallbackWorkers: opts.defaultWorkersPerModel, loadedAtStartup: true });
-          log.info(`loaded ${e.name} ${e.version} (${m.url}) with ${e.pool.liveCount()} worker(s)`);
+          const e = await registry.register(
+            saved
+              ? { url, modelName: name, initialWorkers: saved.minWorkers, batchSize: saved.batchSize, maxBatchDelay: saved.maxBatchDelay, responseTimeout: saved.responseTimeout, loadedAtStartup: true }
+              : { url, modelName: name, fallbackWorkers: opts.defaultWorkersPerModel, loadedAtStartup: true },
+          );
+          if (saved) e.pool.maxWorkers = Math.max(saved.minWorkers, saved.maxWorkers);
+          log.info(`loaded ${e.name} ${e.version} (${url}) with ${e.pool.liveCount()} worker(s)`);
         } catch (e) {
-          if (e instanceof HttpError) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${m.url}: ${e.message}`);
+          if (e instanceof HttpError) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${url}: ${e.message}`);
           if (e instanceof MlsError) throw e;
-          throw new MlsError('MLS_ERR_SERVE_MODEL_LOAD_FAILED', `${m.url}: ${(e as Error).message}`, { cause: e });
+          throw new MlsError('MLS_ERR_SERVE_MODEL_LOAD_FAILED', `${url}: ${(e as Error).message}`, { cause: e });
         }
       }),
     );
     const failed = loads.find((l): l is PromiseRejectedResult => l.status === 'rejected');
     if (failed) throw failed.reason;
+    for (const { saved } of start) if (saved?.isDefault) registry.setDefault(saved.name, saved.version);
+    if (opts.snapshotFile) {
+      registry.onChange = snapshotSaver(opts.snapshotFile, registry, log);
+      registry.onChange();
+    }
   } catch (e) {
     await close();
     throw e;

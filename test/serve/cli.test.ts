@@ -99,6 +99,32 @@ describe('mlserve serve (CLI)', () => {
     assert.equal(await s.exit, 0);
   });
 
+  it('restores the registrations of the last run from its snapshot (unless --no-snapshot)', async () => {
+    const pidFile = join(store, 'snap.pid');
+    const args = ['serve', '--model-store', store, ...PORTS0, '--pid-file', pidFile, '--json'];
+    const first = startCli(args);
+    const r1 = await first.ready;
+    assert.deepEqual(r1.models, []);
+    const reg = await fetch(`${r1.management}/models?url=identity&model_name=restored&initial_workers=1&batch_size=4&max_batch_delay=7&synchronous=true`, { method: 'POST' });
+    assert.equal(reg.status, 200);
+    await waitFor('the snapshot', async () => (await readFile(join(store, 'snap.snapshot.json'), 'utf8').catch(() => '')).includes('restored'));
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exit, 0);
+
+    const second = startCli(args);
+    const r2 = await second.ready;
+    assert.deepEqual(r2.models, ['restored']);
+    const d = (await (await fetch(`${r2.management}/models/restored`)).json()) as Array<Record<string, unknown>>;
+    assert.deepEqual([d[0]!.minWorkers, d[0]!.batchSize, d[0]!.maxBatchDelay], [1, 4, 7]);
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exit, 0);
+
+    const third = startCli([...args, '--no-snapshot']);
+    assert.deepEqual((await third.ready).models, []);
+    third.child.kill('SIGTERM');
+    assert.equal(await third.exit, 0);
+  });
+
   it('leaves no worker behind when the frontend is killed', async () => {
     const s = startCli(['serve', '--model-store', store, '--models', 'identity', ...PORTS0, '--pid-file', join(store, 'k.pid'), '--json']);
     const ready = await s.ready;

@@ -9,6 +9,7 @@ import { decodeInfer, decodeResults, encodeInfer, encodeResults } from '../../sr
 import { concatBatch, fromBytes, fromNested, splitBatch, toNested } from '../../src/serve/handlers/tensors.js';
 import { applyConfigFile, defaultOptions, parseAddress, parseModelList, parseProperties } from '../../src/serve/config.js';
 import { storePath } from '../../src/serve/model-archive.js';
+import { readSnapshot } from '../../src/serve/snapshot.js';
 import { memoryLogger } from '../../src/log.js';
 import { MlsError } from '../../src/errors.js';
 
@@ -111,6 +112,20 @@ describe('config', () => {
       await rm(dir, { recursive: true, force: true });
     }
     assert.equal(parseProperties('a: 1\n!x\nb=2').get('a'), '1');
+  });
+
+  it('refuses a damaged snapshot with the field named', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlserve-snap-'));
+    try {
+      const file = join(dir, 's.json');
+      assert.equal(await readSnapshot(file), undefined);
+      await writeFile(file, JSON.stringify({ apiVersion: 'mlserve/v1', kind: 'ServeSnapshot', savedAt: 'x', models: [{ name: 'a', version: '1.0', url: 'a.mar', isDefault: true, minWorkers: -1, maxWorkers: 1, batchSize: 1, maxBatchDelay: 0, responseTimeout: 1 }] }));
+      await assert.rejects(readSnapshot(file), (e: MlsError) => e.code === 'MLS_ERR_SERVE_CONFIG' && /models\.0\.minWorkers/.test(e.message));
+      await writeFile(file, '{oops');
+      await assert.rejects(readSnapshot(file), (e: MlsError) => e.code === 'MLS_ERR_SERVE_CONFIG');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps archive names inside the model store', () => {

@@ -65,6 +65,8 @@ export class Registry {
   private readonly registering = new Set<string>();
   /** Set by close(): the server is draining and takes no new work. */
   closing = false;
+  /** Called after every change of what is registered (the snapshot saver). */
+  onChange: () => void = () => {};
 
   constructor(
     private readonly hub: WorkerHub,
@@ -168,6 +170,7 @@ export class Registry {
     // TorchServe makes the newest registered version the default.
     if (v) v.defaultVersion = version;
     else this.models.set(name, { byVersion: new Map([[version, entry]]), defaultVersion: version });
+    this.onChange();
     return entry;
   }
 
@@ -176,6 +179,7 @@ export class Registry {
     if (!v) throw modelNotFound(name);
     if (!v.byVersion.has(version)) throw versionNotFound(name, version);
     v.defaultVersion = version;
+    this.onChange();
   }
 
   /** Stops routing to the version, drains its queue and in-flight batches, stops its workers. */
@@ -190,6 +194,7 @@ export class Registry {
     }
     v.byVersion.delete(ver);
     if (v.byVersion.size === 0) this.models.delete(name);
+    this.onChange();
     await entry.queue.drain();
     await this.dispose(entry);
   }
@@ -203,6 +208,7 @@ export class Registry {
   /** Drains and stops everything (graceful shutdown). */
   async close(drainMs: number): Promise<void> {
     this.closing = true;
+    this.onChange = () => {}; // shutting down is not a change to remember
     const entries = [...this.models.values()].flatMap((v) => [...v.byVersion.values()]);
     this.models.clear();
     await Promise.race([Promise.all(entries.map((e) => e.queue.drain())), new Promise((r) => setTimeout(r, drainMs).unref())]);

@@ -67,7 +67,9 @@ export class WorkerProcess {
       stdout: 'pipe',
       stderr: 'pipe',
       buffer: false,
-      cleanup: true,
+      // Workers exit when their socket closes; execa's exit hooks (signal-exit) would also replace
+      // the server's own SIGTERM handling.
+      cleanup: false,
     });
     // What handlers print goes to the server's log, tagged with the worker.
     const forward = (say: (m: string) => void) => (d: string) => {

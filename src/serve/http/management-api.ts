@@ -91,6 +91,7 @@ async function scale(reg: Registry, name: string, version: string | undefined, q
   if (min < 0) throw badRequest('min_worker cannot be negative.');
   const entry = reg.get(name, version ?? (q.get('model_version') || undefined));
   const scaling = entry.pool.scale(min, max);
+  reg.onChange();
   if (!boolParam(q, 'synchronous', false)) {
     scaling.catch(() => {}); // failures are logged by the pool and retried with backoff
     return sendJson(res, 202, { status: PROCESSING });

@@ -1,0 +1,72 @@
+// Snapshots: what is registered (models, versions, default versions, worker counts, batching
+// settings) is saved atomically after every change and restored when the server starts again
+// without an explicit model list, like TorchServe's config snapshots. `--no-snapshot` turns it off.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { MlsError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import type { Logger } from '../log.js';
+import type { Registry } from './frontend/registry.js';
+
+const SnapshotModel = z.strictObject({
+  name: z.string(),
+  version: z.string(),
+  url: z.string(),
+  isDefault: z.boolean(),
+  minWorkers: z.number().int().min(0),
+  maxWorkers: z.number().int().min(0),
+  batchSize: z.number().int().min(1),
+  maxBatchDelay: z.number().min(0),
+  responseTimeout: z.number().min(0),
+});
+const Snapshot = z.strictObject({ apiVersion: z.literal('mlserve/v1'), kind: z.literal('ServeSnapshot'), savedAt: z.string(), models: z.array(SnapshotModel) });
+export type SnapshotModel = z.infer<typeof SnapshotModel>;
+
+export function snapshotOf(reg: Registry): z.infer<typeof Snapshot> {
+  const models = reg.names().flatMap((n) => {
+    const dflt = reg.get(n).version;
+    return reg.allVersions(n).map((e) => ({
+      name: e.name,
+      version: e.version,
+      url: e.archive.url,
+      isDefault: e.version === dflt,
+      minWorkers: e.pool.minWorkers,
+      maxWorkers: e.pool.maxWorkers,
+      batchSize: e.batchSize,
+      maxBatchDelay: e.maxBatchDelay,
+      responseTimeout: e.responseTimeout,
+    }));
+  });
+  return { apiVersion: 'mlserve/v1', kind: 'ServeSnapshot', savedAt: new Date().toISOString(), models };
+}
+
+/** Reads a snapshot; undefined when there is none. A damaged one is an error naming the field. */
+export async function readSnapshot(path: string): Promise<SnapshotModel[] | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let parsed;
+  try {
+    parsed = Snapshot.safeParse(JSON.parse(text));
+  } catch (e) {
+    throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: not JSON (${(e as Error).message})`, { hint: 'Delete the snapshot or start with --no-snapshot.' });
+  }
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: ${issue.path.join('.')}: ${issue.message}`, { hint: 'Delete the snapshot or start with --no-snapshot.' });
+  }
+  return parsed.data.models;
+}
+
+/** Saves after each change, one write at a time and always the latest state. */
+export function snapshotSaver(path: string, reg: Registry, log: Logger): () => void {
+  let chain = Promise.resolve();
+  return () => {
+    chain = chain
+      .then(() => writeFileAtomic(path, `${JSON.stringify(snapshotOf(reg), null, 2)}\n`))
+      .catch((e: unknown) => log.warn(`could not save the snapshot ${path}: ${(e as Error).message}`));
+  };
+}
