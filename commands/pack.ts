@@ -1,5 +1,5 @@
 // mlserve pack: models from profiles.yaml onto the fewest / cheapest instances (plan.yaml).
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { bytesArg, choiceArg, durationArg, listArg, percentArg } from '../src/cli-options.js';
 import { printResult } from '../src/output.js';
 import { stderrLogger } from '../src/log.js';
@@ -28,7 +28,7 @@ export function packCommand(): Command {
     .option('--max-mem <size>', 'memory cap per processor, e.g. 7.4GB or 7GiB (default: the processor memory)', bytesArg('--max-mem'))
     .option('--max-util <percent>', 'utilization cap per processor, in % (e.g. 83)', percentArg('--max-util'), 100)
     .option('--objective <objective>', 'minimize cost ($/h) or count (instances)', choiceArg('--objective', ['cost', 'count'] as const), 'cost')
-    .option('--time-limit <duration>', 'wall-clock limit for the solver; the best plan found is returned', durationArg('--time-limit'), 30_000)
+    .addOption(new Option('--time-limit <duration>', 'wall-clock limit for the solver; the best plan found is returned').argParser(durationArg('--time-limit')).default(30_000, '30s'))
     .option('--out <file>', 'plan to write', 'plan.yaml')
     .option('--svg <file>', 'also draw the plan as SVG')
     .option('--json', 'print the plan as JSON on stdout')

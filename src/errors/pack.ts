@@ -12,7 +12,7 @@ export const packErrors = {
   },
   MLS_ERR_PACK_UNKNOWN_INSTANCE_TYPE: {
     exit: 2,
-    hint: 'Use a type listed in the catalog (mlserve pack --list-types), or add it with --catalog.',
+    hint: 'Use a type listed in the catalog (src/pack/default-catalog.yaml, or your --catalog file), or add it with --catalog.',
   },
   MLS_ERR_PACK_CAP_ABOVE_CAPACITY: {
     exit: 2,
