@@ -12,13 +12,13 @@ import { buildCommand } from './build.js';
 import { deployCommand } from './deploy.js';
 
 export const COMMANDS: Array<() => Command> = [
-  initCommand,
-  pipelineCommand,
   archiveCommand,
   traceCommand,
   packCommand,
-  loadtestCommand,
-  serveCommand,
   buildCommand,
   deployCommand,
+  loadtestCommand,
+  serveCommand,
+  pipelineCommand,
+  initCommand,
 ];
