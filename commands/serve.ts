@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { intArg, listArg } from '../src/cli-options.js';
+import { bytesArg, choiceArg, durationArg, intArg, listArg } from '../src/cli-options.js';
 import { printResult } from '../src/output.js';
 import { stderrLogger } from '../src/log.js';
 import type { ServeFlags } from '../src/serve/run.js';
@@ -22,6 +22,10 @@ export function serveCommand(): Command {
     .option('--key-file <file>', 'where --token-auth writes its keys, mode 0600 (default: key_file.json next to the pid file)')
     .option('--snapshot-file <file>', 'registrations saved after every change, restored at start when no --models is given (default: next to the pid file)')
     .option('--no-snapshot', 'do not save or restore registrations')
+    .option('--shared-workers <n>', 'host all models in n shared worker processes, many models each, loaded on first request (default 0: processes per model)', intArg('--shared-workers', 0, 256))
+    .option('--max-model-memory <size>', 'budget for loaded models (e.g. 2GB); least recently used idle models are unloaded and reloaded on demand (implies --shared-workers)', bytesArg('--max-model-memory'))
+    .option('--model-control <mode>', "Triton's model control: none (load the whole store at start), poll (follow the store: load, reload, unload), explicit (API only)", choiceArg('--model-control', ['none', 'poll', 'explicit'] as const))
+    .option('--poll-interval <duration>', 'how often --model-control poll scans the store (default 2s)', durationArg('--poll-interval'))
     .option('--stop', 'stop the server named by the pid file (SIGTERM, waits until it exits)')
     .option('--json', 'print one JSON line when ready (or the --stop result as JSON)')
     .action(async (flags: ServeCliFlags) => {

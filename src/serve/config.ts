@@ -35,7 +35,20 @@ export interface ServeOptions {
   snapshotFile?: string;
   /** How long a graceful shutdown waits for queued and in-flight requests. */
   drainTimeoutMs: number;
+  /** Processes shared by all models, each hosting many (0: one process per model worker, as TorchServe). */
+  sharedWorkers: number;
+  /** Batches in flight per shared process, all its models together. */
+  processConcurrency: number;
+  /** Budget for loaded models in bytes; least recently used idle models are unloaded to stay under it (0: none). */
+  maxModelMemory: number;
+  /** Triton's model control: none (all of the store at start), poll (follow the store), explicit (API only). */
+  modelControl?: ModelControl;
+  /** How often poll mode scans the model store. */
+  pollIntervalMs: number;
 }
+
+export const MODEL_CONTROL = ['none', 'poll', 'explicit'] as const;
+export type ModelControl = (typeof MODEL_CONTROL)[number];
 
 export const DEFAULT_PID_FILE = join(tmpdir(), '.mlserve.pid');
 
@@ -58,6 +71,10 @@ export function defaultOptions(): ServeOptions {
     workerConcurrency: 8,
     tokenAuth: false,
     drainTimeoutMs: 30_000,
+    sharedWorkers: 0,
+    processConcurrency: 16,
+    maxModelMemory: 0,
+    pollIntervalMs: 2_000,
   };
 }
 
@@ -83,6 +100,9 @@ const INT_KEYS = {
   intra_op_threads: 'intraOpThreads',
   worker_concurrency: 'workerConcurrency',
   drain_timeout: 'drainTimeoutMs',
+  shared_workers: 'sharedWorkers',
+  process_concurrency: 'processConcurrency',
+  model_poll_interval: 'pollIntervalMs',
 } as const;
 
 /** TorchServe keys that parse but change nothing here (threads, TLS, tokens, plugins...). */

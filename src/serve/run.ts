@@ -2,7 +2,8 @@
 // wait for SIGTERM/SIGINT, then a graceful shutdown (stop accepting, drain, stop workers).
 import { resolve } from 'node:path';
 import type { Logger } from '../log.js';
-import { applyConfigFile, defaultOptions, parseAddress, parseModelList, type ServeOptions } from './config.js';
+import { applyConfigFile, defaultOptions, parseAddress, parseModelList, type ModelControl, type ServeOptions } from './config.js';
+import { availableParallelism } from 'node:os';
 import { claimPidFile, releasePidFile } from './pid-file.js';
 import { startServer, type ServeHandle } from './server.js';
 
@@ -21,6 +22,10 @@ export interface ServeFlags {
   /** false with --no-snapshot */
   snapshot?: boolean;
   snapshotFile?: string;
+  sharedWorkers?: number;
+  maxModelMemory?: number;
+  modelControl?: ModelControl;
+  pollInterval?: number;
 }
 
 export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promise<ServeOptions> {
@@ -36,6 +41,12 @@ export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promi
   if (flags.jobQueueSize !== undefined) opts.jobQueueSize = flags.jobQueueSize;
   if (flags.tokenAuth) opts.tokenAuth = true;
   if (flags.keyFile) opts.keyFile = resolve(flags.keyFile);
+  if (flags.sharedWorkers !== undefined) opts.sharedWorkers = flags.sharedWorkers;
+  if (flags.maxModelMemory !== undefined) opts.maxModelMemory = flags.maxModelMemory;
+  if (flags.modelControl) opts.modelControl = flags.modelControl;
+  if (flags.pollInterval !== undefined) opts.pollIntervalMs = flags.pollInterval;
+  // A memory budget means loading and unloading models on demand: that is the shared group's job.
+  if (opts.maxModelMemory > 0 && opts.sharedWorkers === 0) opts.sharedWorkers = availableParallelism();
   // The snapshot sits next to the pid file: one per server, like the pid file.
   if (flags.snapshot !== false) opts.snapshotFile = flags.snapshotFile ? resolve(flags.snapshotFile) : `${opts.pidFile.replace(/\.pid$/, '')}.snapshot.json`;
   return opts;

@@ -1,19 +1,23 @@
 // Starts the model server: the worker hub, the three listeners (inference, management, metrics)
 // and the initial models. `close()` is the graceful shutdown: stop accepting, drain, stop workers.
-import { createServer, type Server, type RequestListener } from 'node:http';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { createServer, STATUS_CODES, type Server, type RequestListener } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MlsError, toMlsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Address, ServeOptions } from './config.js';
 import { WorkerHub } from './frontend/worker-hub.js';
 import { Registry } from './frontend/registry.js';
-import { HttpError } from './http/errors.js';
+import { HttpError, errorBody } from './http/errors.js';
 import { inferenceListener } from './http/inference-api.js';
 import { managementListener } from './http/management-api.js';
 import { createMetrics, metricsListener } from './http/metrics-api.js';
 import { requireKey, writeKeyFile } from './token-auth.js';
 import { readSnapshot, snapshotSaver, type SnapshotModel } from './snapshot.js';
+import { WorkerGroup } from './frontend/worker-group.js';
+import { ModelStorePoller, storeArchives } from './model-store-poller.js';
 
 export interface ServeHandle {
   pid: number;
@@ -25,14 +29,13 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-const ARCHIVE_RE = /\.(mar|tar\.gz|tgz|zip)$/;
-
 function listen(handler: RequestListener, addr: Address, what: string): Promise<Server> {
   const server = createServer(
     // Bounded: slow or stalled clients cannot hold a connection forever.
     { headersTimeout: 10_000, requestTimeout: 120_000, maxHeaderSize: 16 * 1024, keepAliveTimeout: 5_000 },
     handler,
   );
+  server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE') reject(new MlsError('MLS_ERR_SERVE_PORT_IN_USE', `${what} address ${addr.host}:${addr.port} is already in use`));
@@ -41,6 +44,23 @@ function listen(handler: RequestListener, addr: Address, what: string): Promise<
     });
     server.listen(addr.port, addr.host, () => resolve(server));
   });
+}
+
+/**
+ * Requests Node's HTTP parser rejects (broken request line, oversized headers, lying lengths,
+ * header timeouts) get a JSON error like every other, instead of Node's bare status line.
+ */
+function answerClientError(e: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, type] =
+    e.code === 'HPE_HEADER_OVERFLOW' ? [431, 'RequestHeaderFieldsTooLargeException']
+    : e.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'RequestTimeoutException']
+    : [400, 'BadRequestException'];
+  const body = errorBody(status, type, `malformed HTTP request (${e.code ?? 'parse error'})`);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body.toString()}`);
 }
 
 function urlOf(server: Server, host: string): string {
@@ -60,24 +80,20 @@ interface StartModel {
  * list at all means the last snapshot, if there is one.
  */
 async function initialModels(opts: ServeOptions): Promise<StartModel[]> {
-  if (opts.models !== 'all') {
-    if (opts.models.length === 0 && opts.snapshotFile) {
+  // Triton's none and poll modes start with everything in the store.
+  const all = opts.models === 'all' || opts.modelControl === 'none' || opts.modelControl === 'poll';
+  if (!all) {
+    const list = opts.models === 'all' ? [] : opts.models;
+    if (list.length === 0 && opts.snapshotFile) {
       const saved = await readSnapshot(opts.snapshotFile);
       if (saved) return saved.map((m) => ({ url: m.url, name: m.name, saved: m }));
     }
-    return opts.models.map((m) => {
+    return list.map((m) => {
       const eq = m.indexOf('=');
       return eq > 0 ? { name: m.slice(0, eq), url: m.slice(eq + 1) } : { url: m };
     });
   }
-  const out: StartModel[] = [];
-  for (const f of (await readdir(opts.modelStore)).sort()) {
-    if (ARCHIVE_RE.test(f)) out.push({ url: f });
-    else if ((await stat(join(opts.modelStore, f)).catch(() => null))?.isDirectory()) {
-      if (await stat(join(opts.modelStore, f, 'MAR-INF', 'MANIFEST.json')).catch(() => null)) out.push({ url: f });
-    }
-  }
-  return out;
+  return (await storeArchives(opts.modelStore)).map((url) => ({ url }));
 }
 
 export async function startServer(opts: ServeOptions, log: Logger): Promise<ServeHandle> {
@@ -85,6 +101,11 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
   await hub.listen();
   const workDir = join(hub.dir, 'models');
   await mkdir(workDir, { recursive: true });
+  const group =
+    opts.sharedWorkers > 0
+      ? new WorkerGroup(hub, log, { size: opts.sharedWorkers, processConcurrency: opts.processConcurrency, maxModelMemory: opts.maxModelMemory, startupTimeoutMs: opts.defaultStartupTimeoutSec * 1000 })
+      : undefined;
+  let poller: ModelStorePoller | undefined;
   const registry = new Registry(
     hub,
     {
@@ -97,9 +118,13 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       startupTimeoutMs: opts.defaultStartupTimeoutSec * 1000,
       intraOpThreads: opts.intraOpThreads,
       workerConcurrency: opts.workerConcurrency,
+      group,
     },
     log,
   );
+  if (opts.modelControl === 'none' || opts.modelControl === 'poll') {
+    registry.apiLocked = `model control mode is ${opts.modelControl}: models are ${opts.modelControl === 'poll' ? 'loaded and unloaded by changing the model store' : 'the model store\'s, loaded at start'}; start the server with --model-control explicit to use the API`;
+  }
   const servers: Server[] = [];
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= shutdown());
@@ -110,11 +135,14 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       s.close();
       s.closeIdleConnections();
     }
+    await poller?.stop();
     await registry.close(opts.drainTimeoutMs);
     for (const s of servers) s.closeAllConnections();
+    await group?.close();
     await hub.close();
   };
   try {
+    await group?.start();
     servers.push(await listen(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize }), opts.inference, 'inference'));
     let management = managementListener(registry);
     if (opts.tokenAuth) {
@@ -150,6 +178,10 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
     if (opts.snapshotFile) {
       registry.onChange = snapshotSaver(opts.snapshotFile, registry, log);
       registry.onChange();
+    }
+    if (opts.modelControl === 'poll') {
+      poller = new ModelStorePoller(opts.modelStore, registry, log, opts.pollIntervalMs);
+      await poller.start();
     }
   } catch (e) {
     await close();

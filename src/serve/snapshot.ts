@@ -61,12 +61,24 @@ export async function readSnapshot(path: string): Promise<SnapshotModel[] | unde
   return parsed.data.models;
 }
 
-/** Saves after each change, one write at a time and always the latest state. */
+/**
+ * Saves after each change, one write at a time and always the latest state. Changes that arrive
+ * while a write is under way are folded into one more write (registering 1,000 models must not
+ * write the snapshot 1,000 times).
+ */
 export function snapshotSaver(path: string, reg: Registry, log: Logger): () => void {
-  let chain = Promise.resolve();
+  let writing = false;
+  let dirty = false;
+  const write = async (): Promise<void> => {
+    writing = true;
+    while (dirty) {
+      dirty = false;
+      await writeFileAtomic(path, `${JSON.stringify(snapshotOf(reg), null, 2)}\n`).catch((e: unknown) => log.warn(`could not save the snapshot ${path}: ${(e as Error).message}`));
+    }
+    writing = false;
+  };
   return () => {
-    chain = chain
-      .then(() => writeFileAtomic(path, `${JSON.stringify(snapshotOf(reg), null, 2)}\n`))
-      .catch((e: unknown) => log.warn(`could not save the snapshot ${path}: ${(e as Error).message}`));
+    dirty = true;
+    if (!writing) void write();
   };
 }

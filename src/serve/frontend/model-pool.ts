@@ -4,6 +4,7 @@
 import type { Logger } from '../../log.js';
 import type { LoadRequest } from '../ipc/messages.js';
 import type { WorkerHub } from './worker-hub.js';
+import type { WorkerPool } from './pool-types.js';
 import { WorkerProcess, type ModelIo } from './worker-process.js';
 
 const BACKOFF_MS = [100, 1000, 2000, 4000, 8000, 16000, 30000];
@@ -22,7 +23,8 @@ export interface PoolOptions {
   onChange: (event: 'ready' | 'load-failed') => void;
 }
 
-export class ModelPool {
+export class ModelPool implements WorkerPool {
+  readonly kind = 'dedicated';
   readonly workers: WorkerProcess[] = [];
   minWorkers = 0;
   /** Inputs and outputs of the model, known once a worker has loaded it (OIP v2 metadata). */

@@ -3,7 +3,7 @@
 // max_batch_delay ms. While every worker is busy, requests pile up and the next batch is fuller:
 // that is where batching gains throughput under load.
 import type { InferItem, ItemResult } from '../ipc/messages.js';
-import type { ModelPool } from './model-pool.js';
+import type { BatchTarget, WorkerPool } from './pool-types.js';
 import { WorkerGoneError } from './worker-process.js';
 import { errorBody } from '../http/errors.js';
 
@@ -45,7 +45,7 @@ export class ModelQueue {
 
   constructor(
     readonly settings: QueueSettings,
-    private readonly pool: ModelPool,
+    private readonly pool: Pick<WorkerPool, 'idleWorker'>,
   ) {}
 
   get pending(): number {
@@ -87,7 +87,7 @@ export class ModelQueue {
     }
   }
 
-  private dispatch(w: NonNullable<ReturnType<ModelPool['idleWorker']>>, batch: Job[]): void {
+  private dispatch(w: BatchTarget, batch: Job[]): void {
     this.inflightBatches++;
     this.stats.batches++;
     this.stats.batchedRequests += batch.length;

@@ -2,13 +2,16 @@
 // version per name. The management API's rules live here, with TorchServe's status codes: 409 for
 // a duplicate version, 404 for unknown models or versions, 403 for removing the default version
 // while others remain.
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import type { Logger } from '../../log.js';
 import { HttpError, modelNotFound, versionNotFound } from '../http/errors.js';
 import { openArchive, type OpenedArchive } from '../model-archive.js';
 import { ModelPool } from './model-pool.js';
 import { ModelQueue } from './model-queue.js';
 import type { WorkerHub } from './worker-hub.js';
+import type { WorkerPool } from './pool-types.js';
+import { SharedPool } from './shared-pool.js';
+import type { WorkerGroup } from './worker-group.js';
 
 export interface RegistrySettings {
   modelStore: string;
@@ -21,6 +24,8 @@ export interface RegistrySettings {
   intraOpThreads: number;
   /** Batches in flight per worker for models with batch_size 1 (model-config.yaml workerConcurrency overrides). */
   workerConcurrency: number;
+  /** When set (--shared-workers), models live in this group of shared processes, loaded on demand. */
+  group?: WorkerGroup;
 }
 
 export interface RegisterParams {
@@ -46,7 +51,7 @@ export interface ModelEntry {
   maxBatchDelay: number;
   responseTimeout: number;
   loadedAtStartup: boolean;
-  pool: ModelPool;
+  pool: WorkerPool;
   queue: ModelQueue;
 }
 
@@ -65,6 +70,8 @@ export class Registry {
   private readonly registering = new Set<string>();
   /** Set by close(): the server is draining and takes no new work. */
   closing = false;
+  /** Set in model control modes none and poll: why the API may not register or unregister (Triton's rule). */
+  apiLocked?: string;
   /** Called after every change of what is registered (the snapshot saver). */
   onChange: () => void = () => {};
 
@@ -125,30 +132,37 @@ export class Registry {
     const workerConcurrency = Math.max(1, configNumber(cfg, 'workerConcurrency') ?? (batchSize > 1 ? 1 : s.workerConcurrency));
     // The pool tells the queue when workers come and go; the queue is created right after it.
     const late: { queue?: ModelQueue } = {};
-    const pool = new ModelPool(
-      this.hub,
-      {
-        modelKey: key,
-        modelName: name,
-        modelVersion: version,
-        modelDir: archive.dir,
-        serializedFile: archive.serializedFile,
-        handler,
-        manifest: archive.manifest,
-        modelConfig: cfg,
-        batchSize,
-        intraOpThreads: intraOp,
-      },
-      this.log,
-      {
-        startupTimeoutMs: s.startupTimeoutMs,
+    const loadRequest = {
+      modelKey: key,
+      modelName: name,
+      modelVersion: version,
+      modelDir: archive.dir,
+      serializedFile: archive.serializedFile,
+      handler,
+      manifest: archive.manifest,
+      modelConfig: cfg,
+      batchSize,
+      intraOpThreads: intraOp,
+    };
+    const onChange = (ev: 'ready' | 'load-failed', message?: string) => {
+      if (ev === 'ready') late.queue?.pump();
+      // A shared model failed to load for these requests; a dedicated pool only when no worker is left.
+      else if (pool.kind === 'shared' || pool.liveCount() === 0) late.queue?.failQueued(message ?? `workers of model ${name} failed to start`);
+    };
+    let pool: WorkerPool;
+    if (s.group) {
+      const bytes = (await stat(archive.serializedFile).catch(() => undefined))?.size ?? 0;
+      const shared = new SharedPool(s.group, loadRequest, this.log, {
         concurrency: workerConcurrency,
-        onChange: (ev) => {
-          if (ev === 'ready') late.queue?.pump();
-          else if (pool.liveCount() === 0) late.queue?.failQueued(`workers of model ${name} failed to start`);
-        },
-      },
-    );
+        bytes,
+        onChange,
+        hasWork: () => (late.queue?.pending ?? 0) > 0,
+      });
+      shared.pumpQueue = () => late.queue?.pump();
+      pool = shared;
+    } else {
+      pool = new ModelPool(this.hub, loadRequest, this.log, { startupTimeoutMs: s.startupTimeoutMs, concurrency: workerConcurrency, onChange });
+    }
     const queue = new ModelQueue({ modelKey: key, batchSize, maxBatchDelayMs: maxBatchDelay, capacity: s.jobQueueSize, responseTimeoutMs: responseTimeout * 1000 }, pool);
     late.queue = queue;
     const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue };
@@ -183,16 +197,18 @@ export class Registry {
   }
 
   /** Stops routing to the version, drains its queue and in-flight batches, stops its workers. */
-  async unregister(name: string, version?: string): Promise<void> {
+  async unregister(name: string, version?: string, force = false): Promise<void> {
     const v = this.models.get(name);
     if (!v) throw modelNotFound(name);
     const ver = version ?? v.defaultVersion;
     const entry = v.byVersion.get(ver);
     if (!entry) throw versionNotFound(name, ver);
-    if (ver === v.defaultVersion && v.byVersion.size > 1) {
+    if (ver === v.defaultVersion && v.byVersion.size > 1 && !force) {
       throw new HttpError(403, 'InvalidModelVersionException', `Cannot remove default version for model ${name}`);
     }
     v.byVersion.delete(ver);
+    // Forced (the model store poller): the newest remaining version becomes the default.
+    if (ver === v.defaultVersion && v.byVersion.size > 0) v.defaultVersion = [...v.byVersion.keys()].at(-1)!;
     if (v.byVersion.size === 0) this.models.delete(name);
     this.onChange();
     await entry.queue.drain();

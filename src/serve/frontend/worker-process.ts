@@ -88,6 +88,19 @@ export class WorkerProcess {
 
   /** Waits for the connection (bounded) and loads the model; resolves with its inputs and outputs. */
   async load(req: LoadRequest, timeoutMs: number): Promise<ModelIo> {
+    await this.ready(timeoutMs, false);
+    try {
+      const io = await this.loadModel(req, timeoutMs);
+      this.status = 'READY';
+      return io;
+    } catch (e) {
+      this.kill();
+      throw e;
+    }
+  }
+
+  /** Waits (bounded) until the process has connected; with `markReady` it then counts as READY with no model loaded. */
+  async ready(timeoutMs: number, markReady = true): Promise<void> {
     const gone = this.exited.then(() => {
       throw new WorkerGoneError(`worker ${this.id} exited while starting`);
     });
@@ -97,15 +110,27 @@ export class WorkerProcess {
     });
     try {
       await Promise.race([this.connected, gone, timeout]);
-      const f = await Promise.race([this.request(FRAME.load, req, undefined, timeoutMs), gone]);
-      this.status = 'READY';
-      return f.header as ModelIo;
+      if (markReady && this.status === 'STARTING') this.status = 'READY';
     } catch (e) {
       this.kill();
       throw e;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Loads one more model into the (connected) process; a load error leaves the process running. */
+  async loadModel(req: LoadRequest, timeoutMs: number): Promise<ModelIo> {
+    const gone = this.exited.then(() => {
+      throw new WorkerGoneError(`worker ${this.id} exited while loading ${req.modelKey}`);
+    });
+    const f = await Promise.race([this.request(FRAME.load, req, undefined, timeoutMs), gone]);
+    return f.header as ModelIo;
+  }
+
+  /** Releases one model's session and handler in the process. */
+  async unloadModel(modelKey: string, timeoutMs = 10_000): Promise<void> {
+    await this.request(FRAME.unload, { modelKey }, undefined, timeoutMs);
   }
 
   /** Runs one batch. Rejects with WorkerGoneError if the worker dies or exceeds `timeoutMs` (it is then killed). */

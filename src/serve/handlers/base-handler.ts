@@ -43,7 +43,7 @@ export function prepareRequest(req: HandlerRequest, ctx: HandlerContext): Prepar
     throw badRequest('the request body is not valid JSON (base_handler takes a JSON tensor or raw float bytes)');
   }
   const proto = readProtocol(value, ctx);
-  if (proto.feeds) return { feeds: proto.feeds, single: false, info: proto.info };
+  if (proto.feeds) return { feeds: checkShapes(proto.feeds, ctx), single: false, info: proto.info };
   const named: Record<string, unknown> = proto.named ?? (Array.isArray(value) ? { [first.name]: value } : (value as Record<string, unknown>));
   if (!named || typeof named !== 'object') throw badRequest('expected a JSON array or an object of input names to arrays');
   const feeds: Feeds = {};
@@ -63,7 +63,25 @@ export function prepareRequest(req: HandlerRequest, ctx: HandlerContext): Prepar
     }
     feeds[meta.name] = t;
   }
-  return { feeds, single, info: proto.info };
+  return { feeds: checkShapes(feeds, ctx), single, info: proto.info };
+}
+
+/**
+ * A tensor that does not fit the model's input is the client's mistake (400) and must fail alone:
+ * left to ONNX Runtime it would fail the whole batch, other clients' requests included.
+ */
+function checkShapes(feeds: Feeds, ctx: HandlerContext): Feeds {
+  for (const meta of ctx.inputs) {
+    const t = feeds[meta.name];
+    if (!t) throw badRequest(`missing input "${meta.name}" (inputs: ${ctx.inputs.map((i) => i.name).join(', ')})`);
+    const want = `[${meta.shape.map((d) => (d < 0 ? '?' : d)).join(',')}]`;
+    if (meta.shape.length > 0 && t.dims.length !== meta.shape.length) throw badRequest(`input ${meta.name}: got shape [${t.dims.join(',')}], the model takes ${want}`);
+    t.dims.forEach((d, i) => {
+      const m = meta.shape[i] ?? -1;
+      if (!Number.isSafeInteger(d) || d < 0 || (m >= 0 && d !== m)) throw badRequest(`input ${meta.name}: got shape [${t.dims.join(',')}], the model takes ${want}`);
+    });
+  }
+  return feeds;
 }
 
 export function renderOutputs(out: Feeds, single: boolean): Record<string, unknown> {

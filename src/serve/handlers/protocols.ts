@@ -38,13 +38,21 @@ export function readProtocol(value: unknown, ctx: HandlerContext): { info: Proto
   if (obj && Array.isArray(obj.inputs) && !names.has('inputs')) {
     const feeds: Feeds = {};
     for (const raw of obj.inputs as Array<Record<string, unknown>>) {
-      const name = String(raw?.name);
+      if (!raw || typeof raw !== 'object') throw badRequest('each of "inputs" must be an object {name, shape, datatype, data}');
+      const name = String(raw.name);
       const meta = ctx.inputs.find((i) => i.name === name);
       if (!meta) throw badRequest(`unknown input "${name}" (inputs: ${[...names].join(', ')})`);
       const type = V2_TYPES[String(raw.datatype)];
       if (!type) throw badRequest(`input ${name}: datatype ${String(raw.datatype)} is not supported by base_handler`);
       const shape = (raw.shape as number[] | undefined) ?? [];
-      const flat = fromNested((raw.data as unknown[]).flat(Infinity), meta.type as DType, name);
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw badRequest(`input ${name}: shape must be an array of non-negative integers`);
+      if (!Array.isArray(raw.data)) throw badRequest(`input ${name}: data must be an array`);
+      let flat;
+      try {
+        flat = fromNested((raw.data as unknown[]).flat(Infinity), meta.type as DType, name);
+      } catch (e) {
+        throw badRequest((e as Error).message);
+      }
       if (flat.data.length !== shape.reduce((a, b) => a * b, 1)) throw badRequest(`input ${name}: ${flat.data.length} values do not fill shape [${shape.join(',')}]`);
       feeds[name] = { ...flat, dims: shape };
     }

@@ -15,6 +15,14 @@ function intParam(q: URLSearchParams, name: string): number | undefined {
   return Number(v);
 }
 
+/** One request must not be able to fork thousands of processes (min_worker=99999999 would). */
+const MAX_WORKERS_PER_MODEL = 64;
+
+function workerCount(n: number | undefined, name: string): number | undefined {
+  if (n !== undefined && n > MAX_WORKERS_PER_MODEL) throw badRequest(`Parameter ${name} must be at most ${MAX_WORKERS_PER_MODEL}, got ${n}.`);
+  return n;
+}
+
 function boolParam(q: URLSearchParams, name: string, dflt: boolean): boolean {
   const v = q.get(name);
   return v === null ? dflt : v.toLowerCase() === 'true';
@@ -60,9 +68,10 @@ async function register(reg: Registry, req: IncomingMessage, q: URLSearchParams,
     const body = JSON.parse((await readBody(req, 1 << 20)).toString('utf8') || '{}') as Record<string, unknown>;
     for (const [k, v] of Object.entries(body)) if (!q.has(k) && v !== null && v !== undefined) q.set(k, String(v));
   }
+  if (reg.apiLocked) throw new HttpError(403, 'ModelControlException', reg.apiLocked);
   const url = q.get('url');
   if (!url) throw badRequest('Parameter url is required.');
-  const initialWorkers = intParam(q, 'initial_workers');
+  const initialWorkers = workerCount(intParam(q, 'initial_workers'), 'initial_workers');
   const synchronous = boolParam(q, 'synchronous', true);
   const entry = await reg.register({
     url,
@@ -89,6 +98,7 @@ async function scale(reg: Registry, name: string, version: string | undefined, q
   const max = intParam(q, 'max_worker') ?? min;
   if (max < min) throw badRequest('max_worker cannot be less than min_worker.');
   if (min < 0) throw badRequest('min_worker cannot be negative.');
+  workerCount(max, 'max_worker');
   const entry = reg.get(name, version ?? (q.get('model_version') || undefined));
   const scaling = entry.pool.scale(min, max);
   reg.onChange();
@@ -149,6 +159,7 @@ async function route(reg: Registry, req: IncomingMessage, res: ServerResponse): 
     case 'PUT':
       return scale(reg, name, version, q, res);
     case 'DELETE':
+      if (reg.apiLocked) throw new HttpError(403, 'ModelControlException', reg.apiLocked);
       await reg.unregister(name, version);
       return sendJson(res, 200, { status: `Model "${name}" unregistered` });
     case 'OPTIONS':

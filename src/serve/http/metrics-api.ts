@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import client from 'prom-client';
 import type { ModelEntry, Registry } from '../frontend/registry.js';
 import { notFound, sendError } from './errors.js';
+import type { CacheStats, WorkerGroup } from '../frontend/worker-group.js';
 
 const LABELS = ['model_name', 'model_version'] as const;
 
@@ -39,7 +40,28 @@ export function createMetrics(reg: Registry): client.Registry {
   gauge('mlserve_queue_pending', 'Requests waiting in the queue', (e) => e.queue.pending);
   gauge('mlserve_model_load_seconds', 'Time the last worker took to start and load the model', (e) => e.pool.lastLoadMs / 1000);
   gauge('mlserve_worker_memory_bytes', 'Resident memory of the model\'s worker processes', (e) => e.pool.workers.reduce((a, w) => a + w.memoryUsage(), 0));
+  const group = reg.settings.group;
+  if (group) sharedGroupMetrics(registry, group);
   return registry;
+}
+
+/** The shared worker group's model cache, in the spirit of SageMaker's ModelCacheHit / ModelLoadingTime / ModelUnloadingTime. */
+function sharedGroupMetrics(registry: client.Registry, group: WorkerGroup): void {
+  const counter = (name: string, help: string, value: (s: CacheStats) => number) =>
+    new client.Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(value(group.stats)); } });
+  const gauge = (name: string, help: string, value: () => number) =>
+    new client.Gauge({ name, help, registers: [registry], collect() { this.set(value()); } });
+  counter('mlserve_model_cache_hits_total', 'Batches sent to a model that was already loaded', (s) => s.hits);
+  counter('mlserve_model_cache_misses_total', 'Requests that found their model unloaded and waited for a load', (s) => s.misses);
+  counter('mlserve_model_loads_total', 'Model loads into shared worker processes', (s) => s.loads);
+  counter('mlserve_model_load_failures_total', 'Model loads that failed', (s) => s.loadFailures);
+  counter('mlserve_model_loading_seconds_total', 'Time spent loading models (ModelLoadingTime)', (s) => s.loadMicros / 1e6);
+  counter('mlserve_model_evictions_total', 'Idle models unloaded to stay under --max-model-memory', (s) => s.evictions);
+  counter('mlserve_model_unloading_seconds_total', 'Time spent unloading evicted models (ModelUnloadingTime)', (s) => s.unloadMicros / 1e6);
+  gauge('mlserve_models_loaded', 'Models loaded in the shared worker processes now', () => group.loadedCount());
+  gauge('mlserve_model_memory_used_bytes', 'Estimated memory of the loaded models (ONNX file sizes)', () => group.usedBytes);
+  gauge('mlserve_model_memory_limit_bytes', '--max-model-memory (0: none)', () => group.opts.maxModelMemory);
+  gauge('mlserve_shared_workers', 'Ready shared worker processes', () => group.readyProcs().length);
 }
 
 export function metricsListener(registry: client.Registry) {

@@ -1,0 +1,37 @@
+// What a model's queue, the HTTP APIs and the metrics need from the workers behind one model:
+// met both by a dedicated pool (processes of its own, TorchServe's model) and by a model's share of
+// the server-wide worker group (many models per process, issue 4).
+import type { InferItem, ItemResult } from '../ipc/messages.js';
+import type { ModelIo, WorkerStatus } from './worker-process.js';
+
+/** Somewhere one batch can run now; `infer` rejects with WorkerGoneError if the process dies or hangs. */
+export interface BatchTarget {
+  infer(modelKey: string, items: InferItem[], timeoutMs: number): Promise<ItemResult[]>;
+}
+
+/** A process as the describe API and the metrics show it. */
+export interface WorkerView {
+  id: string;
+  startTime: Date;
+  status: WorkerStatus;
+  pid: number;
+  memoryUsage(): number;
+}
+
+export interface WorkerPool {
+  readonly kind: 'dedicated' | 'shared';
+  minWorkers: number;
+  maxWorkers: number;
+  /** Inputs and outputs of the model, known once it has been loaded (OIP v2 metadata). */
+  io?: ModelIo;
+  /** How long the last load took (ms). */
+  lastLoadMs: number;
+  /** Processes holding the model now. */
+  readonly workers: readonly WorkerView[];
+  /** A place with a free slot for one batch of this model, or undefined (the queue waits for onChange('ready')). */
+  idleWorker(): BatchTarget | undefined;
+  /** Workers able to serve the model (for a lazily loaded shared model: the processes it could load on). */
+  liveCount(): number;
+  scale(min: number, max: number): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,196 @@
+// The server-wide group of worker processes that host many models each (--shared-workers): the way
+// to 1,000 models per server, since a Node process costs tens of MB before any weights. The group
+// owns the processes (replaced with backoff when they die, which fails only the batches in flight
+// on that process), the per-process slot limit, fair hand-out of freed slots across models, and
+// the model memory budget (--max-model-memory): least recently used idle models are unloaded to
+// make room, and loaded again on their next request.
+import type { Logger } from '../../log.js';
+import { WorkerProcess } from './worker-process.js';
+import type { WorkerHub } from './worker-hub.js';
+import type { SharedPool } from './shared-pool.js';
+
+const BACKOFF_MS = [100, 1000, 2000, 4000, 8000, 16000, 30000];
+const STABLE_MS = 5000;
+
+export interface GroupOptions {
+  size: number;
+  /** Batches in flight per process, all its models together. */
+  processConcurrency: number;
+  /** Budget for loaded models in bytes (0: no budget). */
+  maxModelMemory: number;
+  startupTimeoutMs: number;
+}
+
+/** Counters for the metrics (SageMaker multi-model endpoint style). */
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  loads: number;
+  loadFailures: number;
+  loadMicros: number;
+  evictions: number;
+  unloadMicros: number;
+}
+
+export class GroupProcess {
+  /** Batches in flight, all models. */
+  inflight = 0;
+  /** Estimated bytes of the models loaded here. */
+  bytes = 0;
+  readonly models = new Set<SharedPool>();
+  constructor(readonly w: WorkerProcess) {}
+}
+
+export class WorkerGroup {
+  readonly procs: GroupProcess[] = [];
+  readonly stats: CacheStats = { hits: 0, misses: 0, loads: 0, loadFailures: 0, loadMicros: 0, evictions: 0, unloadMicros: 0 };
+  /** Bytes of the models loaded now (reserved while loading). */
+  usedBytes = 0;
+  private readonly loaded = new Set<SharedPool>();
+  private readonly waiting = new Set<SharedPool>();
+  private readyWaiters: Array<() => void> = [];
+  private failures = 0;
+  private restartTimer?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly hub: WorkerHub,
+    private readonly log: Logger,
+    readonly opts: GroupOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    await Promise.all(Array.from({ length: this.opts.size }, () => this.spawn()));
+  }
+
+  readyProcs(): GroupProcess[] {
+    return this.procs.filter((p) => p.w.status === 'READY');
+  }
+
+  /** Resolves once some process is ready (bounded by the startup timeout). */
+  async whenReady(): Promise<void> {
+    if (this.readyProcs().length > 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => this.readyWaiters.push(resolve)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no shared worker process started within ${this.opts.startupTimeoutMs} ms`)), this.opts.startupTimeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  /** The `n` ready processes with the fewest model bytes, not already holding `except`. */
+  pick(n: number, except: ReadonlySet<GroupProcess>): GroupProcess[] {
+    return this.readyProcs()
+      .filter((p) => !except.has(p))
+      .sort((a, b) => a.bytes - b.bytes || a.inflight - b.inflight)
+      .slice(0, Math.max(0, n));
+  }
+
+  /**
+   * Takes `bytes` of the memory budget for `pool`, unloading least recently used idle models first.
+   * When nothing more can be evicted (every loaded model is busy) the load goes ahead over budget:
+   * refusing would fail requests the server can in fact serve.
+   */
+  async reserve(pool: SharedPool, bytes: number): Promise<void> {
+    const cap = this.opts.maxModelMemory;
+    if (cap > 0 && this.usedBytes + bytes > cap) {
+      const idle = [...this.loaded].filter((m) => m !== pool && m.evictable()).sort((a, b) => a.lastUsed - b.lastUsed);
+      const victims: SharedPool[] = [];
+      let free = cap - this.usedBytes;
+      for (const m of idle) {
+        if (free >= bytes) break;
+        victims.push(m);
+        free += m.reservedBytes;
+      }
+      if (free < bytes) this.log.warn(`model memory over --max-model-memory: every loaded model is busy; loading ${pool.modelKey} anyway`);
+      this.usedBytes += bytes;
+      await Promise.all(victims.map((m) => m.evict()));
+      return;
+    }
+    this.usedBytes += bytes;
+  }
+
+  release(bytes: number): void {
+    this.usedBytes = Math.max(0, this.usedBytes - bytes);
+  }
+
+  markLoaded(pool: SharedPool, loaded: boolean): void {
+    if (loaded) this.loaded.add(pool);
+    else this.loaded.delete(pool);
+  }
+
+  loadedCount(): number {
+    return this.loaded.size;
+  }
+
+  /** A model with queued work found no free slot: it is served when one frees, in arrival order. */
+  wait(pool: SharedPool): void {
+    this.waiting.add(pool);
+  }
+
+  forget(pool: SharedPool): void {
+    this.waiting.delete(pool);
+    this.loaded.delete(pool);
+  }
+
+  acquire(p: GroupProcess): void {
+    p.inflight++;
+  }
+
+  /**
+   * A slot freed: the models that have been waiting get it first, oldest wait first (round robin:
+   * a model that still finds no slot queues again at the back), before the model that just
+   * finished pumps its own queue again.
+   */
+  releaseSlot(p: GroupProcess): void {
+    p.inflight--;
+    if (this.waiting.size === 0) return;
+    const turn = [...this.waiting];
+    this.waiting.clear();
+    for (const m of turn) m.pumpQueue();
+  }
+
+  private async spawn(): Promise<void> {
+    const w = new WorkerProcess(this.hub, this.log);
+    const p = new GroupProcess(w);
+    this.procs.push(p);
+    let readyAt = 0;
+    void w.exited.then(() => {
+      const i = this.procs.indexOf(p);
+      if (i >= 0) this.procs.splice(i, 1);
+      // Only this process's models lose their session; they load again elsewhere on demand.
+      for (const m of [...p.models]) m.lost(p);
+      p.models.clear();
+      if (this.closed) return;
+      if (readyAt > 0 && Date.now() - readyAt >= STABLE_MS) this.failures = 0;
+      else this.failures++;
+      this.log.warn(`shared worker ${w.id} died; replacing it`);
+      this.scheduleRestart();
+    });
+    await w.ready(this.opts.startupTimeoutMs);
+    readyAt = Date.now();
+    for (const r of this.readyWaiters.splice(0)) r();
+    // Models that were waiting for any process can now be placed.
+    for (const m of [...this.waiting]) m.pumpQueue();
+  }
+
+  private scheduleRestart(): void {
+    if (this.restartTimer || this.closed) return;
+    const delay = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)]!;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      const missing = this.opts.size - this.procs.filter((p) => p.w.status !== 'DEAD' && p.w.status !== 'UNLOADING').length;
+      for (let i = 0; i < missing; i++) {
+        this.spawn().catch((e: unknown) => this.log.warn(`shared worker failed to start: ${(e as Error).message}`));
+      }
+    }, delay);
+    this.restartTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    await Promise.all(this.procs.map((p) => p.w.stop()));
+  }
+}
