@@ -65,8 +65,12 @@ function asHttp(e: unknown): unknown {
 async function register(reg: Registry, req: IncomingMessage, q: URLSearchParams, res: ServerResponse): Promise<void> {
   if ((req.headers['content-type'] ?? '').startsWith('application/json')) {
     // TorchServe also takes the parameters as a JSON body.
-    const body = JSON.parse((await readBody(req, 1 << 20)).toString('utf8') || '{}') as Record<string, unknown>;
-    for (const [k, v] of Object.entries(body)) if (!q.has(k) && v !== null && v !== undefined) q.set(k, String(v));
+    const body = JSON.parse((await readBody(req, 1 << 20)).toString('utf8') || '{}') as unknown;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The JSON body must be an object of parameters.');
+    for (const [k, v] of Object.entries(body)) {
+      if (v !== null && typeof v === 'object') throw badRequest(`Parameter ${k} must be a string, number or boolean.`);
+      if (!q.has(k) && v !== null && v !== undefined) q.set(k, String(v));
+    }
   }
   if (reg.apiLocked) throw new HttpError(403, 'ModelControlException', reg.apiLocked);
   const url = q.get('url');
