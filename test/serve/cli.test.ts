@@ -152,6 +152,8 @@ describe('mlserve serve (CLI)', () => {
       [['serve', '--model-store', store, '--models', 'missing.mar', ...PORTS0, ...pid, '--json'], 3, 'MLS_ERR_SERVE_MODEL_NOT_FOUND'],
       [['serve', '--inference-address', 'nowhere', ...pid, '--json'], 2, 'MLS_ERR_SERVE_ADDRESS'],
       [['serve', '--stop', '--pid-file', join(store, 'none.pid'), '--json'], 5, 'MLS_ERR_SERVE_NOT_RUNNING'],
+      [['serve', '--model-control', 'sometimes', ...pid, '--json'], 2, 'MLS_ERR_USAGE'],
+      [['serve', '--max-model-memory', '2 gigs', ...pid, '--json'], 2, 'MLS_ERR_INVALID_UNIT'],
     ];
     for (const [args, code, errCode] of cases) {
       const r = await runCli(args);

@@ -9,6 +9,7 @@ import { decodeInfer, decodeResults, encodeInfer, encodeResults } from '../../sr
 import { concatBatch, fromBytes, fromNested, splitBatch, toNested } from '../../src/serve/handlers/tensors.js';
 import { applyConfigFile, defaultOptions, parseAddress, parseModelList, parseProperties } from '../../src/serve/config.js';
 import { storePath } from '../../src/serve/model-archive.js';
+import { resolveServeOptions } from '../../src/serve/run.js';
 import { readSnapshot } from '../../src/serve/snapshot.js';
 import { memoryLogger } from '../../src/log.js';
 import { MlsError } from '../../src/errors.js';
@@ -82,6 +83,15 @@ describe('tensors', () => {
 });
 
 describe('config', () => {
+  it('turns on the shared worker group when a model memory budget is given', async () => {
+    const o = await resolveServeOptions({ maxModelMemory: 2e9, modelControl: 'poll', snapshot: false }, memoryLogger());
+    assert.equal(o.maxModelMemory, 2e9);
+    assert.ok(o.sharedWorkers >= 1);
+    assert.equal(o.modelControl, 'poll');
+    assert.equal((await resolveServeOptions({ sharedWorkers: 3, snapshot: false }, memoryLogger())).sharedWorkers, 3);
+    assert.equal((await resolveServeOptions({ snapshot: false }, memoryLogger())).sharedWorkers, 0);
+  });
+
   it('parses addresses and model lists', () => {
     assert.deepEqual(parseAddress('http://0.0.0.0:8080', 'x'), { host: '0.0.0.0', port: 8080 });
     assert.deepEqual(parseAddress(':0', 'x'), { host: '127.0.0.1', port: 0 });
