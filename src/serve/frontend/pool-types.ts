@@ -15,6 +15,8 @@ export interface WorkerView {
   startTime: Date;
   status: WorkerStatus;
   pid: number;
+  /** Batches in flight on the process (all its models). */
+  inflight: number;
   memoryUsage(): number;
 }
 
