@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { FRAME, FrameReader, FrameWriter, type Frame } from '../ipc/frames.js';
 import { decodeInfer, encodeResults, type InferHeader, type LoadRequest } from '../ipc/messages.js';
 import { ModelHost } from './model-host.js';
+import { parseBytes } from '../../units.js';
 
 const [socketPath, workerId] = process.argv.slice(2);
 if (!socketPath || !workerId) {
@@ -13,6 +14,20 @@ if (!socketPath || !workerId) {
 }
 
 const host = new ModelHost();
+/**
+ * The smallest `maxWorkerMemory` (model-config.yaml) of the models loaded here: past it the worker
+ * answers its batch and exits, and its pool starts a fresh one (a handler that leaks is recycled
+ * before it takes the machine's memory).
+ */
+let maxRss = Infinity;
+
+function recycleIfOverMemory(): void {
+  const rss = process.memoryUsage.rss();
+  if (rss <= maxRss) return;
+  process.stderr.write(`resident memory ${Math.round(rss / 2 ** 20)} MiB is over maxWorkerMemory (${Math.round(maxRss / 2 ** 20)} MiB): recycling this worker\n`);
+  // The writer flushes on setImmediate; this one runs after it, so the batch's answer goes out first.
+  setImmediate(() => socket.end(() => process.exit(0)));
+}
 const socket = connect(socketPath);
 const writer = new FrameWriter(socket);
 
@@ -31,14 +46,24 @@ const reader = new FrameReader((f) => {
         (results) => {
           const { header, payload } = encodeResults(results);
           writer.send(FRAME.result, f.id, header, payload);
+          recycleIfOverMemory();
         },
         (e: unknown) => writer.send(FRAME.error, f.id, { message: String(e) }),
       );
       break;
     }
-    case FRAME.load:
-      reply(f, host.load(f.header as LoadRequest));
+    case FRAME.load: {
+      const req = f.header as LoadRequest;
+      const limit = req.modelConfig?.maxWorkerMemory;
+      reply(
+        f,
+        (async () => {
+          if (typeof limit === 'string' || typeof limit === 'number') maxRss = Math.min(maxRss, parseBytes(limit, `${req.modelKey}: maxWorkerMemory`));
+          return host.load(req);
+        })(),
+      );
       break;
+    }
     case FRAME.unload:
       reply(f, host.unload((f.header as { modelKey: string }).modelKey));
       break;
