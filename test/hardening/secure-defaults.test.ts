@@ -1,0 +1,129 @@
+// Secure defaults: listeners on loopback unless configured; the rendered Kubernetes objects and
+// Docker files keep management private and turn token authorization on; registration from URLs
+// and paths outside the store is refused; a slowloris client is cut off by the header timeout.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { deploy } from '../../src/deploy/deploy.js';
+import { silentLogger } from '../../src/log.js';
+import { TEMPLATES_DIR } from '../../src/paths.js';
+import { defaultOptions, parseAddress } from '../../src/serve/config.js';
+import { localPlan, writeFixtureArchives, writeFixturePlan } from '../deploy/fixture-plan.js';
+import { isJsonError } from './harness.js';
+import { startTestServer, type TestServer } from './server.js';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let t: TestServer;
+let dir: string;
+
+before(async () => {
+  t = await startTestServer([{ name: 'identity', handler: 'base_handler' }], ['identity']);
+  dir = await mkdtemp(join(tmpdir(), 'mlserve-hardening-'));
+});
+after(async () => {
+  await t?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Resolves with the connect error code, or 'connected'. */
+function tryConnect(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect(port, host);
+    s.once('connect', () => {
+      s.destroy();
+      resolve('connected');
+    });
+    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+  });
+}
+
+describe('secure defaults', () => {
+  it('listens on 127.0.0.1 only unless an address is configured', async () => {
+    const d = defaultOptions();
+    for (const a of [d.inference, d.management, d.metrics]) assert.equal(a.host, '127.0.0.1');
+    assert.equal(parseAddress(':9000', 'x').host, '127.0.0.1');
+    assert.equal(d.tokenAuth, false); // local development; deployments turn it on (below)
+    // The server's real sockets: reachable on loopback, refused on this machine's other addresses.
+    const port = Number(new URL(t.I).port);
+    assert.equal(await tryConnect('127.0.0.1', port), 'connected');
+    const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (external) assert.equal(await tryConnect(external.address, port), 'ECONNREFUSED');
+  });
+
+  it('renders Kubernetes objects whose Service exposes no management port and whose servers require a token', async () => {
+    await writeFixtureArchives(dir);
+    const planPath = await writeFixturePlan(dir, localPlan());
+    const base = { planPath, runtime: 'kubernetes' as const, dryRun: true, namespace: 'models', templatesDir: TEMPLATES_DIR, dockerNetwork: 'bridge' as const, readyTimeoutMs: 10_000, logger: silentLogger };
+    const load = async (out: string) => {
+      const objs: Obj[] = [];
+      for (const f of await readdir(join(out, 'kubernetes'))) yaml.loadAll(await readFile(join(out, 'kubernetes', f), 'utf8'), (d) => objs.push(d as Obj));
+      return objs;
+    };
+    await deploy({ ...base, outDir: join(dir, 'k8s') });
+    const objs = await load(join(dir, 'k8s'));
+    const services = objs.filter((o) => o.kind === 'Service');
+    assert.ok(services.length > 0);
+    for (const s of services) assert.ok(!(s.spec.ports as Obj[]).some((p) => p.port === 8081 || p.targetPort === 8081 || p.name === 'management'), JSON.stringify(s.spec.ports));
+    for (const d of objs.filter((o) => o.kind === 'Deployment')) {
+      const c = d.spec.template.spec.containers[0] as Obj;
+      const args = [...(c.command ?? []), ...(c.args ?? [])] as string[];
+      assert.ok(args.includes('--token-auth'), args.join(' '));
+      assert.equal(args[args.indexOf('--management-address') + 1], '127.0.0.1:8081');
+      assert.ok(!(c.ports as Obj[]).some((p) => p.containerPort === 8081));
+    }
+    // Asked for: management on the Service, still behind the token.
+    await deploy({ ...base, outDir: join(dir, 'k8s-open'), exposeManagement: true });
+    const open = await load(join(dir, 'k8s-open'));
+    assert.ok(open.filter((o) => o.kind === 'Service').every((s) => (s.spec.ports as Obj[]).some((p) => p.port === 8081)));
+    for (const d of open.filter((o) => o.kind === 'Deployment')) assert.ok((d.spec.template.spec.containers[0].args as string[]).includes('--token-auth'));
+  });
+
+  it('renders Docker images that expose no management port and keep it on loopback', async () => {
+    const dockerfile = await readFile(join(TEMPLATES_DIR, 'docker', 'Dockerfile.cpu'), 'utf8');
+    const expose = /^EXPOSE (.*)$/m.exec(dockerfile)?.[1] ?? '';
+    assert.ok(!expose.split(/\s+/).includes('8081'), expose);
+    assert.match(dockerfile, /"--management-address", "127\.0\.0\.1:8081"/);
+  });
+
+  it('refuses to register from URLs or from paths outside the model store (CVE-2024-35198-style ".." included)', async () => {
+    const urls = ['http://127.0.0.1:1/x.mar', 'https://example.com/m.mar', 'file:///etc/passwd', '../identity', '..%2Fidentity', 'identity/../identity', '/etc/passwd', 'x/../../identity'];
+    for (const url of urls) {
+      const r = await fetch(`${t.M}/models?url=${encodeURIComponent(url)}`, { method: 'POST' });
+      const text = await r.text();
+      assert.ok(r.status === 400 || r.status === 404, `${url}: ${r.status} ${text}`);
+      assert.ok(isJsonError(text), text);
+    }
+    assert.deepEqual(t.server.registry.names(), ['identity']);
+  });
+
+  it('cuts off a slowloris client sending its headers one byte per second, while others are served', async () => {
+    const port = Number(new URL(t.I).port);
+    const sock = connect(port, '127.0.0.1');
+    const t0 = performance.now();
+    const closed = new Promise<{ ms: number; data: string }>((resolve) => {
+      let data = '';
+      sock.on('data', (d: Buffer) => (data += d.toString()));
+      sock.on('close', () => resolve({ ms: performance.now() - t0, data }));
+      sock.on('error', () => {});
+    });
+    const head = 'POST /predictions/identity HTTP/1.1\r\nhost: x\r\nx-slow: ' + 'a'.repeat(200);
+    let i = 0;
+    const drip = setInterval(() => {
+      if (i < head.length && !sock.destroyed) sock.write(head[i++]!);
+    }, 1000);
+    // Served meanwhile.
+    const ok = await fetch(`${t.I}/predictions/identity`, { method: 'POST', body: '[[1,2,3,4]]', headers: { 'content-type': 'application/json' } });
+    assert.equal(ok.status, 200);
+    const r = await closed;
+    clearInterval(drip);
+    console.log(`# slowloris client cut off after ${(r.ms / 1000).toFixed(1)} s (${i} header bytes sent)`);
+    assert.ok(r.ms < 15_000, `held for ${r.ms} ms`);
+    assert.ok(i < head.length, 'the server waited for the whole header');
+    if (r.data) assert.match(r.data, /^HTTP\/1\.1 408 /);
+  });
+});
