@@ -47,7 +47,7 @@ after(async () => {
 });
 
 describe('faults', () => {
-  it('replaces a worker killed with SIGKILL under load, quickly, and the server keeps answering', async () => {
+  it('replaces a worker killed with SIGKILL under load, quickly, and the server keeps answering', async (ctx) => {
     const load = [0, 1, 2, 3].map(() => healthyClient(`${t.I}/predictions/identity`, '[[1,2,3,4]]', () => true));
     await waitFor('requests flowing', () => load.every((c) => c.ok > 2));
     const [victim] = pidsOf('identity');
@@ -60,7 +60,7 @@ describe('faults', () => {
     await waitFor('requests flowing again', () => load.every((c, i) => c.ok > okAtRestart[i]! + 2));
     const results = await Promise.all(load.map((c) => c.stop()));
     const failed = results.flatMap((r) => r.failures);
-    console.log(`# worker restart after SIGKILL: ${restartMs.toFixed(0)} ms; requests ok ${results.reduce((a, r) => a + r.ok, 0)}, failed while it was down ${failed.length}`);
+    ctx.diagnostic(`worker restart after SIGKILL: ${restartMs.toFixed(0)} ms; requests ok ${results.reduce((a, r) => a + r.ok, 0)}, failed while it was down ${failed.length}`);
     // Requests in flight on the killed worker fail with 503 JSON; nothing else.
     for (const f of failed) assert.match(f, /^503 /);
     assert.ok(restartMs < 5000, `restart took ${restartMs} ms`);
@@ -87,7 +87,7 @@ describe('faults', () => {
     assert.ok(ok);
   });
 
-  it('recycles a worker whose memory grows past maxWorkerMemory', async () => {
+  it('recycles a worker whose memory grows past maxWorkerMemory', async (ctx) => {
     const [first] = pidsOf('leaky');
     let recycledAfter = 0;
     for (let i = 1; i <= 15 && !recycledAfter; i++) {
@@ -98,7 +98,7 @@ describe('faults', () => {
       } else assert.ok(r.status === 503 && isJsonError(r.text), `${r.status} ${r.text}`);
       await waitFor('a leaky worker', () => pidsOf('leaky').length > 0);
     }
-    console.log(`# leaking worker (40 MB per request, maxWorkerMemory 300MB) recycled; a new process answered request ${recycledAfter}`);
+    ctx.diagnostic(`leaking worker (40 MB per request, maxWorkerMemory 300MB) recycled; a new process answered request ${recycledAfter}`);
     assert.ok(recycledAfter > 1, 'the leaking worker was never replaced');
     const mem = t.server.registry.get('leaky').pool.workers[0]!.memoryUsage();
     assert.ok(mem < 300 * 2 ** 20, `replacement uses ${mem} bytes`);

@@ -21,7 +21,7 @@ after(async () => {
 });
 
 describe('fuzzing every endpoint', () => {
-  it(`answers ${COUNT} hostile requests (seed ${SEED}) with 4xx JSON errors while a healthy client keeps working`, async () => {
+  it(`answers ${COUNT} hostile requests (seed ${SEED}) with 4xx JSON errors while a healthy client keeps working`, async (ctx) => {
     const rng = seeded(SEED);
     const pidsBefore = workerPids(t.server);
     const healthy = healthyClient(`${t.I}/predictions/identity`, '[[1,2,3,4]]', (j) => JSON.stringify(j) === '{"output":[[1,2,3,4]]}');
@@ -50,7 +50,7 @@ describe('fuzzing every endpoint', () => {
     const pidsAfter = workerPids(t.server);
     const crashes = pidsBefore.filter((p) => !pidsAfter.includes(p)).length;
     const ping = await fetch(`${t.I}/ping`);
-    console.log(`# fuzz: seed ${SEED}, ${sent} hostile requests in ${seconds.toFixed(1)} s, statuses ${JSON.stringify(Object.fromEntries(statuses))}; ` +
+    ctx.diagnostic(`fuzz: seed ${SEED}, ${sent} hostile requests in ${seconds.toFixed(1)} s, statuses ${JSON.stringify(Object.fromEntries(statuses))}; ` +
       `worker crashes ${crashes}, server crashes ${ping.status === 200 ? 0 : 1}; healthy client ${h.ok} ok, ${h.failures.length} failed`);
     assert.equal(sent, COUNT);
     assert.deepEqual(bad, [], `${bad.length} requests were not answered with a 4xx JSON error`);

@@ -101,7 +101,7 @@ describe('secure defaults', () => {
     assert.deepEqual(t.server.registry.names(), ['identity']);
   });
 
-  it('cuts off a slowloris client sending its headers one byte per second, while others are served', async () => {
+  it('cuts off a slowloris client sending its headers one byte per second, while others are served', async (ctx) => {
     const port = Number(new URL(t.I).port);
     const sock = connect(port, '127.0.0.1');
     const t0 = performance.now();
@@ -121,7 +121,7 @@ describe('secure defaults', () => {
     assert.equal(ok.status, 200);
     const r = await closed;
     clearInterval(drip);
-    console.log(`# slowloris client cut off after ${(r.ms / 1000).toFixed(1)} s (${i} header bytes sent)`);
+    ctx.diagnostic(`slowloris client cut off after ${(r.ms / 1000).toFixed(1)} s (${i} header bytes sent)`);
     assert.ok(r.ms < 15_000, `held for ${r.ms} ms`);
     assert.ok(i < head.length, 'the server waited for the whole header');
     if (r.data) assert.match(r.data, /^HTTP\/1\.1 408 /);
