@@ -35,5 +35,7 @@ export interface WorkerPool {
   /** Workers able to serve the model (for a lazily loaded shared model: the processes it could load on). */
   liveCount(): number;
   scale(min: number, max: number): Promise<void>;
+  /** Shared pools load lazily: this loads the model now (dedicated pools are loaded once ready). */
+  ensureLoaded?(): Promise<void>;
   close(): Promise<void>;
 }

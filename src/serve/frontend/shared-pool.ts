@@ -105,6 +105,11 @@ export class SharedPool implements WorkerPool {
     }
   }
 
+  /** Loads the model now if it is not loaded (metadata requests need its inputs and outputs). */
+  async ensureLoaded(): Promise<void> {
+    if (this.placements.size === 0) await this.place();
+  }
+
   /** Loads the model on the processes it is missing from (lazily, on first request, or on scale-up). */
   private place(): Promise<void> {
     if (this.loading || this.closed) return this.loading ?? Promise.resolve();

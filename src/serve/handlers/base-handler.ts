@@ -9,7 +9,7 @@
 import { fromBytes, fromNested, isDType, toNested, type DType } from './tensors.js';
 import { runBatched, type Feeds } from './session.js';
 import type { HandlerContext, HandlerRequest, ModelHandler, TensorMeta } from './types.js';
-import { readProtocol, renderProtocol, type ProtocolInfo } from './protocols.js';
+import { BINARY_PART, readProtocol, renderProtocol, type ProtocolInfo } from './protocols.js';
 
 const PLAIN: ProtocolInfo = { protocol: 'plain' };
 
@@ -42,7 +42,7 @@ export function prepareRequest(req: HandlerRequest, ctx: HandlerContext): Prepar
   } catch {
     throw badRequest('the request body is not valid JSON (base_handler takes a JSON tensor or raw float bytes)');
   }
-  const proto = readProtocol(value, ctx);
+  const proto = readProtocol(value, ctx, req.parts.find((p) => p.name === BINARY_PART)?.body);
   if (proto.feeds) return { feeds: checkShapes(proto.feeds, ctx), single: false, info: proto.info };
   const named: Record<string, unknown> = proto.named ?? (Array.isArray(value) ? { [first.name]: value } : (value as Record<string, unknown>));
   if (!named || typeof named !== 'object') throw badRequest('expected a JSON array or an object of input names to arrays');

@@ -144,7 +144,7 @@ export function createImageClassifier(): ModelHandler {
       const scores = out[ctx.outputs[0]!.name]!;
       const classes = scores.data.length / ok.length;
       ok.forEach((i, k) => {
-        const probs = softmaxIfNeeded(Float32Array.from(scores.data.subarray(k * classes, (k + 1) * classes) as Float32Array));
+        const probs = softmaxIfNeeded(Float32Array.from((scores.data as Float32Array).subarray(k * classes, (k + 1) * classes)));
         const order = [...probs.keys()].sort((a, b) => probs[b]! - probs[a]!).slice(0, Math.max(1, c.topk));
         const top: Record<string, number> = {};
         for (const j of order) top[label(labels ?? null, j)] = probs[j]!;

@@ -3,14 +3,15 @@
 // are answered as {"error": "..."}.
 //   v1: GET /v1/models, GET /v1/models/{m}, POST /v1/models/{m}:predict
 //   v2: GET /v2, /v2/health/live, /v2/health/ready, GET /v2/models/{m}[/versions/{v}][/ready],
-//       POST /v2/models/{m}[/versions/{v}]/infer
+//       GET /v2/models/{m}[/versions/{v}]/config (Triton's model configuration),
+//       POST /v2/models/{m}[/versions/{v}]/infer (JSON, or the binary tensor data extension)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ModelEntry, Registry } from '../frontend/registry.js';
 import { v2Datatype } from '../handlers/protocols.js';
 import { HttpError, methodNotAllowed, notFound, sendJson } from './errors.js';
 import { predict, sendStyled, type InferenceOptions } from './predict.js';
 
-const V2_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
+const V2_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer|\/config)?$/;
 const V1_MODEL = /^\/v1\/models\/([^/:]+)(:predict)?$/;
 
 function ready(e: ModelEntry): boolean {
@@ -23,22 +24,53 @@ function lookup(reg: Registry, name: string, version?: string): ModelEntry {
   return e;
 }
 
-function metadata(e: ModelEntry, reg: Registry): Record<string, unknown> {
-  const tensors = (list: Array<{ name: string; type: string; shape: number[] }> | undefined) =>
-    (list ?? []).map((t) => ({ name: t.name, datatype: v2Datatype(t.type), shape: t.shape }));
+type Io = Array<{ name: string; type: string; shape: number[] }> | undefined;
+
+/** The model's inputs and outputs; a shared model not loaded yet is loaded for them. */
+async function io(e: ModelEntry): Promise<{ inputs: Io; outputs: Io }> {
+  if (!e.pool.io) await e.pool.ensureLoaded?.();
+  return { inputs: e.pool.io?.inputs, outputs: e.pool.io?.outputs };
+}
+
+async function metadata(e: ModelEntry, reg: Registry): Promise<Record<string, unknown>> {
+  const tensors = (list: Io) => (list ?? []).map((t) => ({ name: t.name, datatype: v2Datatype(t.type), shape: t.shape }));
+  const { inputs, outputs } = await io(e);
   return {
     name: e.name,
     versions: reg.allVersions(e.name).map((v) => v.version),
     platform: 'onnxruntime_onnx',
-    inputs: tensors(e.pool.io?.inputs),
-    outputs: tensors(e.pool.io?.outputs),
+    inputs: tensors(inputs),
+    outputs: tensors(outputs),
+  };
+}
+
+/**
+ * Triton's model configuration (what perf_analyzer reads). Models whose inputs all start with a
+ * dynamic dimension batch: max_batch_size is the server's batch_size for them (at least 1) and
+ * dims leave the batch dimension out, as in Triton; other models report 0 and their full shapes.
+ */
+async function config(e: ModelEntry): Promise<Record<string, unknown>> {
+  const { inputs, outputs } = await io(e);
+  const batching = (inputs ?? []).length > 0 && (inputs ?? []).every((t) => t.shape[0] === -1);
+  const tensors = (list: Io) =>
+    (list ?? []).map((t) => ({ name: t.name, data_type: `TYPE_${v2Datatype(t.type) === 'BYTES' ? 'STRING' : v2Datatype(t.type)}`, dims: batching ? t.shape.slice(1) : t.shape }));
+  return {
+    name: e.name,
+    platform: 'onnxruntime_onnx',
+    backend: 'onnxruntime',
+    version_policy: { specific: { versions: [e.version] } },
+    max_batch_size: batching ? Math.max(1, e.batchSize) : 0,
+    input: tensors(inputs),
+    output: tensors(outputs),
+    ...(batching && e.batchSize > 1 ? { dynamic_batching: { preferred_batch_size: [e.batchSize], max_queue_delay_microseconds: e.maxBatchDelay * 1000 } } : {}),
+    instance_group: [{ name: e.name, kind: 'KIND_CPU', count: Math.max(1, e.pool.minWorkers) }],
   };
 }
 
 export function kserveRoutes(reg: Registry, opts: InferenceOptions) {
   const route = (req: IncomingMessage, res: ServerResponse, path: string, t0: number): void => {
     const get = req.method === 'GET';
-    if (path === '/v2' && get) return sendJson(res, 200, { name: 'mlserve', version: '1', extensions: [] });
+    if (path === '/v2' && get) return sendJson(res, 200, { name: 'mlserve', version: '1', extensions: ['binary_tensor_data', 'model_configuration'] });
     if (path === '/v2/health/live' && get) return sendJson(res, 200, { live: true });
     if (path === '/v2/health/ready' && get) return sendJson(res, 200, { ready: reg.defaults().every(ready) });
     if (path === '/v1/models' && get) return sendJson(res, 200, { models: reg.names() });
@@ -56,7 +88,10 @@ export function kserveRoutes(reg: Registry, opts: InferenceOptions) {
     if (!get) throw methodNotAllowed();
     const e = lookup(reg, name, version);
     if (action === '/ready' || v1) return sendJson(res, 200, { name: e.name, ready: ready(e) });
-    sendJson(res, 200, metadata(e, reg));
+    (action === '/config' ? config(e) : metadata(e, reg)).then(
+      (body) => sendJson(res, 200, body),
+      (err: unknown) => sendStyled(res, err, 'kserve'),
+    );
   };
   return (req: IncomingMessage, res: ServerResponse, path: string, t0: number): void => {
     try {

@@ -5,6 +5,7 @@ import type { Registry, ModelEntry } from '../frontend/registry.js';
 import type { ItemResult, RequestPart } from '../ipc/messages.js';
 import { HttpError, badRequest, readBody, sendError, sendJson, modelNotFound, versionNotFound } from './errors.js';
 import { readMultipart } from './multipart.js';
+import { BINARY_PART, BINARY_RESULT_TYPE } from '../handlers/protocols.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const headerCache = new Map<string, Record<string, string>>();
@@ -44,6 +45,18 @@ function kserveResult(r: ItemResult): Buffer {
   }
 }
 
+/** OIP v2 binary extension: the first `Inference-Header-Content-Length` bytes are the JSON header, the rest tensor bytes. */
+function splitBinaryRequest(body: Buffer, headerLength: string): RequestPart[] {
+  const n = Number(headerLength);
+  if (!/^\d+$/.test(headerLength) || n > body.length) {
+    throw badRequest(`Inference-Header-Content-Length ${headerLength} is not a length within the ${body.length}-byte body`);
+  }
+  return [
+    { name: 'body', contentType: 'application/json', body: body.subarray(0, n) },
+    { name: BINARY_PART, contentType: 'application/octet-stream', body: body.subarray(n) },
+  ];
+}
+
 /** Reads the request and queues it for the model; the response is written when its batch returns. */
 export async function predict(reg: Registry, opts: InferenceOptions, req: IncomingMessage, res: ServerResponse, name: string, version: string | undefined, t0: number, style: ErrorStyle): Promise<void> {
   const entry: ModelEntry | undefined = reg.find(name, version);
@@ -55,6 +68,8 @@ export async function predict(reg: Registry, opts: InferenceOptions, req: Incomi
     parts = await readMultipart(req, opts.maxRequestSize);
   } else {
     parts = [{ name: 'body', contentType, body: await readBody(req, opts.maxRequestSize) }];
+    const headerLength = req.headers['inference-header-content-length'];
+    if (headerLength !== undefined) parts = splitBinaryRequest(parts[0]!.body, String(headerLength));
   }
   const accepted = entry.queue.submit({
     item: { parts },
@@ -65,7 +80,11 @@ export async function predict(reg: Registry, opts: InferenceOptions, req: Incomi
         res.end(kserveResult(r));
         return;
       }
-      res.writeHead(r.status, headersFor(r.contentType));
+      if (r.contentType.startsWith(BINARY_RESULT_TYPE)) {
+        res.writeHead(r.status, { 'content-type': 'application/octet-stream', 'inference-header-content-length': r.contentType.slice(BINARY_RESULT_TYPE.length) });
+      } else {
+        res.writeHead(r.status, headersFor(r.contentType));
+      }
       res.end(r.body);
     },
   });

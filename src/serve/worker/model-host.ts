@@ -5,6 +5,7 @@ import type { HandlerContext, HandlerRequest, ModelHandler, StatusError } from '
 import type { InferItem, ItemResult, LoadRequest } from '../ipc/messages.js';
 import { describeValues } from '../handlers/session.js';
 import { loadHandler } from '../handlers/load-handler.js';
+import { BINARY_RESULT_TYPE, isBinaryBody } from '../handlers/protocols.js';
 
 interface Hosted {
   ctx: HandlerContext;
@@ -27,6 +28,7 @@ function failure(e: unknown): ItemResult {
 
 function toResult(out: unknown): ItemResult {
   if (out instanceof Error) return failure(out);
+  if (isBinaryBody(out)) return { status: 200, contentType: `${BINARY_RESULT_TYPE}${out.json.length}`, body: Buffer.concat([out.json, ...out.binary]) };
   if (Buffer.isBuffer(out)) return { status: 200, contentType: 'application/octet-stream', body: out };
   if (out instanceof Uint8Array) return { status: 200, contentType: 'application/octet-stream', body: Buffer.from(out.buffer, out.byteOffset, out.byteLength) };
   if (typeof out === 'string') return { status: 200, contentType: 'text/plain; charset=utf-8', body: Buffer.from(out) };
