@@ -130,6 +130,7 @@ describe('Open Inference Protocol v2', () => {
     const [oFp32, oBytes, oInt16] = ['out_FP32', 'out_BYTES', 'out_INT16'].map((name) => json.outputs.find((o) => o.name === name)!);
     assert.equal(oFp32!.parameters!.binary_data_size, 16);
     assert.equal(oFp32!.data, undefined);
+    assert.equal(oBytes!.parameters!.binary_data_size, strings.length);
     assert.deepEqual(oInt16!.data, TYPES.INT16![1]);
     // Binary outputs follow the JSON in the order the JSON lists them.
     let off = n;

@@ -29,6 +29,12 @@ export interface QueueStats {
   batchedRequests: number;
   queueMicros: number;
   inferenceMicros: number;
+  /** Arrival to answer, all requests (µs). */
+  requestMicros: number;
+  /** Answers by HTTP status. */
+  byStatus: Map<number, number>;
+  /** Batches by their size. */
+  bySize: Map<number, number>;
 }
 
 export class ModelQueue {
@@ -37,7 +43,7 @@ export class ModelQueue {
   private timer?: NodeJS.Timeout;
   private inflightBatches = 0;
   private drainWaiters: Array<() => void> = [];
-  readonly stats: QueueStats = { requests: 0, errors: 0, batches: 0, batchedRequests: 0, queueMicros: 0, inferenceMicros: 0 };
+  readonly stats: QueueStats = { requests: 0, errors: 0, batches: 0, batchedRequests: 0, queueMicros: 0, inferenceMicros: 0, requestMicros: 0, byStatus: new Map(), bySize: new Map() };
   /** Requests taken into the queue so far. */
   accepted = 0;
   /** Largest batch handed to a worker so far (tests and describe use it). */
@@ -91,6 +97,7 @@ export class ModelQueue {
     this.inflightBatches++;
     this.stats.batches++;
     this.stats.batchedRequests += batch.length;
+    this.stats.bySize.set(batch.length, (this.stats.bySize.get(batch.length) ?? 0) + 1);
     if (batch.length > this.maxBatchSeen) this.maxBatchSeen = batch.length;
     const sent = performance.now();
     for (const j of batch) this.stats.queueMicros += (sent - j.t0) * 1000;
@@ -113,6 +120,8 @@ export class ModelQueue {
   private finish(j: Job, r: ItemResult): void {
     this.stats.requests++;
     if (r.status >= 400) this.stats.errors++;
+    this.stats.byStatus.set(r.status, (this.stats.byStatus.get(r.status) ?? 0) + 1);
+    this.stats.requestMicros += (performance.now() - j.t0) * 1000;
     j.done(r);
   }
 

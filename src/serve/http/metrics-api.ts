@@ -40,6 +40,24 @@ export function createMetrics(reg: Registry): client.Registry {
   gauge('mlserve_queue_pending', 'Requests waiting in the queue', (e) => e.queue.pending);
   gauge('mlserve_model_load_seconds', 'Time the last worker took to start and load the model', (e) => e.pool.lastLoadMs / 1000);
   gauge('mlserve_worker_memory_bytes', 'Resident memory of the model\'s worker processes', (e) => e.pool.workers.reduce((a, w) => a + w.memoryUsage(), 0));
+  counter('ts_request_latency_microseconds', 'Cumulative time from arrival to answer (µs)', (e) => Math.round(e.queue.stats.requestMicros));
+  gauge('mlserve_model_memory_bytes', 'Memory of the model: its dedicated workers\' resident memory, or its estimated share of the shared workers', (e) =>
+    e.pool.kind === 'shared' ? ((e.pool as { reservedBytes?: number }).reservedBytes ?? 0) : e.pool.workers.reduce((a, w) => a + w.memoryUsage(), 0));
+  gauge('mlserve_model_loaded', '1 when the model is loaded in some worker', (e) => (e.pool.workers.length > 0 ? 1 : 0));
+  // Split by a second label: answers by status, batches by size.
+  const split = (name: string, help: string, label: string, values: (e: ModelEntry) => Map<number, number>) =>
+    new client.Counter({
+      name,
+      help,
+      labelNames: [...LABELS, label],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const e of perModel(reg)) for (const [k, n] of values(e)) this.inc({ model_name: e.name, model_version: e.version, [label]: String(k) }, n);
+      },
+    });
+  split('mlserve_requests_total', 'Inference requests answered, by model and HTTP status', 'status', (e) => e.queue.stats.byStatus);
+  split('mlserve_batches_by_size_total', 'Batches sent to workers, by batch size', 'batch_size', (e) => e.queue.stats.bySize);
   const group = reg.settings.group;
   if (group) sharedGroupMetrics(registry, group);
   return registry;
