@@ -26,6 +26,16 @@ export const serveErrors = {
     http: 400,
     hint: 'Rebuild the archive with `mlserve archive`; it needs MAR-INF/MANIFEST.json and an .onnx serialized file.',
   },
+  MLS_ERR_SERVE_URL_NOT_ALLOWED: {
+    exit: 3,
+    http: 400,
+    hint: 'Registration from URLs is off unless allowed_urls (config file) has a pattern matching the whole URL; URLs with ".." are always refused.',
+  },
+  MLS_ERR_SERVE_DOWNLOAD_FAILED: {
+    exit: 1,
+    http: 400,
+    hint: 'Check that the URL serves the archive (HTTP 200, within max_download_size), or copy it into the model store and register it by file name.',
+  },
   MLS_ERR_SERVE_MODEL_LOAD_FAILED: {
     exit: 1,
     http: 500,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MlsError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { parseAllowedUrls } from './url-fetch.js';
 
 export interface Address {
   host: string;
@@ -35,6 +36,10 @@ export interface ServeOptions {
   snapshotFile?: string;
   /** How long a graceful shutdown waits for queued and in-flight requests. */
   drainTimeoutMs: number;
+  /** allowed_urls: patterns a registration URL must match; empty (the default): no registration from URLs. */
+  allowedUrls: RegExp[];
+  /** Largest archive a URL registration may download (max_download_size). */
+  maxDownloadSize: number;
   /** Processes shared by all models, each hosting many (0: one process per model worker, as TorchServe). */
   sharedWorkers: number;
   /** Batches in flight per shared process, all its models together. */
@@ -71,6 +76,8 @@ export function defaultOptions(): ServeOptions {
     workerConcurrency: 8,
     tokenAuth: false,
     drainTimeoutMs: 30_000,
+    allowedUrls: [],
+    maxDownloadSize: 2 ** 31,
     sharedWorkers: 0,
     processConcurrency: 16,
     maxModelMemory: 0,
@@ -100,6 +107,7 @@ const INT_KEYS = {
   intra_op_threads: 'intraOpThreads',
   worker_concurrency: 'workerConcurrency',
   drain_timeout: 'drainTimeoutMs',
+  max_download_size: 'maxDownloadSize',
   shared_workers: 'sharedWorkers',
   process_concurrency: 'processConcurrency',
   model_poll_interval: 'pollIntervalMs',
@@ -112,7 +120,7 @@ const IGNORED_KEYS = new Set([
   'enable_metrics_api', 'model_snapshot', 'snapshot_store', 'workflow_store', 'cors_allowed_origin', 'cors_allowed_methods',
   'cors_allowed_headers', 'enable_model_api', 'model_control_mode', 'grpc_inference_port',
   'grpc_management_port', 'enable_grpc_ssl', 'keystore', 'keystore_pass', 'keystore_type', 'private_key_file',
-  'certificate_file', 'decode_input_request', 'preload_model', 'prefer_direct_buffer', 'allowed_urls', 'service_envelope',
+  'certificate_file', 'decode_input_request', 'preload_model', 'prefer_direct_buffer', 'service_envelope',
   'default_service_handler', 'plugins_path', 'use_native_io', 'io_ratio', 'metrics_config', 'ts_config_file', 'models',
 ]);
 
@@ -139,6 +147,7 @@ export async function applyConfigFile(opts: ServeOptions, path: string, log: Log
     else if (key === 'management_address') opts.management = parseAddress(value, `${path}: ${key}`);
     else if (key === 'metrics_address') opts.metrics = parseAddress(value, `${path}: ${key}`);
     else if (key === 'model_store') opts.modelStore = resolve(value);
+    else if (key === 'allowed_urls') opts.allowedUrls = parseAllowedUrls(value, path);
     else if (key === 'load_models') opts.models = parseModelList(value);
     else if (key === 'disable_token_authorization') opts.tokenAuth = value.trim() !== 'true';
     else if (IGNORED_KEYS.has(key)) log.warn(`${path}: ${key} is a TorchServe setting mlserve does not use; ignored`);

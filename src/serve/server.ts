@@ -120,6 +120,8 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       startupTimeoutMs: opts.defaultStartupTimeoutSec * 1000,
       intraOpThreads: opts.intraOpThreads,
       workerConcurrency: opts.workerConcurrency,
+      allowedUrls: opts.allowedUrls,
+      maxDownloadSize: opts.maxDownloadSize,
       group,
     },
     log,

@@ -3,9 +3,11 @@
 // a duplicate version, 404 for unknown models or versions, 403 for removing the default version
 // while others remain.
 import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Logger } from '../../log.js';
 import { HttpError, modelNotFound, versionNotFound } from '../http/errors.js';
 import { openArchive, type OpenedArchive } from '../model-archive.js';
+import { fetchArchive, isUrl } from '../url-fetch.js';
 import { ModelPool } from './model-pool.js';
 import { ModelQueue } from './model-queue.js';
 import type { WorkerHub } from './worker-hub.js';
@@ -26,6 +28,9 @@ export interface RegistrySettings {
   workerConcurrency: number;
   /** When set (--shared-workers), models live in this group of shared processes, loaded on demand. */
   group?: WorkerGroup;
+  /** Registration from URLs (url-fetch.ts): off while empty. */
+  allowedUrls?: RegExp[];
+  maxDownloadSize?: number;
 }
 
 export interface RegisterParams {
@@ -114,7 +119,7 @@ export class Registry {
   /** Registers an archive; resolves once its initial workers are ready (or failed: then it is removed again). */
   async register(p: RegisterParams): Promise<ModelEntry> {
     const s = this.settings;
-    const archive = await openArchive(s.modelStore, p.url, s.workDir);
+    const archive = await this.openFromUrlOrStore(p.url);
     const name = p.modelName ?? archive.manifest.model.modelName;
     const version = String(archive.manifest.model.modelVersion ?? '1.0');
     const key = `${name}/${version}`;
@@ -186,6 +191,19 @@ export class Registry {
     else this.models.set(name, { byVersion: new Map([[version, entry]]), defaultVersion: version });
     this.onChange();
     return entry;
+  }
+
+  /** A URL is downloaded into the store first (if allowed_urls lets it); a download that does not open is removed. */
+  private async openFromUrlOrStore(url: string): Promise<OpenedArchive> {
+    const s = this.settings;
+    if (!isUrl(url)) return openArchive(s.modelStore, url, s.workDir);
+    const file = await fetchArchive(url, { modelStore: s.modelStore, allowedUrls: s.allowedUrls ?? [], maxBytes: s.maxDownloadSize ?? 2 ** 31 });
+    try {
+      return await openArchive(s.modelStore, file, s.workDir);
+    } catch (e) {
+      await rm(join(s.modelStore, file), { recursive: true, force: true });
+      throw e;
+    }
   }
 
   setDefault(name: string, version: string): void {
