@@ -143,6 +143,20 @@ describe('mlserve serve (CLI)', () => {
     });
   });
 
+  it('takes --shared-workers, --max-model-memory and --model-control, and stops on SIGTERM', async () => {
+    const s = startCli(['serve', '--model-store', store, ...PORTS0, '--pid-file', join(store, 'd.pid'), '--no-snapshot', '--model-control', 'none', '--max-model-memory', '2GB', '--shared-workers', '1', '--json']);
+    const ready = await s.ready;
+    assert.deepEqual(ready.models, ['identity']);
+    const r = await fetch(`${ready.inference}/predictions/identity`, { method: 'POST', body: '[[1,2,3,4]]', headers: { 'content-type': 'application/json' } });
+    assert.equal(r.status, 200);
+    const metrics = await (await fetch(`${ready.metrics}/metrics`)).text();
+    assert.match(metrics, /mlserve_model_memory_limit_bytes 2000000000/);
+    assert.match(metrics, /mlserve_shared_workers 1/);
+    assert.equal((await fetch(`${ready.management}/models?url=identity`, { method: 'POST' })).status, 403);
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0);
+  });
+
   it('fails with coded errors', async () => {
     const pid = ['--pid-file', join(store, 'c.pid')];
     const badKey = join(store, 'bad.properties');

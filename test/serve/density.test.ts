@@ -134,6 +134,24 @@ export async function handle(requests) {
     await waitFor('a replacement process', () => s.registry.settings.group!.readyProcs().length === 2);
   });
 
+  it('scales a shared model across processes through the management API', async () => {
+    const s = await start(await tinyStore(['wide']), { sharedWorkers: 2, snapshotFile: undefined });
+    const pool = s.registry.get('wide').pool;
+    assert.equal(pool.workers.length, 0, 'registered, not loaded before its first request');
+    assert.equal((await predict(s, 'wide')).status, 200);
+    assert.equal(pool.workers.length, 1);
+    const up = await fetch(`${s.management}/models/wide?min_worker=2&synchronous=true`, { method: 'PUT' });
+    assert.equal(up.status, 200);
+    assert.equal(new Set(pool.workers.map((w) => w.pid)).size, 2);
+    const answers = await Promise.all(Array.from({ length: 8 }, () => predict(s, 'wide')));
+    assert.ok(answers.every((a) => a.status === 200));
+    assert.equal((await fetch(`${s.management}/models/wide?min_worker=1&synchronous=true`, { method: 'PUT' })).status, 200);
+    assert.equal(pool.workers.length, 1);
+    const [described] = (await (await fetch(`${s.management}/models/wide`)).json()) as Array<{ minWorkers: number; workers: unknown[] }>;
+    assert.equal(described!.minWorkers, 1);
+    assert.equal(described!.workers.length, 1);
+  });
+
   it('evicts least recently used idle models under --max-model-memory and reloads them on demand', async () => {
     const names = ['e0', 'e1', 'e2', 'e3', 'e4'];
     const store = await tinyStore(names);

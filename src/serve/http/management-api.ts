@@ -88,6 +88,9 @@ async function register(reg: Registry, req: IncomingMessage, q: URLSearchParams,
     wait: synchronous,
   });
   const n = entry.pool.minWorkers;
+  if (entry.pool.kind === 'shared') {
+    return sendJson(res, 200, { status: `Model "${entry.name}" Version: ${entry.version} registered; shared workers load it on its first request` });
+  }
   if (n <= 0) {
     return sendJson(res, 200, {
       status: `Model "${entry.name}" Version: ${entry.version} registered with 0 initial workers. Use scale workers API to add workers for the model.`,
