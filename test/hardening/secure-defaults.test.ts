@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/log.js';
 import { TEMPLATES_DIR } from '../../src/paths.js';
 import { defaultOptions, parseAddress } from '../../src/serve/config.js';
 import { localPlan, writeFixtureArchives, writeFixturePlan } from '../deploy/fixture-plan.js';
-import { isJsonError } from './harness.js';
+import { httpBytes, isJsonError, rawRequest } from './harness.js';
 import { startTestServer, type TestServer } from './server.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -99,6 +99,22 @@ describe('secure defaults', () => {
       assert.ok(isJsonError(text), text);
     }
     assert.deepEqual(t.server.registry.names(), ['identity']);
+  });
+
+  it('refuses bodies over max_request_size with 413 JSON, declared or chunked, and keeps serving', async () => {
+    const limit = defaultOptions().maxRequestSize;
+    assert.ok(limit >= 6_000_000, 'large enough for images by default');
+    const declared = await rawRequest(t.I, httpBytes('POST', '/predictions/identity', '', { 'content-type': 'application/json' }, 1 << 30));
+    assert.equal(declared.status, 413);
+    assert.ok(isJsonError(declared.body));
+    const chunk = Buffer.alloc(256 * 1024, 0x31);
+    const parts = [Buffer.from('POST /predictions/identity HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\ncontent-type: application/json\r\n\r\n')];
+    for (let i = 0; i < 32; i++) parts.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n'));
+    parts.push(Buffer.from('0\r\n\r\n'));
+    const chunked = await rawRequest(t.I, Buffer.concat(parts));
+    assert.equal(chunked.status, 413, `chunked: ${chunked.status} closed=${chunked.closed}`);
+    assert.ok(isJsonError(chunked.body));
+    assert.equal((await fetch(`${t.I}/ping`)).status, 200);
   });
 
   it('cuts off a slowloris client sending its headers one byte per second, while others are served', async (ctx) => {

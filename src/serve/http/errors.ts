@@ -26,6 +26,8 @@ export function errorBody(code: number, type: string, message: string): Buffer {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+/** Sent with answers given before the body was read (413): the connection cannot be reused. */
+const CLOSE_HEADERS = { ...JSON_HEADERS, connection: 'close' };
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, JSON_HEADERS);
@@ -38,7 +40,7 @@ export function sendError(res: ServerResponse, e: unknown): void {
     return;
   }
   const err = e instanceof HttpError ? e : new HttpError(500, 'InternalServerException', e instanceof Error ? e.message : String(e));
-  res.writeHead(err.status, JSON_HEADERS);
+  res.writeHead(err.status, err.status === 413 ? CLOSE_HEADERS : JSON_HEADERS);
   res.end(errorBody(err.status, err.type, err.message));
 }
 
@@ -47,13 +49,17 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) return reject(tooLarge(limit));
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        reject(tooLarge(limit));
-        req.destroy();
+        // Answered with 413 and `connection: close` while the rest is read and dropped (bounded by
+        // the request timeout): destroying the socket here would lose the answer.
+        if (!over) reject(tooLarge(limit));
+        over = true;
+        chunks = [];
         return;
       }
       chunks.push(c);
