@@ -13,9 +13,8 @@ import { mlpModel } from '../fixtures/models.js';
 import { writeFileAtomic } from '../src/fs/atomic.js';
 import { silentLogger } from '../src/log.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
-import { defaultOptions } from '../src/serve/config.js';
 import { startServer, type ServeHandle } from '../src/serve/server.js';
-import { addModelFolder, tinyStore } from '../test/serve/density-store.js';
+import { addModelFolder, testServerOptions, tinyStore } from '../test/serve/density-store.js';
 
 const N = Number(process.argv[2] ?? 1000);
 const M = Number(process.argv[3] ?? 30);
@@ -66,17 +65,7 @@ async function main(): Promise<void> {
   const store = await tinyStore(tiny);
   for (const [i, n] of big.entries()) await addModelFolder(store, n, 5000 + i, { onnx: bigModel(5000 + i) });
   const bigBytes = (await stat(join(store, 'big0', 'model.onnx'))).size;
-  const opts = defaultOptions();
-  Object.assign(opts, {
-    modelStore: store,
-    models: [],
-    inference: { host: '127.0.0.1', port: 0 },
-    management: { host: '127.0.0.1', port: 0 },
-    metrics: { host: '127.0.0.1', port: 0 },
-    sharedWorkers: SHARED,
-    snapshotFile: undefined,
-  });
-  const s = await startServer(opts, silentLogger);
+  const s = await startServer(testServerOptions(store, { models: [], sharedWorkers: SHARED }), silentLogger);
   try {
     const rssBefore = workersRss(s);
     // Registration through the management API, 8 at a time (a client registering a fleet).

@@ -1,9 +1,13 @@
 // Model stores of many tiny distinct models (an MLP with its own seed each, as folder archives so
 // that 1,000 of them are written in well under a second) and a small Prometheus text reader.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { after } from 'node:test';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mlpModel } from '../../fixtures/models.js';
 import { tempStore } from './store.js';
+import { defaultOptions, type ServeOptions } from '../../src/serve/config.js';
+import { silentLogger } from '../../src/log.js';
+import { startServer, type ServeHandle } from '../../src/serve/server.js';
 
 export interface FolderExtras {
   handler?: string;
@@ -54,4 +58,33 @@ export function metricValue(text: string, name: string, labels: Record<string, s
     found = true;
   }
   return found ? sum : NaN;
+}
+
+/** Options of a test server on `store`: every listener on 127.0.0.1 port 0, no snapshot, all models. */
+export function testServerOptions(store: string, extra: Partial<ServeOptions> = {}): ServeOptions {
+  return Object.assign(defaultOptions(), {
+    modelStore: store,
+    models: 'all',
+    inference: { host: '127.0.0.1', port: 0 },
+    management: { host: '127.0.0.1', port: 0 },
+    metrics: { host: '127.0.0.1', port: 0 },
+    snapshotFile: undefined,
+    ...extra,
+  } satisfies Partial<ServeOptions>);
+}
+
+/** A starter of test servers for one test file: each server is closed and its store removed after the file's tests. */
+export function serverStarter(defaults: Partial<ServeOptions> = {}): (store: string, extra?: Partial<ServeOptions>) => Promise<ServeHandle> {
+  const servers: ServeHandle[] = [];
+  const stores: string[] = [];
+  after(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    await Promise.all(stores.map((s) => rm(s, { recursive: true, force: true })));
+  });
+  return async (store, extra = {}) => {
+    stores.push(store);
+    const s = await startServer(testServerOptions(store, { ...defaults, ...extra }), silentLogger);
+    servers.push(s);
+    return s;
+  };
 }

@@ -1,40 +1,16 @@
 // Many models per worker process: 1,000 distinct models in two shared processes, per-model slot
 // limits, a crash costing only one process's requests, and LRU eviction under a memory budget.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { silentLogger } from '../../src/log.js';
-import { defaultOptions, type ServeOptions } from '../../src/serve/config.js';
-import { startServer, type ServeHandle } from '../../src/serve/server.js';
+import type { ServeHandle } from '../../src/serve/server.js';
 import { identityModel } from '../../fixtures/models.js';
 import { STAGED } from './handlers.js';
-import { addModelFolder, metricValue, scrape, tinyStore } from './density-store.js';
+import { addModelFolder, metricValue, scrape, serverStarter, tinyStore } from './density-store.js';
 import { waitFor } from './store.js';
 
-const servers: ServeHandle[] = [];
-const stores: string[] = [];
-
-after(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  await Promise.all(stores.map((s) => rm(s, { recursive: true, force: true })));
-});
-
-async function start(store: string, extra: Partial<ServeOptions>): Promise<ServeHandle> {
-  stores.push(store);
-  const opts = defaultOptions();
-  Object.assign(opts, {
-    modelStore: store,
-    models: 'all',
-    inference: { host: '127.0.0.1', port: 0 },
-    management: { host: '127.0.0.1', port: 0 },
-    metrics: { host: '127.0.0.1', port: 0 },
-    ...extra,
-  });
-  const s = await startServer(opts, silentLogger);
-  servers.push(s);
-  return s;
-}
+const start = serverStarter();
 
 const ROW = JSON.stringify([[0.5, -1, 2, 0.25]]);
 

@@ -4,26 +4,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { silentLogger } from '../../src/log.js';
-import { defaultOptions } from '../../src/serve/config.js';
 import { startServer, type ServeHandle } from '../../src/serve/server.js';
-import { metricValue, scrape, tinyStore } from './density-store.js';
+import { metricValue, scrape, testServerOptions, tinyStore } from './density-store.js';
 
 let server: ServeHandle;
 let store: string;
 
 before(async () => {
   store = await tinyStore(['alpha', 'beta']);
-  const opts = defaultOptions();
-  Object.assign(opts, {
-    modelStore: store,
-    models: 'all',
-    inference: { host: '127.0.0.1', port: 0 },
-    management: { host: '127.0.0.1', port: 0 },
-    metrics: { host: '127.0.0.1', port: 0 },
-    sharedWorkers: 1,
-    snapshotFile: undefined,
-  });
-  server = await startServer(opts, silentLogger);
+  server = await startServer(testServerOptions(store, { sharedWorkers: 1 }), silentLogger);
 });
 
 after(async () => {

@@ -1,41 +1,15 @@
 // --model-control none | poll | explicit, as Triton's: what is loaded at start, whether the
 // management API may load and unload, and poll mode following the model store.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mlpModel } from '../../fixtures/models.js';
-import { silentLogger } from '../../src/log.js';
-import { defaultOptions, type ServeOptions } from '../../src/serve/config.js';
-import { startServer, type ServeHandle } from '../../src/serve/server.js';
-import { addModelFolder, tinyStore } from './density-store.js';
+import type { ServeHandle } from '../../src/serve/server.js';
+import { addModelFolder, serverStarter, tinyStore } from './density-store.js';
 import { waitFor } from './store.js';
 
-const servers: ServeHandle[] = [];
-const stores: string[] = [];
-
-after(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  await Promise.all(stores.map((s) => rm(s, { recursive: true, force: true })));
-});
-
-async function start(store: string, extra: Partial<ServeOptions>): Promise<ServeHandle> {
-  stores.push(store);
-  const opts = defaultOptions();
-  Object.assign(opts, {
-    modelStore: store,
-    models: [],
-    inference: { host: '127.0.0.1', port: 0 },
-    management: { host: '127.0.0.1', port: 0 },
-    metrics: { host: '127.0.0.1', port: 0 },
-    sharedWorkers: 1,
-    snapshotFile: undefined,
-    ...extra,
-  });
-  const s = await startServer(opts, silentLogger);
-  servers.push(s);
-  return s;
-}
+const start = serverStarter({ models: [], sharedWorkers: 1 });
 
 async function predict(s: ServeHandle, model: string): Promise<{ status: number; text: string }> {
   const res = await fetch(`${s.inference}/predictions/${model}`, { method: 'POST', body: '[[1, 0, -1, 0.5]]', headers: { 'content-type': 'application/json' } });

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { DataType, GraphBuilder, modelBytes, tensorInfo } from '../../fixtures/onnx-graph.js';
 import { silentLogger } from '../../src/log.js';
-import { defaultOptions } from '../../src/serve/config.js';
 import { startServer, type ServeHandle } from '../../src/serve/server.js';
-import { addModelFolder } from './density-store.js';
+import { addModelFolder, testServerOptions } from './density-store.js';
 import { tempStore } from './store.js';
 
 /** OIP datatype → ONNX element type, and two sample rows of values. */
@@ -48,17 +47,7 @@ let store: string;
 before(async () => {
   store = await tempStore();
   await addModelFolder(store, 'alltypes', 0, { onnx: allTypesModel() });
-  const opts = defaultOptions();
-  Object.assign(opts, {
-    modelStore: store,
-    models: 'all',
-    inference: { host: '127.0.0.1', port: 0 },
-    management: { host: '127.0.0.1', port: 0 },
-    metrics: { host: '127.0.0.1', port: 0 },
-    sharedWorkers: 1,
-    snapshotFile: undefined,
-  });
-  server = await startServer(opts, silentLogger);
+  server = await startServer(testServerOptions(store, { sharedWorkers: 1 }), silentLogger);
 });
 
 after(async () => {

@@ -7,9 +7,9 @@ import type { WorkerHub } from './worker-hub.js';
 import type { WorkerPool } from './pool-types.js';
 import { WorkerProcess, type ModelIo } from './worker-process.js';
 
-const BACKOFF_MS = [100, 1000, 2000, 4000, 8000, 16000, 30000];
+export const BACKOFF_MS = [100, 1000, 2000, 4000, 8000, 16000, 30000];
 /** A worker that dies sooner than this after loading counts as a failure for the backoff. */
-const STABLE_MS = 5000;
+export const STABLE_MS = 5000;
 
 export interface PoolOptions {
   startupTimeoutMs: number;

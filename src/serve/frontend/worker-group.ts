@@ -8,9 +8,8 @@ import type { Logger } from '../../log.js';
 import { WorkerProcess } from './worker-process.js';
 import type { WorkerHub } from './worker-hub.js';
 import type { SharedPool } from './shared-pool.js';
+import { BACKOFF_MS, STABLE_MS } from './model-pool.js';
 
-const BACKOFF_MS = [100, 1000, 2000, 4000, 8000, 16000, 30000];
-const STABLE_MS = 5000;
 
 export interface GroupOptions {
   size: number;
