@@ -30,17 +30,30 @@ export const familyScalingSchema = z
   })
   .strict();
 
+export const familySchema = z
+  .object({
+    scaling: familyScalingSchema.optional(),
+    // What a profile's `util` is a percentage of. `processor` (default): one accelerator, capped
+    // at --max-util. `vcpu`: one core (as trace measures CPUs), so a CPU instance, packed as one
+    // processor, holds vcpus × --max-util of it; --max-mem (an accelerator-memory cap) does not
+    // apply, the host memory binds instead.
+    utilPer: z.enum(['processor', 'vcpu']).optional(),
+    source: z.string().optional(),
+  })
+  .strict();
+
 export const catalogSchema = z
   .object({
     apiVersion: z.literal('mlserve/v1'),
     kind: z.literal('InstanceCatalog'),
     instanceTypes: z.record(z.string(), instanceTypeSchema),
-    families: z.record(z.string(), z.object({ scaling: familyScalingSchema.optional(), source: z.string().optional() }).strict()).default({}),
+    families: z.record(z.string(), familySchema).default({}),
   })
   .strict();
 
 export type Catalog = z.output<typeof catalogSchema>;
 export type InstanceType = z.output<typeof instanceTypeSchema>;
+export type Family = z.output<typeof familySchema>;
 
 export function readCatalog(path: string): Promise<Catalog> {
   return readYamlFile(catalogSchema, path);

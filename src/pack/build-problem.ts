@@ -15,6 +15,16 @@ export interface ProblemInputs {
   objective: 'cost' | 'count';
 }
 
+/** CPU families count util in % of one core: the instance (one processor) holds vcpus of them. */
+export function perVcpu(catalog: Catalog, family: string): boolean {
+  return catalog.families[family]?.utilPer === 'vcpu';
+}
+
+/** --max-mem caps accelerator memory; a CPU family's memory is host memory, bound by the host. */
+function memCapApplies(inp: ProblemInputs, t: InstanceType): boolean {
+  return inp.maxMemory !== undefined && !perVcpu(inp.catalog, t.family);
+}
+
 function chooseTypes(inp: ProblemInputs): Array<[string, InstanceType]> {
   const all = inp.catalog.instanceTypes;
   if (inp.instanceTypes) {
@@ -23,15 +33,15 @@ function chooseTypes(inp: ProblemInputs): Array<[string, InstanceType]> {
     for (const name of new Set(inp.instanceTypes)) {
       const t = all[name];
       if (!t) throw new MlsError('MLS_ERR_PACK_UNKNOWN_INSTANCE_TYPE', `unknown instance type "${name}" (catalog has ${Object.keys(all).join(', ')})`, { details: { instanceType: name } });
-      if (inp.maxMemory !== undefined && inp.maxMemory > t.processorMemory * (1 + 1e-9)) {
-        throw new MlsError('MLS_ERR_PACK_CAP_ABOVE_CAPACITY', `--max-mem ${formatBytes(inp.maxMemory)} is above the ${formatBytes(t.processorMemory)} of one ${name} processor`, { details: { instanceType: name } });
+      if (memCapApplies(inp, t) && inp.maxMemory! > t.processorMemory * (1 + 1e-9)) {
+        throw new MlsError('MLS_ERR_PACK_CAP_ABOVE_CAPACITY', `--max-mem ${formatBytes(inp.maxMemory!)} is above the ${formatBytes(t.processorMemory)} of one ${name} processor`, { details: { instanceType: name } });
       }
       out.push([name, t]);
     }
     return out;
   }
   const families = new Set(inp.profiles.models.flatMap((m) => Object.keys(m.resources)));
-  const out = Object.entries(all).filter(([, t]) => families.has(t.family) && (inp.maxMemory === undefined || t.processorMemory * (1 + 1e-9) >= inp.maxMemory));
+  const out = Object.entries(all).filter(([, t]) => families.has(t.family) && (!memCapApplies(inp, t) || t.processorMemory * (1 + 1e-9) >= inp.maxMemory!));
   if (out.length === 0) {
     throw new MlsError('MLS_ERR_PACK_NO_INSTANCE_TYPES', `no catalog instance type has a family the profiles describe (${[...families].join(', ')}) and room for the caps`);
   }
@@ -58,7 +68,7 @@ export function buildProblem(inp: ProblemInputs): Problem {
     price: t.pricePerHour,
     cost: inp.objective === 'count' ? 1 : t.pricePerHour,
     procs: t.processors,
-    procCap: [Math.min(inp.maxMemory ?? t.processorMemory, t.processorMemory), inp.maxUtil],
+    procCap: [memCapApplies(inp, t) ? Math.min(inp.maxMemory!, t.processorMemory) : t.processorMemory, perVcpu(inp.catalog, t.family) ? inp.maxUtil * t.vcpus : inp.maxUtil],
     instCap: [Math.max(0, t.hostMemory - (t.reservedHostMemory ?? 0)), t.vcpus],
   }));
   const groups = new Map<string, ItemType>();

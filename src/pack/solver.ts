@@ -4,10 +4,15 @@
 import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { bestGreedy } from './greedy.js';
+import { binElimination } from './local-search.js';
+import { restrictTypes, undominatedTypes } from './dominance.js';
 import { continuousBound, l2Bound, roundBound } from './bounds.js';
 import { solutionCost, violation, type Problem, type Solution } from './problem.js';
 import type { WorkerInput, WorkerMessage } from './solve-worker.js';
 import { RUNNING_FROM_SOURCE, runtimeModulePath } from '../paths.js';
+
+const LOCAL_SEARCH_SHARE = 0.35; // of the time limit
+const LOCAL_SEARCH_MAX_MS = 8000;
 
 export interface SolveOptions {
   timeLimitMs: number;
@@ -37,7 +42,18 @@ function startWorker(input: WorkerInput): Worker {
   return new Worker(code, { eval: true, workerData: input });
 }
 
+/** Drops dominated instance types (same optimum, smaller model), solves, maps the plan back. */
 export async function solvePacking(p: Problem, opts: SolveOptions): Promise<SolveResult> {
+  const types = undominatedTypes(p);
+  if (types.length === p.bins.length) return solveReduced(p, opts);
+  const r = await solveReduced(restrictTypes(p, types), opts);
+  const solution = { bins: r.solution.bins.map((b) => ({ ...b, type: types[b.type]! })) };
+  const bad = violation(p, solution);
+  if (bad) throw new Error(`solver produced an infeasible plan: ${bad}`);
+  return { ...r, solution };
+}
+
+async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult> {
   const t0 = performance.now();
   const deadline = Date.now() + opts.timeLimitMs;
   let solution = bestGreedy(p);
@@ -47,6 +63,17 @@ export async function solvePacking(p: Problem, opts: SolveOptions): Promise<Solv
   let timedOut = false;
   let converged = false;
   const done = () => lb >= cost - 1e-9;
+  if (!done()) {
+    // local search first: it closes most of the greedy gap in a fraction of the time
+    const improved = binElimination(p, solution, Date.now() + Math.min(LOCAL_SEARCH_MAX_MS, opts.timeLimitMs * LOCAL_SEARCH_SHARE), lb);
+    const c = solutionCost(p, improved);
+    if (c < cost - 1e-9 && violation(p, improved) === null) {
+      solution = improved;
+      cost = c;
+      method = 'greedy + bin-elimination local search';
+      opts.onProgress?.({ kind: 'solution', value: c, method });
+    }
+  }
   if (!done() && !opts.greedyOnly && Date.now() < deadline) {
     await new Promise<void>((resolve, reject) => {
       const input: WorkerInput = { problem: p, start: solution, deadline };

@@ -47,9 +47,13 @@ export function checkPlan(plan: Plan, profiles: ModelProfiles, catalog: Catalog,
         vcpus += typeof r['vcpus'] === 'number' ? r['vcpus'] : 0;
         where.set(pm.name, [...(where.get(pm.name) ?? []), inst.id]);
       }
-      const memCap = Math.min(caps.memory ?? t.processorMemory, t.processorMemory);
+      // CPU families (utilPer: vcpu): util is % of one core, the instance has vcpus of them,
+      // and the accelerator-memory cap does not apply
+      const cpu = catalog.families[t.family]?.utilPer === 'vcpu';
+      const memCap = cpu ? t.processorMemory : Math.min(caps.memory ?? t.processorMemory, t.processorMemory);
+      const utilCap = cpu ? caps.util * t.vcpus : caps.util;
       if (mem > tol(memCap)) errs.push(`${s.name}: memory ${mem} > ${memCap}`);
-      if (util > tol(caps.util)) errs.push(`${s.name}: util ${util} > ${caps.util}`);
+      if (util > tol(utilCap)) errs.push(`${s.name}: util ${util} > ${utilCap}`);
     }
     if (host > tol(t.hostMemory - (t.reservedHostMemory ?? 0))) errs.push(`${inst.id}: host memory ${host} over capacity`);
     if (vcpus > tol(t.vcpus)) errs.push(`${inst.id}: vcpus ${vcpus} > ${t.vcpus}`);
