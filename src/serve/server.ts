@@ -38,6 +38,14 @@ function listen(handler: RequestListener, addr: Address, what: string): Promise<
     handler,
   );
   server.on('clientError', answerClientError);
+  // headersTimeout only starts with the first byte: a connection that never sends one would be held
+  // forever (connection exhaustion), so it is closed after the same 10 s.
+  server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, 10_000).unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE') reject(new MlsError('MLS_ERR_SERVE_PORT_IN_USE', `${what} address ${addr.host}:${addr.port} is already in use`));

@@ -127,6 +127,10 @@ describe('secure defaults', () => {
       sock.on('close', () => resolve({ ms: performance.now() - t0, data }));
       sock.on('error', () => {});
     });
+    // And one that connects and says nothing at all (idle).
+    const idle = connect(port, '127.0.0.1');
+    idle.on('error', () => {});
+    const idleClosed = new Promise<number>((resolve) => idle.on('close', () => resolve(performance.now() - t0)));
     const head = 'POST /predictions/identity HTTP/1.1\r\nhost: x\r\nx-slow: ' + 'a'.repeat(200);
     let i = 0;
     const drip = setInterval(() => {
@@ -139,6 +143,9 @@ describe('secure defaults', () => {
     clearInterval(drip);
     ctx.diagnostic(`slowloris client cut off after ${(r.ms / 1000).toFixed(1)} s (${i} header bytes sent)`);
     assert.ok(r.ms < 15_000, `held for ${r.ms} ms`);
+    const idleMs = await idleClosed;
+    ctx.diagnostic(`idle connection closed after ${(idleMs / 1000).toFixed(1)} s`);
+    assert.ok(idleMs < 15_000, `idle connection held for ${idleMs} ms`);
     assert.ok(i < head.length, 'the server waited for the whole header');
     if (r.data) assert.match(r.data, /^HTTP\/1\.1 408 /);
   });
