@@ -10,7 +10,8 @@ import { solutionCost, type Problem, type Solution } from './problem.js';
 
 const POOL_PAIRS = 40; // the pooled items considered in pairs (largest first)
 const MAX_PASSES = 60;
-const MAX_STALE = 400; // steps without progress before giving up
+const YIELD_MS = 40;
+const MAX_STALE = 300; // steps without progress before restarting from the best plan
 
 interface Move {
   gain: number;
@@ -91,7 +92,7 @@ function rng(seed: number): () => number {
  * left onto new instances greedily. A step is kept when the plan costs no more (moves across
  * plateaus let the next steps empty what the swaps left behind), so the best plan only improves.
  */
-export function binElimination(p: Problem, s: Solution, deadline: number, lowerBound = 0, seed = 1): Solution {
+export async function binElimination(p: Problem, s: Solution, deadline: number, lowerBound: () => number = () => 0, seed = 1): Promise<Solution> {
   const w = weights(p);
   const random = rng(seed);
   let current = s;
@@ -100,7 +101,20 @@ export function binElimination(p: Problem, s: Solution, deadline: number, lowerB
   let bestCost = cost;
   let stale = 0;
   let currentSq = squares(p, w, s);
-  for (let step = 0; Date.now() < deadline && current.bins.length > 1 && stale < MAX_STALE && bestCost > lowerBound + 1e-9; step++) {
+  let yielded = Date.now();
+  for (let step = 0; Date.now() < deadline && current.bins.length > 1 && bestCost > lowerBound() + 1e-9; step++) {
+    if (Date.now() - yielded > YIELD_MS) {
+      // let the solver thread hear from the GLPK worker (a better bound may end the search)
+      await new Promise((resolve) => setImmediate(resolve));
+      yielded = Date.now();
+    }
+    if (stale >= MAX_STALE) {
+      // stuck on a plateau: restart from the best plan (the random choices differ each time)
+      current = best;
+      cost = bestCost;
+      currentSq = squares(p, w, best);
+      stale = 0;
+    }
     const bins = toLive(p, current);
     const r = Math.min(bins.length - 1, 1 + (step % 3));
     const order = bins.map((_, j) => j).sort((a, b) => fill(p, w, bins[a]!) / p.bins[bins[a]!.type]!.cost - fill(p, w, bins[b]!) / p.bins[bins[b]!.type]!.cost);

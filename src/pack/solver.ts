@@ -11,8 +11,7 @@ import { solutionCost, violation, type Problem, type Solution } from './problem.
 import type { WorkerInput, WorkerMessage } from './solve-worker.js';
 import { RUNNING_FROM_SOURCE, runtimeModulePath } from '../paths.js';
 
-const LOCAL_SEARCH_SHARE = 0.35; // of the time limit
-const LOCAL_SEARCH_MAX_MS = 8000;
+const LOCAL_SEARCH_SHARE = 0.5; // of the time limit, alongside the worker
 
 export interface SolveOptions {
   timeLimitMs: number;
@@ -63,9 +62,12 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
   let timedOut = false;
   let converged = false;
   const done = () => lb >= cost - 1e-9;
-  if (!done()) {
-    // local search first: it closes most of the greedy gap in a fraction of the time
-    const improved = binElimination(p, solution, Date.now() + Math.min(LOCAL_SEARCH_MAX_MS, opts.timeLimitMs * LOCAL_SEARCH_SHARE), lb);
+  // the local search runs on this thread while the worker generates columns and bounds
+  let seed = 1;
+  const localSearch = async (until: number) => {
+    if (done() || Date.now() >= until) return;
+    // stops at the bound, or as soon as the worker's plan or bound settles the question
+    const improved = await binElimination(p, solution, until, () => (done() ? Infinity : lb), seed++);
     const c = solutionCost(p, improved);
     if (c < cost - 1e-9 && violation(p, improved) === null) {
       solution = improved;
@@ -73,11 +75,14 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
       method = 'greedy + bin-elimination local search';
       opts.onProgress?.({ kind: 'solution', value: c, method });
     }
-  }
+  };
+  const lsUntil = Date.now() + opts.timeLimitMs * LOCAL_SEARCH_SHARE;
   if (!done() && !opts.greedyOnly && Date.now() < deadline) {
-    await new Promise<void>((resolve, reject) => {
+    let worker: Worker | undefined;
+    const finished = new Promise<void>((resolve, reject) => {
       const input: WorkerInput = { problem: p, start: solution, deadline };
       const w = startWorker(input);
+      worker = w;
       const timer = setTimeout(() => {
         timedOut = true;
         void w.terminate();
@@ -106,7 +111,12 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
         resolve();
       });
     });
+    await localSearch(lsUntil);
+    if (done()) void worker?.terminate();
+    await finished;
   }
+  // time the worker left unused (it finished early, or was skipped) goes to more local search
+  await localSearch(deadline);
   const bad = violation(p, solution);
   if (bad) throw new Error(`solver produced an infeasible plan: ${bad}`);
   lb = Math.min(lb, cost);
