@@ -82,7 +82,7 @@ export class SharedPool implements WorkerPool {
       if (n < bestN) [best, bestN] = [p, n];
     }
     if (!best) {
-      this.group.wait(this);
+      for (const p of this.placements.keys()) if (p.w.status === 'READY') this.group.wait(this, p);
       return undefined;
     }
     const p = best;

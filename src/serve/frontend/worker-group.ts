@@ -37,6 +37,9 @@ export class GroupProcess {
   /** Estimated bytes of the models loaded here. */
   bytes = 0;
   readonly models = new Set<SharedPool>();
+  /** Models placed here with queued work that found no free slot, in arrival order. */
+  readonly waiting: SharedPool[] = [];
+  readonly waitingSet = new Set<SharedPool>();
   constructor(readonly w: WorkerProcess) {}
 }
 
@@ -46,7 +49,6 @@ export class WorkerGroup {
   /** Bytes of the models loaded now (reserved while loading). */
   usedBytes = 0;
   private readonly loaded = new Set<SharedPool>();
-  private readonly waiting = new Set<SharedPool>();
   private readyWaiters: Array<() => void> = [];
   private failures = 0;
   private restartTimer?: NodeJS.Timeout;
@@ -123,14 +125,19 @@ export class WorkerGroup {
     return this.loaded.size;
   }
 
-  /** A model with queued work found no free slot: it is served when one frees, in arrival order. */
-  wait(pool: SharedPool): void {
-    this.waiting.add(pool);
+  /** A model with queued work found no free slot on `p`: it gets one of p's freed slots, in arrival order. */
+  wait(pool: SharedPool, p: GroupProcess): void {
+    if (p.waitingSet.has(pool)) return;
+    p.waitingSet.add(pool);
+    p.waiting.push(pool);
   }
 
   forget(pool: SharedPool): void {
-    this.waiting.delete(pool);
     this.loaded.delete(pool);
+    for (const p of this.procs) {
+      if (!p.waitingSet.delete(pool)) continue;
+      p.waiting.splice(p.waiting.indexOf(pool), 1);
+    }
   }
 
   acquire(p: GroupProcess): void {
@@ -138,16 +145,19 @@ export class WorkerGroup {
   }
 
   /**
-   * A slot freed: the models that have been waiting get it first, oldest wait first (round robin:
-   * a model that still finds no slot queues again at the back), before the model that just
-   * finished pumps its own queue again.
+   * A slot freed on `p`: the models placed there that have been waiting get it first, oldest wait
+   * first (round robin: one that still finds no slot, e.g. at its own limit, queues again at the
+   * back), before the model that just finished pumps its own queue again. Stops as soon as the
+   * process is full, so a completion costs little even with hundreds of models waiting.
    */
   releaseSlot(p: GroupProcess): void {
     p.inflight--;
-    if (this.waiting.size === 0) return;
-    const turn = [...this.waiting];
-    this.waiting.clear();
-    for (const m of turn) m.pumpQueue();
+    let turns = p.waiting.length;
+    while (turns-- > 0 && p.inflight < this.opts.processConcurrency) {
+      const m = p.waiting.shift()!;
+      p.waitingSet.delete(m);
+      m.pumpQueue();
+    }
   }
 
   private async spawn(): Promise<void> {
@@ -158,9 +168,14 @@ export class WorkerGroup {
     void w.exited.then(() => {
       const i = this.procs.indexOf(p);
       if (i >= 0) this.procs.splice(i, 1);
-      // Only this process's models lose their session; they load again elsewhere on demand.
-      for (const m of [...p.models]) m.lost(p);
+      // Only this process's models lose their session; they load again elsewhere on demand, and
+      // those that were waiting for a slot here pump again (now to load elsewhere).
+      const models = [...p.models];
+      for (const m of models) m.lost(p);
       p.models.clear();
+      p.waiting.splice(0);
+      p.waitingSet.clear();
+      for (const m of models) m.pumpQueue();
       if (this.closed) return;
       if (readyAt > 0 && Date.now() - readyAt >= STABLE_MS) this.failures = 0;
       else this.failures++;
@@ -170,8 +185,6 @@ export class WorkerGroup {
     await w.ready(this.opts.startupTimeoutMs);
     readyAt = Date.now();
     for (const r of this.readyWaiters.splice(0)) r();
-    // Models that were waiting for any process can now be placed.
-    for (const m of [...this.waiting]) m.pumpQueue();
   }
 
   private scheduleRestart(): void {
