@@ -110,6 +110,24 @@ export async function handle(requests) {
     await waitFor('a replacement process', () => s.registry.settings.group!.readyProcs().length === 2);
   });
 
+  it('a hung model kills only its own process after its response timeout', async () => {
+    const store = await tinyStore(['calm']);
+    await addModelFolder(store, 'stuck', 3, { handler: 'staged.mjs', files: { 'staged.mjs': STAGED }, onnx: identityModel(), config: 'responseTimeout: 1\n' });
+    const s = await start(store, { sharedWorkers: 2 });
+    assert.equal((await predict(s, 'calm')).status, 200);
+    assert.equal((await predict(s, 'stuck', '[1,2,3,4]')).status, 200);
+    const calmPid = s.registry.get('calm').pool.workers[0]!.pid;
+    assert.notEqual(s.registry.get('stuck').pool.workers[0]!.pid, calmPid);
+    const t0 = performance.now();
+    const hung = await predict(s, 'stuck', 'hang');
+    assert.equal(hung.status, 503);
+    assert.ok(performance.now() - t0 < 5000);
+    assert.equal((await predict(s, 'calm')).status, 200);
+    assert.equal(s.registry.get('calm').pool.workers[0]!.pid, calmPid);
+    const back = await predict(s, 'stuck', '[1,2,3,4]');
+    assert.equal(back.status, 200, back.text);
+  });
+
   it('scales a shared model across processes through the management API', async () => {
     const s = await start(await tinyStore(['wide']), { sharedWorkers: 2, snapshotFile: undefined });
     const pool = s.registry.get('wide').pool;
