@@ -9,6 +9,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { deploy } from '../../src/deploy/deploy.js';
+import { containerServeFlags } from '../../src/deploy/serve-args.js';
 import { silentLogger } from '../../src/log.js';
 import { TEMPLATES_DIR } from '../../src/paths.js';
 import { defaultOptions, parseAddress } from '../../src/serve/config.js';
@@ -83,11 +84,13 @@ describe('secure defaults', () => {
     for (const d of open.filter((o) => o.kind === 'Deployment')) assert.ok((d.spec.template.spec.containers[0].args as string[]).includes('--token-auth'));
   });
 
-  it('renders Docker images that expose no management port and keep it on loopback', async () => {
+  it('renders Docker images that expose no management port, keep it on loopback and start serve with --token-auth', async () => {
     const dockerfile = await readFile(join(TEMPLATES_DIR, 'docker', 'Dockerfile.cpu'), 'utf8');
     const expose = /^EXPOSE (.*)$/m.exec(dockerfile)?.[1] ?? '';
     assert.ok(!expose.split(/\s+/).includes('8081'), expose);
     assert.match(dockerfile, /"--management-address", "127\.0\.0\.1:8081"/);
+    // What the docker runtime adds to every container's serve command (runtime-docker.ts).
+    assert.deepEqual(await containerServeFlags(), ['--token-auth']);
   });
 
   it('refuses to register from URLs or from paths outside the model store (CVE-2024-35198-style ".." included)', async () => {
