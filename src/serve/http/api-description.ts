@@ -26,9 +26,12 @@ export const INFERENCE_API = {
       post: { operationId: 'kserveV1Predict', parameters: [param('model_name', 'path', true)], responses: { '200': { description: '{"predictions": [...]}', content: json }, '400': error, '404': error, '503': error } },
     },
     '/v2/models/{model_name}/infer': {
-      post: { operationId: 'oipV2Infer', parameters: [param('model_name', 'path', true)], responses: { '200': { description: 'Open Inference Protocol v2 response', content: json }, '400': error, '404': error, '503': error } },
+      post: { operationId: 'oipV2Infer', parameters: [param('model_name', 'path', true)], responses: { '200': { description: 'Open Inference Protocol v2 response (JSON, or with Inference-Header-Content-Length the binary tensor data extension)', content: json }, '400': error, '404': error, '503': error } },
     },
     '/v2/health/ready': { get: { operationId: 'oipV2Ready', responses: { '200': { description: '{"ready": true}', content: json } } } },
+    '/v2/models/{model_name}/config': {
+      get: { operationId: 'oipV2Config', parameters: [param('model_name', 'path', true)], responses: { '200': { description: "Triton's model configuration (max_batch_size, input, output)", content: json }, '404': error } },
+    },
     '/predictions/{model_name}/{model_version}': {
       post: {
         operationId: 'versionPredictions',
