@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServeHandle } from '../../src/serve/server.js';
 import { identityModel } from '../../fixtures/models.js';
+import { estimateModelMemory } from '../../src/serve/frontend/shared-pool.js';
 import { STAGED } from './handlers.js';
 import { addModelFolder, metricValue, scrape, serverStarter, tinyStore } from './density-store.js';
 import { waitFor } from './store.js';
@@ -149,7 +150,7 @@ export async function handle(requests) {
   it('evicts least recently used idle models under --max-model-memory and reloads them on demand', async () => {
     const names = ['e0', 'e1', 'e2', 'e3', 'e4'];
     const store = await tinyStore(names);
-    const one = (await stat(join(store, 'e0', 'model.onnx'))).size; // the same for all: same shapes
+    const one = estimateModelMemory((await stat(join(store, 'e0', 'model.onnx'))).size); // the same for all: same shapes
     const s = await start(store, { sharedWorkers: 1, maxModelMemory: 3 * one, snapshotFile: undefined });
     const first = new Map<string, string>();
     for (const n of names) {

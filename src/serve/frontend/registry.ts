@@ -12,7 +12,7 @@ import { ModelPool } from './model-pool.js';
 import { ModelQueue } from './model-queue.js';
 import type { WorkerHub } from './worker-hub.js';
 import type { WorkerPool } from './pool-types.js';
-import { SharedPool } from './shared-pool.js';
+import { estimateModelMemory, SharedPool } from './shared-pool.js';
 import type { WorkerGroup } from './worker-group.js';
 
 export interface RegistrySettings {
@@ -156,7 +156,7 @@ export class Registry {
     };
     let pool: WorkerPool;
     if (s.group) {
-      const bytes = (await stat(archive.serializedFile).catch(() => undefined))?.size ?? 0;
+      const bytes = estimateModelMemory((await stat(archive.serializedFile).catch(() => undefined))?.size ?? 0);
       const shared = new SharedPool(s.group, loadRequest, this.log, {
         concurrency: workerConcurrency,
         bytes,

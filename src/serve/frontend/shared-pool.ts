@@ -8,9 +8,18 @@ import type { BatchTarget, WorkerPool, WorkerView } from './pool-types.js';
 import type { ModelIo } from './worker-process.js';
 import type { GroupProcess, WorkerGroup } from './worker-group.js';
 
+/**
+ * What one loaded copy of a model costs a worker process, from its ONNX file size. Measured here
+ * (bench/density.ts): ~220 kB of RSS for a 572-byte model (the session's own overhead dominates),
+ * ~1.8 MB for a 1 MB model (weights plus the optimized graph's copies).
+ */
+export function estimateModelMemory(onnxBytes: number): number {
+  return Math.round(onnxBytes * 1.5) + 256 * 1024;
+}
+
 export interface SharedPoolOptions {
   concurrency: number;
-  /** Estimated memory of one loaded copy (the ONNX file's size). */
+  /** Estimated memory of one loaded copy (estimateModelMemory). */
   bytes: number;
   /** 'ready': the queue can dispatch; 'load-failed': the model could not be loaded (message given). */
   onChange: (event: 'ready' | 'load-failed', message?: string) => void;

@@ -77,7 +77,7 @@ function sharedGroupMetrics(registry: client.Registry, group: WorkerGroup): void
   counter('mlserve_model_evictions_total', 'Idle models unloaded to stay under --max-model-memory', (s) => s.evictions);
   counter('mlserve_model_unloading_seconds_total', 'Time spent unloading evicted models (ModelUnloadingTime)', (s) => s.unloadMicros / 1e6);
   gauge('mlserve_models_loaded', 'Models loaded in the shared worker processes now', () => group.loadedCount());
-  gauge('mlserve_model_memory_used_bytes', 'Estimated memory of the loaded models (ONNX file sizes)', () => group.usedBytes);
+  gauge('mlserve_model_memory_used_bytes', 'Estimated memory of the loaded models (1.5 × ONNX file size + 256 KiB each)', () => group.usedBytes);
   gauge('mlserve_model_memory_limit_bytes', '--max-model-memory (0: none)', () => group.opts.maxModelMemory);
   gauge('mlserve_shared_workers', 'Ready shared worker processes', () => group.readyProcs().length);
 }
