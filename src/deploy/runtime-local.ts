@@ -14,6 +14,7 @@ import { linkArchives } from './model-store.js';
 import { assertPortsFree } from './ports.js';
 import { serveArgs } from './serve-args.js';
 import { waitFor } from './wait.js';
+import { isProcessAlive as alive } from '../process-alive.js';
 
 export interface LocalOptions {
   outDir: string;
@@ -141,15 +142,6 @@ export async function stopLocal(d: DeployedServer, logger: Logger, graceMs = 10_
   }
   logger.info(`stopped ${d.name} (pid ${pid})`);
   return true;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A pid is reused after its process ends: only signal it if it still runs `serve`. */

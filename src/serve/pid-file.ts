@@ -3,15 +3,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { MlsError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isProcessAlive as alive } from '../process-alive.js';
 
 async function readPid(path: string): Promise<number | undefined> {
   try {

@@ -11,6 +11,7 @@ import { ensureFixtureModels } from '../../fixtures/index.js';
 import { readProfiles } from '../../src/formats/profiles.js';
 import { readPlan } from '../../src/formats/plan.js';
 import { readDeployment } from '../../src/formats/deployment.js';
+import { isProcessAlive as alive } from '../../src/process-alive.js';
 
 interface Summary {
   ok: boolean;
@@ -30,15 +31,6 @@ pack: { maxMem: ${maxMem}, maxUtil: 83, instanceTypes: [c5.xlarge, c5.2xlarge, i
 deploy: { runtime: local }
 loadtest: { mode: sweep, concurrency: [1, 2], duration: 1s, warmup: 200ms, slo: p90=2s, payloadDir: payloads }
 `;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 test('the example pipeline runs end to end, skips unchanged steps, and stops at a failing step', { timeout: 240_000 }, async () => {
