@@ -12,6 +12,7 @@ import { isPortFree } from '../../src/deploy/ports.js';
 import { localPlan, writeFixtureArchives, writeFixturePlan } from './fixture-plan.js';
 import { ocrImages } from '../../fixtures/index.js';
 import { preprocessImage, readImagePreprocess } from '../../fixtures/ocr-preprocess.js';
+import { isProcessAlive as alive } from '../../src/process-alive.js';
 
 let dir: string;
 let planPath: string;
@@ -27,14 +28,6 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A flat tensor as nested arrays of the given shape (JSON tensors for base_handler). */
 function nest(data: Float32Array, shape: number[]): unknown {
