@@ -20,7 +20,9 @@ after(async () => {
   await rm(store, { recursive: true, force: true });
 });
 
-const SAMPLE = /^[a-zA-Z_:][\w:]*(\{([a-zA-Z_]\w*="(?:[^"\\]|\\.)*",?)*\})? (-?[\d.e+-]+|NaN|\+Inf|-Inf)$/;
+// Prometheus parses sample values with Go's ParseFloat, which takes NaN and Inf in any case:
+// prom-client prints an event-loop-lag gauge with no samples yet as `Nan`.
+const SAMPLE = /^[a-zA-Z_:][\w:]*(\{([a-zA-Z_]\w*="(?:[^"\\]|\\.)*",?)*\})? (-?[\d.e+-]+|nan|[+-]inf)$/i;
 
 function parse(text: string): void {
   for (const line of text.split('\n')) {
