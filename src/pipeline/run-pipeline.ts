@@ -174,10 +174,15 @@ async function writeModelConfigs(cfg: LoadedPipelineConfig, paths: PipelinePaths
 
 function describe(plan: StepPlan, summary: unknown): string {
   const s = summary as Record<string, unknown> | undefined;
-  if (!s || typeof s !== 'object') return plan.invocations.map((i) => i.label).join(', ');
+  const labels = plan.invocations.map((i) => i.label).join(', ');
+  if (!s || typeof s !== 'object') return labels;
   if (plan.name === 'pack') {
-    const totals = s.totals as { instances?: number; costPerHour?: number } | undefined;
-    if (totals) return `${totals.instances} instances, $${totals.costPerHour}/h`;
+    const p = (s.plan ?? s) as { totals?: { instances?: number; costPerHour?: number }; solver?: { optimal?: boolean; gap?: number } };
+    if (p.totals) {
+      const proof = p.solver?.optimal ? 'optimal' : `gap ${((p.solver?.gap ?? 0) * 100).toFixed(1)}%`;
+      return `${p.totals.instances} instance(s), $${p.totals.costPerHour}/h, ${proof}`;
+    }
   }
-  return plan.invocations.map((i) => i.label).join(', ');
+  if (plan.name === 'trace' && Array.isArray(s.profiles)) return `${s.profiles.length} profile(s)`;
+  return labels;
 }
