@@ -63,7 +63,7 @@ export const pipelineConfigSchema = z
         concurrency: z.array(z.number().int().min(1)).default([1, 2, 4, 8]),
         duration: duration.default('5s'),
         warmup: duration.default('1s'),
-        slo: z.string().regex(/^p\d+(\.\d+)?=\d+(\.\d+)?(us|ms|s)$/, 'like p90=100ms').optional(),
+        slo: z.string().regex(/^p\d+(\.\d+)?=\d+(\.\d+)?(us|ms|s)(,errors=\d+(\.\d+)?%)?$/, 'like p90=100ms or p90=100ms,errors=1%').optional(),
         payloadDir: z.string().optional(),
       })
       .strict()

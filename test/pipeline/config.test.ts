@@ -53,6 +53,7 @@ test('precedence: file < environment < flags', async () => {
   const env = envOverrides({ MLSERVE_RUNTIME: 'kubernetes' });
   assert.equal((await loadPipelineConfig(path, [env])).config.deploy.runtime, 'kubernetes');
   assert.equal((await loadPipelineConfig(path, [env, { 'deploy.runtime': 'local' }])).config.deploy.runtime, 'local');
+  assert.equal((await loadPipelineConfig(path, [{ 'loadtest.slo': 'p95=50ms,errors=1%' }])).config.loadtest.slo, 'p95=50ms,errors=1%');
   await assert.rejects(loadPipelineConfig(path, [{ 'deploy.runtime': 'swarm' }]), /deploy\.runtime/);
 });
 
