@@ -16,7 +16,8 @@ export function summaryText(r: PipelineResult): string {
   );
   const files = [r.files.modelStore, r.files.profiles, r.files.plan, r.files.planSvg, r.files.deployment, r.files.report].filter((f) => existsSync(f));
   if (files.length) lines.push('', 'files:', ...files.map((f) => `  ${rel(f)}`));
-  if (existsSync(r.files.report)) {
+  // Only a report this run wrote: an older one may sit in the folder from a previous run.
+  if (r.steps.some((s) => s.name === 'loadtest' && s.status === 'done') && existsSync(r.files.report)) {
     const text = reportSummary(r.files.report);
     if (text) lines.push('', text);
   }
