@@ -18,6 +18,8 @@ export interface ColgenOptions {
   roundBound: (lb: number) => number; // smallest objective value a plan can have ≥ lb
   mipShare: number; // share of the time left that price-and-branch may use
   diveShare: number; // then the share of the time left that diving may use
+  /** A stronger bound from the LP's (rounded) one, checked before any MIP is tried. */
+  refineBound?: (lb: number) => number;
 }
 
 function patternKey(pt: Pattern): string {
@@ -172,8 +174,9 @@ export function columnGeneration(g: GLPK, p: Problem, start: Solution, opts: Col
   p.bins.forEach((_, t) => pool.add(price(p, t, p.items.map(() => 1)).pattern));
   const proven = (lb: number) => opts.roundBound(lb) >= opts.target() - 1e-9;
   const root = generate(g, p, pool, opts.deadline, proven);
-  const lb = root?.farley ?? 0;
+  let lb = root?.farley ?? 0;
   if (lb > 0) on.bound(opts.roundBound(lb), root?.converged ? 'column generation (LP bound)' : 'column generation (Farley bound)');
+  if (opts.refineBound && !proven(lb)) lb = Math.max(lb, opts.refineBound(opts.roundBound(lb)));
   const offer = (s: Solution | null, method: string) => {
     if (s && solutionCost(p, s) < opts.target() - 1e-9) on.solution(s, method);
   };

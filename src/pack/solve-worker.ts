@@ -4,7 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import GLPK from 'glpk.js/node';
 import { columnGeneration } from './colgen.js';
-import { roundBound } from './bounds.js';
+import { continuousBound, roundBound } from './bounds.js';
+import { capacityBound } from './capacity-bound.js';
 import { arcflowApplies, solveArcflow } from './arcflow.js';
 import { ASSIGNMENT_MAX_VARS, assignmentSize, solveAssignment } from './assignment.js';
 import { solutionCost, type Problem, type Solution } from './problem.js';
@@ -40,7 +41,16 @@ const small = () => assignmentSize(problem, best) <= ASSIGNMENT_MAX_VARS;
 // time shares: exact 1-D problems keep most for arc-flow, small ones for the assignment MIP
 const arcflow = arcflowApplies(problem);
 const shares = arcflow ? { mipShare: 0.4, diveShare: 0 } : small() ? { mipShare: 0.2, diveShare: 0.2 } : { mipShare: 0.5, diveShare: 1 };
-const r = columnGeneration(g, problem, start, { deadline, target: () => best, roundBound: (lb) => roundBound(problem, lb), ...shares }, events);
+// the pattern LP can stop short of a step in the cost of instance mixes: check the mixes
+// (one type: the continuous bound says as much; at most a tenth of the time left)
+const refineBound = (lb: number) => {
+  if (problem.bins.length < 2) return lb;
+  const until = Date.now() + (deadline - Date.now()) * 0.1;
+  const mixBound = capacityBound(g, problem, Math.max(lb, roundBound(problem, continuousBound(problem))), best, until);
+  if (mixBound > bound + 1e-9) events.bound(mixBound, 'instance-mix capacity LP');
+  return mixBound;
+};
+const r = columnGeneration(g, problem, start, { deadline, target: () => best, roundBound: (lb) => roundBound(problem, lb), refineBound, ...shares }, events);
 if (bound < best - 1e-9 && deadline - Date.now() > 500 && arcflow) {
   const out = solveArcflow(g, problem, (deadline - Date.now()) / 1000);
   if (out) {
