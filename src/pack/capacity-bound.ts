@@ -23,7 +23,7 @@ export function mixesBetween(costs: number[], from: number, below: number, max =
     for (let k = 0; sum + k * c < below; k++) {
       n[t] = k;
       if (!walk(t + 1, sum + k * c)) return false;
-      if (c <= 0) break;
+      if (c <= 0) break; // (capacityBound never asks with free types)
     }
     n[t] = 0;
     return true;
@@ -76,6 +76,8 @@ export function mixHolds(g: GLPK, p: Problem, mix: number[]): boolean {
 export function capacityBound(g: GLPK, p: Problem, lb: number, incumbent: number, deadline: number): number {
   const scale = p.objective === 'count' ? 1 : 1000;
   const costs = p.bins.map((_, t) => intCost(p, t));
+  // a free type could be bought without limit: no mix of paid types bounds anything then
+  if (costs.some((c) => c <= 0)) return lb;
   const mixes = mixesBetween(costs, Math.ceil(lb * scale - 1e-6), Math.round(incumbent * scale));
   if (!mixes) return lb;
   for (const mix of mixes) {

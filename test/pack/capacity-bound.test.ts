@@ -6,6 +6,7 @@ import { loadDefaultCatalog } from '../../src/pack/catalog-load.js';
 import { capacityBound, mixesBetween, mixHolds } from '../../src/pack/capacity-bound.js';
 import { restrictTypes, undominatedTypes } from '../../src/pack/dominance.js';
 import type { ModelProfiles } from '../../src/formats/profiles.js';
+import type { Problem } from '../../src/pack/problem.js';
 
 const GB = 1e9;
 
@@ -65,4 +66,15 @@ test('the instance-mix bound never exceeds the cost of a plan that exists', asyn
   const b = capacityBound(g, p, 3.5, 4.56, Date.now() + 10_000);
   assert.ok(b <= 4.332 + 1e-9 && b >= 3.5, `bound ${b}`);
   assert.equal(capacityBound(g, p, 3.5, 4.56, Date.now() - 1), 3.5, 'past the deadline: the bound given');
+});
+
+test('a free instance type makes the mix bound give up (it could be bought without limit)', async () => {
+  const g = await GLPK();
+  const bin = (name: string, price: number) => ({ name, family: 'x', price, cost: price, procs: 1, procCap: [10], instCap: [] });
+  const size = { proc: [6], inst: [] };
+  const p: Problem = { objective: 'cost', bins: [bin('free', 0), bin('paid', 1)], items: [{ models: [{ name: 'a' }], demand: 3, maxPerBin: 1, sizes: [size, size] }] };
+  assert.equal(capacityBound(g, p, 0.5, 3, Date.now() + 10_000), 0.5);
+  // without the free type, three models of 6 need 1.8 instances' capacity: the cheapest mix is 2
+  const paid = { ...p, bins: [bin('paid', 1)], items: [{ ...p.items[0]!, sizes: [size] }] };
+  assert.equal(capacityBound(g, paid, 0.5, 3, Date.now() + 10_000), 2);
 });
