@@ -73,7 +73,7 @@ export function defaultOptions(): ServeOptions {
     batchSize: 1,
     maxBatchDelayMs: 100,
     intraOpThreads: 1,
-    workerConcurrency: 8,
+    workerConcurrency: 32,
     tokenAuth: false,
     drainTimeoutMs: 30_000,
     allowedUrls: [],

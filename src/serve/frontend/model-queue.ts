@@ -101,20 +101,29 @@ export class ModelQueue {
     if (batch.length > this.maxBatchSeen) this.maxBatchSeen = batch.length;
     const sent = performance.now();
     for (const j of batch) this.stats.queueMicros += (sent - j.t0) * 1000;
-    w.infer(this.settings.modelKey, batch.map((j) => j.item), this.settings.responseTimeoutMs).then(
-      (results) => {
-        this.stats.inferenceMicros += (performance.now() - sent) * 1000 * batch.length;
-        for (let i = 0; i < batch.length; i++) this.finish(batch[i]!, results[i] ?? workerFailed('no result for this request'));
-      },
-      (e: Error) => {
-        const r = workerFailed(e instanceof WorkerGoneError ? e.message : `worker error: ${e.message}`);
-        for (const j of batch) this.finish(j, r);
-      },
-    ).finally(() => {
+    const after = (): void => {
       this.inflightBatches--;
       this.pump();
       this.checkDrained();
-    });
+    };
+    w.infer(this.settings.modelKey, batch.map((j) => j.item), this.settings.responseTimeoutMs).then(
+      (results) => {
+        this.stats.inferenceMicros += (performance.now() - sent) * 1000 * batch.length;
+        try {
+          for (let i = 0; i < batch.length; i++) this.finish(batch[i]!, results[i] ?? workerFailed('no result for this request'));
+        } finally {
+          after();
+        }
+      },
+      (e: Error) => {
+        const r = workerFailed(e instanceof WorkerGoneError ? e.message : `worker error: ${e.message}`);
+        try {
+          for (const j of batch) this.finish(j, r);
+        } finally {
+          after();
+        }
+      },
+    );
   }
 
   private finish(j: Job, r: ItemResult): void {

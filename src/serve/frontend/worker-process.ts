@@ -18,7 +18,8 @@ interface Pending {
   /** performance.now() after which the worker counts as hung (0: no deadline). */
   deadline: number;
   timeoutMs: number;
-  killOnTimeout: boolean;
+  /** An infer frame: a hung one gets the worker killed, and it counts for the write policy. */
+  infer: boolean;
 }
 
 /** How often deadlines are checked: one sweep per worker instead of a timer per request (hot path). */
@@ -50,12 +51,24 @@ export class WorkerProcess {
   private sweeper?: NodeJS.Timeout;
   /** The process exited or its connection closed. */
   private gone = false;
+  /** Infer frames queued in the writer, and written but not answered yet (see FrameWriter's policy). */
+  private queuedInfers = 0;
+  private writtenInfers = 0;
+  /** Non-infer frames (load, unload) queued: they are written at once, never held behind batches. */
+  private queuedOther = 0;
 
   constructor(hub: WorkerHub, private readonly log: Logger) {
     this.connected = new Promise((resolve) => {
       hub.expect(this.id, (conn, pid) => {
         this.pid = pid;
-        this.writer = new FrameWriter(conn.socket);
+        this.writer = new FrameWriter(conn.socket, {
+          hold: () => this.writtenInfers > 0 && this.queuedOther === 0,
+          flushed: () => {
+            this.writtenInfers += this.queuedInfers;
+            this.queuedInfers = 0;
+            this.queuedOther = 0;
+          },
+        });
         conn.onFrame = (f) => this.onFrame(f);
         conn.socket.on('close', () => this.fail(new WorkerGoneError(`worker ${this.id} closed its connection`)));
         resolve();
@@ -134,23 +147,30 @@ export class WorkerProcess {
   }
 
   /** Runs one batch. Rejects with WorkerGoneError if the worker dies or exceeds `timeoutMs` (it is then killed). */
-  async infer(modelKey: string, items: InferItem[], timeoutMs: number): Promise<ItemResult[]> {
+  infer(modelKey: string, items: InferItem[], timeoutMs: number): Promise<ItemResult[]> {
     const { header, payload } = encodeInfer(modelKey, items);
     this.inflight++;
-    try {
-      const f = await this.request(FRAME.infer, header, payload, timeoutMs, true);
-      return decodeResults(f.header as ResultHeader, f.payload);
-    } finally {
-      this.inflight--;
-    }
+    // Plain then (no async/await, no finally): this runs once per batch on the hot path.
+    return this.request(FRAME.infer, header, payload, timeoutMs, true).then(
+      (f) => {
+        this.inflight--;
+        return decodeResults(f.header as ResultHeader, f.payload);
+      },
+      (e: unknown) => {
+        this.inflight--;
+        throw e;
+      },
+    );
   }
 
-  private request(type: number, header: unknown, payload: Buffer | undefined, timeoutMs: number, killOnTimeout = false): Promise<Frame> {
+  private request(type: number, header: unknown, payload: Buffer | undefined, timeoutMs: number, infer = false): Promise<Frame> {
     if (!this.writer || this.gone || this.status === 'DEAD') return Promise.reject(new WorkerGoneError(`worker ${this.id} is not running`));
     const id = this.nextId++;
     return new Promise<Frame>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, deadline: timeoutMs > 0 ? performance.now() + timeoutMs : 0, timeoutMs, killOnTimeout });
+      this.pending.set(id, { resolve, reject, deadline: timeoutMs > 0 ? performance.now() + timeoutMs : 0, timeoutMs, infer });
       this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
+      if (infer) this.queuedInfers++;
+      else this.queuedOther++;
       this.writer!.send(type, id, header, payload);
     });
   }
@@ -162,7 +182,7 @@ export class WorkerProcess {
       this.pending.delete(id);
       p.reject(new WorkerGoneError(`worker ${this.id} did not answer within ${p.timeoutMs} ms`));
       // A hung worker is killed; its other requests fail with it and the pool replaces it.
-      if (p.killOnTimeout) this.kill();
+      if (p.infer) this.kill();
     }
   }
 
@@ -170,6 +190,11 @@ export class WorkerProcess {
     const p = this.pending.get(f.id);
     if (!p) return;
     this.pending.delete(f.id);
+    if (p.infer && this.writtenInfers > 0) {
+      // An answer came back: write the frames held meanwhile (the flush runs after this read's other replies).
+      this.writtenInfers--;
+      this.writer?.kick();
+    }
     if (f.type === FRAME.error) p.reject(new Error((f.header as { message?: string })?.message ?? 'worker error'));
     else p.resolve(f);
   }

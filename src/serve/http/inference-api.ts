@@ -53,7 +53,7 @@ export function inferenceListener(reg: Registry, opts: InferenceOptions) {
       } catch (e) {
         return sendStyled(res, e, 'torchserve');
       }
-      predict(reg, opts, req, res, target.name, target.version, t0, 'torchserve').catch((e: unknown) => sendStyled(res, e, 'torchserve'));
+      predict(reg, opts, req, res, target.name, target.version, t0, 'torchserve');
       return;
     }
     if (path.startsWith('/v1/') || path === '/v2' || path.startsWith('/v2/')) {

@@ -82,7 +82,7 @@ export function kserveRoutes(reg: Registry, opts: InferenceOptions) {
     const action = v2 ? v2[3] : v1![2];
     if (action === '/infer' || action === ':predict') {
       if (req.method !== 'POST') throw methodNotAllowed();
-      predict(reg, opts, req, res, name, version, t0, 'kserve').catch((e: unknown) => sendStyled(res, e, 'kserve'));
+      predict(reg, opts, req, res, name, version, t0, 'kserve');
       return;
     }
     if (!get) throw methodNotAllowed();

@@ -3,7 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry, ModelEntry } from '../frontend/registry.js';
 import type { ItemResult, RequestPart } from '../ipc/messages.js';
-import { HttpError, badRequest, readBody, sendError, sendJson, modelNotFound, versionNotFound } from './errors.js';
+import { HttpError, badRequest, collectBody, sendError, sendJson, modelNotFound, versionNotFound } from './errors.js';
+import { rawHeader } from './raw-headers.js';
 import { readMultipart } from './multipart.js';
 import { BINARY_PART, BINARY_RESULT_TYPE } from '../handlers/protocols.js';
 
@@ -57,20 +58,35 @@ function splitBinaryRequest(body: Buffer, headerLength: string): RequestPart[] {
   ];
 }
 
-/** Reads the request and queues it for the model; the response is written when its batch returns. */
-export async function predict(reg: Registry, opts: InferenceOptions, req: IncomingMessage, res: ServerResponse, name: string, version: string | undefined, t0: number, style: ErrorStyle): Promise<void> {
+/**
+ * Reads the request and queues it for the model; the response is written when its batch returns.
+ * Failures are answered here in the protocol's style. Callbacks rather than async/await: this runs
+ * once per request, and each await costs a promise and a microtask (bench/serve-overhead.ts).
+ */
+export function predict(reg: Registry, opts: InferenceOptions, req: IncomingMessage, res: ServerResponse, name: string, version: string | undefined, t0: number, style: ErrorStyle): void {
+  const fail = (e: unknown): void => sendStyled(res, e, style);
   const entry: ModelEntry | undefined = reg.find(name, version);
-  if (!entry) throw version && reg.find(name) ? versionNotFound(name, version) : modelNotFound(name);
-  if (entry.pool.minWorkers === 0 && entry.pool.liveCount() === 0) throw noWorker(name, version);
-  const contentType = req.headers['content-type'] ?? '';
-  let parts: RequestPart[];
+  if (!entry) return fail(version && reg.find(name) ? versionNotFound(name, version) : modelNotFound(name));
+  if (entry.pool.minWorkers === 0 && entry.pool.liveCount() === 0) return fail(noWorker(name, version));
+  const contentType = rawHeader(req, 'content-type') ?? '';
   if (contentType.startsWith('multipart/form-data')) {
-    parts = await readMultipart(req, opts.maxRequestSize);
-  } else {
-    parts = [{ name: 'body', contentType, body: await readBody(req, opts.maxRequestSize) }];
-    const headerLength = req.headers['inference-header-content-length'];
-    if (headerLength !== undefined) parts = splitBinaryRequest(parts[0]!.body, String(headerLength));
+    readMultipart(req, opts.maxRequestSize).then((parts) => enqueue(entry, parts, res, t0, style)).catch(fail);
+    return;
   }
+  collectBody(req, opts.maxRequestSize, (e, body) => {
+    if (e) return fail(e);
+    let parts: RequestPart[] = [{ name: 'body', contentType, body: body! }];
+    const headerLength = rawHeader(req, 'inference-header-content-length');
+    try {
+      if (headerLength !== undefined) parts = splitBinaryRequest(body!, headerLength);
+      enqueue(entry, parts, res, t0, style);
+    } catch (err) {
+      fail(err);
+    }
+  });
+}
+
+function enqueue(entry: ModelEntry, parts: RequestPart[], res: ServerResponse, t0: number, style: ErrorStyle): void {
   const accepted = entry.queue.submit({
     item: { parts },
     t0,
@@ -89,8 +105,7 @@ export async function predict(reg: Registry, opts: InferenceOptions, req: Incomi
     },
   });
   if (!accepted) {
-    const e = noWorker(name, version);
+    const e = noWorker(entry.name, entry.version);
     throw new HttpError(503, e.type, `${e.message} The job queue is full (job_queue_size=${entry.queue.settings.capacity}).`);
   }
 }
-

@@ -32,14 +32,17 @@ const FIXED = 13; // u32 length + u8 type + u32 id + u32 header length
 export const MAX_FRAME_BYTES = 1024 * 1024 * 1024;
 
 export function encodeFrame(type: number, id: number, header: unknown, payload?: Buffer): Buffer[] {
-  const h = Buffer.from(header === undefined ? '' : JSON.stringify(header), 'utf8');
+  const text = header === undefined ? '' : JSON.stringify(header);
   const plen = payload ? payload.length : 0;
-  const head = Buffer.allocUnsafe(FIXED);
-  head.writeUInt32LE(FIXED - 4 + h.length + plen, 0);
+  // One allocation for the fixed fields and the header: the string is written in place.
+  const hlen = Buffer.byteLength(text, 'utf8');
+  const head = Buffer.allocUnsafe(FIXED + hlen);
+  head.writeUInt32LE(FIXED - 4 + hlen + plen, 0);
   head.writeUInt8(type, 4);
   head.writeUInt32LE(id, 5);
-  head.writeUInt32LE(h.length, 9);
-  return payload && plen > 0 ? [head, h, payload] : [head, h];
+  head.writeUInt32LE(hlen, 9);
+  if (hlen > 0) head.write(text, FIXED, 'utf8');
+  return payload && plen > 0 ? [head, payload] : [head];
 }
 
 /** Incremental decoder: feed socket chunks, get whole frames. */
@@ -81,22 +84,45 @@ export class FrameReader {
   }
 }
 
+/** When a writer may hold frames back (see FrameWriter). */
+export interface WriterPolicy {
+  /** True while frames should stay queued: the peer is still busy with frames already written. */
+  hold(): boolean;
+  /** Called after each write, with the frames it carried. */
+  flushed(frames: number): void;
+}
+
 /**
  * Writes frames to a socket, coalescing every frame sent during one turn of the event loop into a
  * single write. The flush runs in setImmediate, after the poll phase: requests that arrived on many
  * HTTP connections in the same turn leave in one system call instead of one each (measured: the
  * per-request writev was the frontend's largest cost under load).
+ *
+ * With a policy, frames also wait while `hold()` says the peer is busy; `kick()` (called when the
+ * peer answers) writes everything held in one call. A worker runs its batches one after another,
+ * so a frame waiting here instead of in the socket buffer starts no later, and under load one write
+ * and one wake-up of the worker carry many requests instead of one each (bench/serve-overhead.ts).
  */
 export class FrameWriter {
   private pending: Buffer[] = [];
+  private frames = 0;
   private scheduled = false;
 
-  constructor(private readonly socket: Socket) {}
+  constructor(
+    private readonly socket: Socket,
+    private readonly policy?: WriterPolicy,
+  ) {}
 
   send(type: number, id: number, header: unknown, payload?: Buffer): void {
     if (this.socket.destroyed) return;
     for (const b of encodeFrame(type, id, header, payload)) this.pending.push(b);
-    if (!this.scheduled) {
+    this.frames++;
+    this.kick();
+  }
+
+  /** Schedules a write of whatever is queued (no-op when nothing is). */
+  kick(): void {
+    if (!this.scheduled && this.frames > 0) {
       this.scheduled = true;
       setImmediate(this.flush);
     }
@@ -104,9 +130,13 @@ export class FrameWriter {
 
   private readonly flush = (): void => {
     this.scheduled = false;
+    if (this.policy?.hold()) return;
     const bufs = this.pending;
+    const frames = this.frames;
     this.pending = [];
+    this.frames = 0;
     if (this.socket.destroyed || bufs.length === 0) return;
     this.socket.write(bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs));
+    this.policy?.flushed(frames);
   };
 }

@@ -21,7 +21,15 @@ const host = new ModelHost();
  */
 let maxRss = Infinity;
 
+/** Reading RSS costs a /proc read (≈16 µs): at most once per RSS_CHECK_MS, and never without a limit. */
+const RSS_CHECK_MS = 200;
+let lastRssCheck = 0;
+
 function recycleIfOverMemory(): void {
+  if (maxRss === Infinity) return;
+  const now = performance.now();
+  if (now - lastRssCheck < RSS_CHECK_MS) return;
+  lastRssCheck = now;
   const rss = process.memoryUsage.rss();
   if (rss <= maxRss) return;
   process.stderr.write(`resident memory ${Math.round(rss / 2 ** 20)} MiB is over maxWorkerMemory (${Math.round(maxRss / 2 ** 20)} MiB): recycling this worker\n`);
