@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { bestGreedy } from './greedy.js';
 import { binElimination } from './local-search.js';
+import { oneDimensional, oneDimSearch } from './one-dim-search.js';
 import { restrictTypes, undominatedTypes } from './dominance.js';
 import { continuousBound, l2Bound, roundBound } from './bounds.js';
 import { fitsEmpty, solutionCost, violation, type Problem, type Solution } from './problem.js';
@@ -138,8 +139,14 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
         resolve();
       });
     });
-    await singleType(Date.now() + (lsUntil - Date.now()) * SINGLE_TYPE_SHARE);
-    await localSearch(lsUntil);
+    const oneDim = oneDimensional(p);
+    if (oneDim) {
+      // one-dimensional: consistent neighborhood search, for the whole time the worker has
+      await oneDimSearch(oneDim, solution, deadline, () => (done() ? Infinity : Math.ceil(lb / p.bins[0]!.cost - 1e-9)), (s) => offer(s, 'consistent neighborhood search'));
+    } else {
+      await singleType(Date.now() + (lsUntil - Date.now()) * SINGLE_TYPE_SHARE);
+      await localSearch(lsUntil);
+    }
     if (done()) void worker?.terminate();
     await finished;
   }

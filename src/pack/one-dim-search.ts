@@ -1,0 +1,53 @@
+// The dedicated path for one-dimensional problems (one instance type, one resource that binds,
+// no replicas): the plan as processor-sized bins of item copies for consistent neighborhood
+// search, and its bins back as a plan (processors grouped into instances).
+import { consistentSearch, type OneDim } from './consistent-search.js';
+import type { Problem, Solution } from './problem.js';
+
+export interface OneDimView {
+  x: OneDim;
+  procs: number; // processors per instance
+}
+
+/** The problem as one-dimensional bin packing, or null when it is not one. */
+export function oneDimensional(p: Problem): OneDimView | null {
+  const bt = p.bins[0];
+  if (p.bins.length !== 1 || !bt) return null;
+  const sizes = p.items.map((it) => it.sizes[0]);
+  if (sizes.some((s) => !s) || p.items.some((it) => it.maxPerBin < it.demand)) return null;
+  // instance-wide dimensions would couple the processors of an instance
+  if (sizes.some((s) => s!.inst.some((v) => v > 0))) return null;
+  const active = bt.procCap.map((_, d) => d).filter((d) => sizes.some((s) => (s!.proc[d] ?? 0) > 0));
+  if (active.length !== 1) return null;
+  const d = active[0]!;
+  const w: number[] = [];
+  const cls: number[] = [];
+  p.items.forEach((it, i) => {
+    for (let c = 0; c < it.demand; c++) {
+      w.push(sizes[i]!.proc[d]!);
+      cls.push(i);
+    }
+  });
+  return { x: { w, cls, cap: bt.procCap[d]! }, procs: bt.procs };
+}
+
+function toBins(v: OneDimView, s: Solution): number[][] {
+  const copies = new Map<number, number[]>();
+  v.x.cls.forEach((t, c) => {
+    const list = copies.get(t) ?? [];
+    list.push(c);
+    copies.set(t, list);
+  });
+  return s.bins.flatMap((b) => b.procs.map((proc) => proc.map((t) => copies.get(t)!.pop()!)));
+}
+
+function toSolution(v: OneDimView, bins: number[][]): Solution {
+  const out: Solution = { bins: [] };
+  for (let k = 0; k < bins.length; k += v.procs) out.bins.push({ type: 0, procs: bins.slice(k, k + v.procs).map((b) => b.map((c) => v.x.cls[c]!)) });
+  return out;
+}
+
+/** Runs the search from a plan until `lowerBound()` instances or the deadline; reports each better plan. */
+export async function oneDimSearch(v: OneDimView, start: Solution, deadline: number, lowerBound: () => number, found: (s: Solution) => void, seed = 1): Promise<void> {
+  await consistentSearch(v.x, toBins(v, start), deadline, () => lowerBound() * v.procs, seed, (bins) => found(toSolution(v, bins)));
+}
