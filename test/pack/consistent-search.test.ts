@@ -1,0 +1,122 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseBpp } from '../../src/pack/benchmark-instances.js';
+import { buildProblem } from '../../src/pack/build-problem.js';
+import type { Catalog } from '../../src/formats/catalog.js';
+import type { ModelProfiles } from '../../src/formats/profiles.js';
+import { consistentSearch } from '../../src/pack/consistent-search.js';
+import { oneDimensional } from '../../src/pack/one-dim-search.js';
+import { maxSubsetSum } from '../../src/pack/subset-sum.js';
+import { solvePacking } from '../../src/pack/solver.js';
+import { bestGreedy } from '../../src/pack/greedy.js';
+import { violation } from '../../src/pack/problem.js';
+import { buildPlan } from '../../src/pack/plan-build.js';
+import { checkPlan } from './checker.js';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** Falkenauer-style triplets: every bin of 1000 holds exactly three items in the optimum, shuffled. */
+function tripletWeights(bins: number, seed: number): number[] {
+  const r = rng(seed);
+  const w: number[] = [];
+  for (let k = 0; k < bins; k++) {
+    const a = 250 + Math.floor(r() * 150);
+    const b = 250 + Math.floor(r() * 150);
+    w.push(a, b, 1000 - a - b);
+  }
+  for (let i = w.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [w[i], w[j]] = [w[j]!, w[i]!];
+  }
+  return w;
+}
+
+function firstFit(w: number[], cap: number): number[][] {
+  const bins: number[][] = [];
+  const load: number[] = [];
+  for (const i of w.map((_, k) => k).sort((a, b) => w[b]! - w[a]!)) {
+    let j = load.findIndex((l) => l + w[i]! <= cap);
+    if (j < 0) {
+      j = bins.push([]) - 1;
+      load.push(0);
+    }
+    bins[j]!.push(i);
+    load[j]! += w[i]!;
+  }
+  return bins;
+}
+
+test('max subset sum matches brute force (and prefers fewer items on ties)', () => {
+  const r = rng(11);
+  for (let round = 0; round < 200; round++) {
+    const n = 1 + Math.floor(r() * 12);
+    const w = Array.from({ length: n }, () => 1 + Math.floor(r() * 60));
+    const cap = 20 + Math.floor(r() * 150);
+    let best = 0;
+    for (let mask = 0; mask < 1 << n; mask++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) if (mask & (1 << k)) s += w[k]!;
+      if (s <= cap) best = Math.max(best, s);
+    }
+    const got = maxSubsetSum(w, cap);
+    assert.ok(got.exact);
+    assert.equal(got.sum, best, `weights ${w.join(',')} cap ${cap}`);
+    assert.equal(got.take.reduce((a, k) => a + w[k]!, 0), got.sum);
+    assert.equal(new Set(got.take).size, got.take.length);
+  }
+});
+
+test('consistent neighborhood search finds a 100-bin triplet optimum, deterministically, with valid bins', async () => {
+  const w = tripletWeights(100, 5);
+  const cap = 1000;
+  const start = firstFit(w, cap);
+  assert.ok(start.length > 103, `first-fit decreasing is far off on triplets (${start.length} bins)`);
+  const run = async () => {
+    const seen: number[] = [];
+    const out = await consistentSearch({ w, cls: w.map((x) => x), cap }, start, Date.now() + 20_000, () => 100, 7, (b) => seen.push(b.length));
+    return { out, seen };
+  };
+  const t0 = Date.now();
+  const a = await run();
+  const seconds = (Date.now() - t0) / 1000;
+  assert.equal(a.out.length, 100, `${a.out.length} bins, optimum 100 (${seconds} s)`);
+  // every copy exactly once, no bin over capacity
+  const all = a.out.flat().sort((x, y) => x - y);
+  assert.deepEqual(all, w.map((_, i) => i));
+  for (const b of a.out) assert.ok(b.reduce((s, i) => s + w[i]!, 0) <= cap);
+  // improving plans are reported, each smaller than the last
+  assert.ok(a.seen.every((n, k) => k === 0 || n < a.seen[k - 1]!));
+  // the same seed takes the same path
+  const b = await run();
+  assert.deepEqual(b.seen, a.seen);
+});
+
+test('the solver proves a triplet plan of models optimal through the one-dimensional path; the plan passes the checker', async () => {
+  // 120 models whose processor memory (MB) forms 40 exact triplets of a 5,000 MB cap, no util
+  const w = tripletWeights(40, 9);
+  const MB = 1e6;
+  const catalog: Catalog = { apiVersion: 'mlserve/v1', kind: 'InstanceCatalog', families: {}, instanceTypes: { acc1: { family: 'acc', processors: 1, processorMemory: 8000 * MB, hostMemory: 64000 * MB, vcpus: 4, pricePerHour: 0.25 } } };
+  const profiles: ModelProfiles = { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', models: w.map((x, i) => ({ name: `m${i}`, replicas: 1, resources: { acc: { memory: x * 5 * MB, util: 0 } } })) };
+  const caps = { memory: 5000 * MB, util: 83 };
+  const p = buildProblem({ profiles, catalog, maxMemory: caps.memory, maxUtil: caps.util, objective: 'cost' });
+  assert.ok(oneDimensional(p), 'memory is the only dimension that binds');
+  assert.ok(bestGreedy(p).bins.length > 40);
+  const r = await solvePacking(p, { timeLimitMs: 10_000 });
+  assert.equal(violation(p, r.solution), null);
+  assert.equal(r.solution.bins.length, 40);
+  assert.equal(r.optimal, true);
+  const plan = buildPlan(p, r, { maxMemory: caps.memory, maxUtil: caps.util, timeLimitMs: 10_000 });
+  assert.deepEqual(checkPlan(plan, profiles, catalog, caps), [], 'the plan passes the independent checker');
+});
+
+test('the one-dimensional path is not taken for several types, several binding dimensions or replicas', () => {
+  const p = parseBpp('3\n100\n60\n50\n30\n');
+  assert.ok(oneDimensional(p));
+  assert.equal(oneDimensional({ ...p, bins: [p.bins[0]!, { ...p.bins[0]!, name: 'b2' }] }), null);
+  assert.equal(oneDimensional({ ...p, items: p.items.map((it) => ({ ...it, demand: 2, maxPerBin: 1 })) }), null);
+  const twoDims = { ...p, bins: [{ ...p.bins[0]!, procCap: [100, 100] }], items: p.items.map((it) => ({ ...it, sizes: [{ proc: [it.sizes[0]!.proc[0]!, 10], inst: [] }] })) };
+  assert.equal(oneDimensional(twoDims), null);
+});
