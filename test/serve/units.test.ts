@@ -5,7 +5,7 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeFrame, FrameReader, type Frame } from '../../src/serve/ipc/frames.js';
-import { decodeInfer, decodeResults, encodeInfer, encodeResults } from '../../src/serve/ipc/messages.js';
+import { decodeInfer, decodeResults, encodeInfer, encodeResults, type InferItem } from '../../src/serve/ipc/messages.js';
 import { concatBatch, fromBytes, fromNested, splitBatch, toNested } from '../../src/serve/handlers/tensors.js';
 import { applyConfigFile, defaultOptions, parseAddress, parseModelList, parseProperties } from '../../src/serve/config.js';
 import { storePath } from '../../src/serve/model-archive.js';
@@ -44,16 +44,26 @@ describe('frames', () => {
     assert.throws(() => reader.push(Buffer.from([0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0])), /corrupt frame length/);
   });
 
-  it('carries request parts and results by position', () => {
-    const items = [
+  it('carries groups of batches and their results by position', () => {
+    const items: InferItem[] = [
       { parts: [{ name: 'body', contentType: 'application/json', body: Buffer.from('[1]') }] },
       { parts: [{ name: 'data', contentType: 'image/png', body: Buffer.from([1, 2, 3]) }, { name: 'k', contentType: 'text/plain', body: Buffer.from('v') }] },
     ];
-    const enc = encodeInfer('m/1', items);
+    const parts = (its: InferItem[]) => its.map((i) => i.parts.map((p) => [p.name, p.contentType, p.body.toString('hex')]));
+    const enc = encodeInfer([{ modelKey: 'm/1', items }, { modelKey: 'n/2', items: [items[1]!] }]);
     const dec = decodeInfer(JSON.parse(JSON.stringify(enc.header)), enc.payload);
-    assert.deepEqual(dec.map((i) => i.parts.map((p) => [p.name, p.contentType, p.body.toString('hex')])), items.map((i) => i.parts.map((p) => [p.name, p.contentType, p.body.toString('hex')])));
-    const res = encodeResults([{ status: 200, contentType: 'a', body: Buffer.from('x') }, { status: 503, contentType: 'b', body: Buffer.from('yz') }]);
-    assert.deepEqual(decodeResults(res.header, res.payload).map((r) => [r.status, r.body.toString()]), [[200, 'x'], [503, 'yz']]);
+    assert.deepEqual(dec.map((b) => b.modelKey), ['m/1', 'n/2']);
+    assert.deepEqual(parts(dec[0]!.items), parts(items));
+    assert.deepEqual(parts(dec[1]!.items), parts([items[1]!]));
+    const res = encodeResults([
+      { group: 7, index: 1, results: [{ status: 200, contentType: 'a', body: Buffer.from('x') }, { status: 503, contentType: 'b', body: Buffer.from('yz') }] },
+      { group: 9, index: 0, results: [{ status: 400, contentType: 'c', body: Buffer.from('w') }] },
+    ]);
+    const got = decodeResults(JSON.parse(JSON.stringify(res.header)), res.payload);
+    assert.deepEqual(got.map((b) => [b.group, b.index, b.results.map((r) => [r.status, r.contentType, r.body.toString()])]), [
+      [7, 1, [[200, 'a', 'x'], [503, 'b', 'yz']]],
+      [9, 0, [[400, 'c', 'w']]],
+    ]);
   });
 });
 

@@ -6,7 +6,7 @@ import { start } from '../../exec.js';
 import { runtimeModulePath, RUNNING_FROM_SOURCE } from '../../paths.js';
 import type { Logger } from '../../log.js';
 import { FRAME, FrameWriter, type Frame } from '../ipc/frames.js';
-import { decodeResults, encodeInfer, type InferItem, type ItemResult, type LoadRequest, type ResultHeader } from '../ipc/messages.js';
+import { decodeResults, encodeInfer, type BatchWork, type InferItem, type ItemResult, type LoadRequest, type ResultHeader } from '../ipc/messages.js';
 import type { WorkerHub } from './worker-hub.js';
 import type { TensorMeta } from '../handlers/types.js';
 
@@ -18,12 +18,32 @@ interface Pending {
   /** performance.now() after which the worker counts as hung (0: no deadline). */
   deadline: number;
   timeoutMs: number;
-  /** An infer frame: a hung one gets the worker killed, and it counts for the write policy. */
-  infer: boolean;
+}
+
+/** One batch waiting for its answer. */
+interface BatchCall {
+  work: BatchWork;
+  resolve: (r: ItemResult[]) => void;
+  reject: (e: Error) => void;
+  deadline: number;
+  timeoutMs: number;
+}
+
+/** A group of batches sent in one infer frame; `calls[k]` is cleared once batch k is answered. */
+interface Group {
+  calls: Array<BatchCall | undefined>;
+  remaining: number;
 }
 
 /** How often deadlines are checked: one sweep per worker instead of a timer per request (hot path). */
 const SWEEP_MS = 100;
+/**
+ * Groups a worker may have unanswered before new batches wait in the frontend: one it runs, the
+ * next waiting in its socket so that it never idles while the frontend answers the previous
+ * group's requests. Batches arriving meanwhile join the next group: under load one frame, one
+ * write and one wake-up of the worker carry many requests (bench/serve-overhead.ts).
+ */
+const GROUPS_IN_FLIGHT = 2;
 
 export class WorkerGoneError extends Error {}
 
@@ -51,24 +71,16 @@ export class WorkerProcess {
   private sweeper?: NodeJS.Timeout;
   /** The process exited or its connection closed. */
   private gone = false;
-  /** Infer frames queued in the writer, and written but not answered yet (see FrameWriter's policy). */
-  private queuedInfers = 0;
-  private writtenInfers = 0;
-  /** Non-infer frames (load, unload) queued: they are written at once, never held behind batches. */
-  private queuedOther = 0;
+  /** Batches not sent yet, and groups sent and not fully answered (by frame id). */
+  private outbox: BatchCall[] = [];
+  private outboxScheduled = false;
+  private readonly groups = new Map<number, Group>();
 
   constructor(hub: WorkerHub, private readonly log: Logger) {
     this.connected = new Promise((resolve) => {
       hub.expect(this.id, (conn, pid) => {
         this.pid = pid;
-        this.writer = new FrameWriter(conn.socket, {
-          hold: () => this.writtenInfers > 0 && this.queuedOther === 0,
-          flushed: () => {
-            this.writtenInfers += this.queuedInfers;
-            this.queuedInfers = 0;
-            this.queuedOther = 0;
-          },
-        });
+        this.writer = new FrameWriter(conn.socket);
         conn.onFrame = (f) => this.onFrame(f);
         conn.socket.on('close', () => this.fail(new WorkerGoneError(`worker ${this.id} closed its connection`)));
         resolve();
@@ -148,13 +160,17 @@ export class WorkerProcess {
 
   /** Runs one batch. Rejects with WorkerGoneError if the worker dies or exceeds `timeoutMs` (it is then killed). */
   infer(modelKey: string, items: InferItem[], timeoutMs: number): Promise<ItemResult[]> {
-    const { header, payload } = encodeInfer(modelKey, items);
+    if (!this.writer || this.gone || this.status === 'DEAD') return Promise.reject(new WorkerGoneError(`worker ${this.id} is not running`));
     this.inflight++;
     // Plain then (no async/await, no finally): this runs once per batch on the hot path.
-    return this.request(FRAME.infer, header, payload, timeoutMs, true).then(
-      (f) => {
+    return new Promise<ItemResult[]>((resolve, reject) => {
+      this.outbox.push({ work: { modelKey, items }, resolve, reject, deadline: timeoutMs > 0 ? performance.now() + timeoutMs : 0, timeoutMs });
+      this.startSweeper();
+      this.scheduleGroup();
+    }).then(
+      (r) => {
         this.inflight--;
-        return decodeResults(f.header as ResultHeader, f.payload);
+        return r;
       },
       (e: unknown) => {
         this.inflight--;
@@ -163,16 +179,49 @@ export class WorkerProcess {
     );
   }
 
-  private request(type: number, header: unknown, payload: Buffer | undefined, timeoutMs: number, infer = false): Promise<Frame> {
+  /** Sends the outbox as one group after this turn's dispatches, unless the worker already has enough. */
+  private scheduleGroup(): void {
+    if (this.outboxScheduled || this.outbox.length === 0) return;
+    this.outboxScheduled = true;
+    setImmediate(this.sendGroup);
+  }
+
+  private readonly sendGroup = (): void => {
+    this.outboxScheduled = false;
+    if (this.groups.size >= GROUPS_IN_FLIGHT || this.outbox.length === 0 || !this.writer || this.gone) return;
+    const calls = this.outbox;
+    this.outbox = [];
+    const id = this.nextId++;
+    this.groups.set(id, { calls, remaining: calls.length });
+    const { header, payload } = encodeInfer(calls.map((c) => c.work));
+    this.writer.sendNow(FRAME.infer, id, header, payload);
+  };
+
+  private onResults(f: Frame): void {
+    for (const done of decodeResults(f.header as ResultHeader, f.payload)) {
+      const g = this.groups.get(done.group);
+      const call = g?.calls[done.index];
+      if (!g || !call) continue;
+      g.calls[done.index] = undefined;
+      if (--g.remaining === 0) this.groups.delete(done.group);
+      call.resolve(done.results);
+    }
+    // Batches held while the worker was busy go out once it has room (after this read's answers).
+    this.scheduleGroup();
+  }
+
+  private request(type: number, header: unknown, payload: Buffer | undefined, timeoutMs: number): Promise<Frame> {
     if (!this.writer || this.gone || this.status === 'DEAD') return Promise.reject(new WorkerGoneError(`worker ${this.id} is not running`));
     const id = this.nextId++;
     return new Promise<Frame>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, deadline: timeoutMs > 0 ? performance.now() + timeoutMs : 0, timeoutMs, infer });
-      this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
-      if (infer) this.queuedInfers++;
-      else this.queuedOther++;
+      this.pending.set(id, { resolve, reject, deadline: timeoutMs > 0 ? performance.now() + timeoutMs : 0, timeoutMs });
+      this.startSweeper();
       this.writer!.send(type, id, header, payload);
     });
+  }
+
+  private startSweeper(): void {
+    this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
   }
 
   private sweep(): void {
@@ -181,20 +230,27 @@ export class WorkerProcess {
       if (p.deadline === 0 || now < p.deadline) continue;
       this.pending.delete(id);
       p.reject(new WorkerGoneError(`worker ${this.id} did not answer within ${p.timeoutMs} ms`));
-      // A hung worker is killed; its other requests fail with it and the pool replaces it.
-      if (p.infer) this.kill();
+    }
+    // A batch past its response timeout means a hung worker: it is killed, its other batches fail
+    // with it (fail() below, when the process is gone) and the pool replaces it.
+    const late = this.lateBatch(now);
+    if (late) {
+      this.fail(new WorkerGoneError(`worker ${this.id} did not answer within ${late.timeoutMs} ms`));
+      this.kill();
     }
   }
 
+  private lateBatch(now: number): BatchCall | undefined {
+    for (const c of this.outbox) if (c.deadline !== 0 && now >= c.deadline) return c;
+    for (const g of this.groups.values()) for (const c of g.calls) if (c && c.deadline !== 0 && now >= c.deadline) return c;
+    return undefined;
+  }
+
   private onFrame(f: Frame): void {
+    if (f.type === FRAME.result) return this.onResults(f);
     const p = this.pending.get(f.id);
     if (!p) return;
     this.pending.delete(f.id);
-    if (p.infer && this.writtenInfers > 0) {
-      // An answer came back: write the frames held meanwhile (the flush runs after this read's other replies).
-      this.writtenInfers--;
-      this.writer?.kick();
-    }
     if (f.type === FRAME.error) p.reject(new Error((f.header as { message?: string })?.message ?? 'worker error'));
     else p.resolve(f);
   }
@@ -206,6 +262,10 @@ export class WorkerProcess {
     if (this.sweeper) clearInterval(this.sweeper);
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
+    for (const c of this.outbox) c.reject(e);
+    this.outbox = [];
+    for (const g of this.groups.values()) for (const c of g.calls) c?.reject(e);
+    this.groups.clear();
   }
 
   /** Resident memory of the worker process in bytes (0 if unknown), for the describe API. */

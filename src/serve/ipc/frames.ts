@@ -15,8 +15,8 @@ export const FRAME = {
   load: 2, // frontend → worker: LoadRequest
   ok: 3, // reply: success (header depends on the request)
   error: 4, // reply: {message, status?}
-  infer: 5, // frontend → worker: InferHeader + payload
-  result: 6, // worker → frontend: ResultHeader + payload
+  infer: 5, // frontend → worker: InferHeader (a group of batches) + payload
+  result: 6, // worker → frontend: ResultHeader (finished batches of any groups, id 0) + payload
   unload: 7, // frontend → worker: {modelKey}
 } as const;
 
@@ -84,59 +84,39 @@ export class FrameReader {
   }
 }
 
-/** When a writer may hold frames back (see FrameWriter). */
-export interface WriterPolicy {
-  /** True while frames should stay queued: the peer is still busy with frames already written. */
-  hold(): boolean;
-  /** Called after each write, with the frames it carried. */
-  flushed(frames: number): void;
-}
-
 /**
  * Writes frames to a socket, coalescing every frame sent during one turn of the event loop into a
  * single write. The flush runs in setImmediate, after the poll phase: requests that arrived on many
  * HTTP connections in the same turn leave in one system call instead of one each (measured: the
  * per-request writev was the frontend's largest cost under load).
- *
- * With a policy, frames also wait while `hold()` says the peer is busy; `kick()` (called when the
- * peer answers) writes everything held in one call. A worker runs its batches one after another,
- * so a frame waiting here instead of in the socket buffer starts no later, and under load one write
- * and one wake-up of the worker carry many requests instead of one each (bench/serve-overhead.ts).
  */
 export class FrameWriter {
   private pending: Buffer[] = [];
-  private frames = 0;
   private scheduled = false;
 
-  constructor(
-    private readonly socket: Socket,
-    private readonly policy?: WriterPolicy,
-  ) {}
+  constructor(private readonly socket: Socket) {}
 
   send(type: number, id: number, header: unknown, payload?: Buffer): void {
     if (this.socket.destroyed) return;
     for (const b of encodeFrame(type, id, header, payload)) this.pending.push(b);
-    this.frames++;
-    this.kick();
-  }
-
-  /** Schedules a write of whatever is queued (no-op when nothing is). */
-  kick(): void {
-    if (!this.scheduled && this.frames > 0) {
+    if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flush);
     }
   }
 
+  /** Sends a frame (and any queued before it) at once: for callers that already grouped their work. */
+  sendNow(type: number, id: number, header: unknown, payload?: Buffer): void {
+    if (this.socket.destroyed) return;
+    for (const b of encodeFrame(type, id, header, payload)) this.pending.push(b);
+    this.flush();
+  }
+
   private readonly flush = (): void => {
     this.scheduled = false;
-    if (this.policy?.hold()) return;
     const bufs = this.pending;
-    const frames = this.frames;
     this.pending = [];
-    this.frames = 0;
     if (this.socket.destroyed || bufs.length === 0) return;
     this.socket.write(bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs));
-    this.policy?.flushed(frames);
   };
 }

@@ -28,15 +28,28 @@ export interface InferItem {
   parts: RequestPart[];
 }
 
-/** Header of an infer frame: per item, per part [name, content type, length]; bodies in the payload. */
-export interface InferHeader {
-  m: string;
-  items: Array<Array<[string, string, number]>>;
+/** One batch for one model, as it travels in an infer frame. */
+export interface BatchWork {
+  modelKey: string;
+  items: InferItem[];
 }
 
-/** Header of a result frame: per item [status, content type, length]; bodies in the payload. */
+/**
+ * Header of an infer frame: a group of batches (all those dispatched to the worker while it was
+ * busy), each [modelKey, per item, per part [name, content type, length]]; bodies in the payload.
+ * One frame, one write and one wake-up of the worker carry the whole group; the worker still runs
+ * each batch through its handler on its own (batch_size is kept).
+ */
+export interface InferHeader {
+  b: Array<[string, Array<Array<[string, string, number]>>]>;
+}
+
+/**
+ * Header of a result frame: the batches the worker finished during one turn of its event loop,
+ * each [group frame id, batch index in the group, per item [status, content type, length]].
+ */
 export interface ResultHeader {
-  r: Array<[number, string, number]>;
+  r: Array<[number, number, Array<[number, string, number]>]>;
 }
 
 export interface ItemResult {
@@ -45,41 +58,64 @@ export interface ItemResult {
   body: Buffer;
 }
 
-export function encodeInfer(modelKey: string, items: InferItem[]): { header: InferHeader; payload: Buffer } {
+/** The answers to one batch of a group. */
+export interface BatchResults {
+  group: number;
+  index: number;
+  results: ItemResult[];
+}
+
+export function encodeInfer(batches: readonly BatchWork[]): { header: InferHeader; payload: Buffer } {
   const bufs: Buffer[] = [];
-  const header: InferHeader = { m: modelKey, items: [] };
-  for (const it of items) {
-    const desc: Array<[string, string, number]> = [];
-    for (const p of it.parts) {
-      desc.push([p.name, p.contentType, p.body.length]);
-      bufs.push(p.body);
+  const header: InferHeader = { b: [] };
+  for (const { modelKey, items } of batches) {
+    const descs: Array<Array<[string, string, number]>> = [];
+    for (const it of items) {
+      const desc: Array<[string, string, number]> = [];
+      for (const p of it.parts) {
+        desc.push([p.name, p.contentType, p.body.length]);
+        bufs.push(p.body);
+      }
+      descs.push(desc);
     }
-    header.items.push(desc);
+    header.b.push([modelKey, descs]);
   }
   return { header, payload: bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs) };
 }
 
-export function decodeInfer(header: InferHeader, payload: Buffer): InferItem[] {
+export function decodeInfer(header: InferHeader, payload: Buffer): BatchWork[] {
   let off = 0;
-  return header.items.map((desc) => ({
-    parts: desc.map(([name, contentType, len]) => {
-      const body = payload.subarray(off, off + len);
-      off += len;
-      return { name, contentType, body };
-    }),
+  return header.b.map(([modelKey, descs]) => ({
+    modelKey,
+    items: descs.map((desc) => ({
+      parts: desc.map(([name, contentType, len]) => {
+        const body = payload.subarray(off, off + len);
+        off += len;
+        return { name, contentType, body };
+      }),
+    })),
   }));
 }
 
-export function encodeResults(results: ItemResult[]): { header: ResultHeader; payload: Buffer } {
-  const header: ResultHeader = { r: results.map((r) => [r.status, r.contentType, r.body.length]) };
-  return { header, payload: results.length === 1 ? results[0]!.body : Buffer.concat(results.map((r) => r.body)) };
+export function encodeResults(done: readonly BatchResults[]): { header: ResultHeader; payload: Buffer } {
+  const bufs: Buffer[] = [];
+  const header: ResultHeader = { r: [] };
+  for (const { group, index, results } of done) {
+    header.r.push([group, index, results.map((r) => [r.status, r.contentType, r.body.length])]);
+    for (const r of results) bufs.push(r.body);
+  }
+  return { header, payload: bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs) };
 }
 
-export function decodeResults(header: ResultHeader, payload: Buffer): ItemResult[] {
+export function decodeResults(header: ResultHeader, payload: Buffer): BatchResults[] {
   let off = 0;
-  return header.r.map(([status, contentType, len]) => {
-    const body = payload.subarray(off, off + len);
-    off += len;
-    return { status, contentType, body };
-  });
+  return header.r.map(([group, index, descs]) => ({
+    group,
+    index,
+    results: descs.map(([status, contentType, len]) => {
+      const body = payload.subarray(off, off + len);
+      off += len;
+      return { status, contentType, body };
+    }),
+  }));
 }

@@ -3,8 +3,8 @@
 // that dies (even by SIGKILL) never leaves workers holding memory behind.
 import { connect } from 'node:net';
 import { FRAME, FrameReader, FrameWriter, type Frame } from '../ipc/frames.js';
-import { decodeInfer, encodeResults, type InferHeader, type LoadRequest } from '../ipc/messages.js';
-import { ModelHost } from './model-host.js';
+import { decodeInfer, encodeResults, type BatchResults, type InferHeader, type ItemResult, type LoadRequest } from '../ipc/messages.js';
+import { errorResult, ModelHost } from './model-host.js';
 import { parseBytes } from '../../units.js';
 
 const [socketPath, workerId] = process.argv.slice(2);
@@ -39,6 +39,21 @@ function recycleIfOverMemory(): void {
 const socket = connect(socketPath);
 const writer = new FrameWriter(socket);
 
+/** Answers finished during one turn of the event loop leave in one result frame. */
+let finished: BatchResults[] = [];
+
+function answer(group: number, index: number, results: ItemResult[]): void {
+  if (finished.length === 0) setImmediate(sendFinished);
+  finished.push({ group, index, results });
+}
+
+function sendFinished(): void {
+  const { header, payload } = encodeResults(finished);
+  finished = [];
+  writer.sendNow(FRAME.result, 0, header, payload);
+  recycleIfOverMemory();
+}
+
 function reply(f: Frame, work: Promise<unknown>): void {
   work.then(
     (value) => writer.send(FRAME.ok, f.id, value ?? {}),
@@ -49,15 +64,13 @@ function reply(f: Frame, work: Promise<unknown>): void {
 const reader = new FrameReader((f) => {
   switch (f.type) {
     case FRAME.infer: {
-      const h = f.header as InferHeader;
-      host.infer(h.m, decodeInfer(h, f.payload)).then(
-        (results) => {
-          const { header, payload } = encodeResults(results);
-          writer.send(FRAME.result, f.id, header, payload);
-          recycleIfOverMemory();
-        },
-        (e: unknown) => writer.send(FRAME.error, f.id, { message: String(e) }),
-      );
+      // Each batch of the group runs through its handler on its own, as it would alone.
+      decodeInfer(f.header as InferHeader, f.payload).forEach(({ modelKey, items }, index) => {
+        host.infer(modelKey, items).then(
+          (results) => answer(f.id, index, results),
+          (e: unknown) => answer(f.id, index, items.map(() => errorResult(503, 'ServiceUnavailableException', `worker error: ${String(e)}`))),
+        );
+      });
       break;
     }
     case FRAME.load: {
