@@ -151,10 +151,63 @@ function dense(cs: Chunk[], cap: number[], mode: 'up' | 'down', grid: Grid, budg
   return { value: dp[S - 1]!, take: expand(taken), exact };
 }
 
+const BRANCH_NODES = 200_000;
+
+/**
+ * One binding dimension: branch and bound over the item types by value density, taking the most
+ * copies first, bounded by the fractional (Dantzig) fill of what is left. Few items fit a bin in
+ * cutting-stock pricing, so this ends in a few thousand nodes where a DP over a capacity of
+ * 100,000 units costs millions of steps. Null when the node budget runs out.
+ */
+function branchAndBound(items: KnapItem[], dim: number, cap: number): KnapResult | null {
+  const its = items.filter((it) => it.value > 0 && it.count > 0 && (it.size[dim] ?? 0) <= cap * (1 + 1e-12) + 1e-9);
+  if (its.some((it) => !((it.size[dim] ?? 0) > 0))) return null;
+  its.sort((a, b) => b.value / b.size[dim]! - a.value / a.size[dim]!);
+  const n = its.length;
+  let best = 0;
+  let bestTake: number[] = new Array<number>(n).fill(0);
+  const take = new Array<number>(n).fill(0);
+  let nodes = 0;
+  const bound = (k: number, room: number): number => {
+    let v = 0;
+    for (let j = k; j < n && room > 0; j++) {
+      const it = its[j]!;
+      const sz = it.size[dim]!;
+      const c = Math.min(it.count, room / sz);
+      v += c * it.value;
+      room -= c * sz;
+    }
+    return v;
+  };
+  const visit = (k: number, room: number, value: number): boolean => {
+    if (++nodes > BRANCH_NODES) return false;
+    if (value > best + 1e-12) {
+      best = value;
+      bestTake = [...take];
+    }
+    if (k >= n || value + bound(k, room) <= best + 1e-12) return true;
+    const it = its[k]!;
+    const sz = it.size[dim]!;
+    for (let c = Math.min(it.count, Math.floor((room * (1 + 1e-12) + 1e-9) / sz)); c >= 0; c--) {
+      take[k] = c;
+      if (!visit(k + 1, room - c * sz, value + c * it.value)) return false;
+    }
+    take[k] = 0;
+    return true;
+  };
+  if (!visit(0, cap, 0)) return null;
+  return { value: best, take: its.flatMap((it, k) => new Array<number>(bestTake[k]!).fill(it.id)), exact: true };
+}
+
 /** Best value of one bin of capacity `cap`. mode 'up': a feasible packing; 'down': an upper bound. */
 export function knapsack(items: KnapItem[], cap: number[], mode: 'up' | 'down', budget = DENSE_STATES): KnapResult {
   const cs = chunks(items, cap);
   if (cs.length === 0) return { value: 0, take: [], exact: true };
+  const active = cap.map((_, d) => d).filter((d) => items.some((it) => it.value > 0 && it.count > 0 && (it.size[d] ?? 0) > 0));
+  if (active.length === 1) {
+    const bb = branchAndBound(items, active[0]!, cap[active[0]!]!);
+    if (bb) return bb;
+  }
   const grid = naturalGrid(cs, cap, budget);
   if (grid.exact) return dense(cs, cap, mode, grid, budget);
   // the sparse search pays off for few distinct items (one bert type: a handful of chunks)
