@@ -106,24 +106,19 @@ export class ModelQueue {
       this.pump();
       this.checkDrained();
     };
-    w.infer(this.settings.modelKey, batch.map((j) => j.item), this.settings.responseTimeoutMs).then(
-      (results) => {
-        this.stats.inferenceMicros += (performance.now() - sent) * 1000 * batch.length;
-        try {
-          for (let i = 0; i < batch.length; i++) this.finish(batch[i]!, results[i] ?? workerFailed('no result for this request'));
-        } finally {
-          after();
-        }
-      },
-      (e: Error) => {
-        const r = workerFailed(e instanceof WorkerGoneError ? e.message : `worker error: ${e.message}`);
-        try {
+    w.infer(this.settings.modelKey, batch.map((j) => j.item), this.settings.responseTimeoutMs, (e, results) => {
+      try {
+        if (e || !results) {
+          const r = workerFailed(!e || e instanceof WorkerGoneError ? (e?.message ?? 'no results') : `worker error: ${e.message}`);
           for (const j of batch) this.finish(j, r);
-        } finally {
-          after();
+          return;
         }
-      },
-    );
+        this.stats.inferenceMicros += (performance.now() - sent) * 1000 * batch.length;
+        for (let i = 0; i < batch.length; i++) this.finish(batch[i]!, results[i] ?? workerFailed('no result for this request'));
+      } finally {
+        after();
+      }
+    });
   }
 
   private finish(j: Job, r: ItemResult): void {

@@ -4,9 +4,16 @@
 import type { InferItem, ItemResult } from '../ipc/messages.js';
 import type { ModelIo, WorkerStatus } from './worker-process.js';
 
-/** Somewhere one batch can run now; `infer` rejects with WorkerGoneError if the process dies or hangs. */
+/** Called once with a batch's results, or with WorkerGoneError if the process dies or hangs. */
+export type BatchDone = (e: Error | undefined, results?: ItemResult[]) => void;
+
+/**
+ * Somewhere one batch can run now. A callback, not a promise: this runs once per batch on the hot
+ * path, and the promise chain (four promises and their closures) was most of the frontend's
+ * allocation per request (heap sampling under bench/serve-overhead.ts load).
+ */
 export interface BatchTarget {
-  infer(modelKey: string, items: InferItem[], timeoutMs: number): Promise<ItemResult[]>;
+  infer(modelKey: string, items: InferItem[], timeoutMs: number, done: BatchDone): void;
 }
 
 /** A process as the describe API and the metrics show it. */

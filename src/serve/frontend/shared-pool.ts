@@ -3,8 +3,8 @@
 // `concurrency` batches in flight per process so a hot model cannot take every slot, unloaded when
 // the memory budget needs room, and loaded again on its next request.
 import type { Logger } from '../../log.js';
-import type { InferItem, ItemResult, LoadRequest } from '../ipc/messages.js';
-import type { BatchTarget, WorkerPool, WorkerView } from './pool-types.js';
+import type { InferItem, LoadRequest } from '../ipc/messages.js';
+import type { BatchDone, BatchTarget, WorkerPool, WorkerView } from './pool-types.js';
 import type { ModelIo } from './worker-process.js';
 import type { GroupProcess, WorkerGroup } from './worker-group.js';
 
@@ -95,23 +95,25 @@ export class SharedPool implements WorkerPool {
       return undefined;
     }
     const p = best;
-    return { infer: (key, items, timeoutMs) => this.run(p, key, items, timeoutMs) };
+    return { infer: (key, items, timeoutMs, done) => this.run(p, key, items, timeoutMs, done) };
   }
 
-  private async run(p: GroupProcess, key: string, items: InferItem[], timeoutMs: number): Promise<ItemResult[]> {
+  private run(p: GroupProcess, key: string, items: InferItem[], timeoutMs: number, done: BatchDone): void {
     if (this.cold) this.cold = false;
     else this.group.stats.hits++;
     this.placements.set(p, (this.placements.get(p) ?? 0) + 1);
     this.inflight++;
     this.group.acquire(p);
-    try {
-      return await p.w.infer(key, items, timeoutMs);
-    } finally {
-      this.inflight--;
-      const n = this.placements.get(p);
-      if (n !== undefined) this.placements.set(p, n - 1);
-      this.group.releaseSlot(p);
-    }
+    p.w.infer(key, items, timeoutMs, (e, results) => {
+      try {
+        this.inflight--;
+        const n = this.placements.get(p);
+        if (n !== undefined) this.placements.set(p, n - 1);
+        this.group.releaseSlot(p);
+      } finally {
+        done(e, results);
+      }
+    });
   }
 
   /** Loads the model now if it is not loaded (metadata requests need its inputs and outputs). */

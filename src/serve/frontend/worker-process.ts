@@ -8,6 +8,7 @@ import type { Logger } from '../../log.js';
 import { FRAME, FrameWriter, type Frame } from '../ipc/frames.js';
 import { decodeResults, encodeInfer, type BatchWork, type InferItem, type ItemResult, type LoadRequest, type ResultHeader } from '../ipc/messages.js';
 import type { WorkerHub } from './worker-hub.js';
+import type { BatchDone } from './pool-types.js';
 import type { TensorMeta } from '../handlers/types.js';
 
 export type WorkerStatus = 'STARTING' | 'READY' | 'UNLOADING' | 'DEAD';
@@ -23,8 +24,7 @@ interface Pending {
 /** One batch waiting for its answer. */
 interface BatchCall {
   work: BatchWork;
-  resolve: (r: ItemResult[]) => void;
-  reject: (e: Error) => void;
+  done: BatchDone;
   deadline: number;
   timeoutMs: number;
 }
@@ -159,24 +159,19 @@ export class WorkerProcess {
   }
 
   /** Runs one batch. Rejects with WorkerGoneError if the worker dies or exceeds `timeoutMs` (it is then killed). */
-  infer(modelKey: string, items: InferItem[], timeoutMs: number): Promise<ItemResult[]> {
-    if (!this.writer || this.gone || this.status === 'DEAD') return Promise.reject(new WorkerGoneError(`worker ${this.id} is not running`));
+  /** Runs one batch; `done` gets its results, or a WorkerGoneError if the worker dies or exceeds `timeoutMs` (it is then killed). */
+  infer(modelKey: string, items: InferItem[], timeoutMs: number, done: BatchDone): void {
+    if (!this.writer || this.gone || this.status === 'DEAD') return done(new WorkerGoneError(`worker ${this.id} is not running`));
     this.inflight++;
-    // Plain then (no async/await, no finally): this runs once per batch on the hot path.
-    return new Promise<ItemResult[]>((resolve, reject) => {
-      this.outbox.push({ work: { modelKey, items }, resolve, reject, deadline: timeoutMs > 0 ? performance.now() + timeoutMs : 0, timeoutMs });
-      this.startSweeper();
-      this.scheduleGroup();
-    }).then(
-      (r) => {
-        this.inflight--;
-        return r;
-      },
-      (e: unknown) => {
-        this.inflight--;
-        throw e;
-      },
-    );
+    this.outbox.push({ work: { modelKey, items }, done, deadline: timeoutMs > 0 ? performance.now() + timeoutMs : 0, timeoutMs });
+    this.startSweeper();
+    this.scheduleGroup();
+  }
+
+  /** Settles one batch (exactly once: callers clear it from outbox or group first). */
+  private settle(call: BatchCall, e: Error | undefined, results?: ItemResult[]): void {
+    this.inflight--;
+    call.done(e, results);
   }
 
   /** Sends the outbox as one group after this turn's dispatches, unless the worker already has enough. */
@@ -204,7 +199,7 @@ export class WorkerProcess {
       if (!g || !call) continue;
       g.calls[done.index] = undefined;
       if (--g.remaining === 0) this.groups.delete(done.group);
-      call.resolve(done.results);
+      this.settle(call, undefined, done.results);
     }
     // Batches held while the worker was busy go out once it has room (after this read's answers).
     this.scheduleGroup();
@@ -262,10 +257,11 @@ export class WorkerProcess {
     if (this.sweeper) clearInterval(this.sweeper);
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
-    for (const c of this.outbox) c.reject(e);
+    const calls = this.outbox;
     this.outbox = [];
-    for (const g of this.groups.values()) for (const c of g.calls) c?.reject(e);
+    for (const g of this.groups.values()) for (const c of g.calls) if (c) calls.push(c);
     this.groups.clear();
+    for (const c of calls) this.settle(c, e);
   }
 
   /** Resident memory of the worker process in bytes (0 if unknown), for the describe API. */
