@@ -20,6 +20,8 @@ export interface ColgenOptions {
   diveShare: number; // then the share of the time left that diving may use
   /** A stronger bound from the LP's (rounded) one, checked before any MIP is tried. */
   refineBound?: (lb: number) => number;
+  /** A rounding heuristic on the converged root LP, run before price-and-branch. */
+  afterRoot?: (root: { cols: Pattern[]; x: number[] }, dive: DiveTo) => Promise<void>;
 }
 
 function patternKey(pt: Pattern): string {
@@ -167,7 +169,43 @@ function dive(g: GLPK, p: Problem, pool: ColumnPool, deadline: number): Solution
   return columnsToSolution(p, pool.cols, mult);
 }
 
-export function columnGeneration(g: GLPK, p: Problem, start: Solution, opts: ColgenOptions, on: ColgenEvents): { lowerBound: number; converged: boolean; columns: number } {
+/**
+ * A careful dive for rounding heuristics: fix one LP column at a time (a whole value first, else
+ * one of the largest, by `random`), re-converging the LP on the residual after each, until at
+ * most `leave` item copies are left. Gives up (null) once the fixed bins plus the residual LP
+ * rounded up exceed `target`: that dive cannot end at the target any more.
+ */
+function diveToResidual(g: GLPK, p: Problem, pool: ColumnPool, deadline: number, leave: number, target: number, random: () => number): { cols: Pattern[]; mult: number[] } | null {
+  const residual = p.items.map((it) => it.demand);
+  const mult = new Map<number, number>();
+  let fixed = 0;
+  while (residual.reduce((a, b) => a + b, 0) > leave) {
+    if (Date.now() >= deadline) return null;
+    const sub: Problem = { ...p, items: p.items.map((it, i) => ({ ...it, demand: residual[i]! })) };
+    const lp = generate(g, sub, pool, deadline, () => false);
+    if (!lp || !lp.converged || fixed + Math.ceil(lp.z / p.bins[0]!.cost - 1e-6) > target) return null;
+    const order = lp.x.map((v, j) => j).filter((j) => lp.x[j]! > 1e-6).sort((a, b) => lp.x[b]! - lp.x[a]!);
+    const whole = order.filter((j) => lp.x[j]! >= 1 - 1e-6);
+    const pick = whole.length ? whole[Math.floor(random() * whole.length)]! : order[Math.floor(random() * Math.min(3, order.length))];
+    if (pick === undefined) return null;
+    mult.set(pick, (mult.get(pick) ?? 0) + 1);
+    fixed++;
+    for (const [i, n] of pool.cols[pick]!.counts) residual[i] = Math.max(0, residual[i]! - n);
+  }
+  return { cols: pool.cols, mult: pool.cols.map((_, j) => mult.get(j) ?? 0) };
+}
+
+export type DiveTo = (leave: number, target: number, random: () => number, deadline: number) => { cols: Pattern[]; mult: number[] } | null;
+
+export interface ColgenResult {
+  lowerBound: number;
+  converged: boolean;
+  columns: number;
+  /** The root LP's columns and values (for rounding heuristics), when it was solved. */
+  root: { cols: Pattern[]; x: number[] } | null;
+}
+
+export async function columnGeneration(g: GLPK, p: Problem, start: Solution, opts: ColgenOptions, on: ColgenEvents): Promise<ColgenResult> {
   const pool = new ColumnPool();
   patternsOf(start).forEach((pt) => pool.add(pt));
   // the fullest packing of each type: with one item type these columns are all a plan needs
@@ -177,6 +215,8 @@ export function columnGeneration(g: GLPK, p: Problem, start: Solution, opts: Col
   let lb = root?.farley ?? 0;
   if (lb > 0) on.bound(opts.roundBound(lb), root?.converged ? 'column generation (LP bound)' : 'column generation (Farley bound)');
   if (opts.refineBound && !proven(lb)) lb = Math.max(lb, opts.refineBound(opts.roundBound(lb)));
+  const rootLp = root ? { cols: pool.cols.slice(0, root.x.length), x: root.x } : null;
+  if (opts.afterRoot && rootLp && root?.converged && !proven(lb)) await opts.afterRoot(rootLp, (leave, target, random, until) => diveToResidual(g, p, pool, until, leave, target, random));
   const offer = (s: Solution | null, method: string) => {
     if (s && solutionCost(p, s) < opts.target() - 1e-9) on.solution(s, method);
   };
@@ -194,5 +234,5 @@ export function columnGeneration(g: GLPK, p: Problem, start: Solution, opts: Col
   }
   // diving for what is left of this step's share, when price-and-branch has not closed the gap
   if (!proven(lb) && opts.diveShare > 0 && p.items.length > 1) offer(dive(g, p, pool, Date.now() + (opts.deadline - Date.now()) * opts.diveShare), 'column generation + diving');
-  return { lowerBound: lb, converged: root?.converged ?? false, columns: pool.cols.length };
+  return { lowerBound: lb, converged: root?.converged ?? false, columns: pool.cols.length, root: rootLp };
 }

@@ -3,12 +3,15 @@
 // terminating this worker and keeps the best plan reported.
 import { parentPort, workerData } from 'node:worker_threads';
 import GLPK from 'glpk.js/node';
-import { columnGeneration } from './colgen.js';
+import { columnGeneration, type DiveTo } from './colgen.js';
+import type { Pattern } from './pricing.js';
 import { continuousBound, roundBound } from './bounds.js';
 import { capacityBound } from './capacity-bound.js';
 import { arcflowApplies, solveArcflow } from './arcflow.js';
 import { ASSIGNMENT_MAX_VARS, assignmentSize, solveAssignment } from './assignment.js';
 import { solutionCost, type Problem, type Solution } from './problem.js';
+import { oneDimensional } from './one-dim-search.js';
+import { lpResidualSearch } from './lp-rounding.js';
 
 export interface WorkerInput {
   problem: Problem;
@@ -21,6 +24,7 @@ export type WorkerMessage =
   | { kind: 'solution'; solution: Solution; method: string }
   | { kind: 'done'; converged: boolean; columns: number };
 
+const RESIDUAL_SHARE = 0.8; // of the time left after the root LP, for 1-D rounding
 const { problem, start, deadline } = workerData as WorkerInput;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 const g = await GLPK();
@@ -50,7 +54,17 @@ const refineBound = (lb: number) => {
   if (mixBound > bound + 1e-9) events.bound(mixBound, 'instance-mix capacity LP');
   return mixBound;
 };
-const r = columnGeneration(g, problem, start, { deadline, target: () => best, roundBound: (lb) => roundBound(problem, lb), refineBound, ...shares }, events);
+// one dimension: the converged LP's whole patterns and a search on what they leave (this
+// thread's core, while the main thread searches the whole problem)
+const unit = problem.bins[0]!.cost;
+const afterRoot = oneDimensional(problem)
+  ? (root: { cols: Pattern[]; x: number[] }, dive: DiveTo) => {
+      const lpBound = Math.ceil(bound / unit - 1e-9);
+      const until = Date.now() + (deadline - Date.now()) * RESIDUAL_SHARE;
+      return lpResidualSearch(problem, root, dive, lpBound, until, () => Math.round(best / unit), (s) => events.solution(s, 'LP rounding + consistent neighborhood search'));
+    }
+  : undefined;
+const r = await columnGeneration(g, problem, start, { deadline, target: () => best, roundBound: (lb) => roundBound(problem, lb), refineBound, afterRoot, ...shares }, events);
 if (bound < best - 1e-9 && deadline - Date.now() > 500 && arcflow) {
   const out = solveArcflow(g, problem, (deadline - Date.now()) / 1000);
   if (out) {

@@ -7,6 +7,8 @@ import type { ModelProfiles } from '../../src/formats/profiles.js';
 import { consistentSearch } from '../../src/pack/consistent-search.js';
 import { oneDimensional } from '../../src/pack/one-dim-search.js';
 import { maxSubsetSum } from '../../src/pack/subset-sum.js';
+import { columnGeneration } from '../../src/pack/colgen.js';
+import { lpResidualSearch, residualOf } from '../../src/pack/lp-rounding.js';
 import { solvePacking } from '../../src/pack/solver.js';
 import { bestGreedy } from '../../src/pack/greedy.js';
 import { violation } from '../../src/pack/problem.js';
@@ -119,4 +121,34 @@ test('the one-dimensional path is not taken for several types, several binding d
   assert.equal(oneDimensional({ ...p, items: p.items.map((it) => ({ ...it, demand: 2, maxPerBin: 1 })) }), null);
   const twoDims = { ...p, bins: [{ ...p.bins[0]!, procCap: [100, 100] }], items: p.items.map((it) => ({ ...it, sizes: [{ proc: [it.sizes[0]!.proc[0]!, 10], inst: [] }] })) };
   assert.equal(oneDimensional(twoDims), null);
+});
+
+test('LP rounding: the converged LP patterns kept, the rest searched, reach the LP bound on triplets with valid plans', async () => {
+  const GLPK = (await import('glpk.js/node')).default;
+  const g = await GLPK();
+  const w = tripletWeights(30, 21);
+  const p = parseBpp(`${w.length}\n1000\n${w.join('\n')}\n`, 'trip');
+  const start = bestGreedy(p);
+  const plans: number[] = [];
+  let rootSeen = false;
+  await columnGeneration(g, p, start, {
+    deadline: Date.now() + 20_000,
+    target: () => (plans.length ? Math.min(...plans) : start.bins.length),
+    roundBound: (lb) => Math.ceil(lb - 1e-6),
+    mipShare: 0,
+    diveShare: 0,
+    afterRoot: async (root, dive) => {
+      rootSeen = true;
+      // kept patterns and residual account for every copy exactly once
+      const { fixed, residual } = residualOf(p, root.cols, root.x.map((v) => Math.floor(v + 1e-6)));
+      const kept = fixed.bins.reduce((a, b) => a + b.procs.flat().length, 0);
+      assert.equal(kept + residual.items.reduce((a, it) => a + it.demand, 0), w.length);
+      await lpResidualSearch(p, root, dive, 30, Date.now() + 15_000, () => (plans.length ? Math.min(...plans) : start.bins.length), (s) => {
+        assert.equal(violation(p, s), null);
+        plans.push(s.bins.length);
+      });
+    },
+  }, { bound: () => {}, solution: () => {} });
+  assert.ok(rootSeen, 'the root LP converged and was rounded');
+  assert.equal(Math.min(...plans), 30);
 });
