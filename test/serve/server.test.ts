@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/log.js';
 import { writeArchive } from '../../src/archive/writer.js';
 import { defaultOptions } from '../../src/serve/config.js';
 import { startServer, type ServeHandle } from '../../src/serve/server.js';
+import type { WorkerProcess } from '../../src/serve/frontend/worker-process.js';
 import { addFolderArchive, tempStore, waitFor } from './store.js';
 import { BATCH_PROBE, STAGED } from './handlers.js';
 
@@ -47,6 +48,7 @@ before(async () => {
     force: false,
   });
   await addFolderArchive(store, { name: 'probe', model: fx.identity, handler: 'probe.mjs', files: { 'probe.mjs': BATCH_PROBE }, config: 'batchSize: 8\nmaxBatchDelay: 300\n' });
+  await addFolderArchive(store, { name: 'probe1', model: fx.identity, handler: 'probe.mjs', files: { 'probe.mjs': BATCH_PROBE } });
   await addFolderArchive(store, { name: 'mlp', model: fx.mlp, handler: 'base_handler' });
   await addFolderArchive(store, { name: 'mlp8', model: fx.mlp, handler: 'base_handler', config: 'batchSize: 8\nmaxBatchDelay: 300\n' });
   await addFolderArchive(store, { name: 'staged', model: fx.identity, handler: 'staged.mjs', files: { 'staged.mjs': STAGED }, config: staged });
@@ -60,7 +62,7 @@ before(async () => {
   const opts = defaultOptions();
   Object.assign(opts, {
     modelStore: store,
-    models: ['identity', 'ocr=ocr.mar', 'probe', 'mlp', 'mlp8', 'staged'],
+    models: ['identity', 'ocr=ocr.mar', 'probe', 'probe1', 'mlp', 'mlp8', 'staged'],
     inference: { host: '127.0.0.1', port: 0 },
     management: { host: '127.0.0.1', port: 0 },
     metrics: { host: '127.0.0.1', port: 0 },
@@ -151,6 +153,18 @@ describe('inference API', () => {
       const want = (single[i]!.json().probabilities as number[][])[0]!;
       got.forEach((v, k) => assert.ok(Math.abs(v - want[k]!) < 1e-5));
     });
+  });
+
+  it('keeps batch_size 1 when concurrent batches travel to the worker in groups: one request per handler call, each answer to its own request', async () => {
+    const n = 24;
+    const probes = await Promise.all(Array.from({ length: n }, (_, i) => post('/predictions/probe1', `q${i}`, 'text/plain')));
+    const seen = probes.map((p) => p.json() as { batch: number; echo: string });
+    assert.deepEqual(seen.map((s) => s.batch), Array.from({ length: n }, () => 1));
+    assert.deepEqual(seen.map((s) => s.echo), Array.from({ length: n }, (_, i) => `q${i}`));
+    // They reached the worker in fewer frames than batches: groups of several.
+    const { sent } = server.registry.get('probe1').pool.workers[0] as WorkerProcess;
+    assert.equal(sent.batches, n);
+    assert.ok(sent.frames < n, `${sent.frames} frames for ${n} batches`);
   });
 
   it('fails only the request whose handler throws (5xx) and keeps serving', async () => {

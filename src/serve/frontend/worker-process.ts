@@ -62,6 +62,8 @@ export class WorkerProcess {
   pid = 0;
   /** Batches sent and not yet answered. */
   inflight = 0;
+  /** Infer frames written and the batches they carried (batches ÷ frames = mean group size). */
+  readonly sent = { frames: 0, batches: 0 };
   readonly exited: Promise<void>;
   private writer?: FrameWriter;
   private readonly pending = new Map<number, Pending>();
@@ -188,6 +190,8 @@ export class WorkerProcess {
     this.outbox = [];
     const id = this.nextId++;
     this.groups.set(id, { calls, remaining: calls.length });
+    this.sent.frames++;
+    this.sent.batches += calls.length;
     const { header, payload } = encodeInfer(calls.map((c) => c.work));
     this.writer.sendNow(FRAME.infer, id, header, payload);
   };
