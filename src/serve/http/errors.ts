@@ -1,7 +1,6 @@
 // TorchServe's error responses: {"code", "type", "message"}, pretty-printed like its Gson output,
 // and the small helpers every listener uses to answer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { rawHeader } from './raw-headers.js';
 
 export class HttpError extends Error {
   constructor(
@@ -52,7 +51,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 /** readBody with a callback: the prediction path saves a promise and a microtask per request with it. */
 export function collectBody(req: IncomingMessage, limit: number, done: (e: Error | undefined, body?: Buffer) => void): void {
-  const declared = Number(rawHeader(req, 'content-length') ?? 0);
+  const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return done(tooLarge(limit));
   let chunks: Buffer[] = [];
   let size = 0;

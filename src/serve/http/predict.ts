@@ -4,7 +4,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry, ModelEntry } from '../frontend/registry.js';
 import type { ItemResult, RequestPart } from '../ipc/messages.js';
 import { HttpError, badRequest, collectBody, sendError, sendJson, modelNotFound, versionNotFound } from './errors.js';
-import { rawHeader } from './raw-headers.js';
 import { readMultipart } from './multipart.js';
 import { BINARY_PART, BINARY_RESULT_TYPE } from '../handlers/protocols.js';
 
@@ -68,7 +67,7 @@ export function predict(reg: Registry, opts: InferenceOptions, req: IncomingMess
   const entry: ModelEntry | undefined = reg.find(name, version);
   if (!entry) return fail(version && reg.find(name) ? versionNotFound(name, version) : modelNotFound(name));
   if (entry.pool.minWorkers === 0 && entry.pool.liveCount() === 0) return fail(noWorker(name, version));
-  const contentType = rawHeader(req, 'content-type') ?? '';
+  const contentType = req.headers['content-type'] ?? '';
   if (contentType.startsWith('multipart/form-data')) {
     readMultipart(req, opts.maxRequestSize).then((parts) => enqueue(entry, parts, res, t0, style)).catch(fail);
     return;
@@ -76,9 +75,9 @@ export function predict(reg: Registry, opts: InferenceOptions, req: IncomingMess
   collectBody(req, opts.maxRequestSize, (e, body) => {
     if (e) return fail(e);
     let parts: RequestPart[] = [{ name: 'body', contentType, body: body! }];
-    const headerLength = rawHeader(req, 'inference-header-content-length');
+    const headerLength = req.headers['inference-header-content-length'];
     try {
-      if (headerLength !== undefined) parts = splitBinaryRequest(body!, headerLength);
+      if (headerLength !== undefined) parts = splitBinaryRequest(body!, String(headerLength));
       enqueue(entry, parts, res, t0, style);
     } catch (err) {
       fail(err);
