@@ -168,16 +168,26 @@ function branchAndBound(items: KnapItem[], dim: number, cap: number): KnapResult
   let bestTake: number[] = new Array<number>(n).fill(0);
   const take = new Array<number>(n).fill(0);
   let nodes = 0;
+  // prefix sums of all copies in density order: the fractional bound is a binary search
+  const sizeSum = new Float64Array(n + 1);
+  const valueSum = new Float64Array(n + 1);
+  for (let j = 0; j < n; j++) {
+    sizeSum[j + 1] = sizeSum[j]! + its[j]!.count * its[j]!.size[dim]!;
+    valueSum[j + 1] = valueSum[j]! + its[j]!.count * its[j]!.value;
+  }
   const bound = (k: number, room: number): number => {
-    let v = 0;
-    for (let j = k; j < n && room > 0; j++) {
-      const it = its[j]!;
-      const sz = it.size[dim]!;
-      const c = Math.min(it.count, room / sz);
-      v += c * it.value;
-      room -= c * sz;
+    const limit = sizeSum[k]! + room;
+    let lo = k;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (sizeSum[mid]! <= limit) lo = mid;
+      else hi = mid - 1;
     }
-    return v;
+    const whole = valueSum[lo]! - valueSum[k]!;
+    if (lo >= n) return whole;
+    const it = its[lo]!;
+    return whole + ((limit - sizeSum[lo]!) / it.size[dim]!) * it.value;
   };
   const visit = (k: number, room: number, value: number): boolean => {
     if (++nodes > BRANCH_NODES) return false;

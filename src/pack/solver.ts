@@ -15,6 +15,7 @@ import { RUNNING_FROM_SOURCE, runtimeModulePath } from '../paths.js';
 const LOCAL_SEARCH_SHARE = 0.5; // of the time limit, alongside the worker
 const SINGLE_TYPE_SHARE = 0.5; // of the local search's time, for one-type plans first
 const ROUND_MS = 800; // local search rounds, each with its own random choices
+const CNS_SLICE_SHARE = 0.4; // 1-D: of the time limit (at least 1 s) for each consistent neighborhood search between bin-elimination rounds
 
 export interface SolveOptions {
   timeLimitMs: number;
@@ -141,8 +142,14 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
     });
     const oneDim = oneDimensional(p);
     if (oneDim) {
-      // one-dimensional: consistent neighborhood search, for the whole time the worker has
-      await oneDimSearch(oneDim, solution, deadline, () => (done() ? Infinity : Math.ceil(lb / p.bins[0]!.cost - 1e-9)), (s) => offer(s, 'consistent neighborhood search'));
+      // one-dimensional: consistent neighborhood search, for the whole time the worker has; when
+      // it stalls some bins short (large triplet sets), a round of bin elimination from its best
+      // plan, then a fresh search from there
+      const bins = () => (done() ? Infinity : Math.ceil(lb / p.bins[0]!.cost - 1e-9));
+      for (let round = 1; !done() && Date.now() < deadline; round++) {
+        await oneDimSearch(oneDim, solution, Math.min(deadline, Date.now() + Math.max(1000, opts.timeLimitMs * CNS_SLICE_SHARE)), bins, (s) => offer(s, 'consistent neighborhood search'), round);
+        await localSearch(Math.min(deadline, Date.now() + ROUND_MS));
+      }
     } else {
       await singleType(Date.now() + (lsUntil - Date.now()) * SINGLE_TYPE_SHARE);
       await localSearch(lsUntil);
