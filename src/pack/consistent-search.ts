@@ -40,10 +40,6 @@ function sameClasses(cls: number[], a: number[], b: number[]): boolean {
   return x.every((v, k) => v === y[k]);
 }
 
-function better(a: Move, b: Move | null): boolean {
-  return !b || a.d < b.d - EPS || (a.d < b.d + EPS && a.dc > b.dc);
-}
-
 class Partial {
   readonly load: number[];
   pool: number[];
@@ -67,12 +63,30 @@ class Partial {
     this.types = Math.max(0, ...x.cls) + 1;
   }
 
+  private readonly outs = new Map<number, Cand[]>();
+
+  /** The sets of at most two items of bin j (and the empty set), with their weights; cached until the bin changes. */
+  private outsOf(j: number): Cand[] {
+    let list = this.outs.get(j);
+    if (list) return list;
+    const items = this.bins[j]!;
+    const w = this.x.w;
+    list = [{ items: [], w: 0 }];
+    for (let a = 0; a < items.length; a++) {
+      list.push({ items: [items[a]!], w: w[items[a]!]! });
+      for (let b = a + 1; b < items.length; b++) list.push({ items: [items[a]!, items[b]!], w: w[items[a]!]! + w[items[b]!]! });
+    }
+    this.outs.set(j, list);
+    return list;
+  }
+
   private weight(items: number[]): number {
     return items.reduce((a, i) => a + this.x.w[i]!, 0);
   }
 
   private apply(m: Move): void {
     const bin = this.bins[m.bin]!;
+    this.outs.delete(m.bin);
     for (const i of m.out) {
       bin.splice(bin.indexOf(i), 1);
       this.pool.push(i);
@@ -104,24 +118,23 @@ class Partial {
     for (let a = 0; a < paired.length; a++) for (let b = a + 1; b < paired.length; b++) cands.push({ items: [paired[a]!, paired[b]!], w: w[paired[a]!]! + w[paired[b]!]! });
     cands.sort((p, q) => q.w - p.w);
     let best: Move | null = null;
+    let bestD = Infinity;
+    let bestDc = -Infinity;
     let ties = 0;
-    const consider = (m: Move) => {
-      if (better(m, best)) {
-        best = m;
-        ties = 1;
-      } else if (best && Math.abs(m.d - best.d) < EPS && m.dc === best.dc && this.random() * ++ties < 1) best = m;
+    // allocates a move only when it wins or ties (ties broken uniformly at random)
+    const consider = (d: number, dc: number, j: number, out: number[], into: number[]) => {
+      if (d < bestD - EPS || (d < bestD + EPS && dc > bestDc)) ties = 1;
+      else if (!(Math.abs(d - bestD) < EPS && dc === bestDc && this.random() * ++ties < 1)) return;
+      best = { d, dc, bin: j, out, into };
+      bestD = d;
+      bestDc = dc;
     };
-    const tabu = (items: number[], bin: number) => items.some((i) => (this.until.get(bin * this.types + this.x.cls[i]!) ?? 0) > this.iter);
     for (let j = 0; j < this.bins.length; j++) {
-      const items = this.bins[j]!;
-      const outs: number[][] = [[]];
-      for (let a = 0; a < items.length; a++) {
-        outs.push([items[a]!]);
-        for (let b = a + 1; b < items.length; b++) outs.push([items[a]!, items[b]!]);
-      }
-      for (const out of outs) {
-        const wa = this.weight(out);
+      for (const { items: out, w: wa } of this.outsOf(j)) {
         const room = this.x.cap - this.load[j]! + wa;
+        // no candidate can beat the best move so far (a heavier one cannot fit)
+        if (wa - Math.min(room, cands[0]?.w ?? 0) > bestD + EPS && wa > bestD + EPS) continue;
+        const outTabu = out.some((i) => (this.until.get(j * this.types + this.x.cls[i]!) ?? 0) > this.iter);
         // the heaviest pooled candidates that fit, then lighter ones while they can still win
         let lo = 0;
         let hi = cands.length;
@@ -133,12 +146,12 @@ class Partial {
         for (let k = lo; k < cands.length; k++) {
           const c = cands[k]!;
           const d = wa - c.w;
-          if (best && d > (best as Move).d + EPS) break;
-          if (tabu(out, j) && this.poolW + d >= this.bestW - EPS) continue;
+          if (d > bestD + EPS) break;
+          if (outTabu && this.poolW + d >= this.bestW - EPS) continue;
           if (Math.abs(d) < EPS && sameClasses(this.x.cls, out, c.items)) continue;
-          consider({ d, dc: out.length - c.items.length, bin: j, out, into: c.items });
+          consider(d, out.length - c.items.length, j, out, c.items);
         }
-        if (out.length > 0) consider({ d: wa, dc: out.length, bin: j, out, into: [] });
+        if (out.length > 0 && wa <= bestD + EPS) consider(wa, out.length, j, out, []);
       }
     }
     if (best) this.apply(best);
@@ -153,6 +166,7 @@ class Partial {
       const inBin = this.bins[j]!.length;
       if (r.sum > this.load[j]! + EPS || (r.sum > this.load[j]! - EPS && r.take.length < inBin)) {
         const taken = new Set(r.take);
+        this.outs.delete(j);
         this.bins[j] = r.take.map((k) => both[k]!);
         this.pool = both.filter((_, k) => !taken.has(k));
         this.poolW += this.load[j]! - r.sum;
