@@ -87,6 +87,7 @@ interface LpState {
 }
 
 const EXTRA_COLUMNS = 4;
+const DIVE_ROUNDS = 5; // pricing rounds per step of the rounding dive
 const DIVE_PRICE_EVERY = 3; // dive steps between pricing rounds (the others only re-solve the LP)
 
 /**
@@ -179,18 +180,27 @@ function diveToResidual(g: GLPK, p: Problem, pool: ColumnPool, deadline: number,
   const residual = p.items.map((it) => it.demand);
   const mult = new Map<number, number>();
   let fixed = 0;
-  while (residual.reduce((a, b) => a + b, 0) > leave) {
+  const fix = (j: number) => {
+    mult.set(j, (mult.get(j) ?? 0) + 1);
+    fixed++;
+    for (const [i, n] of pool.cols[j]!.counts) residual[i] = Math.max(0, residual[i]! - n);
+  };
+  for (let step = 0; residual.reduce((a, b) => a + b, 0) > leave; step++) {
     if (Date.now() >= deadline) return null;
     const sub: Problem = { ...p, items: p.items.map((it, i) => ({ ...it, demand: residual[i]! })) };
-    const lp = generate(g, sub, pool, deadline, () => false);
-    if (!lp || !lp.converged || fixed + Math.ceil(lp.z / p.bins[0]!.cost - 1e-6) > target) return null;
-    const order = lp.x.map((v, j) => j).filter((j) => lp.x[j]! > 1e-6).sort((a, b) => lp.x[b]! - lp.x[a]!);
+    // a few pricing rounds per step: the Farley bound still says when the dive has lost the target
+    const lp = generate(g, sub, pool, deadline, () => false, DIVE_ROUNDS);
+    if (!lp || fixed + Math.ceil(lp.farley / p.bins[0]!.cost - 1e-6) > target) return null;
+    const order = lp.x.map((_, j) => j).filter((j) => lp.x[j]! > 1e-6).sort((a, b) => lp.x[b]! - lp.x[a]!);
     const whole = order.filter((j) => lp.x[j]! >= 1 - 1e-6);
+    // the first step keeps every whole value at once (most of the plan on IRUP instances)
+    if (step === 0 && whole.length) {
+      for (const j of whole) for (let k = 0; k < Math.floor(lp.x[j]! + 1e-6); k++) fix(j);
+      continue;
+    }
     const pick = whole.length ? whole[Math.floor(random() * whole.length)]! : order[Math.floor(random() * Math.min(3, order.length))];
     if (pick === undefined) return null;
-    mult.set(pick, (mult.get(pick) ?? 0) + 1);
-    fixed++;
-    for (const [i, n] of pool.cols[pick]!.counts) residual[i] = Math.max(0, residual[i]! - n);
+    fix(pick);
   }
   return { cols: pool.cols, mult: pool.cols.map((_, j) => mult.get(j) ?? 0) };
 }

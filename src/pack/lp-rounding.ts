@@ -2,15 +2,16 @@
 // the LP uses at whole values (rounded down), and pack the items left over with consistent
 // neighborhood search aiming at ⌈LP⌉ minus the kept bins. Where the LP bound is tight (IRUP, as
 // on Hard28) the LP's whole patterns usually belong to an optimum, and the residual is a much
-// smaller, easier search than the whole. Later attempts dive (fix LP patterns one at a time,
-// re-solving the LP) until a quarter of the items is left, and search that.
+// smaller, easier search than the whole. Later attempts dive (keep the whole patterns, then fix
+// one pattern at a time, re-pricing the residual LP) until 15–40 % of the items are left, and
+// search that.
 import { columnsToSolution, type DiveTo } from './colgen.js';
 import { bestGreedy } from './greedy.js';
 import { oneDimensional, oneDimSearch } from './one-dim-search.js';
 import type { Pattern } from './pricing.js';
 import type { Problem, Solution } from './problem.js';
 
-const LEAVE = 0.25; // share of the items later attempts leave to the search
+const LEAVE = [0.15, 0.4]; // share of the items a dive leaves to the search (drawn per attempt)
 const ATTEMPT_MS = 600;
 
 function rng(seed: number): () => number {
@@ -37,7 +38,7 @@ export async function lpResidualSearch(p: Problem, root: { cols: Pattern[]; x: n
     let cols = root.cols;
     let mult = root.x.map((v) => Math.floor(v + 1e-6));
     if (attempt > 0) {
-      const d = dive(Math.ceil(copies * LEAVE), lpBound, random, deadline);
+      const d = dive(Math.ceil(copies * (LEAVE[0]! + random() * (LEAVE[1]! - LEAVE[0]!))), lpBound, random, deadline);
       if (!d) continue;
       ({ cols, mult } = d);
     }
