@@ -14,27 +14,9 @@ import { bestGreedy } from '../../src/pack/greedy.js';
 import { violation } from '../../src/pack/problem.js';
 import { buildPlan } from '../../src/pack/plan-build.js';
 import { checkPlan } from './checker.js';
+import { rng, tripletWeights as triplets } from './triplets.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-/** Falkenauer-style triplets: every bin of 1000 holds exactly three items in the optimum, shuffled. */
-function tripletWeights(bins: number, seed: number): number[] {
-  const r = rng(seed);
-  const w: number[] = [];
-  for (let k = 0; k < bins; k++) {
-    const a = 250 + Math.floor(r() * 150);
-    const b = 250 + Math.floor(r() * 150);
-    w.push(a, b, 1000 - a - b);
-  }
-  for (let i = w.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [w[i], w[j]] = [w[j]!, w[i]!];
-  }
-  return w;
-}
+const tripletWeights = (bins: number, seed: number) => triplets(bins, seed, true);
 
 function firstFit(w: number[], cap: number): number[][] {
   const bins: number[][] = [];

@@ -11,23 +11,13 @@ import { solvePacking } from '../../src/pack/solver.js';
 import { violation, type Problem } from '../../src/pack/problem.js';
 import type { ModelProfiles } from '../../src/formats/profiles.js';
 import { checkPlan } from './checker.js';
+import { tripletWeights } from './triplets.js';
 
 const GB = 1e9;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-/** Falkenauer-style triplets: every bin of 1000 holds exactly three items in the optimum. */
+/** Falkenauer-style triplets as a problem. */
 function triplets(bins: number, seed: number): Problem {
-  const r = rng(seed);
-  const w: number[] = [];
-  for (let k = 0; k < bins; k++) {
-    const a = 250 + Math.floor(r() * 150);
-    const b = 250 + Math.floor(r() * 150);
-    w.push(a, b, 1000 - a - b);
-  }
+  const w = tripletWeights(bins, seed);
   return parseBpp(`${w.length}\n1000\n${w.join('\n')}\n`);
 }
 
