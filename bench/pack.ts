@@ -157,8 +157,10 @@ function setOf(name: string): string {
     [/^HARD/, 'Scholl HARD'],
     [/^Waescher/, 'Waescher'],
     [/^Schwerin/, 'Schwerin'],
-    [/_DI_/, 'ANI (201_2500/402_10000 DI)'],
-    [/_NR_/, 'AI (201_2500/402_10000 NR)'],
+    // BPPLIB's "difficult instances": DI are AI (the LP bound rounded up is the optimum), NR are
+    // ANI (non-IRUP: the optimum is one above it; 402_10000_NR's optimum is still open, 132 or 133)
+    [/_DI_/, 'AI (201_2500/402_10000 DI)'],
+    [/_NR_/, 'ANI (201_2500/402_10000 NR)'],
     [/^class(\d+)/, 'vector'],
   ];
   return sets.find(([re]) => re.test(n))?.[1] ?? 'other';
