@@ -134,3 +134,15 @@ test('LP rounding: the converged LP patterns kept, the rest searched, reach the 
   assert.ok(rootSeen, 'the root LP converged and was rounded');
   assert.equal(Math.min(...plans), 30);
 });
+
+test('instances with several processors: the 1-D path packs processors and groups them into instances', async () => {
+  const w = tripletWeights(30, 4);
+  const base = parseBpp(`${w.length}\n1000\n${w.join('\n')}\n`, 'trip');
+  const p = { ...base, bins: [{ ...base.bins[0]!, procs: 3 }] };
+  const view = oneDimensional(p);
+  assert.equal(view?.procs, 3);
+  const r = await solvePacking(p, { timeLimitMs: 10_000 });
+  assert.equal(violation(p, r.solution), null);
+  assert.equal(r.solution.bins.length, 10, '30 full processors are 10 instances of 3');
+  assert.equal(r.optimal, true);
+});
