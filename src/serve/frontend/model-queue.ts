@@ -114,7 +114,7 @@ export class ModelQueue {
     w.infer(this.settings.modelKey, batch.map((j) => j.item), this.settings.responseTimeoutMs, (e, results) => {
       try {
         if (e || !results) {
-          const r = workerFailed(!e || e instanceof WorkerGoneError ? (e?.message ?? 'no results') : `worker error: ${e.message}`);
+          const r = workerFailed(!e ? 'no results' : e instanceof WorkerGoneError ? e.message : `worker error: ${e.message}`);
           for (const j of batch) this.finish(j, r);
           return;
         }

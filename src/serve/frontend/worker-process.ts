@@ -47,6 +47,11 @@ const GROUPS_IN_FLIGHT = 2;
 
 export class WorkerGoneError extends Error {}
 
+/** performance.now() after which a request counts as unanswered (0: no deadline). */
+function deadlineOf(timeoutMs: number): number {
+  return timeoutMs > 0 ? performance.now() + timeoutMs : 0;
+}
+
 /** A loaded model's inputs and outputs, as the worker's ONNX Runtime session reports them. */
 export interface ModelIo {
   inputs: TensorMeta[];
@@ -160,12 +165,11 @@ export class WorkerProcess {
     await this.request(FRAME.unload, { modelKey }, undefined, timeoutMs);
   }
 
-  /** Runs one batch. Rejects with WorkerGoneError if the worker dies or exceeds `timeoutMs` (it is then killed). */
   /** Runs one batch; `done` gets its results, or a WorkerGoneError if the worker dies or exceeds `timeoutMs` (it is then killed). */
   infer(modelKey: string, items: InferItem[], timeoutMs: number, done: BatchDone): void {
     if (!this.writer || this.gone || this.status === 'DEAD') return done(new WorkerGoneError(`worker ${this.id} is not running`));
     this.inflight++;
-    this.outbox.push({ work: { modelKey, items }, done, deadline: timeoutMs > 0 ? performance.now() + timeoutMs : 0, timeoutMs });
+    this.outbox.push({ work: { modelKey, items }, done, deadline: deadlineOf(timeoutMs), timeoutMs });
     this.startSweeper();
     this.scheduleGroup();
   }
@@ -213,7 +217,7 @@ export class WorkerProcess {
     if (!this.writer || this.gone || this.status === 'DEAD') return Promise.reject(new WorkerGoneError(`worker ${this.id} is not running`));
     const id = this.nextId++;
     return new Promise<Frame>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, deadline: timeoutMs > 0 ? performance.now() + timeoutMs : 0, timeoutMs });
+      this.pending.set(id, { resolve, reject, deadline: deadlineOf(timeoutMs), timeoutMs });
       this.startSweeper();
       this.writer!.send(type, id, header, payload);
     });
@@ -230,8 +234,8 @@ export class WorkerProcess {
       this.pending.delete(id);
       p.reject(new WorkerGoneError(`worker ${this.id} did not answer within ${p.timeoutMs} ms`));
     }
-    // A batch past its response timeout means a hung worker: it is killed, its other batches fail
-    // with it (fail() below, when the process is gone) and the pool replaces it.
+    // A batch past its response timeout means a hung worker: every batch on it fails now, the
+    // process is killed and its pool replaces it.
     const late = this.lateBatch(now);
     if (late) {
       this.fail(new WorkerGoneError(`worker ${this.id} did not answer within ${late.timeoutMs} ms`));

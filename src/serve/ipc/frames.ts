@@ -97,19 +97,21 @@ export class FrameWriter {
   constructor(private readonly socket: Socket) {}
 
   send(type: number, id: number, header: unknown, payload?: Buffer): void {
-    if (this.socket.destroyed) return;
-    for (const b of encodeFrame(type, id, header, payload)) this.pending.push(b);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flush);
-    }
+    if (!this.queue(type, id, header, payload) || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.flush);
   }
 
   /** Sends a frame (and any queued before it) at once: for callers that already grouped their work. */
   sendNow(type: number, id: number, header: unknown, payload?: Buffer): void {
-    if (this.socket.destroyed) return;
+    if (this.queue(type, id, header, payload)) this.flush();
+  }
+
+  /** Appends a frame to the next write; false when the socket is gone. */
+  private queue(type: number, id: number, header: unknown, payload?: Buffer): boolean {
+    if (this.socket.destroyed) return false;
     for (const b of encodeFrame(type, id, header, payload)) this.pending.push(b);
-    this.flush();
+    return true;
   }
 
   private readonly flush = (): void => {
