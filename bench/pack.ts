@@ -1,7 +1,7 @@
 // Benchmarks of `mlserve pack`'s solver: (a) the AWS blog's 3,000 bert-base-cased models,
 // (b) 78 and (c) 500 distinct random models on inf1 + g4dn under 7.4 GB / 83 %, (d) BPPLIB 1-D
 // and vector bin-packing instances with known optima. Prints a table, writes bench/results/pack.json.
-// Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 10s] [--limit-vector 2s] [--skip-benchmarks]
+// Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 10s] [--limit-vector 2s] [--skip-benchmarks] [--out FILE]
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildProblem } from '../src/pack/build-problem.js';
@@ -175,7 +175,7 @@ const sets = [...perSet].map(([set, rs]) => ({
   worstOverKnown: Math.max(0, ...rs.map((r) => r.value - (r.known ?? r.value))),
   meanSeconds: +(rs.reduce((a, r) => a + r.seconds, 0) / rs.length).toFixed(2),
 }));
-const out = join(PACKAGE_ROOT, 'bench/results/pack.json');
+const out = flag('--out') ?? join(PACKAGE_ROOT, 'bench/results/pack.json');
 await writeFileAtomic(out, JSON.stringify({ date: new Date().toISOString(), machine: 'shared 2-core machine (other jobs running)', limit1dMs: limit1d, limitVectorMs: limitVector, summary, sets, rows }, null, 2));
 console.log(table(['case', 'obj', 'value', 'bound', 'known', 'gap %', 'optimal', 's'], rows.map((r) => [r.case, r.objective, r.value, r.lowerBound, r.known ?? '', (r.gap * 100).toFixed(2), r.optimal ? 'yes' : 'no', r.seconds])));
 console.log(table(['set', 'count', 'at known optimum', 'proved optimal', 'worst over known', 'mean s'], sets.map((x) => [x.set, x.count, x.atKnownOptimum, x.provedOptimal, `+${x.worstOverKnown}`, x.meanSeconds])));
