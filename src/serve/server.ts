@@ -1,7 +1,7 @@
 // Starts the model server: the worker hub, the three listeners (inference, management, metrics)
 // and the initial models. `close()` is the graceful shutdown: stop accepting, drain, stop workers.
 import { createServer, STATUS_CODES, type Server, type RequestListener } from 'node:http';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -10,7 +10,8 @@ import type { Logger } from '../log.js';
 import type { Address, ServeOptions } from './config.js';
 import { WorkerHub } from './frontend/worker-hub.js';
 import { Registry } from './frontend/registry.js';
-import { HttpError, errorBody } from './http/errors.js';
+import { HttpError, collectBody, errorBody, sendError } from './http/errors.js';
+import { Http1Server, llhttp, type Http1Handler } from './http/http1-server.js';
 import { inferenceListener } from './http/inference-api.js';
 import { managementListener } from './http/management-api.js';
 import { createMetrics, metricsListener } from './http/metrics-api.js';
@@ -29,12 +30,55 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
+/** What shutdown needs from a listener: node:http's Server and Http1Server both have it. */
+interface Listener {
+  close(): unknown;
+  closeIdleConnections(): void;
+  closeAllConnections(): void;
+  address(): AddressInfo | string | null;
+}
+
+const LIMITS = { headersTimeoutMs: 10_000, requestTimeoutMs: 120_000, maxHeaderSize: 16 * 1024, keepAliveTimeoutMs: 5_000, firstByteTimeoutMs: 10_000 };
+
+function listenError(addr: Address, what: string) {
+  return (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE') return new MlsError('MLS_ERR_SERVE_PORT_IN_USE', `${what} address ${addr.host}:${addr.port} is already in use`);
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') return new MlsError('MLS_ERR_SERVE_ADDRESS', `${what} address ${addr.host}:${addr.port}: ${e.message}`);
+    return toMlsError(e);
+  };
+}
+
+const CLIENT_ERROR_TYPES: Record<number, string> = { 408: 'RequestTimeoutException', 413: 'RequestEntityTooLargeException', 417: 'ExpectationFailedException', 431: 'RequestHeaderFieldsTooLargeException', 500: 'InternalServerException' };
+
+/**
+ * The inference listener: mlserve's HTTP/1.1 transport on Node's llhttp (http/http1-server.ts), or
+ * node:http reading the body first where the parser binding is missing.
+ */
+async function listenInference(handler: Http1Handler, maxBodySize: number, addr: Address): Promise<Listener> {
+  if (!llhttp) {
+    const viaNode: RequestListener = (req, res) =>
+      collectBody(req, maxBodySize, (e, body) => (e ? sendError(res, e) : handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers as Record<string, string | undefined>, body: body! }, res)));
+    return listen(viaNode, addr, 'inference');
+  }
+  const server = new Http1Server(handler, {
+    ...LIMITS,
+    maxBodySize,
+    errorBody: (status, message) => errorBody(status, CLIENT_ERROR_TYPES[status] ?? 'BadRequestException', message),
+  });
+  try {
+    await server.listen(addr.port, addr.host);
+  } catch (e) {
+    throw listenError(addr, 'inference')(e as NodeJS.ErrnoException);
+  }
+  return server;
+}
+
 function listen(handler: RequestListener, addr: Address, what: string): Promise<Server> {
   const server = createServer(
     // Bounded: slow or stalled clients cannot hold a connection forever.
     // connectionsCheckingInterval: how often those timeouts are enforced (Node's 30 s default would
     // let a slowloris client hold a connection for 40 s instead of 10).
-    { headersTimeout: 10_000, requestTimeout: 120_000, maxHeaderSize: 16 * 1024, keepAliveTimeout: 5_000, connectionsCheckingInterval: 1000 },
+    { headersTimeout: LIMITS.headersTimeoutMs, requestTimeout: LIMITS.requestTimeoutMs, maxHeaderSize: LIMITS.maxHeaderSize, keepAliveTimeout: LIMITS.keepAliveTimeoutMs, connectionsCheckingInterval: 1000 },
     handler,
   );
   server.on('clientError', answerClientError);
@@ -43,15 +87,11 @@ function listen(handler: RequestListener, addr: Address, what: string): Promise<
   server.on('connection', (socket: Socket) => {
     const timer = setTimeout(() => {
       if (socket.bytesRead === 0) socket.destroy();
-    }, 10_000).unref();
+    }, LIMITS.firstByteTimeoutMs).unref();
     socket.once('close', () => clearTimeout(timer));
   });
   return new Promise((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE') reject(new MlsError('MLS_ERR_SERVE_PORT_IN_USE', `${what} address ${addr.host}:${addr.port} is already in use`));
-      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new MlsError('MLS_ERR_SERVE_ADDRESS', `${what} address ${addr.host}:${addr.port}: ${e.message}`));
-      else reject(toMlsError(e));
-    });
+    server.once('error', (e: NodeJS.ErrnoException) => reject(listenError(addr, what)(e)));
     server.listen(addr.port, addr.host, () => resolve(server));
   });
 }
@@ -73,7 +113,7 @@ function answerClientError(e: NodeJS.ErrnoException, socket: Duplex): void {
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body.toString()}`);
 }
 
-function urlOf(server: Server, host: string): string {
+function urlOf(server: Listener, host: string): string {
   const a = server.address();
   const port = a && typeof a === 'object' ? a.port : 0;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -137,7 +177,7 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
   if (opts.modelControl === 'none' || opts.modelControl === 'poll') {
     registry.apiLocked = `model control mode is ${opts.modelControl}: models are ${opts.modelControl === 'poll' ? 'loaded and unloaded by changing the model store' : 'the model store\'s, loaded at start'}; start the server with --model-control explicit to use the API`;
   }
-  const servers: Server[] = [];
+  const servers: Listener[] = [];
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= shutdown());
   const shutdown = async () => {
@@ -155,7 +195,7 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
   };
   try {
     await group?.start();
-    servers.push(await listen(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize }), opts.inference, 'inference'));
+    servers.push(await listenInference(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize }), opts.maxRequestSize, opts.inference));
     let management = managementListener(registry);
     if (opts.tokenAuth) {
       const keyFile = opts.keyFile ?? join(dirname(opts.pidFile), 'key_file.json');

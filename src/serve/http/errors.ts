@@ -1,6 +1,7 @@
 // TorchServe's error responses: {"code", "type", "message"}, pretty-printed like its Gson output,
 // and the small helpers every listener uses to answer.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Reply } from './http1-server.js';
 
 export class HttpError extends Error {
   constructor(
@@ -29,12 +30,12 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 /** Sent with answers given before the body was read (413): the connection cannot be reused. */
 const CLOSE_HEADERS = { ...JSON_HEADERS, connection: 'close' };
 
-export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+export function sendJson(res: Reply, status: number, value: unknown): void {
   res.writeHead(status, JSON_HEADERS);
   res.end(JSON.stringify(value, null, 2));
 }
 
-export function sendError(res: ServerResponse, e: unknown): void {
+export function sendError(res: Reply, e: unknown): void {
   if (res.headersSent) {
     res.destroy();
     return;

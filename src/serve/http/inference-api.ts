@@ -1,7 +1,7 @@
 // The inference listener (TorchServe's port 8080): /ping, /predictions/{model}[/{version}],
 // OPTIONS / (API description), and the KServe v1 / OIP v2 routes (kserve-api.ts). This is the hot path: routing by string prefix, precomputed
 // response bodies and header objects, no per-request parsing beyond the body itself.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http1Request, Reply } from './http1-server.js';
 import type { Registry } from '../frontend/registry.js';
 import { INFERENCE_API } from './api-description.js';
 import { HttpError, methodNotAllowed, notFound, sendError, sendJson } from './errors.js';
@@ -38,9 +38,9 @@ function predictionPath(path: string): { name: string; version?: string } {
 
 export function inferenceListener(reg: Registry, opts: InferenceOptions) {
   const protocols = kserveRoutes(reg, opts);
-  return (req: IncomingMessage, res: ServerResponse): void => {
+  return (req: Http1Request, res: Reply): void => {
     const t0 = performance.now();
-    const url = req.url ?? '/';
+    const url = req.url;
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const method = req.method;

@@ -5,7 +5,7 @@
 //   v2: GET /v2, /v2/health/live, /v2/health/ready, GET /v2/models/{m}[/versions/{v}][/ready],
 //       GET /v2/models/{m}[/versions/{v}]/config (Triton's model configuration),
 //       POST /v2/models/{m}[/versions/{v}]/infer (JSON, or the binary tensor data extension)
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http1Request, Reply } from './http1-server.js';
 import type { ModelEntry, Registry } from '../frontend/registry.js';
 import { v2Datatype } from '../handlers/protocols.js';
 import { HttpError, methodNotAllowed, notFound, sendJson } from './errors.js';
@@ -68,7 +68,7 @@ async function config(e: ModelEntry): Promise<Record<string, unknown>> {
 }
 
 export function kserveRoutes(reg: Registry, opts: InferenceOptions) {
-  const route = (req: IncomingMessage, res: ServerResponse, path: string, t0: number): void => {
+  const route = (req: Http1Request, res: Reply, path: string, t0: number): void => {
     const get = req.method === 'GET';
     if (path === '/v2' && get) return sendJson(res, 200, { name: 'mlserve', version: '1', extensions: ['binary_tensor_data', 'model_configuration'] });
     if (path === '/v2/health/live' && get) return sendJson(res, 200, { live: true });
@@ -93,7 +93,7 @@ export function kserveRoutes(reg: Registry, opts: InferenceOptions) {
       (err: unknown) => sendStyled(res, err, 'kserve'),
     );
   };
-  return (req: IncomingMessage, res: ServerResponse, path: string, t0: number): void => {
+  return (req: Http1Request, res: Reply, path: string, t0: number): void => {
     try {
       route(req, res, path, t0);
     } catch (e) {

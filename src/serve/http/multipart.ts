@@ -1,17 +1,17 @@
 // multipart/form-data bodies (TorchServe accepts them on /predictions): every form field becomes a
 // part the handler sees by name; files keep their content type. Bounded like raw bodies.
-import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import type { RequestPart } from '../ipc/messages.js';
 import { HttpError, badRequest } from './errors.js';
 
 const MAX_PARTS = 64;
 
-export function readMultipart(req: IncomingMessage, limit: number): Promise<RequestPart[]> {
+/** Parses a multipart body (already read and bounded by the transport) into parts. */
+export function readMultipart(headers: Record<string, string | undefined>, body: Buffer, limit: number): Promise<RequestPart[]> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { fileSize: limit, fieldSize: limit, parts: MAX_PARTS } });
+      bb = busboy({ headers: headers as Record<string, string>, limits: { fileSize: limit, fieldSize: limit, parts: MAX_PARTS } });
     } catch (e) {
       return reject(badRequest(`invalid multipart request: ${(e as Error).message}`));
     }
@@ -21,8 +21,6 @@ export function readMultipart(req: IncomingMessage, limit: number): Promise<Requ
     const fail = (e: HttpError) => {
       if (failed) return;
       failed = true;
-      req.unpipe(bb);
-      req.resume();
       reject(e);
     };
     const add = (part: RequestPart) => {
@@ -44,6 +42,6 @@ export function readMultipart(req: IncomingMessage, limit: number): Promise<Requ
       if (parts.length === 0) reject(badRequest('the multipart request has no fields'));
       else resolve(parts);
     });
-    req.pipe(bb);
+    bb.end(body);
   });
 }

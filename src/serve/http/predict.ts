@@ -1,9 +1,9 @@
 // Queues one prediction request for its model and answers it when its batch comes back: shared by
 // the TorchServe routes (/predictions) and the KServe / Open Inference Protocol routes.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http1Request, Reply } from './http1-server.js';
 import type { Registry, ModelEntry } from '../frontend/registry.js';
 import type { ItemResult, RequestPart } from '../ipc/messages.js';
-import { HttpError, badRequest, collectBody, sendError, sendJson, modelNotFound, versionNotFound } from './errors.js';
+import { HttpError, badRequest, sendError, sendJson, modelNotFound, versionNotFound } from './errors.js';
 import { readMultipart } from './multipart.js';
 import { BINARY_PART, BINARY_RESULT_TYPE } from '../handlers/protocols.js';
 
@@ -31,7 +31,7 @@ export interface InferenceOptions {
 /** How a protocol answers errors: TorchServe's {code, type, message} or KServe's {error}. */
 export type ErrorStyle = 'torchserve' | 'kserve';
 
-export function sendStyled(res: ServerResponse, e: unknown, style: ErrorStyle): void {
+export function sendStyled(res: Reply, e: unknown, style: ErrorStyle): void {
   const err = e instanceof URIError ? badRequest('malformed percent-encoding in the path') : e;
   if (style === 'torchserve' || res.headersSent) return sendError(res, err);
   sendJson(res, err instanceof HttpError ? err.status : 500, { error: err instanceof Error ? err.message : String(err) });
@@ -58,34 +58,32 @@ function splitBinaryRequest(body: Buffer, headerLength: string): RequestPart[] {
 }
 
 /**
- * Reads the request and queues it for the model; the response is written when its batch returns.
- * Failures are answered here in the protocol's style. Callbacks rather than async/await: this runs
- * once per request, and each await costs a promise and a microtask (bench/serve-overhead.ts).
+ * Queues the request (its body already read by the transport) for the model; the response is
+ * written when its batch returns. Failures are answered here in the protocol's style. Callbacks
+ * rather than async/await: this runs once per request, and each await costs a promise and a
+ * microtask (bench/serve-overhead.ts).
  */
-export function predict(reg: Registry, opts: InferenceOptions, req: IncomingMessage, res: ServerResponse, name: string, version: string | undefined, t0: number, style: ErrorStyle): void {
+export function predict(reg: Registry, opts: InferenceOptions, req: Http1Request, res: Reply, name: string, version: string | undefined, t0: number, style: ErrorStyle): void {
   const fail = (e: unknown): void => sendStyled(res, e, style);
   const entry: ModelEntry | undefined = reg.find(name, version);
   if (!entry) return fail(version && reg.find(name) ? versionNotFound(name, version) : modelNotFound(name));
   if (entry.pool.minWorkers === 0 && entry.pool.liveCount() === 0) return fail(noWorker(name, version));
   const contentType = req.headers['content-type'] ?? '';
   if (contentType.startsWith('multipart/form-data')) {
-    readMultipart(req, opts.maxRequestSize).then((parts) => enqueue(entry, parts, res, t0, style)).catch(fail);
+    readMultipart(req.headers, req.body, opts.maxRequestSize).then((parts) => enqueue(entry, parts, res, t0, style)).catch(fail);
     return;
   }
-  collectBody(req, opts.maxRequestSize, (e, body) => {
-    if (e) return fail(e);
-    let parts: RequestPart[] = [{ name: 'body', contentType, body: body! }];
-    const headerLength = req.headers['inference-header-content-length'];
-    try {
-      if (headerLength !== undefined) parts = splitBinaryRequest(body!, String(headerLength));
-      enqueue(entry, parts, res, t0, style);
-    } catch (err) {
-      fail(err);
-    }
-  });
+  let parts: RequestPart[] = [{ name: 'body', contentType, body: req.body }];
+  const headerLength = req.headers['inference-header-content-length'];
+  try {
+    if (headerLength !== undefined) parts = splitBinaryRequest(req.body, headerLength);
+    enqueue(entry, parts, res, t0, style);
+  } catch (err) {
+    fail(err);
+  }
 }
 
-function enqueue(entry: ModelEntry, parts: RequestPart[], res: ServerResponse, t0: number, style: ErrorStyle): void {
+function enqueue(entry: ModelEntry, parts: RequestPart[], res: Reply, t0: number, style: ErrorStyle): void {
   const accepted = entry.queue.submit({
     item: { parts },
     t0,

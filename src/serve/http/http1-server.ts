@@ -1,0 +1,433 @@
+// The inference listener's HTTP/1.1 server. It drives Node's own llhttp parser (the HTTPParser that
+// node:http uses, from node:_http_common) straight from the socket, and answers with one prebuilt
+// buffer per response: no IncomingMessage / ServerResponse streams per request. On the
+// serve-overhead bench that halves the HTTP layer's CPU per request (src/serve/DESIGN.md, "HTTP
+// transport"). Requests reach the handler with their whole body (bounded by maxBodySize).
+// Kept from node:http: strict parsing (llhttp, no lenient flags), keep-alive and HTTP/1.0 rules,
+// pipelining with answers in request order, `Expect: 100-continue`, the same header, request,
+// keep-alive and first-byte timeouts as server.ts gives node:http, JSON errors for bad requests.
+import { createRequire } from 'node:module';
+import { STATUS_CODES } from 'node:http';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+
+interface Parser {
+  initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
+  execute(data: Buffer): number | (Error & { code?: string });
+  finish(): number | Error | undefined;
+  close(): void;
+  [callback: number]: unknown;
+}
+interface ParserClass {
+  new (): Parser;
+  REQUEST: number;
+  kOnMessageBegin: number;
+  kOnHeaders: number;
+  kOnHeadersComplete: number;
+  kOnBody: number;
+  kOnMessageComplete: number;
+  kLenientNone: number;
+}
+
+/** Node's llhttp binding, or null on a Node without it (server.ts then uses node:http). */
+export const llhttp = ((): { HTTPParser: ParserClass; methods: string[] } | null => {
+  try {
+    const m = createRequire(import.meta.url)('_http_common') as { HTTPParser?: ParserClass; methods?: string[] };
+    return m.HTTPParser && Array.isArray(m.methods) ? { HTTPParser: m.HTTPParser, methods: m.methods } : null;
+  } catch {
+    return null;
+  }
+})();
+
+export interface Http1Request {
+  method: string;
+  url: string;
+  /** Lower-case names; repeated headers joined with ", " (the first kept for single-valued ones), as node:http does. */
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+}
+
+/** What handlers answer through; node:http's ServerResponse has the same shape. */
+export interface Reply {
+  readonly headersSent: boolean;
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  end(body?: string | Buffer): unknown;
+  destroy(): unknown;
+}
+
+export type Http1Handler = (req: Http1Request, res: Reply) => void;
+
+export interface Http1Options {
+  maxHeaderSize: number;
+  maxBodySize: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** A connection that sends nothing at all is closed after this. */
+  firstByteTimeoutMs: number;
+  /** The answer to a request the parser refuses or that times out (a JSON error body). */
+  errorBody(status: number, message: string): Buffer;
+}
+
+const FIRST_WINS = new Set(['content-type', 'content-length', 'user-agent', 'referer', 'host', 'authorization', 'proxy-authorization', 'if-modified-since', 'if-unmodified-since', 'from', 'location', 'max-forwards', 'retry-after', 'etag', 'last-modified', 'server', 'age', 'expires']);
+const MAX_PIPELINED = 32; // answers owed on one connection before reading pauses
+const MAX_UNREAD = 1 << 20; // bytes written that the client has not taken yet, before reading pauses
+const COPY_LIMIT = 16 * 1024; // bodies up to this are copied behind the head: one write, one syscall
+const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n');
+const INVALID_HEADER = /[\r\n\0]/;
+
+// A clock and Date header updated once a second by the sweep that also enforces the timeouts, so
+// the request path never reads the time.
+let now = Date.now();
+let dateLine = `date: ${new Date(now).toUTCString()}\r\n`;
+const servers = new Set<Http1Server>();
+let sweeper: NodeJS.Timeout | undefined;
+function sweep(): void {
+  now = Date.now();
+  dateLine = `date: ${new Date(now).toUTCString()}\r\n`;
+  for (const s of servers) for (const c of s.connections) c.check();
+}
+
+class Response implements Reply {
+  headersSent = false;
+  out: Buffer[] | null = null;
+  close: boolean;
+  private status = 200;
+  private headers: Record<string, string> | undefined;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly head: boolean,
+    keepAlive: boolean,
+  ) {
+    this.close = !keepAlive;
+  }
+
+  writeHead(status: number, headers: Record<string, string>): this {
+    this.status = status;
+    this.headers = headers;
+    return this;
+  }
+
+  end(body?: string | Buffer): void {
+    if (this.out) return;
+    this.headersSent = true;
+    const payload = body === undefined ? Buffer.alloc(0) : typeof body === 'string' ? Buffer.from(body) : body;
+    let head = `HTTP/1.1 ${this.status} ${STATUS_CODES[this.status] ?? 'Unknown'}\r\n`;
+    for (const k in this.headers) {
+      const v = this.headers[k]!;
+      if (k === 'connection') {
+        if (v === 'close') this.close = true;
+        continue;
+      }
+      if (INVALID_HEADER.test(v) || INVALID_HEADER.test(k)) {
+        // a handler's content type with a line break would split the response (header injection)
+        this.status = 500;
+        this.headers = { 'content-type': 'application/json' };
+        this.out = null;
+        return this.end(this.conn.opts.errorBody(500, `invalid header ${JSON.stringify(k)} in the handler's response`));
+      }
+      head += `${k}: ${v}\r\n`;
+    }
+    head += `content-length: ${payload.length}\r\n${dateLine}${this.close ? 'connection: close\r\n\r\n' : this.conn.keepAliveLines}`;
+    const size = Buffer.byteLength(head, 'latin1');
+    if (this.head || payload.length === 0) this.out = [Buffer.from(head, 'latin1')];
+    else if (payload.length <= COPY_LIMIT) {
+      const b = Buffer.allocUnsafe(size + payload.length);
+      b.write(head, 0, 'latin1');
+      payload.copy(b, size);
+      this.out = [b];
+    } else this.out = [Buffer.from(head, 'latin1'), payload];
+    this.conn.flush();
+  }
+
+  destroy(): void {
+    this.conn.socket.destroy();
+  }
+}
+
+const IDLE = 0;
+const HEADERS = 1;
+const BODY = 2;
+
+class Connection {
+  private readonly parser: Parser;
+  private readonly owed: Response[] = [];
+  private phase = IDLE;
+  private since = now; // start of the current phase: idle since, or the message's first byte
+  private served = false;
+  private ended = false; // the client sent FIN
+  private closing = false; // no more requests are read
+  private paused = false;
+  readonly keepAliveLines: string;
+  // the message being read
+  private method = '';
+  private url = '';
+  private rawHeaders: string[] = [];
+  private headers: Record<string, string | undefined> = {};
+  private keepAlive = true;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private tooLarge = false;
+  private req: Http1Request = { method: '', url: '', headers: {}, body: Buffer.alloc(0) };
+  private closingSince = 0;
+
+  constructor(
+    readonly socket: Socket,
+    readonly opts: Http1Options,
+    private readonly handler: Http1Handler,
+  ) {
+    this.keepAliveLines = `connection: keep-alive\r\nkeep-alive: timeout=${Math.round(opts.keepAliveTimeoutMs / 1000)}\r\n\r\n`;
+    const { HTTPParser } = llhttp!;
+    const p = (this.parser = new HTTPParser());
+    p.initialize(HTTPParser.REQUEST, {}, opts.maxHeaderSize, HTTPParser.kLenientNone);
+    p[HTTPParser.kOnMessageBegin] = () => this.begin();
+    p[HTTPParser.kOnHeaders] = (headers: string[], url: string) => {
+      this.rawHeaders.push(...headers);
+      this.url += url;
+    };
+    p[HTTPParser.kOnHeadersComplete] = (_maj: number, minor: number, headers: string[] | undefined, method: number, url: string | undefined, _s: unknown, _m: unknown, upgrade: boolean, keepAlive: boolean) =>
+      this.headersDone(headers ?? this.rawHeaders, method, url ?? this.url, upgrade, keepAlive, minor);
+    p[HTTPParser.kOnBody] = (b: Buffer, start?: number, len?: number) => this.bodyChunk(start === undefined ? b : b.subarray(start, start + len!));
+    p[HTTPParser.kOnMessageComplete] = () => this.complete();
+    socket.setNoDelay(true);
+    socket.on('data', (d: Buffer) => this.read(d));
+    socket.on('end', () => {
+      this.ended = true;
+      if (this.phase !== IDLE) socket.destroy();
+      else if (this.owed.length === 0) socket.end();
+    });
+    socket.on('drain', () => this.resumeIfRoom());
+    socket.on('error', () => socket.destroy());
+  }
+
+  private read(d: Buffer): void {
+    if (this.closing) return;
+    const r = this.parser.execute(d);
+    if (typeof r === 'number') return;
+    if (r.code === 'HPE_PAUSED_UPGRADE') return this.stopReading(); // answered as a plain request, then closed
+    this.fail(r.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400, `malformed HTTP request (${r.code ?? 'parse error'})`);
+  }
+
+  private begin(): void {
+    if (this.closing) return;
+    this.phase = HEADERS;
+    this.since = now;
+    return undefined;
+  }
+
+  private headersDone(raw: string[], method: number, url: string, upgrade: boolean, keepAlive: boolean, minor: number): number {
+    if (this.closing) return 0;
+    this.phase = BODY;
+    const h: Record<string, string | undefined> = {};
+    for (let i = 0; i < raw.length; i += 2) {
+      const k = raw[i]!.toLowerCase();
+      const prev = h[k];
+      if (prev === undefined) h[k] = raw[i + 1]!;
+      else if (!FIRST_WINS.has(k)) h[k] = `${prev}, ${raw[i + 1]!}`;
+    }
+    this.rawHeaders = [];
+    this.url = '';
+    this.headers = h;
+    this.method = llhttp!.methods[method] ?? 'UNKNOWN';
+    this.req = { method: this.method, url, headers: h, body: EMPTY };
+    this.keepAlive = keepAlive && !upgrade;
+    this.chunks = [];
+    this.size = 0;
+    this.tooLarge = Number(h['content-length'] ?? 0) > this.opts.maxBodySize;
+    if (this.tooLarge) this.refuseTooLarge();
+    else if (minor >= 1 && h.expect?.toLowerCase() === '100-continue') this.socket.write(CONTINUE);
+    return 0;
+  }
+
+  private bodyChunk(b: Buffer): void {
+    if (this.tooLarge || this.closing) return;
+    this.size += b.length;
+    if (this.size > this.opts.maxBodySize) {
+      this.tooLarge = true;
+      this.chunks = [];
+      this.refuseTooLarge();
+    } else this.chunks.push(b);
+  }
+
+  /**
+   * 413 as soon as the body is known to be too big (declared or counted), without reading the rest,
+   * and the connection closes after the answer (the rest of the body would be read as a request).
+   */
+  private refuseTooLarge(): void {
+    const res = new Response(this, false, false);
+    this.owed.push(res);
+    this.stopReading();
+    res.writeHead(413, { 'content-type': 'application/json' });
+    res.end(this.opts.errorBody(413, `The request body is larger than max_request_size (${this.opts.maxBodySize} bytes).`));
+  }
+
+  private complete(): void {
+    if (this.closing) return;
+    const req = this.req;
+    const res = new Response(this, this.method === 'HEAD', this.keepAlive);
+    this.owed.push(res);
+    this.phase = IDLE;
+    this.since = now;
+    this.served = true;
+    if (this.owed.length >= MAX_PIPELINED) this.pause();
+    const expect = req.headers.expect;
+    if (expect !== undefined && expect.toLowerCase() !== '100-continue') {
+      res.close = true;
+      this.stopReading();
+      res.writeHead(417, { 'content-type': 'application/json' });
+      res.end(this.opts.errorBody(417, `unsupported Expect: ${expect}`));
+      return;
+    }
+    req.body = this.chunks.length === 1 ? this.chunks[0]! : this.chunks.length === 0 ? EMPTY : Buffer.concat(this.chunks, this.size);
+    this.chunks = [];
+    try {
+      this.handler(req, res);
+    } catch (e) {
+      if (!res.out) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(this.opts.errorBody(500, e instanceof Error ? e.message : String(e)));
+      }
+    }
+  }
+
+  /** Writes the answers that are ready, in request order. */
+  flush(): void {
+    const s = this.socket;
+    if (s.destroyed) return;
+    let corked = false;
+    while (this.owed.length > 0 && this.owed[0]!.out) {
+      const r = this.owed.shift()!;
+      if (!corked && (this.owed.length > 0 || r.out!.length > 1)) {
+        s.cork();
+        corked = true;
+      }
+      for (const b of r.out!) s.write(b);
+      if (r.close) {
+        this.stopReading();
+        this.owed.length = 0;
+        s.end();
+        break;
+      }
+    }
+    if (corked) s.uncork();
+    if (this.owed.length === 0 && this.phase === IDLE) {
+      this.since = now;
+      if (this.ended && !this.closing) s.end();
+    }
+    this.resumeIfRoom();
+  }
+
+  private pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
+  private resumeIfRoom(): void {
+    if (!this.paused || this.closing) return;
+    if (this.owed.length < MAX_PIPELINED && this.socket.writableLength < MAX_UNREAD) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  private stopReading(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.closingSince = now;
+  }
+
+  /** A refused or timed-out request: answered in order if nothing else is owed, then closed. */
+  private fail(status: number, message: string): void {
+    this.stopReading();
+    if (this.owed.length > 0 || this.socket.destroyed) {
+      this.socket.destroy();
+      return;
+    }
+    const res = new Response(this, false, false);
+    this.owed.push(res);
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(this.opts.errorBody(status, message));
+  }
+
+  /** Called once a second: the timeouts. */
+  check(): void {
+    if (this.closing) {
+      // answered and closing: a client that keeps sending or never reads is cut off
+      if (now - this.closingSince > this.opts.headersTimeoutMs) this.socket.destroy();
+      return;
+    }
+    const o = this.opts;
+    const age = now - this.since;
+    if (this.phase === HEADERS && age > o.headersTimeoutMs) this.fail(408, 'request headers timed out');
+    else if (this.phase === BODY && age > o.requestTimeoutMs) this.fail(408, 'request timed out');
+    else if (this.phase === IDLE && this.owed.length === 0 && age > (this.served ? o.keepAliveTimeoutMs : o.firstByteTimeoutMs)) this.socket.destroy();
+  }
+
+  closeIfIdle(): void {
+    if (this.phase === IDLE && this.owed.length === 0) this.socket.destroy();
+  }
+
+  release(): void {
+    const p = this.parser;
+    // after the current callback stack has unwound, as node:http does
+    setImmediate(() => p.close());
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class Http1Server {
+  readonly connections = new Set<Connection>();
+  readonly server: Server;
+
+  constructor(handler: Http1Handler, opts: Http1Options) {
+    this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+      const c = new Connection(socket, opts, handler);
+      this.connections.add(c);
+      socket.once('close', () => {
+        this.connections.delete(c);
+        c.release();
+      });
+    });
+    this.server.once('close', () => this.untrack());
+  }
+
+  listen(port: number, host: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        servers.add(this);
+        sweeper ??= setInterval(sweep, 1000).unref();
+        resolve();
+      });
+    });
+  }
+
+  address(): AddressInfo | string | null {
+    return this.server.address();
+  }
+
+  /** Stops accepting connections. */
+  close(): void {
+    this.server.close();
+    this.untrack();
+  }
+
+  closeIdleConnections(): void {
+    for (const c of this.connections) c.closeIfIdle();
+  }
+
+  closeAllConnections(): void {
+    for (const c of this.connections) c.socket.destroy();
+  }
+
+  private untrack(): void {
+    servers.delete(this);
+    if (servers.size === 0 && sweeper) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  }
+}
