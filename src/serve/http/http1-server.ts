@@ -153,7 +153,7 @@ class Connection {
   private readonly parser: Parser;
   private readonly owed: Response[] = [];
   private phase = IDLE;
-  private since = now; // start of the current phase: idle since, or the message's first byte
+  private since = Date.now(); // start of the current phase: idle since, or the message's first byte
   private served = false;
   private ended = false; // the client sent FIN
   private closing = false; // no more requests are read
@@ -211,7 +211,7 @@ class Connection {
   private begin(): void {
     if (this.closing) return;
     this.phase = HEADERS;
-    this.since = now;
+    this.since = Date.now();
     return undefined;
   }
 
@@ -267,7 +267,7 @@ class Connection {
     const res = new Response(this, this.method === 'HEAD', this.keepAlive);
     this.owed.push(res);
     this.phase = IDLE;
-    this.since = now;
+    this.since = Date.now();
     this.served = true;
     if (this.owed.length >= MAX_PIPELINED) this.pause();
     const expect = req.headers.expect;
@@ -311,7 +311,7 @@ class Connection {
     }
     if (corked) s.uncork();
     if (this.owed.length === 0 && this.phase === IDLE) {
-      this.since = now;
+      this.since = Date.now();
       if (this.ended && !this.closing) s.end();
     }
     this.resumeIfRoom();

@@ -1,0 +1,144 @@
+// The inference listener's HTTP/1.1 transport, over raw sockets: what node:http would do for the
+// same bytes (pipelining order, chunked bodies, 100-continue, HTTP/1.0, HEAD) and the bounds
+// (413 before the body is read, 431, 400, 408, idle keep-alive, header injection).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { Http1Server, type Http1Request } from '../../src/serve/http/http1-server.js';
+
+let server: Http1Server;
+let port = 0;
+const seen: Http1Request[] = [];
+
+function errorBody(status: number, message: string): Buffer {
+  return Buffer.from(JSON.stringify({ code: status, message }));
+}
+
+before(async () => {
+  server = new Http1Server(
+    (req, res) => {
+      seen.push(req);
+      const wait = /[?&]wait=(\d+)/.exec(req.url);
+      const answer = () => {
+        if (req.url.startsWith('/inject')) res.writeHead(200, { 'content-type': 'text/plain\r\nx-evil: 1' });
+        else res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`${req.method} ${req.url} ${req.body.length} ${req.body.toString().slice(0, 20)}`);
+      };
+      if (req.url.startsWith('/throw')) throw new Error('handler bug');
+      if (wait) setTimeout(answer, Number(wait[1]));
+      else answer();
+    },
+    { maxHeaderSize: 1024, maxBodySize: 1000, headersTimeoutMs: 1000, requestTimeoutMs: 1000, keepAliveTimeoutMs: 1000, firstByteTimeoutMs: 1000, errorBody },
+  );
+  await server.listen(0, '127.0.0.1');
+  port = (server.address() as { port: number }).port;
+});
+
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+/** Sends `chunks` (with a pause between them) and collects everything until the server closes or `until` matches. */
+function exchange(chunks: string[], until?: RegExp, gapMs = 20): Promise<{ text: string; closed: boolean; socket: Socket }> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1');
+    let text = '';
+    let done = false;
+    const finish = (closed: boolean) => {
+      if (done) return;
+      done = true;
+      resolve({ text, closed, socket: s });
+    };
+    s.on('data', (d) => {
+      text += d.toString('latin1');
+      if (until?.test(text)) finish(false);
+    });
+    s.on('close', () => finish(true));
+    s.on('error', (e) => (done ? undefined : reject(e)));
+    s.on('connect', async () => {
+      for (const c of chunks) {
+        if (s.destroyed) break;
+        s.write(c);
+        await new Promise((r) => setTimeout(r, gapMs));
+      }
+    });
+    setTimeout(() => finish(false), 5000).unref();
+  });
+}
+
+const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
+
+describe('HTTP/1.1 transport', () => {
+  it('answers pipelined requests in request order even when they finish out of order', async () => {
+    const reqs = ['/a?wait=80', '/b?wait=5', '/c'].map((u) => `GET ${u} HTTP/1.1\r\nhost: x\r\n\r\n`).join('');
+    const { text, socket } = await exchange([reqs], /GET \/c 0/);
+    socket.destroy();
+    const order = [...text.matchAll(/GET (\/\w)/g)].map((m) => m[1]);
+    assert.deepEqual(order, ['/a', '/b', '/c']);
+    assert.deepEqual(statuses(text), [200, 200, 200]);
+    assert.match(text, /connection: keep-alive/);
+  });
+
+  it('reads chunked bodies, answers 100-continue, and keeps headers lower-case with duplicates joined', async () => {
+    const chunked = 'POST /chunked HTTP/1.1\r\nhost: x\r\nX-Tag: a\r\nx-tag: b\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n';
+    const r = await exchange([chunked], /POST \/chunked 11 hello world/);
+    r.socket.destroy();
+    const req = seen.find((q) => q.url === '/chunked')!;
+    assert.equal(req.headers['x-tag'], 'a, b');
+    const cont = await exchange(['POST /cont HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\ncontent-length: 4\r\n\r\n'], /100 Continue/);
+    cont.socket.write('data');
+    await new Promise<void>((resolve) => cont.socket.on('data', (d) => (String(d).includes('POST /cont 4 data') ? resolve() : undefined)));
+    cont.socket.destroy();
+  });
+
+  it('refuses a declared oversized body with 413 before reading it, and counts chunked bodies too', async () => {
+    const declared = await exchange(['POST /big HTTP/1.1\r\nhost: x\r\ncontent-length: 5000\r\n\r\n']);
+    assert.deepEqual(statuses(declared.text), [413]);
+    assert.match(declared.text, /connection: close/);
+    assert.ok(declared.closed, 'the connection closes after the 413');
+    const chunk = 'x'.repeat(600);
+    const counted = await exchange([`POST /big2 HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n258\r\n${chunk}\r\n`, `258\r\n${chunk}\r\n`]);
+    assert.deepEqual(statuses(counted.text), [413]);
+    assert.ok(!seen.some((q) => q.url.startsWith('/big')), 'the handler never saw them');
+  });
+
+  it('answers broken requests with JSON 400 / 431 and closes', async () => {
+    const broken = await exchange(['NOT A REQUEST\r\n\r\n']);
+    assert.deepEqual(statuses(broken.text), [400]);
+    assert.match(broken.text, /"code":400/);
+    assert.ok(broken.closed);
+    const huge = await exchange([`GET / HTTP/1.1\r\nhost: x\r\nx-big: ${'y'.repeat(2000)}\r\n\r\n`]);
+    assert.deepEqual(statuses(huge.text), [431]);
+  });
+
+  it('follows HTTP/1.0 (close unless keep-alive), HEAD (no body) and refuses header injection and handler throws with 500', async () => {
+    const old = await exchange(['GET /old HTTP/1.0\r\n\r\n']);
+    assert.ok(old.closed);
+    assert.match(old.text, /connection: close/);
+    assert.match(old.text, /GET \/old 0/);
+    const head = await exchange(['HEAD /h HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n']);
+    assert.match(head.text, /content-length: 10\r\n/);
+    assert.ok(!head.text.includes('HEAD /h'), 'no body after a HEAD');
+    const inject = await exchange(['GET /inject HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n']);
+    assert.deepEqual(statuses(inject.text), [500]);
+    assert.ok(!inject.text.includes('x-evil'));
+    const thrown = await exchange(['GET /throw HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n']);
+    assert.deepEqual(statuses(thrown.text), [500]);
+    assert.match(thrown.text, /handler bug/);
+  });
+
+  it('times out slow headers with 408 and closes idle keep-alive and silent connections', async () => {
+    const t0 = Date.now();
+    const [slow, idle, silent] = await Promise.all([
+      exchange(['GET / HTTP/1.1\r\n', 'host: x\r\n']),
+      exchange(['GET /idle HTTP/1.1\r\nhost: x\r\n\r\n']),
+      exchange([]),
+    ]);
+    assert.deepEqual(statuses(slow.text), [408]);
+    assert.ok(slow.closed && idle.closed && silent.closed);
+    assert.deepEqual(statuses(idle.text), [200]);
+    const ms = Date.now() - t0;
+    assert.ok(ms >= 1000 && ms < 4500, `closed after the timeouts (+ the 1 s sweep), not before: ${ms} ms`);
+  });
+});
