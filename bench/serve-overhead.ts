@@ -2,24 +2,28 @@
 // each in its own process: mlserve serve with the no-op (identity) model behind base_handler in a
 // worker process, a bare node:http server answering the same bytes, and a FastAPI + uvicorn no-op
 // (Debian python3-fastapi, python3-uvicorn). Load from the loadtest engine (autocannon clients,
-// per-response sub-ms latencies), 100 connections. Prints the figures and writes
-// bench/results/serve-overhead.json.
-// Usage: node dist/bench/serve-overhead.js [seconds=15] [connections=100] [workers=1]
+// per-response sub-ms latencies), 100 connections; with `--wrk`, each server is measured a second
+// time with wrk (Debian's wrk, one thread), a load generator in C that takes about half of
+// autocannon's CPU per request (the generator shares the 2 cores with the servers). Prints the
+// figures and writes bench/results/serve-overhead.json.
+// Usage: node dist/bench/serve-overhead.js [seconds=15] [connections=100] [workers=1] [--wrk]
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
-import { start } from '../src/exec.js';
+import { hasCommand, run, start } from '../src/exec.js';
 import { writeFileAtomic } from '../src/fs/atomic.js';
 import { CLI_PATH, PACKAGE_ROOT, RUNNING_FROM_SOURCE } from '../src/paths.js';
 import { writeArchive } from '../src/archive/writer.js';
 import { runEngine } from '../src/loadtest/autocannon-engine.js';
 import { ensureFixtureModels } from '../fixtures/index.js';
 
-const seconds = Number(process.argv[2] ?? 15);
-const connections = Number(process.argv[3] ?? 100);
-const workers = Number(process.argv[4] ?? 1);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const withWrk = process.argv.includes('--wrk');
+const seconds = Number(positional[0] ?? 15);
+const connections = Number(positional[1] ?? 100);
+const workers = Number(positional[2] ?? 1);
 const BODY = Buffer.from('[[1,2,3,4]]');
 const ANSWER = '{"output":[[1,2,3,4]]}';
 
@@ -107,10 +111,38 @@ async function measure(server: string, origin: string): Promise<Figures> {
   return { server, requests: lat.length, rps: Math.round(lat.length / seconds), errors: errs.n, p50Ms: q(50), p90Ms: q(90), p99Ms: q(99) };
 }
 
+/** wrk's --latency percentiles ("50%  1.23ms") in ms. */
+function wrkPercentile(out: string, p: number): number {
+  const m = new RegExp(`^\\s*${p}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out);
+  if (!m) return NaN;
+  const unit = { us: 0.001, ms: 1, s: 1000 }[m[2] as 'us' | 'ms' | 's'];
+  return Number((Number(m[1]) * unit).toFixed(3));
+}
+
+async function measureWrk(server: string, origin: string, dir: string): Promise<Figures> {
+  const script = join(dir, 'post.lua');
+  await writeFile(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(BODY.toString())}\nwrk.headers["Content-Type"] = "application/json"\n`);
+  const url = `${origin}/predictions/identity`;
+  await run('wrk', ['-t1', `-c${connections}`, '-d2s', '-s', script, url]); // warm-up
+  const r = await run('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url]);
+  const out = r.stdout;
+  const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+  const bad = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const errors = bad + (socketErrors ? socketErrors.slice(1).reduce((a, x) => a + Number(x), 0) : 0);
+  return { server: `${server} [wrk]`, requests: total, rps: Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN)), errors, p50Ms: wrkPercentile(out, 50), p90Ms: wrkPercentile(out, 90), p99Ms: wrkPercentile(out, 99) };
+}
+
 async function main(): Promise<void> {
+  if (withWrk && !(await hasCommand('wrk'))) throw new Error('--wrk needs wrk on the PATH (apt-get install -y wrk)');
   const dir = await mkdtemp(join(tmpdir(), 'mlserve-bench-'));
   const children: Child[] = [];
   const results: Figures[] = [];
+  const wrkResults: Figures[] = [];
+  const both = async (name: string, url: string) => {
+    results.push(await measure(name, url));
+    if (withWrk) wrkResults.push(await measureWrk(name, url, dir));
+  };
   try {
     const fx = await ensureFixtureModels();
     await writeArchive({ modelName: 'identity', version: '1.0', serializedFile: fx.identity, handler: 'base_handler', exportPath: dir, archiveFormat: 'default', force: true });
@@ -120,13 +152,13 @@ async function main(): Promise<void> {
       '--pid-file', join(dir, 'pid'), '--json'], { stdout: 'pipe', stderr: 'inherit', buffer: false });
     children.push(ml);
     const mlUrl = (JSON.parse(await firstLine(ml)) as { inference: string }).inference;
-    results.push(await measure(`mlserve serve (${workers} worker${workers > 1 ? 's' : ''}, identity.onnx via base_handler)`, mlUrl));
+    await both(`mlserve serve (${workers} worker${workers > 1 ? 's' : ''}, identity.onnx via base_handler)`, mlUrl);
     ml.kill('SIGTERM');
 
     const bare = start(process.execPath, ['-e', BARE], { stdout: 'pipe', stderr: 'inherit', buffer: false });
     children.push(bare);
     const bareUrl = (JSON.parse(await firstLine(bare)) as { inference: string }).inference;
-    results.push(await measure('bare node:http (same bytes)', bareUrl));
+    await both('bare node:http (same bytes)', bareUrl);
     bare.kill('SIGTERM');
 
     await writeFile(join(dir, 'noop_app.py'), FASTAPI);
@@ -138,7 +170,7 @@ async function main(): Promise<void> {
     const faUrl = `http://127.0.0.1:${port}`;
     try {
       await waitUp(`${faUrl}/predictions/identity`);
-      results.push(await measure('FastAPI + uvicorn no-op', faUrl));
+      await both('FastAPI + uvicorn no-op', faUrl);
     } catch (e) {
       console.error(`FastAPI skipped: ${(e as Error).message} (apt-get install -y python3-fastapi python3-uvicorn)`);
     }
@@ -147,20 +179,20 @@ async function main(): Promise<void> {
     await Promise.allSettled(children);
     await rm(dir, { recursive: true, force: true });
   }
-  const [ml, bare, fa] = results;
-  const summary = {
+  const ratios = ([ml, bare, fa]: Figures[]) => ({
     vsBare: ml && bare ? Number((ml.rps / bare.rps).toFixed(2)) : null,
     vsFastapi: ml && fa ? Number((ml.rps / fa.rps).toFixed(2)) : null,
-    goals: { vsBare: '>= 0.6', vsFastapi: '>= 3', p99Ms: '<= 10' },
-  };
+  });
+  const summary = { ...ratios(results), ...(withWrk ? { wrk: ratios(wrkResults) } : {}), goals: { vsBare: '>= 0.6', vsFastapi: '>= 3', p99Ms: '<= 10' } };
   console.log(`\n${connections} connections, ${seconds} s each (after 2 s warm-up), ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)} (shared machine)`);
-  for (const r of results) {
+  for (const r of [...results, ...wrkResults]) {
     console.log(`${r.server.padEnd(62)} ${String(r.rps).padStart(7)} req/s  p50 ${r.p50Ms} ms  p90 ${r.p90Ms} ms  p99 ${r.p99Ms} ms  errors ${r.errors}`);
   }
-  console.log(`mlserve / bare: ${summary.vsBare}×   mlserve / FastAPI: ${summary.vsFastapi}×`);
+  console.log(`mlserve / bare: ${summary.vsBare}×   mlserve / FastAPI: ${summary.vsFastapi}×   (autocannon)`);
+  if (summary.wrk) console.log(`mlserve / bare: ${summary.wrk.vsBare}×   mlserve / FastAPI: ${summary.wrk.vsFastapi}×   (wrk)`);
   await writeFileAtomic(
     join(PACKAGE_ROOT, 'bench', 'results', 'serve-overhead.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), seconds, connections, workers, cpus: cpus().length, loadavg: loadavg(), results, summary }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), seconds, connections, workers, cpus: cpus().length, loadavg: loadavg(), results, wrkResults, summary }, null, 2)}\n`,
   );
 }
 

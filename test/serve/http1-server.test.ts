@@ -108,6 +108,10 @@ describe('HTTP/1.1 transport', () => {
     assert.deepEqual(statuses(broken.text), [400]);
     assert.match(broken.text, /"code":400/);
     assert.ok(broken.closed);
+    // garbage after a request still being answered: both answers, in order, then the close
+    const late = await exchange(['GET /slow?wait=60 HTTP/1.1\r\nhost: x\r\n\r\nGARBAGE\r\n\r\n']);
+    assert.deepEqual(statuses(late.text), [200, 400]);
+    assert.ok(late.closed);
     const huge = await exchange([`GET / HTTP/1.1\r\nhost: x\r\nx-big: ${'y'.repeat(2000)}\r\n\r\n`]);
     assert.deepEqual(statuses(huge.text), [431]);
   });

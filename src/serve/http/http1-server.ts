@@ -337,13 +337,13 @@ class Connection {
     this.closingSince = now;
   }
 
-  /** A refused or timed-out request: answered in order if nothing else is owed, then closed. */
+  /**
+   * A refused or timed-out request: nothing more is read; its error is answered after the answers
+   * still owed (in order), then the connection closes.
+   */
   private fail(status: number, message: string): void {
     this.stopReading();
-    if (this.owed.length > 0 || this.socket.destroyed) {
-      this.socket.destroy();
-      return;
-    }
+    if (this.socket.destroyed) return;
     const res = new Response(this, false, false);
     this.owed.push(res);
     res.writeHead(status, { 'content-type': 'application/json' });
