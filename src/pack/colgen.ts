@@ -87,6 +87,7 @@ interface LpState {
 }
 
 const EXTRA_COLUMNS = 4;
+const EXTRA_BUDGET = 2_000_000; // vector pricing work for each extra column (it need not be the best)
 const DIVE_ROUNDS = 5; // pricing rounds per step of the rounding dive
 const DIVE_PRICE_EVERY = 3; // dive steps between pricing rounds (the others only re-solve the LP)
 
@@ -101,7 +102,7 @@ function extraColumns(p: Problem, t: number, duals: number[], first: Pattern, po
   let added = 0;
   for (let k = 0; k < EXTRA_COLUMNS; k++) {
     for (const i of last.counts.keys()) d[i] = 0;
-    const pr = price(p, t, d);
+    const pr = price(p, t, d, EXTRA_BUDGET);
     // judged by the true duals: a column is worth adding only if it prices out
     const value = [...pr.pattern.counts].reduce((a, [i, n]) => a + (duals[i] ?? 0) * n, 0);
     if (value <= p.bins[t]!.cost * (1 + 1e-9) || !pool.add(pr.pattern)) break;
@@ -112,7 +113,7 @@ function extraColumns(p: Problem, t: number, duals: number[], first: Pattern, po
 }
 
 /** Column generation on `p` (the whole problem or a residual) until no column improves the LP. */
-function generate(g: GLPK, p: Problem, pool: ColumnPool, deadline: number, stop: (lb: number) => boolean, maxRounds = Infinity): LpState | null {
+function generate(g: GLPK, p: Problem, pool: ColumnPool, deadline: number, stop: (lb: number, z: number) => boolean, maxRounds = Infinity): LpState | null {
   let best: LpState | null = null;
   let farley = 0;
   for (let round = 0; round < Math.max(1, maxRounds) && Date.now() < deadline; round++) {
@@ -137,7 +138,7 @@ function generate(g: GLPK, p: Problem, pool: ColumnPool, deadline: number, stop:
     // Farley: duals scaled by 1/ρ are feasible for the full dual, so z/ρ bounds the LP optimum
     farley = Math.max(farley, r.result.z / Math.max(1, rho));
     best = { z: r.result.z, x: pool.cols.map((_, j) => r.result.vars[`x${j}`] ?? 0), farley, converged: rho <= 1 + 1e-9 };
-    if (added === 0 || stop(farley)) break;
+    if (added === 0 || stop(farley, r.result.z)) break;
   }
   return best;
 }
@@ -221,7 +222,10 @@ export async function columnGeneration(g: GLPK, p: Problem, start: Solution, opt
   // the fullest packing of each type: with one item type these columns are all a plan needs
   p.bins.forEach((_, t) => pool.add(price(p, t, p.items.map(() => 1)).pattern));
   const proven = (lb: number) => opts.roundBound(lb) >= opts.target() - 1e-9;
-  const root = generate(g, p, pool, opts.deadline, proven);
+  // Farley's bound rounds up to what the LP value would: the rest of the LP proves nothing more
+  // (unless a rounding heuristic wants the converged LP's own columns and values)
+  const settled = (lb: number, z: number) => proven(lb) || (!opts.afterRoot && opts.roundBound(lb) >= opts.roundBound(z) - 1e-9);
+  const root = generate(g, p, pool, opts.deadline, settled);
   let lb = root?.farley ?? 0;
   if (lb > 0) on.bound(opts.roundBound(lb), root?.converged ? 'column generation (LP bound)' : 'column generation (Farley bound)');
   if (opts.refineBound && !proven(lb)) lb = Math.max(lb, opts.refineBound(opts.roundBound(lb)));

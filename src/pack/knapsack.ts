@@ -223,3 +223,9 @@ export function knapsack(items: KnapItem[], cap: number[], mode: 'up' | 'down', 
   // the sparse search pays off for few distinct items (one bert type: a handful of chunks)
   return (cs.length <= SPARSE_CHUNKS ? sparse(cs, cap) : null) ?? dense(cs, cap, mode, grid, budget);
 }
+
+/** Whether knapsack() solves these items exactly on the sizes' own grid, without coarsening. */
+export function gridIsExact(items: KnapItem[], cap: number[], budget = DENSE_STATES): boolean {
+  const cs = chunks(items, cap);
+  return cs.length === 0 || naturalGrid(cs, cap, budget).exact;
+}

@@ -1,9 +1,10 @@
 // Pricing for column generation: given dual prices of the item types, the most valuable packing
 // of one instance of a bin type (a column to add) and an upper bound on that value (for the
 // Farley lower bound, valid even when the packing found is not the best one).
-import { knapsack, type KnapItem } from './knapsack.js';
+import { gridIsExact, knapsack, type KnapItem } from './knapsack.js';
 import type { Problem } from './problem.js';
 import { repackOn } from './greedy.js';
+import { vectorKnapsack } from './vector-knapsack.js';
 
 export interface Pattern {
   type: number;
@@ -32,15 +33,28 @@ function itemsFor(p: Problem, t: number, duals: number[], dims: 'proc' | 'inst' 
 
 const AGGREGATE_STATES = 20_000;
 
-export function price(p: Problem, t: number, duals: number[]): Priced {
+/** `budget`: work allowed to a vector search that need not be exact (see vectorKnapsack). */
+export function price(p: Problem, t: number, duals: number[], budget?: number): Priced {
   const bt = p.bins[t]!;
   const counts = new Map<number, number>();
   const add = (i: number) => counts.set(i, (counts.get(i) ?? 0) + 1);
   if (bt.procs === 1) {
     const cap = [...bt.procCap, ...bt.instCap];
     const items = itemsFor(p, t, duals, 'both');
-    const found = knapsack(items, cap, 'up');
-    const upper = found.exact ? found.value : knapsack(items, cap, 'down').value;
+    // several dimensions bind at once (vector packing): branch and bound, exact where the grid
+    // DP would have to coarsen; one dimension keeps knapsack.ts's own methods
+    const active = cap.filter((_, d) => items.some((x) => (x.size[d] ?? 0) > 0)).length;
+    const vec = active > 1 && !gridIsExact(items, cap) ? vectorKnapsack(items, cap, budget) : null;
+    // a column search that need not be exact (extra columns) keeps what the budget found
+    if (vec && (vec.exact || budget !== undefined)) {
+      vec.take.forEach(add);
+      return { pattern: { type: t, counts, procs: [vec.take] }, value: vec.value, upper: vec.upper };
+    }
+    // otherwise the grid DP (rounded up: a packing; rounded down: an upper bound), keeping the
+    // better packing and the tighter bound of the two methods
+    const grid = knapsack(items, cap, 'up');
+    const found = vec && vec.value > grid.value ? vec : grid;
+    const upper = grid.exact ? grid.value : Math.max(found.value, Math.min(vec?.upper ?? Infinity, knapsack(items, cap, 'down').value));
     found.take.forEach(add);
     return { pattern: { type: t, counts, procs: [found.take] }, value: found.value, upper };
   }
