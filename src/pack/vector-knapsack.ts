@@ -70,7 +70,7 @@ export function vectorKnapsack(items: KnapItem[], cap: number[], budget = WORK_B
   let bestTake: number[] = new Array<number>(n).fill(0);
   const take = new Array<number>(n).fill(0);
   let nodes = 0;
-  const nodeBudget = Math.max(1000, budget / (n * (D + 1)));
+  const nodeBudget = Math.max(50, budget / (n * (D + 1)));
   const room = [...capAll];
   const root = bound(0, room);
   const visit = (k: number, v: number): boolean => {
