@@ -222,9 +222,10 @@ export async function columnGeneration(g: GLPK, p: Problem, start: Solution, opt
   // the fullest packing of each type: with one item type these columns are all a plan needs
   p.bins.forEach((_, t) => pool.add(price(p, t, p.items.map(() => 1)).pattern));
   const proven = (lb: number) => opts.roundBound(lb) >= opts.target() - 1e-9;
-  // Farley's bound rounds up to what the LP value would: the rest of the LP proves nothing more
-  // (unless a rounding heuristic wants the converged LP's own columns and values)
-  const settled = (lb: number, z: number) => proven(lb) || (!opts.afterRoot && opts.roundBound(lb) >= opts.roundBound(z) - 1e-9);
+  // counting bins, once Farley's bound rounds up to what the LP value would, the rest of the LP
+  // proves nothing more (unless a rounding heuristic wants the converged LP's own columns); cost
+  // objectives keep converging, for the instance-mix bound and price-and-branch that follow
+  const settled = (lb: number, z: number) => proven(lb) || (p.objective === 'count' && !opts.afterRoot && opts.roundBound(lb) >= opts.roundBound(z) - 1e-9);
   const root = generate(g, p, pool, opts.deadline, settled);
   let lb = root?.farley ?? 0;
   if (lb > 0) on.bound(opts.roundBound(lb), root?.converged ? 'column generation (LP bound)' : 'column generation (Farley bound)');
