@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { bestGreedy } from './greedy.js';
 import { binElimination } from './local-search.js';
 import { oneDimensional, oneDimSearch } from './one-dim-search.js';
+import { vectorSearch, vectorView } from './vector-search.js';
 import { restrictTypes, undominatedTypes } from './dominance.js';
 import { continuousBound, l2Bound, roundBound } from './bounds.js';
 import { fitsEmpty, solutionCost, violation, type Problem, type Solution } from './problem.js';
@@ -141,6 +142,7 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
       });
     });
     const oneDim = oneDimensional(p);
+    const vector = oneDim ? null : vectorView(p);
     if (oneDim) {
       // one-dimensional: consistent neighborhood search, for the whole time the worker has; when
       // it stalls some bins short (large triplet sets), a round of bin elimination from its best
@@ -148,6 +150,13 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
       const bins = () => (done() ? Infinity : Math.ceil(lb / p.bins[0]!.cost - 1e-9));
       for (let round = 1; !done() && Date.now() < deadline; round++) {
         await oneDimSearch(oneDim, solution, Math.min(deadline, Date.now() + Math.max(1000, opts.timeLimitMs * CNS_SLICE_SHARE)), bins, (s) => offer(s, 'consistent neighborhood search'), round);
+        await localSearch(Math.min(deadline, Date.now() + ROUND_MS));
+      }
+    } else if (vector) {
+      // vector packing on one type: the same alternation with the vector consistent search
+      const bins = () => (done() ? Infinity : Math.ceil(lb / p.bins[0]!.cost - 1e-9));
+      for (let round = 1; !done() && Date.now() < deadline; round++) {
+        await vectorSearch(vector, solution, Math.min(deadline, Date.now() + Math.max(1000, opts.timeLimitMs * CNS_SLICE_SHARE)), bins, round, (s) => offer(s, 'vector consistent neighborhood search'));
         await localSearch(Math.min(deadline, Date.now() + ROUND_MS));
       }
     } else {

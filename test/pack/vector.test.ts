@@ -4,6 +4,8 @@ import { vectorKnapsack } from '../../src/pack/vector-knapsack.js';
 import { parseVbp } from '../../src/pack/benchmark-instances.js';
 import { solvePacking } from '../../src/pack/solver.js';
 import { continuousBound, l2Bound } from '../../src/pack/bounds.js';
+import { bestGreedy } from '../../src/pack/greedy.js';
+import { vectorSearch, vectorView } from '../../src/pack/vector-search.js';
 import type { KnapItem } from '../../src/pack/knapsack.js';
 import type { Problem, Solution } from '../../src/pack/problem.js';
 
@@ -110,4 +112,41 @@ test('vector benchmark: the column-generation bound proves the optimum (38 bins)
   assert.equal(r.objectiveValue, 38);
   assert.equal(r.lowerBound, 38);
   assert.ok(r.optimal);
+});
+
+// class1_40_3_2: uniform sizes, three or four items a bin; optimum 11 (the continuous bound),
+// first-fit decreasing takes 12 and bin elimination stayed there for 10 s in the benchmark
+const CLASS1_40_2 =
+  '251 252 316,283 220 261,258 379 169,170 359 361,213 273 105,349 387 308,290 367 251,177 297 195,358 346 200,253 211 360,236 252 369,118 349 351,260 113 162,193 138 327,114 375 334,114 139 257,156 324 382,155 112 338,218 348 183,391 155 355,320 342 206,311 388 247,102 320 199,131 314 234,220 385 325,183 158 125,400 309 195,364 363 359,131 184 369,209 147 132,157 374 112,315 400 240,360 186 234,343 200 141,267 125 278,357 231 355,219 277 325,175 277 225,191 251 116,289 298 346';
+
+function vbp(text: string, cap: number[]): { raw: number[][]; p: Problem } {
+  const raw = text.split(',').map((l) => l.split(' ').map(Number));
+  return { raw, p: parseVbp(`${cap.length} ${cap.join(' ')} ${raw.length} ${raw.map((r) => `${r.join(' ')} 1`).join(' ')}`, 'v') };
+}
+
+test('vector consistent search: class1_40_3_2 from 12 bins to its optimum of 11, deterministic per seed', async () => {
+  const cap = [1000, 1000, 1000];
+  const { raw, p } = vbp(CLASS1_40_2, cap);
+  const view = vectorView(p)!;
+  const start = bestGreedy(p);
+  assert.equal(start.bins.length, 12);
+  const runs: number[][] = [];
+  for (let round = 0; round < 2; round++) {
+    const sizes: number[] = [];
+    await vectorSearch(view, start, Date.now() + 5000, () => 11, 3, (s) => {
+      assert.deepEqual(checkVector(raw, cap, p, s), []);
+      sizes.push(s.bins.length);
+    });
+    runs.push(sizes);
+  }
+  assert.equal(runs[0]!.at(-1), 11);
+  assert.deepEqual(runs[0], runs[1]);
+});
+
+test('vector consistent search: only for one type with one processor and no replicas', () => {
+  const { p } = vbp(CLASS1_40_2, [1000, 1000, 1000]);
+  assert.ok(vectorView(p));
+  assert.equal(vectorView({ ...p, bins: [p.bins[0]!, { ...p.bins[0]!, name: 'other' }] }), null);
+  assert.equal(vectorView({ ...p, bins: [{ ...p.bins[0]!, procs: 2 }] }), null);
+  assert.equal(vectorView({ ...p, items: p.items.map((it, i) => (i ? it : { ...it, demand: 2, maxPerBin: 1 })) }), null);
 });
