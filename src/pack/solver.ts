@@ -101,9 +101,15 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
       .map((x) => ({ ...x, lb: roundBound(x.q, Math.max(continuousBound(x.q), l2Bound(x.q))) }))
       .filter((x) => x.lb < cost - 1e-9)
       .sort((x, y) => x.lb - y.lb);
-    for (const [n, { t, q }] of alone.entries()) {
-      const how = `bin-elimination local search on ${p.bins[t]!.name} alone`;
-      await rounds(q, bestGreedy(q), Date.now() + (until - Date.now()) / (alone.length - n), (s) => offer({ bins: s.bins.map((b) => ({ ...b, type: t })) }, how));
+    for (const [n, { t, q, lb: own }] of alone.entries()) {
+      const slice = Date.now() + (until - Date.now()) / (alone.length - n);
+      const back = (s: Solution) => ({ bins: s.bins.map((b) => ({ ...b, type: t })) });
+      // one processor per instance: the vector consistent search (500 models on inf1.xlarge
+      // alone: 125 instances at once, where bin elimination stays at 126)
+      const view = vectorView(q);
+      const how = `${view ? 'vector consistent neighborhood search' : 'bin-elimination local search'} on ${p.bins[t]!.name} alone`;
+      if (view) await vectorSearch(view, bestGreedy(q), slice, () => (done() ? Infinity : Math.ceil(own / q.bins[0]!.cost - 1e-9)), 1, (s) => offer(back(s), how));
+      else await rounds(q, bestGreedy(q), slice, (s) => offer(back(s), how));
     }
   };
   const lsUntil = Date.now() + opts.timeLimitMs * LOCAL_SEARCH_SHARE;
