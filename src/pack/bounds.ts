@@ -87,3 +87,36 @@ export function roundBound(p: Problem, lb: number): number {
   }
   return lb;
 }
+
+const CLIQUE_COPIES = 3000; // item copies above which the pairwise test is skipped (it is quadratic)
+
+/**
+ * One instance type with one processor: item copies that pairwise cannot share an instance (in
+ * some dimension their sizes add up to more than the capacity, or they are replicas of one model)
+ * need an instance each. A clique of that conflict graph, grown greedily from the largest copies
+ * in each dimension's order: large-item vector instances get their bound at once, before any LP.
+ */
+export function conflictBound(p: Problem): number {
+  const b = p.bins[0];
+  if (p.bins.length !== 1 || !b || b.procs !== 1) return 0;
+  const cap = [...b.procCap, ...b.instCap];
+  const copies: Array<{ type: number; rel: number[] }> = [];
+  for (const [i, it] of p.items.entries()) {
+    const s = it.sizes[0];
+    if (!s) return 0;
+    const rel = [...s.proc, ...s.inst].map((v, d) => (cap[d]! > 0 ? v / cap[d]! : 0));
+    for (let c = 0; c < it.demand && copies.length <= CLIQUE_COPIES; c++) copies.push({ type: i, rel });
+  }
+  if (copies.length > CLIQUE_COPIES) return 0;
+  const conflict = (x: (typeof copies)[number], y: (typeof copies)[number]) =>
+    (x.type === y.type && p.items[x.type]!.maxPerBin < 2) || x.rel.some((v, d) => v + y.rel[d]! > 1 + 1e-9);
+  let best = 0;
+  const keys: Array<(r: number[]) => number> = [...cap.map((_, d) => (r: number[]) => r[d]!), (r) => Math.max(...r)];
+  for (const key of keys) {
+    const order = [...copies].sort((x, y) => key(y.rel) - key(x.rel));
+    const clique: typeof copies = [];
+    for (const c of order) if (clique.every((k) => conflict(k, c))) clique.push(c);
+    best = Math.max(best, clique.length);
+  }
+  return best * b.cost;
+}

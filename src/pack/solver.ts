@@ -8,7 +8,7 @@ import { binElimination } from './local-search.js';
 import { oneDimensional, oneDimSearch } from './one-dim-search.js';
 import { vectorSearch, vectorView } from './vector-search.js';
 import { restrictTypes, undominatedTypes } from './dominance.js';
-import { continuousBound, l2Bound, roundBound } from './bounds.js';
+import { conflictBound, continuousBound, l2Bound, roundBound } from './bounds.js';
 import { fitsEmpty, solutionCost, violation, type Problem, type Solution } from './problem.js';
 import type { WorkerInput, WorkerMessage } from './solve-worker.js';
 import { RUNNING_FROM_SOURCE, runtimeModulePath } from '../paths.js';
@@ -63,7 +63,7 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
   let solution = bestGreedy(p);
   let cost = solutionCost(p, solution);
   let method = 'greedy (first-fit decreasing)';
-  let lb = roundBound(p, Math.max(continuousBound(p), l2Bound(p)));
+  let lb = roundBound(p, Math.max(continuousBound(p), l2Bound(p), conflictBound(p)));
   let timedOut = false;
   let converged = false;
   const done = () => lb >= cost - 1e-9;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { vectorKnapsack } from '../../src/pack/vector-knapsack.js';
 import { parseVbp } from '../../src/pack/benchmark-instances.js';
 import { solvePacking } from '../../src/pack/solver.js';
-import { continuousBound, l2Bound } from '../../src/pack/bounds.js';
+import { conflictBound, continuousBound, l2Bound } from '../../src/pack/bounds.js';
+import { bruteForceOptimum } from './brute-force.js';
 import { bestGreedy } from '../../src/pack/greedy.js';
 import { vectorSearch, vectorView } from '../../src/pack/vector-search.js';
 import type { KnapItem } from '../../src/pack/knapsack.js';
@@ -149,4 +150,22 @@ test('vector consistent search: only for one type with one processor and no repl
   assert.equal(vectorView({ ...p, bins: [p.bins[0]!, { ...p.bins[0]!, name: 'other' }] }), null);
   assert.equal(vectorView({ ...p, bins: [{ ...p.bins[0]!, procs: 2 }] }), null);
   assert.equal(vectorView({ ...p, items: p.items.map((it, i) => (i ? it : { ...it, demand: 2, maxPerBin: 1 })) }), null);
+});
+
+test('conflict (clique) bound: never above the brute-force optimum, and tight on large items', () => {
+  const r = rng(23);
+  let tight = 0;
+  for (let trial = 0; trial < 60; trial++) {
+    const cap = [100, 100, 100];
+    const n = 4 + (trial % 6);
+    const rows = Array.from({ length: n }, () => cap.map(() => 10 + Math.floor(r() * 60)).join(' '));
+    const p = parseVbp(`3 ${cap.join(' ')} ${n} ${rows.map((x) => `${x} 1`).join(' ')}`, 'r');
+    const opt = bruteForceOptimum(p);
+    const lb = conflictBound(p);
+    assert.ok(lb <= opt, `trial ${trial}: ${lb} ≤ ${opt}`);
+    if (lb === opt && lb > Math.ceil(Math.max(continuousBound(p), l2Bound(p)) - 1e-9)) tight++;
+  }
+  assert.ok(tight > 0, 'the clique beats the simple bounds on some instances');
+  // class2_60_3_0: 35 pairwise-incompatible items (simple bounds: 31)
+  assert.equal(conflictBound(vbp(CLASS2_60_0, [1000, 1000, 1000]).p), 35);
 });
