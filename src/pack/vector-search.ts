@@ -121,9 +121,7 @@ class Partial {
     this.iter++;
     const w = this.v.w;
     const pool = [...this.pool].sort((a, b) => w[b]! - w[a]!);
-    const cands: number[][] = pool.map((i) => [i]);
-    const paired = pool.slice(0, PAIR_POOL);
-    for (let a = 0; a < paired.length; a++) for (let b = a + 1; b < paired.length; b++) cands.push([paired[a]!, paired[b]!]);
+    const cands = smallSets(pool, this.v.cls, PAIR_POOL, false);
     const candW = cands.map((c) => this.weight(c));
     let best: Move | null = null;
     let ties = 0;
@@ -133,12 +131,7 @@ class Partial {
       best = m;
     };
     this.bins.forEach((bin, j) => {
-      const outs: number[][] = [[]];
-      for (let a = 0; a < bin.length; a++) {
-        outs.push([bin[a]!]);
-        for (let b = a + 1; b < bin.length; b++) outs.push([bin[a]!, bin[b]!]);
-      }
-      for (const out of outs) {
+      for (const out of smallSets(bin, this.v.cls, Infinity, true)) {
         const wa = this.weight(out);
         const outTabu = out.some((i) => (this.until.get(j * this.types + this.v.cls[i]!) ?? 0) > this.iter);
         cands.forEach((into, k) => {
@@ -193,6 +186,27 @@ function tightWeights(v: VectorView, m: number): VectorView {
   return { ...v, w: v.size.map((s) => s.reduce((a, x, d) => a + lambda[d]! * x, 0)) };
 }
 
+/**
+ * The sets of one or two of `items` (two among the first `pairs` only; the empty set too when
+ * asked), one per multiset of item types: copies of one model are interchangeable, and 3,000
+ * copies of one model would otherwise make millions of identical moves.
+ */
+function smallSets(items: number[], cls: number[], pairs: number, empty: boolean): number[][] {
+  const out: number[][] = empty ? [[]] : [];
+  const seen = new Set<string>();
+  const push = (set: number[]) => {
+    const key = set.map((i) => cls[i]!).sort((a, b) => a - b).join(',');
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(set);
+    }
+  };
+  for (const i of items) push([i]);
+  const paired = items.slice(0, pairs);
+  for (let a = 0; a < paired.length; a++) for (let b = a + 1; b < paired.length; b++) push([paired[a]!, paired[b]!]);
+  return out;
+}
+
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
@@ -200,7 +214,11 @@ function rng(seed: number): () => number {
 
 function toBins(v: VectorView, s: Solution): number[][] {
   const copies = new Map<number, number[]>();
-  v.cls.forEach((t, c) => copies.set(t, [...(copies.get(t) ?? []), c]));
+  v.cls.forEach((t, c) => {
+    const list = copies.get(t) ?? [];
+    list.push(c);
+    copies.set(t, list);
+  });
   return s.bins.map((b) => b.procs.flat().map((t) => copies.get(t)!.pop()!));
 }
 
@@ -233,7 +251,7 @@ export async function vectorSearch(v: VectorView, start: Solution, deadline: num
         if (Date.now() - yielded > YIELD_MS) {
           await new Promise((resolve) => setImmediate(resolve));
           yielded = Date.now();
-          if (Date.now() >= deadline) break;
+          if (Date.now() >= deadline || best.length <= target()) break;
         }
       }
       if (closed) break;
