@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../src/fs/atomic.js';
 import { silentLogger } from '../src/log.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { startServer, type ServeHandle } from '../src/serve/server.js';
-import { addModelFolder, testServerOptions, tinyStore } from '../test/serve/density-store.js';
+import { addModelFolder, testServerOptions, tinyStore } from '../fixtures/tiny-store.js';
 
 const N = Number(process.argv[2] ?? 1000);
 const M = Number(process.argv[3] ?? 30);
