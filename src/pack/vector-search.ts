@@ -14,7 +14,7 @@ import type { Problem, Solution } from './problem.js';
 const EPS = 1e-9;
 const YIELD_MS = 30;
 const TABU_STEPS = 300; // tabu iterations between two descents
-const RESTART_STEPS = 3000; // before a stuck attempt restarts from other bins
+const RESTART_STEPS = 30_000; // before a stuck attempt restarts from other bins
 const PAIR_POOL = 40; // pooled items considered in pairs (heaviest first)
 const REFILL_BUDGET = 200_000; // work for each bin's refill (vector knapsack)
 
