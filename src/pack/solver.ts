@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { bestGreedy } from './greedy.js';
 import { binElimination } from './local-search.js';
-import { oneDimensional, oneDimSearch } from './one-dim-search.js';
+import { oneDimensional, oneDimRound } from './one-dim-search.js';
 import { vectorSearch, vectorView } from './vector-search.js';
 import { restrictTypes, undominatedTypes } from './dominance.js';
 import { conflictBound, continuousBound, l2Bound, roundBound } from './bounds.js';
@@ -155,7 +155,7 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
       // plan, then a fresh search from there
       const bins = () => (done() ? Infinity : Math.ceil(lb / p.bins[0]!.cost - 1e-9));
       for (let round = 1; !done() && Date.now() < deadline; round++) {
-        await oneDimSearch(oneDim, solution, Math.min(deadline, Date.now() + Math.max(1000, opts.timeLimitMs * CNS_SLICE_SHARE)), bins, (s) => offer(s, 'consistent neighborhood search'), round);
+        await oneDimRound(oneDim, solution, Math.min(deadline, Date.now() + Math.max(1000, opts.timeLimitMs * CNS_SLICE_SHARE)), bins, (s, how = 'consistent neighborhood search') => offer(s, how), round);
         await localSearch(Math.min(deadline, Date.now() + ROUND_MS));
       }
     } else if (vector) {
