@@ -147,10 +147,11 @@ class Partial {
   }
 
   /** Refills every bin, in random order, with the heaviest subset of its items and the pool. */
-  descent(): void {
+  descent(deadline: number): void {
     const order = this.bins.map((_, j) => j).sort(() => this.random() - 0.5);
     const dims = this.v.size[0]?.length ?? 0;
     for (const j of order) {
+      if (Date.now() >= deadline) return;
       const both = [...this.bins[j]!, ...this.pool];
       const items = both.map((i, k) => ({ id: k, value: this.v.w[i]!, size: this.v.size[i]!, count: 1 }));
       const r = vectorKnapsack(items, new Array<number>(dims).fill(1), REFILL_BUDGET);
@@ -243,7 +244,7 @@ export async function vectorSearch(v: VectorView, start: Solution, deadline: num
     }
     const dropped = new Set(order.slice(0, 2));
     const st = new Partial(tightWeights(v, best.length - 1), best.filter((_, j) => !dropped.has(j)).map((b) => [...b]), [...dropped].flatMap((j) => best[j]!), random);
-    st.descent();
+    st.descent(deadline);
     let closed = st.closes();
     while (!closed && Date.now() < deadline && best.length > target() && st.iter < RESTART_STEPS) {
       for (let k = 0; k < TABU_STEPS && !(closed = st.closes()); k++) {
@@ -255,7 +256,7 @@ export async function vectorSearch(v: VectorView, start: Solution, deadline: num
         }
       }
       if (closed) break;
-      st.descent();
+      st.descent(deadline);
       closed = st.closes();
     }
     if (!closed) {
