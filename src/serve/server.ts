@@ -10,8 +10,8 @@ import type { Logger } from '../log.js';
 import type { Address, ServeOptions } from './config.js';
 import { WorkerHub } from './frontend/worker-hub.js';
 import { Registry } from './frontend/registry.js';
-import { HttpError, collectBody, errorBody, sendError } from './http/errors.js';
-import { Http1Server, llhttp, type Http1Handler } from './http/http1-server.js';
+import { HttpError, errorBody } from './http/errors.js';
+import { Http1Server, llhttp, viaNodeHttp, type Http1Handler } from './http/http1-server.js';
 import { inferenceListener } from './http/inference-api.js';
 import { managementListener } from './http/management-api.js';
 import { createMetrics, metricsListener } from './http/metrics-api.js';
@@ -55,11 +55,7 @@ const CLIENT_ERROR_TYPES: Record<number, string> = { 408: 'RequestTimeoutExcepti
  * node:http reading the body first where the parser binding is missing.
  */
 async function listenInference(handler: Http1Handler, maxBodySize: number, addr: Address): Promise<Listener> {
-  if (!llhttp) {
-    const viaNode: RequestListener = (req, res) =>
-      collectBody(req, maxBodySize, (e, body) => (e ? sendError(res, e) : handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers as Record<string, string | undefined>, body: body! }, res)));
-    return listen(viaNode, addr, 'inference');
-  }
+  if (!llhttp) return listen(viaNodeHttp(handler, maxBodySize), addr, 'inference');
   const server = new Http1Server(handler, {
     ...LIMITS,
     maxBodySize,

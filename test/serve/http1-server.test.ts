@@ -4,7 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { Http1Server, type Http1Request } from '../../src/serve/http/http1-server.js';
+import { createServer } from 'node:http';
+import { Http1Server, viaNodeHttp, type Http1Request } from '../../src/serve/http/http1-server.js';
 
 let server: Http1Server;
 let port = 0;
@@ -144,5 +145,30 @@ describe('HTTP/1.1 transport', () => {
     assert.deepEqual(statuses(idle.text), [200]);
     const ms = Date.now() - t0;
     assert.ok(ms >= 1000 && ms < 4500, `closed after the timeouts (+ the 1 s sweep), not before: ${ms} ms`);
+  });
+});
+
+describe('node:http fallback', () => {
+  it('gives the handler the same request (whole body) and refuses oversized bodies with 413', async () => {
+    const got: Http1Request[] = [];
+    const s = createServer(viaNodeHttp((req, res) => {
+      got.push(req);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`${req.method} ${req.body.length}`);
+    }, 100));
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(s.address() as { port: number }).port}/p?q=1`;
+    try {
+      const ok = await fetch(url, { method: 'POST', body: 'x'.repeat(50), headers: { 'x-tag': 'v' } });
+      assert.equal(await ok.text(), 'POST 50');
+      assert.equal(got[0]!.url, '/p?q=1');
+      assert.equal(got[0]!.headers['x-tag'], 'v');
+      const big = await fetch(url, { method: 'POST', body: 'x'.repeat(500) });
+      assert.equal(big.status, 413);
+      assert.equal(got.length, 1);
+    } finally {
+      s.closeAllConnections();
+      s.close();
+    }
   });
 });

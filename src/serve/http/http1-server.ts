@@ -7,7 +7,8 @@
 // pipelining with answers in request order, `Expect: 100-continue`, the same header, request,
 // keep-alive and first-byte timeouts as server.ts gives node:http, JSON errors for bad requests.
 import { createRequire } from 'node:module';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type RequestListener } from 'node:http';
+import { collectBody, sendError } from './errors.js';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 interface Parser {
@@ -430,4 +431,10 @@ export class Http1Server {
       sweeper = undefined;
     }
   }
+}
+
+/** The same handler on node:http (a Node without the llhttp binding): the body is read first. */
+export function viaNodeHttp(handler: Http1Handler, maxBodySize: number): RequestListener {
+  return (req, res) =>
+    collectBody(req, maxBodySize, (e, body) => (e ? sendError(res, e) : handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers as Record<string, string | undefined>, body: body! }, res)));
 }
