@@ -60,6 +60,7 @@ class Partial {
   private readonly until = new Map<number, number>();
   private readonly freq = new Map<number, number>();
   private readonly types: number;
+  private readonly outs = new Map<number, number[][]>(); // each bin's sets to take out, until it changes
 
   constructor(
     private readonly v: VectorView,
@@ -97,6 +98,7 @@ class Partial {
 
   private apply(m: Move): void {
     const bin = this.bins[m.bin]!;
+    this.outs.delete(m.bin);
     for (const i of m.out) {
       bin.splice(bin.indexOf(i), 1);
       this.pool.push(i);
@@ -131,7 +133,9 @@ class Partial {
       best = m;
     };
     this.bins.forEach((bin, j) => {
-      for (const out of smallSets(bin, this.v.cls, Infinity, true)) {
+      let outs = this.outs.get(j);
+      if (!outs) this.outs.set(j, (outs = smallSets(bin, this.v.cls, Infinity, true)));
+      for (const out of outs) {
         const wa = this.weight(out);
         const outTabu = out.some((i) => (this.until.get(j * this.types + this.v.cls[i]!) ?? 0) > this.iter);
         cands.forEach((into, k) => {
@@ -159,6 +163,7 @@ class Partial {
       if (r.value > was + EPS) {
         const taken = new Set(r.take);
         this.bins[j] = r.take.map((k) => both[k]!);
+        this.outs.delete(j);
         this.pool = both.filter((_, k) => !taken.has(k));
         this.load[j] = this.sum(this.bins[j]!);
         this.poolW += was - r.value;
