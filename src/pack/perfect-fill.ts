@@ -177,7 +177,7 @@ class Attempt {
     this.steps = 0;
     let exhausted = true;
     const walk = (k: number, sum: number): void => {
-      if (sum >= lo && (take.length > 0 || lo <= 0)) list.push([...take]);
+      if (sum >= lo && (take.length > 0 || lo <= 0) && !this.dominated(take, hi - sum)) list.push([...take]);
       if (take.length >= most) return;
       for (let j = this.firstAtMost(k, hi - sum); j < this.n && list.length < limit; j++) {
         if (++this.steps > ENUM_STEPS) {
@@ -196,6 +196,23 @@ class Attempt {
     };
     walk(0, 0);
     return { list, exhausted: exhausted && list.length < limit };
+  }
+
+  /**
+   * Whether a heavier item left could replace one of the completion's and still fit (with `room`
+   * to spare): then the swapped completion is as good (the replaced item takes the heavier
+   * one's place), so this one need not be tried (Martello and Toth's dominance, as in Korf's bin
+   * completion). Counts are those left with `take` removed.
+   */
+  private dominated(take: number[], room: number): boolean {
+    if (room <= 0) return false;
+    const { val, cnt } = this.t;
+    for (let k = 0; k < take.length; k++) {
+      const j = take[k]!;
+      if (k > 0 && take[k - 1] === j) continue;
+      for (let y = this.firstAtMost(0, val[j]! + room); y < j && val[y]! > val[j]!; y++) if (cnt[y]! > 0) return true;
+    }
+    return false;
   }
 
   /**
