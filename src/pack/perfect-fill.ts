@@ -22,6 +22,7 @@ const WIDTH = 6;
 const ENUM_LIMIT = 400; // completions listed per bin before choosing which to try
 const ENUM_STEPS = 5_000; // search steps per listing
 const COUNT_LIMIT = 50; // completions counted per candidate opening item (fail first)
+const MAX_REACH_WORDS = 1 << 22; // 16 MB of reachable-sum bitsets at the most
 
 /**
  * How one attempt chooses; drawn per attempt, since which choices succeed differs per instance
@@ -286,6 +287,11 @@ class Attempt {
   }
 }
 
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
 /** Bins of item indexes for bins given as item types (any copies of each type). */
 function toItems(t: Types, chosen: number[][]): { bins: number[][]; left: number[] } {
   const left = t.ids.map((l) => [...l]);
@@ -314,14 +320,22 @@ export interface FillResult {
 }
 
 /**
- * Looks for a plan of at most `bins` bins until the deadline. Failing that (or when none exists:
- * the weights exceed `bins` × `cap`), returns the deepest partial plan found, its items left
- * packed first-fit decreasing: a start for a local search that only has to repair the end.
+ * Looks for a plan of at most `bins` bins until the deadline. Failing that, returns the deepest
+ * partial plan found, its items left packed first-fit decreasing: a start for a local search that
+ * only has to repair the end. Null when no such plan can exist (the weights exceed `bins` × the
+ * capacity) or the weights are not integers on a grid small enough for the bitsets.
  */
-export async function perfectFill(w: number[], cap: number, bins: number, opts: FillOptions): Promise<FillResult | null> {
+export async function perfectFill(weights: number[], capacity: number, bins: number, opts: FillOptions): Promise<FillResult | null> {
+  // the reachable sums are bitsets over 0..C: on the grid of the weights' greatest common
+  // divisor (bytes of memory are multiples of some unit), and only when that table is small
+  if (!Number.isSafeInteger(capacity) || weights.some((x) => !Number.isSafeInteger(x) || x <= 0)) return null;
+  const g = weights.reduce(gcd, capacity);
+  const w = weights.map((x) => x / g);
+  const cap = capacity / g;
   const slack = bins * cap - w.reduce((a, b) => a + b, 0);
   if (slack < 0 || w.some((x) => x > cap)) return null;
   const t = typesOf(w);
+  if ((t.val.length + 1) * (Math.floor(cap / 32) + 1) > MAX_REACH_WORDS) return null;
   const random = rng(opts.seed);
   let yielded = Date.now();
   let deepest: number[][] = [];

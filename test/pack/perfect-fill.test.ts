@@ -74,6 +74,17 @@ test('bin completion: null when the weights exceed the bins, and every item in b
   assertValid(w, 100, r.bins);
 });
 
+test('bin completion works on the grid of the weights (bytes in megabytes) and declines weights it cannot grid', async () => {
+  const MB = 1_000_000;
+  const w = exactWeights(20, 1000, 3).map((x) => x * MB);
+  const r = await perfectFill(w, 1000 * MB, 20, { deadline: Date.now() + 5000, seed: 1 });
+  assert.ok(r?.complete);
+  assertValid(w, 1000 * MB, r.bins);
+  // a capacity of 7.4 GB with weights sharing no unit: far too many sums to track
+  assert.equal(await perfectFill([3_700_000_001, 3_699_999_999], 7_400_000_000, 1, { deadline: Date.now() + 100, seed: 1 }), null);
+  assert.equal(await perfectFill([0.5, 0.5], 1, 1, { deadline: Date.now() + 100, seed: 1 }), null);
+});
+
 test('the solver reaches the bound on an AI-style instance (every bin full) and proves it', async () => {
   const cap = 7552;
   const w = exactWeights(40, cap, 4);
