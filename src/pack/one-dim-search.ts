@@ -57,13 +57,16 @@ export async function oneDimSearch(v: OneDimView, start: Solution, deadline: num
 const FILL_SHARE = 0.7; // of a round, for bin completion (the rest repairs its best partial plan)
 
 /**
- * Whether a plan of `procs` bins would have to fill every one exactly. Only then: Hard28's items
- * also leave less than a tenth of a bin at the bound, but there bin completion stalls some bins
- * short and its time is better spent on the consistent search (10 s per instance on the shared
- * machine: 15 of 28 at the optimum with it, 23 without).
+ * Whether bin completion should go first: a plan of `procs` bins would have to fill every one
+ * exactly, and some items are over half the capacity (its fail-first choice works on those).
+ * Not on Hard28, whose items leave a little room at the bound: there it stalls some bins short
+ * and the consistent search does better (10 s per instance, shared machine: 15 of 28 at the
+ * optimum with it, 23 without). Not on Falkenauer's triplets either (every bin exactly full, but
+ * no item over half): it cost them 2.8 s each before the consistent search found the plan at once.
  */
 function mustFill(v: OneDimView, procs: number): boolean {
-  return Number.isFinite(procs) && procs * v.x.cap === v.x.w.reduce((a, b) => a + b, 0);
+  const { w, cap } = v.x;
+  return Number.isFinite(procs) && procs * cap === w.reduce((a, b) => a + b, 0) && w.some((x) => 2 * x > cap);
 }
 
 /**
