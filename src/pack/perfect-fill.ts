@@ -1,12 +1,15 @@
-// Bin completion towards a plan of exactly `bins` bins when the items leave almost no room: the
+// Bin completion towards a plan of exactly `bins` bins when the items leave (almost) no room: the
 // slack s = bins × C − Σw is all the waste such a plan may have, so with s = 0 (the AI instances
-// of Delorme, Iori & Martello) every bin must be filled to C exactly, and with a small s (Hard28)
-// nearly so. Swap-based searches wander among plans one bin too many; here bins are built one at
-// a time instead: the largest unplaced item opens a bin, which is completed by a set of smaller
-// items wasting at most the slack left (after Korf's bin completion), depth first with
-// backtracking. Completions are tried least waste first, ties in random order, a bounded number
-// of nodes per attempt, then a restart with a new random stream (the search's running times are
-// heavy-tailed, so many short randomized attempts beat one long one).
+// of Delorme, Iori & Martello) every bin must be filled to C exactly. Swap-based searches wander
+// among plans one bin too many; here bins are built one at a time instead (after Korf's bin
+// completion), depth first: the item over half the capacity with the fewest completions left
+// opens the next bin (fail first; once none is left, the heaviest item), and the sets of smaller
+// items that fill it to within the slack left are tried least waste first, then those the other
+// opening items need least. Suffix reachable sums (src/pack/reachable-sums.ts) prune the listing.
+// Each attempt has a small node budget and its own random style, then restarts: the running
+// times are heavy-tailed, so many short randomized attempts beat one long one. The deepest
+// partial plan is kept for a local search to repair.
+import { ReachableSums } from './reachable-sums.js';
 
 export interface FillOptions {
   deadline: number; // Date.now() value to stop at
@@ -59,86 +62,13 @@ function typesOf(w: number[]): Types {
   return { val, cnt: Int32Array.from(val, (v) => byW.get(v)!.length), ids: val.map((v) => byW.get(v)!) };
 }
 
-/**
- * Which sums the items of types k, k+1, ... left can make, for every k (one bitset of 0..cap per
- * k): a completion that no longer reaches its window from type k on is abandoned at once.
- */
-class Reach {
-  private readonly words: number;
-  readonly bits: Uint32Array;
-  private readonly tmp: Uint32Array;
-  private width = 0;
-
-  constructor(
-    private readonly n: number,
-    private readonly cap: number,
-  ) {
-    this.words = (cap >>> 5) + 1;
-    this.bits = new Uint32Array((n + 1) * this.words);
-    this.tmp = new Uint32Array(this.words);
-  }
-
-  /** Rows for the counts left; sums above `width` (no window reaches them) are not kept. */
-  fill(val: number[], cnt: Int32Array, width: number): void {
-    this.width = width;
-    const W = Math.min(this.words, (width >>> 5) + 1);
-    const S = this.words;
-    const b = this.bits;
-    const tmp = this.tmp;
-    b.fill(0, this.n * S, this.n * S + W);
-    b[this.n * S] = 1;
-    for (let k = this.n - 1; k >= 0; k--) {
-      const to = k * S;
-      b.copyWithin(to, to + S, to + S + W);
-      const v = val[k]!;
-      if (cnt[k] === 0 || v > width) continue;
-      tmp.set(b.subarray(to + S, to + S + W));
-      const q = v >>> 5;
-      const r = v & 31;
-      for (let c = 0; c < cnt[k]! && v * (c + 1) <= width; c++) {
-        // tmp <<= v, or-ed into the row
-        if (r === 0) {
-          for (let i = W - 1; i >= q; i--) {
-            tmp[i] = tmp[i - q]!;
-            b[to + i] = b[to + i]! | tmp[i]!;
-          }
-        } else {
-          for (let i = W - 1; i > q; i--) {
-            tmp[i] = (tmp[i - q]! << r) | (tmp[i - q - 1]! >>> (32 - r));
-            b[to + i] = b[to + i]! | tmp[i]!;
-          }
-          tmp[q] = tmp[0]! << r;
-          b[to + q] = b[to + q]! | tmp[q]!;
-        }
-        tmp.fill(0, 0, Math.min(q, W));
-      }
-    }
-  }
-
-  /** Whether the types from k on make some sum in [lo, hi]. */
-  any(k: number, lo: number, hi: number): boolean {
-    const base = k * this.words;
-    const b = this.bits;
-    for (let v = Math.max(0, lo); v <= Math.min(hi, this.width); ) {
-      const word = b[base + (v >>> 5)]! >>> (v & 31);
-      if (word === 0) {
-        v = (v | 31) + 1;
-        continue;
-      }
-      const at = v + (31 - Math.clz32(word & -word));
-      return at <= hi;
-    }
-    return false;
-  }
-}
-
 class Attempt {
   nodes = 0;
   deepest: number[][] = []; // the most bins this attempt filled
   readonly chosen: number[][] = []; // per bin, the type of each item
   private readonly n: number;
   private steps = 0; // enumeration steps of the current listing
-  private readonly reach: Reach;
+  private readonly reach: ReachableSums;
   private readonly demand: Float64Array;
 
   constructor(
@@ -151,7 +81,7 @@ class Attempt {
     private readonly deadline: number,
   ) {
     this.n = t.val.length;
-    this.reach = new Reach(this.n, cap);
+    this.reach = new ReachableSums(this.n, cap);
     this.demand = new Float64Array(this.n);
   }
 
