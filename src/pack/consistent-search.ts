@@ -5,6 +5,7 @@
 // one bin and the pool, alternating with a descent that refills one bin as fully as possible from
 // its items and the pool. Once the pool fits into two bins the plan has m bins; then aim for m − 1.
 // Bin elimination by swaps stalls on the Falkenauer triplets; this finds most of them in seconds.
+import { TabuMemory } from './tabu-memory.js';
 import { fitsTwoBins, maxSubsetSum } from './subset-sum.js';
 
 export interface OneDim {
@@ -44,9 +45,7 @@ class Partial {
   readonly load: number[];
   pool: number[];
   poolW: number;
-  private readonly freq = new Map<number, number>();
-  private readonly until = new Map<number, number>();
-  private readonly types: number;
+  private readonly tabu: TabuMemory;
   iter = 0;
   bestW: number;
 
@@ -60,7 +59,7 @@ class Partial {
     this.pool = pool;
     this.poolW = pool.reduce((a, i) => a + x.w[i]!, 0);
     this.bestW = this.poolW;
-    this.types = Math.max(0, ...x.cls) + 1;
+    this.tabu = new TabuMemory(x.cls);
   }
 
   private readonly outs = new Map<number, Cand[]>();
@@ -94,10 +93,7 @@ class Partial {
     // items just packed into a bin may not leave it again for a while, the longer the more often
     // items of their type have been packed into it (by type: copies are interchangeable)
     for (const i of m.into) {
-      const key = m.bin * this.types + this.x.cls[i]!;
-      const f = (this.freq.get(key) ?? 0) + 1;
-      this.freq.set(key, f);
-      this.until.set(key, this.iter + Math.floor(f / 2));
+      this.tabu.packed(m.bin, i, this.iter);
     }
     for (const i of m.into) {
       this.pool.splice(this.pool.indexOf(i), 1);
@@ -134,7 +130,7 @@ class Partial {
         const room = this.x.cap - this.load[j]! + wa;
         // no candidate can beat the best move so far (a heavier one cannot fit)
         if (wa - Math.min(room, cands[0]?.w ?? 0) > bestD + EPS && wa > bestD + EPS) continue;
-        const outTabu = out.some((i) => (this.until.get(j * this.types + this.x.cls[i]!) ?? 0) > this.iter);
+        const outTabu = this.tabu.held(j, out, this.iter);
         // the heaviest pooled candidates that fit, then lighter ones while they can still win
         let lo = 0;
         let hi = cands.length;

@@ -8,6 +8,7 @@
 // item's weight is its sizes relative to capacity, each dimension weighted by how little room m
 // bins leave in it: with equal weights the search stalls a bin above the optimum on instances
 // whose tightest dimension is 99.7 % full at the optimum.
+import { TabuMemory } from './tabu-memory.js';
 import { vectorKnapsack } from './vector-knapsack.js';
 import type { Problem, Solution } from './problem.js';
 
@@ -57,9 +58,7 @@ class Partial {
   poolW: number;
   bestW: number;
   iter = 0;
-  private readonly until = new Map<number, number>();
-  private readonly freq = new Map<number, number>();
-  private readonly types: number;
+  private readonly tabu: TabuMemory;
   private readonly outs = new Map<number, number[][]>(); // each bin's sets to take out, until it changes
 
   constructor(
@@ -71,7 +70,7 @@ class Partial {
     this.load = bins.map((b) => this.sum(b));
     this.poolW = pool.reduce((a, i) => a + v.w[i]!, 0);
     this.bestW = this.poolW;
-    this.types = Math.max(0, ...v.cls) + 1;
+    this.tabu = new TabuMemory(v.cls);
   }
 
   private sum(items: number[]): number[] {
@@ -106,10 +105,7 @@ class Partial {
     // items just packed may not leave the bin for a while, the longer the more often their type
     // has been packed into it
     for (const i of m.into) {
-      const key = m.bin * this.types + this.v.cls[i]!;
-      const f = (this.freq.get(key) ?? 0) + 1;
-      this.freq.set(key, f);
-      this.until.set(key, this.iter + Math.floor(f / 2));
+      this.tabu.packed(m.bin, i, this.iter);
       this.pool.splice(this.pool.indexOf(i), 1);
       bin.push(i);
     }
@@ -137,7 +133,7 @@ class Partial {
       if (!outs) this.outs.set(j, (outs = smallSets(bin, this.v.cls, Infinity, true)));
       for (const out of outs) {
         const wa = this.weight(out);
-        const outTabu = out.some((i) => (this.until.get(j * this.types + this.v.cls[i]!) ?? 0) > this.iter);
+        const outTabu = this.tabu.held(j, out, this.iter);
         cands.forEach((into, k) => {
           const d = wa - candW[k]!;
           if (best && d > (best as Move).d + EPS) return;

@@ -161,10 +161,8 @@ class Connection {
   private paused = false;
   readonly keepAliveLines: string;
   // the message being read
-  private method = '';
   private url = '';
   private rawHeaders: string[] = [];
-  private headers: Record<string, string | undefined> = {};
   private keepAlive = true;
   private chunks: Buffer[] = [];
   private size = 0;
@@ -228,9 +226,7 @@ class Connection {
     }
     this.rawHeaders = [];
     this.url = '';
-    this.headers = h;
-    this.method = llhttp!.methods[method] ?? 'UNKNOWN';
-    this.req = { method: this.method, url, headers: h, body: EMPTY };
+    this.req = { method: llhttp!.methods[method] ?? 'UNKNOWN', url, headers: h, body: EMPTY };
     this.keepAlive = keepAlive && !upgrade;
     this.chunks = [];
     this.size = 0;
@@ -265,7 +261,7 @@ class Connection {
   private complete(): void {
     if (this.closing) return;
     const req = this.req;
-    const res = new Response(this, this.method === 'HEAD', this.keepAlive);
+    const res = new Response(this, req.method === 'HEAD', this.keepAlive);
     this.owed.push(res);
     this.phase = IDLE;
     this.since = Date.now();
