@@ -307,6 +307,8 @@ class Connection {
       }
     }
     if (corked) s.uncork();
+    // a client that does not read its answers stops being read (resumed on 'drain')
+    if (s.writableLength >= MAX_UNREAD) this.pause();
     if (this.owed.length === 0 && this.phase === IDLE) {
       this.since = Date.now();
       if (this.ended && !this.closing) s.end();
