@@ -21,7 +21,7 @@ export interface ColgenOptions {
   /** A stronger bound from the LP's (rounded) one, checked before any MIP is tried. */
   refineBound?: (lb: number) => number;
   /** A rounding heuristic on the converged root LP, run before price-and-branch. */
-  afterRoot?: (root: { cols: Pattern[]; x: number[] }, dive: DiveTo) => Promise<void>;
+  afterRoot?: (root: RootLp, dive: DiveTo) => Promise<void>;
 }
 
 function patternKey(pt: Pattern): string {
@@ -84,6 +84,7 @@ interface LpState {
   x: number[];
   farley: number; // a valid lower bound for this (sub)problem
   converged: boolean;
+  duals: number[]; // of the last master LP solved (item rows, clipped at 0)
 }
 
 const EXTRA_COLUMNS = 4;
@@ -119,8 +120,8 @@ function generate(g: GLPK, p: Problem, pool: ColumnPool, deadline: number, stop:
   for (let round = 0; round < Math.max(1, maxRounds) && Date.now() < deadline; round++) {
     const r = g.solve(master(g, p, pool.cols, false), { msglev: g.GLP_MSG_OFF });
     if (r.result.status !== g.GLP_OPT) break;
-    if (maxRounds === 0) return { z: r.result.z, x: pool.cols.map((_, j) => r.result.vars[`x${j}`] ?? 0), farley: 0, converged: false };
     const duals = p.items.map((_, i) => Math.max(0, r.result.dual?.[`r${i}`] ?? 0));
+    if (maxRounds === 0) return { z: r.result.z, x: pool.cols.map((_, j) => r.result.vars[`x${j}`] ?? 0), farley: 0, converged: false, duals };
     let rho = 0;
     let added = 0;
     let priced = 0;
@@ -137,7 +138,7 @@ function generate(g: GLPK, p: Problem, pool: ColumnPool, deadline: number, stop:
     if (priced < p.bins.length) break;
     // Farley: duals scaled by 1/ρ are feasible for the full dual, so z/ρ bounds the LP optimum
     farley = Math.max(farley, r.result.z / Math.max(1, rho));
-    best = { z: r.result.z, x: pool.cols.map((_, j) => r.result.vars[`x${j}`] ?? 0), farley, converged: rho <= 1 + 1e-9 };
+    best = { z: r.result.z, x: pool.cols.map((_, j) => r.result.vars[`x${j}`] ?? 0), farley, converged: rho <= 1 + 1e-9, duals };
     if (added === 0 || stop(farley, r.result.z)) break;
   }
   return best;
@@ -206,6 +207,13 @@ function diveToResidual(g: GLPK, p: Problem, pool: ColumnPool, deadline: number,
   return { cols: pool.cols, mult: pool.cols.map((_, j) => mult.get(j) ?? 0) };
 }
 
+/** The converged root LP: its columns, their values and the item rows' duals. */
+export interface RootLp {
+  cols: Pattern[];
+  x: number[];
+  duals: number[];
+}
+
 export type DiveTo = (leave: number, target: number, random: () => number, deadline: number) => { cols: Pattern[]; mult: number[] } | null;
 
 export interface ColgenResult {
@@ -213,7 +221,7 @@ export interface ColgenResult {
   converged: boolean;
   columns: number;
   /** The root LP's columns and values (for rounding heuristics), when it was solved. */
-  root: { cols: Pattern[]; x: number[] } | null;
+  root: RootLp | null;
 }
 
 export async function columnGeneration(g: GLPK, p: Problem, start: Solution, opts: ColgenOptions, on: ColgenEvents): Promise<ColgenResult> {
@@ -230,7 +238,7 @@ export async function columnGeneration(g: GLPK, p: Problem, start: Solution, opt
   let lb = root?.farley ?? 0;
   if (lb > 0) on.bound(opts.roundBound(lb), root?.converged ? 'column generation (LP bound)' : 'column generation (Farley bound)');
   if (opts.refineBound && !proven(lb)) lb = Math.max(lb, opts.refineBound(opts.roundBound(lb)));
-  const rootLp = root ? { cols: pool.cols.slice(0, root.x.length), x: root.x } : null;
+  const rootLp = root ? { cols: pool.cols.slice(0, root.x.length), x: root.x, duals: root.duals } : null;
   if (opts.afterRoot && rootLp && root?.converged && !proven(lb)) await opts.afterRoot(rootLp, (leave, target, random, until) => diveToResidual(g, p, pool, until, leave, target, random));
   const offer = (s: Solution | null, method: string) => {
     if (s && solutionCost(p, s) < opts.target() - 1e-9) on.solution(s, method);

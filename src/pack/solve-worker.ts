@@ -3,8 +3,7 @@
 // terminating this worker and keeps the best plan reported.
 import { parentPort, workerData } from 'node:worker_threads';
 import GLPK from 'glpk.js/node';
-import { columnGeneration, type DiveTo } from './colgen.js';
-import type { Pattern } from './pricing.js';
+import { columnGeneration, type DiveTo, type RootLp } from './colgen.js';
 import { continuousBound, roundBound } from './bounds.js';
 import { capacityBound } from './capacity-bound.js';
 import { arcflowApplies, solveArcflow } from './arcflow.js';
@@ -12,6 +11,7 @@ import { ASSIGNMENT_MAX_VARS, assignmentSize, solveAssignment } from './assignme
 import { solutionCost, type Problem, type Solution } from './problem.js';
 import { oneDimensional } from './one-dim-search.js';
 import { lpResidualSearch } from './lp-rounding.js';
+import { reducedCostPlan } from './reduced-cost-plan.js';
 
 export interface WorkerInput {
   problem: Problem;
@@ -58,10 +58,16 @@ const refineBound = (lb: number) => {
 // thread's core, while the main thread searches the whole problem)
 const unit = problem.bins[0]!.cost;
 const afterRoot = oneDimensional(problem)
-  ? (root: { cols: Pattern[]; x: number[] }, dive: DiveTo) => {
+  ? async (root: RootLp, dive: DiveTo) => {
       const lpBound = Math.ceil(bound / unit - 1e-9);
       const until = Date.now() + (deadline - Date.now()) * RESIDUAL_SHARE;
-      return lpResidualSearch(problem, root, dive, lpBound, until, () => Math.round(best / unit), (s) => events.solution(s, 'LP rounding + consistent neighborhood search'));
+      if (Math.round(best / unit) > lpBound) {
+        const rc = reducedCostPlan(g, problem, root.duals, lpBound, until);
+        if (rc.kind === 'plan') events.solution(rc.solution, 'reduced-cost search');
+        if (rc.kind === 'none') events.bound((lpBound + 1) * unit, `reduced-cost search (no plan of ${lpBound} in ${rc.patterns} bins within the LP gap)`);
+      }
+      const target = Math.ceil(bound / unit - 1e-9); // one more where the search proved lpBound impossible
+      if (Math.round(best / unit) > target) await lpResidualSearch(problem, root, dive, target, until, () => Math.round(best / unit), (s) => events.solution(s, 'LP rounding + consistent neighborhood search'));
     }
   : undefined;
 const r = await columnGeneration(g, problem, start, { deadline, target: () => best, roundBound: (lb) => roundBound(problem, lb), refineBound, afterRoot, ...shares }, events);
