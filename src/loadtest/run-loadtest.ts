@@ -6,6 +6,7 @@ import { MlsError } from '../errors.js';
 import { runLevel } from './run-level.js';
 import { findKnee, meetsSlo } from './slo.js';
 import type { LevelResult, LoadtestEvent, LoadtestOptions, LoadtestReport, ModelRequest } from './types.js';
+import { mulberry32 } from '../seeded-random.js';
 
 /** Generator CPU (share of one core) or event-loop busy share above which a level's figures are bounded by the client. */
 export const CPU_SATURATION = 0.9;
@@ -97,14 +98,8 @@ export async function runLoadtest(
 
 /** A fixed pseudo-random order of models (mulberry32), so a seed reproduces a run. */
 export function randomSequence(targets: ModelRequest[], seed: number): ModelRequest[] {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const draw = mulberry32(seed);
+  const next = (): number => draw() / 4294967296;
   const n = Math.max(1000, targets.length * 50);
   return Array.from({ length: n }, () => targets[Math.floor(next() * targets.length)]!);
 }

@@ -7,6 +7,7 @@
 // Bin elimination by swaps stalls on the Falkenauer triplets; this finds most of them in seconds.
 import { TabuMemory } from './tabu-memory.js';
 import { fitsTwoBins, maxSubsetSum } from './subset-sum.js';
+import { lcg } from '../seeded-random.js';
 
 export interface OneDim {
   w: number[]; // weight of each item copy
@@ -182,18 +183,13 @@ class Partial {
   }
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
 /**
  * Improves a plan (bins of item indexes) until it has `target()` bins or the deadline passes;
  * calls `found` with every plan that has fewer bins. Yields to the event loop now and then so the
  * solver thread hears the worker's bounds. Deterministic for a seed, up to the deadline.
  */
 export async function consistentSearch(x: OneDim, start: number[][], deadline: number, target: () => number, seed: number, found: (bins: number[][]) => void): Promise<number[][]> {
-  const random = rng(seed);
+  const random = lcg(seed);
   const loadOf = (b: number[]) => b.reduce((a, i) => a + x.w[i]!, 0);
   let best = start.map((b) => [...b]);
   let yielded = Date.now();

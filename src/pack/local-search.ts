@@ -7,6 +7,7 @@
 import { add, canSwap, fill, remove, toLive, toSolution, weights, type LiveBin } from './bin-state.js';
 import { bestGreedy, downgrade } from './greedy.js';
 import { solutionCost, type Problem, type Solution } from './problem.js';
+import { lcg } from '../seeded-random.js';
 
 const POOL_PAIRS = 40; // the pooled items considered in pairs (largest first)
 const MAX_PASSES = 60;
@@ -81,11 +82,6 @@ function squares(p: Problem, w: Array<Array<number | null>>, s: Solution): numbe
   return toLive(p, s).reduce((a, b) => a + fill(p, w, b) ** 2, 0);
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
 /**
  * Improves a plan until the deadline: each step empties one to three of the emptiest instances
  * (per unit of price), absorbs their items into the others by dominance swaps and packs what is
@@ -94,7 +90,7 @@ function rng(seed: number): () => number {
  */
 export async function binElimination(p: Problem, s: Solution, deadline: number, lowerBound: () => number = () => 0, seed = 1): Promise<Solution> {
   const w = weights(p);
-  const random = rng(seed);
+  const random = lcg(seed);
   let current = s;
   let cost = solutionCost(p, s);
   let best = s;

@@ -10,14 +10,10 @@ import { bestGreedy } from './greedy.js';
 import { oneDimensional, oneDimSearch } from './one-dim-search.js';
 import type { Pattern } from './pricing.js';
 import type { Problem, Solution } from './problem.js';
+import { lcg } from '../seeded-random.js';
 
 const LEAVE = [0.15, 0.4]; // share of the items a dive leaves to the search (drawn per attempt)
 const ATTEMPT_MS = 600;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 /** The kept bins and the problem of what they leave. */
 export function residualOf(p: Problem, cols: Pattern[], mult: number[]): { fixed: Solution; residual: Problem } {
@@ -32,7 +28,7 @@ export function residualOf(p: Problem, cols: Pattern[], mult: number[]): { fixed
  * up); reports plans with fewer instances than `best()`.
  */
 export async function lpResidualSearch(p: Problem, root: { cols: Pattern[]; x: number[] }, dive: DiveTo, lpBound: number, deadline: number, best: () => number, found: (s: Solution) => void): Promise<void> {
-  const random = rng(1);
+  const random = lcg(1);
   const copies = p.items.reduce((a, it) => a + it.demand, 0);
   for (let attempt = 0; Date.now() < deadline && best() > lpBound; attempt++) {
     let cols = root.cols;

@@ -10,6 +10,7 @@
 // times are heavy-tailed, so many short randomized attempts beat one long one. The deepest
 // partial plan is kept for a local search to repair.
 import { ReachableSums } from './reachable-sums.js';
+import { lcg } from '../seeded-random.js';
 
 export interface FillOptions {
   deadline: number; // Date.now() value to stop at
@@ -42,11 +43,6 @@ function drawStyle(random: () => number): Style {
   return { countMost: pick([2, 2, 3]), most: pick([3, 9, Infinity]), noise: pick([0.1, 0.3, 1, 3]) };
 }
 const YIELD_MS = 30;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 /** Items grouped by weight, heaviest first (copies of one weight are interchangeable). */
 interface Types {
@@ -266,7 +262,7 @@ export async function perfectFill(weights: number[], capacity: number, bins: num
   if (slack < 0 || w.some((x) => x > cap)) return null;
   const t = typesOf(w);
   if ((t.val.length + 1) * (Math.floor(cap / 32) + 1) > MAX_REACH_WORDS) return null;
-  const random = rng(opts.seed);
+  const random = lcg(opts.seed);
   let yielded = Date.now();
   let deepest: number[][] = [];
   for (let attempt = 0; Date.now() < opts.deadline; attempt++) {

@@ -64,22 +64,23 @@ export function reducedCostPlan(g: GLPK, p: Problem, duals: number[], instances:
   const { rp, procs } = one;
   // prices scaled so that no bin is worth more than 1 (dual feasible): by the knapsack's upper
   // bound on the most valuable bin (exact on integer sizes, as the LP's own pricing)
-  const items = rp.w.map((w, i) => ({ id: i, value: Math.max(0, duals[i] ?? 0), size: [w], count: rp.demand[i]! })).filter((x) => x.value > 0);
+  const prices = rp.w.map((_, i) => Math.max(0, duals[i] ?? 0));
+  const items = rp.w.map((w, i) => ({ id: i, value: prices[i]!, size: [w], count: rp.demand[i]! })).filter((x) => x.value > 0);
   const rho = knapsack(items, [rp.cap], 'down').value;
   if (!(rho > 0)) return { kind: 'unknown', patterns: 0, why: 'no positive duals' };
-  const sigma = rp.w.map((_, i) => Math.max(0, duals[i] ?? 0) / rho);
+  const sigma = prices.map((v) => v / rho);
   const maxBins = instances * procs;
   const gap = maxBins - sigma.reduce((a, s, i) => a + s * rp.demand[i]!, 0);
   if (gap < -1e-7) return { kind: 'none', patterns: 0 };
   const e = enumeratePatterns(rp, sigma, Math.max(0, gap) + 1e-7, RC_MAX_PATTERNS, deadline, ENUM_NODES);
   if (!e.complete) return { kind: 'unknown', patterns: e.patterns.length, why: e.nodes > ENUM_NODES ? 'enumeration too long' : 'too many bins within the gap' };
   const n = e.patterns.length;
-  // the items fill the bins exactly: a perfect exact cover, where the MIP is slow and the
-  // consistent search and bin completion fast (Falkenauer triplets: 3–7 s against under 1 s)
-  const exactFill = rp.w.reduce((a, w, i) => a + w * rp.demand[i]!, 0) >= maxBins * rp.cap * (1 - 1e-12);
   const dfs = coverSearch(rp, e.patterns, Math.max(0, gap), maxBins, Date.now() + (deadline - Date.now()) * DFS_SHARE, dfsNodes);
   if (dfs.bins) return { kind: 'plan', solution: toSolution(dfs.bins, procs), patterns: n };
   if (dfs.exhausted) return { kind: 'none', patterns: n };
+  // the items fill the bins exactly: a perfect exact cover, where the MIP is slow and the
+  // consistent search and bin completion fast (Falkenauer triplets: 3–7 s against under 1 s)
+  const exactFill = rp.w.reduce((a, w, i) => a + w * rp.demand[i]!, 0) >= maxBins * rp.cap * (1 - 1e-12);
   if (exactFill) return { kind: 'unknown', patterns: n, why: 'bins filled exactly: left to the consistent search' };
   const seconds = (deadline - Date.now()) / 1000;
   if (seconds < 0.5) return { kind: 'unknown', patterns: n, why: 'out of time' };

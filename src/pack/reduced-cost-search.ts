@@ -10,6 +10,8 @@
 // demands by those bins within the budget G. When the enumeration is complete and the search
 // exhausts without a plan, no plan of T bins exists: a proof that the optimum is at least T + 1.
 
+import { mulberry32 } from '../seeded-random.js';
+
 export interface RcProblem {
   w: number[]; // weight of each item type
   demand: number[];
@@ -92,16 +94,6 @@ export interface RcSearchResult {
 const MEMO_LIMIT = 2_000_000; // failed states remembered (cleared when full)
 const SPENT_STEPS = 2 ** 20; // budget quantization of the remembered states
 
-function random32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
 /**
  * An exact cover of the demands by at most `maxBins` of `patterns` whose reduced costs add up to
  * at most `gap`. Depth-first: the item type with the fewest usable patterns next, branching on the
@@ -112,17 +104,16 @@ function random32(seed: number): () => number {
 export function coverSearch(p: RcProblem, patterns: RcPattern[], gap: number, maxBins: number, deadline: number, maxNodes = Infinity): RcSearchResult {
   const n = p.w.length;
   const budget = gap + 1e-7;
-  const weight = patterns.map((pt) => pt.types.reduce((a, i, k) => a + p.w[i]! * pt.counts[k]!, 0));
   const total = p.demand.reduce((a, d, i) => a + d * p.w[i]!, 0);
   // a plan of maxBins bins leaves at most this much room in its bins altogether
   const wasteCap = maxBins * p.cap - total + EPS * maxBins * p.cap;
-  const waste = weight.map((x) => p.cap - x);
+  const waste = patterns.map((pt) => pt.types.reduce((a, i, k) => a - p.w[i]! * pt.counts[k]!, p.cap));
   const byType: number[][] = Array.from({ length: n }, () => []);
   patterns.forEach((pt, j) => {
     if (waste[j]! <= wasteCap && pt.rc <= budget) pt.types.forEach((i) => byType[i]!.push(j));
   });
   for (const list of byType) list.sort((a, b) => patterns[a]!.rc - patterns[b]!.rc || waste[a]! - waste[b]!);
-  const rnd = random32(0x5eed);
+  const rnd = mulberry32(0x5eed);
   const zob = [0, 1, 2].map(() => p.demand.map((d) => Array.from({ length: d + 1 }, rnd)));
   const left = [...p.demand];
   const hash = [0, 0, 0];

@@ -11,6 +11,7 @@
 import { TabuMemory } from './tabu-memory.js';
 import { vectorKnapsack } from './vector-knapsack.js';
 import type { Problem, Solution } from './problem.js';
+import { lcg } from '../seeded-random.js';
 
 const EPS = 1e-9;
 const YIELD_MS = 30;
@@ -209,11 +210,6 @@ function smallSets(items: number[], cls: number[], pairs: number, empty: boolean
   return out;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
 function toBins(v: VectorView, s: Solution): number[][] {
   const copies = new Map<number, number[]>();
   v.cls.forEach((t, c) => {
@@ -230,7 +226,7 @@ function toBins(v: VectorView, s: Solution): number[][] {
  * worker's bounds. Deterministic for a seed, up to the deadline.
  */
 export async function vectorSearch(v: VectorView, start: Solution, deadline: number, target: () => number, seed: number, found: (s: Solution) => void): Promise<void> {
-  const random = rng(seed);
+  const random = lcg(seed);
   const weightOf = (b: number[]) => b.reduce((a, i) => a + v.w[i]!, 0);
   let best = toBins(v, start);
   let yielded = Date.now();
