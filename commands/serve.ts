@@ -15,7 +15,7 @@ export function serveCommand(): Command {
     .option('--inference-address <host:port>', 'inference API address (default 127.0.0.1:8080; port 0 picks one)')
     .option('--management-address <host:port>', 'management API address (default 127.0.0.1:8081)')
     .option('--metrics-address <host:port>', 'Prometheus metrics address (default 127.0.0.1:8082)')
-    .option('--pid-file <file>', 'pid file of the server (default $TMPDIR/.mlserve.pid)')
+    .option('--pid-file <file>', 'pid file of the server (default $TMPDIR/.mlserve-<hash of the model store>.pid: one per store)')
     .option('--workers <n>', 'workers per model loaded at start (default_workers_per_model, default 1)', intArg('--workers', 0, 64))
     .option('--job-queue-size <n>', 'queued requests per model before 503 (default 100)', intArg('--job-queue-size', 1, 1_000_000))
     .option('--token-auth', 'require `Authorization: Bearer <management key>` on the management API (keys written to --key-file)')
@@ -26,14 +26,14 @@ export function serveCommand(): Command {
     .option('--max-model-memory <size>', 'budget for loaded models (e.g. 2GB); least recently used idle models are unloaded and reloaded on demand (implies --shared-workers)', bytesArg('--max-model-memory'))
     .option('--model-control <mode>', "Triton's model control: none (load the whole store at start), poll (follow the store: load, reload, unload), explicit (API only)", choiceArg('--model-control', ['none', 'poll', 'explicit'] as const))
     .option('--poll-interval <duration>', 'how often --model-control poll scans the store (default 2s)', durationArg('--poll-interval'))
+    .option('--http-transport <kind>', 'inference transport: auto (llhttp after a start-up check, else node:http, logged), llhttp (refuse to start if its check fails) or node (default auto; env MLSERVE_HTTP_TRANSPORT)', choiceArg('--http-transport', ['auto', 'llhttp', 'node'] as const))
     .option('--stop', 'stop the server named by the pid file (SIGTERM, waits until it exits)')
     .option('--json', 'print one JSON line when ready (or the --stop result as JSON)')
     .action(async (flags: ServeCliFlags) => {
       if (flags.stop) {
         const { stopServer } = await import('../src/serve/pid-file.js');
-        const { DEFAULT_PID_FILE } = await import('../src/serve/config.js');
-        const { resolve } = await import('node:path');
-        const r = await stopServer(flags.pidFile ? resolve(flags.pidFile) : DEFAULT_PID_FILE);
+        const { resolveServeOptions } = await import('../src/serve/run.js');
+        const r = await stopServer((await resolveServeOptions(flags, stderrLogger())).pidFile);
         printResult({ json: Boolean(flags.json), value: { stopped: true, ...r }, text: (v) => `stopped the server (pid ${v.pid})` });
         return;
       }

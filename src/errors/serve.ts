@@ -53,4 +53,8 @@ export const serveErrors = {
     exit: 6,
     hint: 'The server did not exit after SIGTERM; it may still be draining requests. Check it with `ps`, or kill it.',
   },
+  MLS_ERR_SERVE_TRANSPORT: {
+    exit: 1,
+    hint: 'The llhttp transport failed its start-up check on this Node; start with --http-transport auto (falls back to node:http) or node, and report the Node version.',
+  },
 } satisfies Record<string, ErrorSpec>;

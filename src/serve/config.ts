@@ -1,11 +1,13 @@
 // Server options: defaults < TorchServe-style config.properties (--config) < flags. Keys TorchServe
 // has but mlserve does not implement are reported as warnings; unknown keys are errors.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MlsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseAllowedUrls } from './url-fetch.js';
+import { HTTP_TRANSPORTS, type HttpTransport } from './http/transport-check.js';
 
 export interface Address {
   host: string;
@@ -50,21 +52,31 @@ export interface ServeOptions {
   modelControl?: ModelControl;
   /** How often poll mode scans the model store. */
   pollIntervalMs: number;
+  /** The inference listener's transport: auto (llhttp after its start-up check, else node:http), llhttp or node. */
+  httpTransport: HttpTransport;
 }
 
 export const MODEL_CONTROL = ['none', 'poll', 'explicit'] as const;
 export type ModelControl = (typeof MODEL_CONTROL)[number];
 
-export const DEFAULT_PID_FILE = join(tmpdir(), '.mlserve.pid');
+/**
+ * The pid file a server uses when none is given: one per model store, so two servers with their
+ * own stores on one machine neither refuse each other nor share a snapshot (which sits beside it).
+ */
+export function defaultPidFile(modelStore: string): string {
+  const id = createHash('sha256').update(resolve(modelStore)).digest('hex').slice(0, 12);
+  return join(tmpdir(), `.mlserve-${id}.pid`);
+}
 
 export function defaultOptions(): ServeOptions {
+  const modelStore = resolve('model_store');
   return {
-    modelStore: resolve('model_store'),
+    modelStore,
     models: [],
     inference: { host: '127.0.0.1', port: 8080 },
     management: { host: '127.0.0.1', port: 8081 },
     metrics: { host: '127.0.0.1', port: 8082 },
-    pidFile: DEFAULT_PID_FILE,
+    pidFile: defaultPidFile(modelStore),
     defaultWorkersPerModel: 1,
     jobQueueSize: 100, // TorchServe's default
     defaultResponseTimeoutSec: 120,
@@ -82,7 +94,16 @@ export function defaultOptions(): ServeOptions {
     processConcurrency: 16,
     maxModelMemory: 0,
     pollIntervalMs: 2_000,
+    httpTransport: httpTransportFromEnv(),
   };
+}
+
+/** MLSERVE_HTTP_TRANSPORT: how CI runs the whole suite on node:http too. */
+function httpTransportFromEnv(): HttpTransport {
+  const v = process.env.MLSERVE_HTTP_TRANSPORT;
+  if (v === undefined || v === '') return 'auto';
+  if ((HTTP_TRANSPORTS as readonly string[]).includes(v)) return v as HttpTransport;
+  throw new MlsError('MLS_ERR_SERVE_CONFIG', `MLSERVE_HTTP_TRANSPORT: "${v}" is not one of ${HTTP_TRANSPORTS.join(', ')}`, { hint: 'Unset MLSERVE_HTTP_TRANSPORT, or set it to auto, llhttp or node.' });
 }
 
 /** `http://HOST:PORT`, `HOST:PORT` or `:PORT` (loopback). */

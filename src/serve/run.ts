@@ -2,10 +2,11 @@
 // wait for SIGTERM/SIGINT, then a graceful shutdown (stop accepting, drain, stop workers).
 import { resolve } from 'node:path';
 import type { Logger } from '../log.js';
-import { applyConfigFile, defaultOptions, parseAddress, parseModelList, type ModelControl, type ServeOptions } from './config.js';
+import { applyConfigFile, defaultOptions, defaultPidFile, parseAddress, parseModelList, type ModelControl, type ServeOptions } from './config.js';
 import { availableParallelism } from 'node:os';
 import { claimPidFile, releasePidFile } from './pid-file.js';
 import { startServer, type ServeHandle } from './server.js';
+import type { HttpTransport } from './http/transport-check.js';
 
 export interface ServeFlags {
   modelStore?: string;
@@ -26,6 +27,7 @@ export interface ServeFlags {
   maxModelMemory?: number;
   modelControl?: ModelControl;
   pollInterval?: number;
+  httpTransport?: HttpTransport;
 }
 
 export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promise<ServeOptions> {
@@ -36,7 +38,7 @@ export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promi
   if (flags.inferenceAddress) opts.inference = parseAddress(flags.inferenceAddress, '--inference-address');
   if (flags.managementAddress) opts.management = parseAddress(flags.managementAddress, '--management-address');
   if (flags.metricsAddress) opts.metrics = parseAddress(flags.metricsAddress, '--metrics-address');
-  if (flags.pidFile) opts.pidFile = resolve(flags.pidFile);
+  opts.pidFile = flags.pidFile ? resolve(flags.pidFile) : defaultPidFile(opts.modelStore);
   if (flags.workers !== undefined) opts.defaultWorkersPerModel = flags.workers;
   if (flags.jobQueueSize !== undefined) opts.jobQueueSize = flags.jobQueueSize;
   if (flags.tokenAuth) opts.tokenAuth = true;
@@ -45,6 +47,7 @@ export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promi
   if (flags.maxModelMemory !== undefined) opts.maxModelMemory = flags.maxModelMemory;
   if (flags.modelControl) opts.modelControl = flags.modelControl;
   if (flags.pollInterval !== undefined) opts.pollIntervalMs = flags.pollInterval;
+  if (flags.httpTransport) opts.httpTransport = flags.httpTransport;
   // A memory budget means loading and unloading models on demand: that is the shared group's job.
   if (opts.maxModelMemory > 0 && opts.sharedWorkers === 0) opts.sharedWorkers = availableParallelism();
   // The snapshot sits next to the pid file: one per server, like the pid file.

@@ -11,7 +11,8 @@ import type { Address, ServeOptions } from './config.js';
 import { WorkerHub } from './frontend/worker-hub.js';
 import { Registry } from './frontend/registry.js';
 import { HttpError, errorBody } from './http/errors.js';
-import { Http1Server, llhttp, viaNodeHttp, type Http1Handler } from './http/http1-server.js';
+import { Http1Server, viaNodeHttp, type Http1Handler } from './http/http1-server.js';
+import { chooseTransport, type HttpTransport } from './http/transport-check.js';
 import { inferenceListener } from './http/inference-api.js';
 import { managementListener } from './http/management-api.js';
 import { createMetrics, metricsListener } from './http/metrics-api.js';
@@ -51,16 +52,19 @@ function listenError(addr: Address, what: string) {
 const CLIENT_ERROR_TYPES: Record<number, string> = { 408: 'RequestTimeoutException', 413: 'RequestEntityTooLargeException', 417: 'ExpectationFailedException', 431: 'RequestHeaderFieldsTooLargeException', 500: 'InternalServerException' };
 
 /**
- * The inference listener: mlserve's HTTP/1.1 transport on Node's llhttp (http/http1-server.ts), or
- * node:http reading the body first where the parser binding is missing.
+ * The inference listener: mlserve's HTTP/1.1 transport on Node's llhttp (http/http1-server.ts) when
+ * it passes its start-up check, or node:http reading the body first (transport-check.ts says when).
  */
-async function listenInference(handler: Http1Handler, maxBodySize: number, addr: Address): Promise<Listener> {
-  if (!llhttp) return listen(viaNodeHttp(handler, maxBodySize), addr, 'inference');
-  const server = new Http1Server(handler, {
+async function listenInference(handler: Http1Handler, maxBodySize: number, addr: Address, wanted: HttpTransport, log: Logger): Promise<Listener> {
+  const opts = {
     ...LIMITS,
     maxBodySize,
-    errorBody: (status, message) => errorBody(status, CLIENT_ERROR_TYPES[status] ?? 'BadRequestException', message),
-  });
+    errorBody: (status: number, message: string) => errorBody(status, CLIENT_ERROR_TYPES[status] ?? 'BadRequestException', message),
+  };
+  const { transport, fallbackReason } = await chooseTransport(wanted, opts);
+  if (fallbackReason) log.warn(`inference transport: node:http, because the llhttp transport failed its start-up check on Node ${process.version} (${fallbackReason})`);
+  if (transport === 'node') return listen(viaNodeHttp(handler, maxBodySize), addr, 'inference');
+  const server = new Http1Server(handler, opts);
   try {
     await server.listen(addr.port, addr.host);
   } catch (e) {
@@ -125,21 +129,29 @@ interface StartModel {
  * The initial model list: `all` means every archive (or unpacked archive folder) in the store; no
  * list at all means the last snapshot, if there is one.
  */
-async function initialModels(opts: ServeOptions): Promise<StartModel[]> {
+async function initialModels(opts: ServeOptions, log: Logger): Promise<StartModel[]> {
   // Triton's none and poll modes start with everything in the store.
   const all = opts.models === 'all' || opts.modelControl === 'none' || opts.modelControl === 'poll';
   if (!all) {
     const list = opts.models === 'all' ? [] : opts.models;
-    if (list.length === 0 && opts.snapshotFile) {
-      const saved = await readSnapshot(opts.snapshotFile);
-      if (saved) return saved.map((m) => ({ url: m.url, name: m.name, saved: m }));
-    }
+    if (list.length === 0 && opts.snapshotFile) return restorable(opts.snapshotFile, opts.modelStore, log);
     return list.map((m) => {
       const eq = m.indexOf('=');
       return eq > 0 ? { name: m.slice(0, eq), url: m.slice(eq + 1) } : { url: m };
     });
   }
   return (await storeArchives(opts.modelStore)).map((url) => ({ url }));
+}
+
+/** The snapshot's registrations, only when it was written by a server of this model store. */
+async function restorable(snapshotFile: string, modelStore: string, log: Logger): Promise<StartModel[]> {
+  const saved = await readSnapshot(snapshotFile);
+  if (!saved) return [];
+  if (saved.modelStore !== undefined && saved.modelStore !== modelStore) {
+    log.warn(`snapshot ${snapshotFile} belongs to the model store ${saved.modelStore}, not ${modelStore}: not restored (it will be replaced)`);
+    return [];
+  }
+  return saved.models.map((m) => ({ url: m.url, name: m.name, saved: m }));
 }
 
 export async function startServer(opts: ServeOptions, log: Logger): Promise<ServeHandle> {
@@ -191,7 +203,7 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
   };
   try {
     await group?.start();
-    servers.push(await listenInference(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize }), opts.maxRequestSize, opts.inference));
+    servers.push(await listenInference(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize }), opts.maxRequestSize, opts.inference, opts.httpTransport, log));
     let management = managementListener(registry);
     if (opts.tokenAuth) {
       const keyFile = opts.keyFile ?? join(dirname(opts.pidFile), 'key_file.json');
@@ -202,7 +214,7 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
     servers.push(await listen(metricsListener(createMetrics(registry)), opts.metrics, 'metrics'));
     // Loaded in parallel: each model's workers start independently. All settle before a failure
     // is reported, so the shutdown that follows sees every model that did register.
-    const start = await initialModels(opts);
+    const start = await initialModels(opts, log);
     const loads = await Promise.allSettled(
       start.map(async ({ url, name, saved }) => {
         try {
@@ -214,6 +226,12 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
           if (saved) e.pool.maxWorkers = Math.max(saved.minWorkers, saved.maxWorkers);
           log.info(`loaded ${e.name} ${e.version} (${url}) with ${e.pool.liveCount()} worker(s)`);
         } catch (e) {
+          // A snapshot names what was registered then; an archive removed since is not this
+          // start's fault. It is left out, and so out of the next snapshot too.
+          if (saved && e instanceof MlsError && e.code === 'MLS_ERR_SERVE_MODEL_NOT_FOUND') {
+            log.warn(`snapshot: ${name ?? url} ${saved.version} not restored: ${e.message}`);
+            return;
+          }
           if (e instanceof HttpError) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${url}: ${e.message}`);
           if (e instanceof MlsError) throw e;
           throw new MlsError('MLS_ERR_SERVE_MODEL_LOAD_FAILED', `${url}: ${(e as Error).message}`, { cause: e });
@@ -222,9 +240,9 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
     );
     const failed = loads.find((l): l is PromiseRejectedResult => l.status === 'rejected');
     if (failed) throw failed.reason;
-    for (const { saved } of start) if (saved?.isDefault) registry.setDefault(saved.name, saved.version);
+    for (const { saved } of start) if (saved?.isDefault && registry.find(saved.name, saved.version)) registry.setDefault(saved.name, saved.version);
     if (opts.snapshotFile) {
-      registry.onChange = snapshotSaver(opts.snapshotFile, registry, log);
+      registry.onChange = snapshotSaver(opts.snapshotFile, registry, opts.modelStore, log);
       registry.onChange();
     }
     if (opts.modelControl === 'poll') {

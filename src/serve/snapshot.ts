@@ -19,10 +19,19 @@ const SnapshotModel = z.strictObject({
   maxBatchDelay: z.number().min(0),
   responseTimeout: z.number().min(0),
 });
-const Snapshot = z.strictObject({ apiVersion: z.literal('mlserve/v1'), kind: z.literal('ServeSnapshot'), savedAt: z.string(), models: z.array(SnapshotModel) });
+// modelStore: the store the registrations came from; a snapshot restores only into a server with
+// the same store (optional so that snapshots written before it still read).
+const Snapshot = z.strictObject({
+  apiVersion: z.literal('mlserve/v1'),
+  kind: z.literal('ServeSnapshot'),
+  savedAt: z.string(),
+  modelStore: z.string().optional(),
+  models: z.array(SnapshotModel),
+});
 export type SnapshotModel = z.infer<typeof SnapshotModel>;
+export type SavedSnapshot = z.infer<typeof Snapshot>;
 
-export function snapshotOf(reg: Registry): z.infer<typeof Snapshot> {
+export function snapshotOf(reg: Registry, modelStore: string): SavedSnapshot {
   const models = reg.names().flatMap((n) => {
     const dflt = reg.get(n).version;
     return reg.allVersions(n).map((e) => ({
@@ -37,11 +46,11 @@ export function snapshotOf(reg: Registry): z.infer<typeof Snapshot> {
       responseTimeout: e.responseTimeout,
     }));
   });
-  return { apiVersion: 'mlserve/v1', kind: 'ServeSnapshot', savedAt: new Date().toISOString(), models };
+  return { apiVersion: 'mlserve/v1', kind: 'ServeSnapshot', savedAt: new Date().toISOString(), modelStore, models };
 }
 
 /** Reads a snapshot; undefined when there is none. A damaged one is an error naming the field. */
-export async function readSnapshot(path: string): Promise<SnapshotModel[] | undefined> {
+export async function readSnapshot(path: string): Promise<SavedSnapshot | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -58,7 +67,7 @@ export async function readSnapshot(path: string): Promise<SnapshotModel[] | unde
     const issue = parsed.error.issues[0]!;
     throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: ${issue.path.join('.')}: ${issue.message}`, { hint: 'Delete the snapshot or start with --no-snapshot.' });
   }
-  return parsed.data.models;
+  return parsed.data;
 }
 
 /**
@@ -66,14 +75,14 @@ export async function readSnapshot(path: string): Promise<SnapshotModel[] | unde
  * while a write is under way are folded into one more write (registering 1,000 models must not
  * write the snapshot 1,000 times).
  */
-export function snapshotSaver(path: string, reg: Registry, log: Logger): () => void {
+export function snapshotSaver(path: string, reg: Registry, modelStore: string, log: Logger): () => void {
   let writing = false;
   let dirty = false;
   const write = async (): Promise<void> => {
     writing = true;
     while (dirty) {
       dirty = false;
-      await writeFileAtomic(path, `${JSON.stringify(snapshotOf(reg), null, 2)}\n`).catch((e: unknown) => log.warn(`could not save the snapshot ${path}: ${(e as Error).message}`));
+      await writeFileAtomic(path, `${JSON.stringify(snapshotOf(reg, modelStore), null, 2)}\n`).catch((e: unknown) => log.warn(`could not save the snapshot ${path}: ${(e as Error).message}`));
     }
     writing = false;
   };

@@ -1,6 +1,6 @@
 // Tensors fed to a model while tracing. Generated values are deterministic (a seeded generator) so
 // that the checking process and the measuring process feed the same data.
-import ort from 'onnxruntime-node';
+import ort from '../onnxruntime.js';
 import type { InputPlan, InputType } from './input-plan.js';
 import { shapeAtBatch } from './input-plan.js';
 

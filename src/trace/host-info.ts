@@ -1,7 +1,7 @@
 // What the measured figures were measured on: recorded in each profile so that a reader can tell
 // a laptop's numbers from a c5's.
 import { cpus, totalmem } from 'node:os';
-import ort from 'onnxruntime-node';
+import ort from '../onnxruntime.js';
 
 export interface HostInfo {
   cpu: string;

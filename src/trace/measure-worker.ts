@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import ort from 'onnxruntime-node';
+import ort from '../onnxruntime.js';
 import type { MeasureJob, Measurement, LatencyStats } from './measure.js';
 import { openSession, runSession } from './session.js';
 import { makeFeeds } from './feeds.js';

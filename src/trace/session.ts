@@ -1,6 +1,6 @@
 // Opening a model in onnxruntime-node with the options tracing uses, and turning its failures into
 // coded errors that name the model (onnxruntime's own messages carry C++ source paths).
-import ort from 'onnxruntime-node';
+import ort from '../onnxruntime.js';
 import { MlsError } from '../errors.js';
 
 export type Processor = 'cpu' | 'gpu' | 'inf';

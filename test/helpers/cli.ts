@@ -1,6 +1,6 @@
 // Runs the mlserve CLI as a child process, from dist/ when the tests are compiled, or through tsx
 // when they run from TypeScript sources.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI_PATH, RUNNING_FROM_SOURCE } from '../../src/paths.js';
 
 export interface CliResult {
@@ -29,4 +29,32 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** The JSON line `mlserve serve --json` prints once it listens with its initial models loaded. */
+export interface ServeReady {
+  event: string;
+  pid: number;
+  inference: string;
+  management: string;
+  metrics: string;
+  models: string[];
+}
+
+/** Starts `mlserve serve ... --json` and resolves its ready line; `stderr()` is what it logged so far. */
+export function startCli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; ready: Promise<ServeReady>; exit: Promise<number | null>; stderr: () => string } {
+  const nodeArgs = RUNNING_FROM_SOURCE ? ['--import', 'tsx', CLI_PATH] : [CLI_PATH];
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const ready = new Promise<ServeReady>((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!) as ServeReady);
+    });
+    void exit.then((code) => reject(new Error(`serve exited with ${code} before ready: ${err}`)));
+  });
+  return { child, ready, exit, stderr: () => err };
 }

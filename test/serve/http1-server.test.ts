@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { createServer } from 'node:http';
 import { Http1Server, viaNodeHttp, type Http1Request } from '../../src/serve/http/http1-server.js';
+import { chooseTransport, llhttpProblem } from '../../src/serve/http/transport-check.js';
+import { MlsError } from '../../src/errors.js';
 
 let server: Http1Server;
 let port = 0;
@@ -170,5 +172,29 @@ describe('node:http fallback', () => {
       s.closeAllConnections();
       s.close();
     }
+  });
+});
+
+describe('transport start-up check', () => {
+  const opts = { maxHeaderSize: 1024, maxBodySize: 1000, headersTimeoutMs: 1000, requestTimeoutMs: 1000, keepAliveTimeoutMs: 1000, firstByteTimeoutMs: 1000, errorBody };
+
+  it(`passes on this Node (${process.version}): binary, chunked and pipelined requests arrive exactly`, async () => {
+    assert.equal(await llhttpProblem(opts), null);
+    assert.deepEqual(await chooseTransport('auto', opts), { transport: 'llhttp' });
+  });
+
+  it('reports a body the transport cuts short, instead of passing', async () => {
+    const small = { ...opts, maxBodySize: 100 }; // the 256-byte request is refused with 413
+    assert.match((await llhttpProblem(small)) ?? 'passed', /malformed answer|arrived as/);
+  });
+
+  it('falls back to node:http under auto, refuses under llhttp, and skips the check under node', async () => {
+    const broken = () => Promise.resolve('request 1 arrived as "POST /check 0:"');
+    assert.deepEqual(await chooseTransport('auto', opts, broken), { transport: 'node', fallbackReason: 'request 1 arrived as "POST /check 0:"' });
+    await assert.rejects(chooseTransport('llhttp', opts, broken), (e: MlsError) => e.code === 'MLS_ERR_SERVE_TRANSPORT');
+    let checked = false;
+    const spy = () => ((checked = true), Promise.resolve(null));
+    assert.deepEqual(await chooseTransport('node', opts, spy), { transport: 'node' });
+    assert.equal(checked, false);
   });
 });

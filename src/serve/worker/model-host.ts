@@ -44,7 +44,7 @@ export class ModelHost {
   private readonly models = new Map<string, Hosted>();
 
   async load(req: LoadRequest): Promise<{ inputs: HandlerContext['inputs']; outputs: HandlerContext['outputs'] }> {
-    const ort = await import('onnxruntime-node');
+    const { default: ort } = await import('../../onnxruntime.js');
     const session = await ort.InferenceSession.create(req.serializedFile, {
       intraOpNumThreads: req.intraOpThreads,
       interOpNumThreads: 1,
