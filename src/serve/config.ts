@@ -8,6 +8,7 @@ import { MlsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseAllowedUrls } from './url-fetch.js';
 import { HTTP_TRANSPORTS, type HttpTransport } from './http/transport-check.js';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http1-server.js';
 
 export interface Address {
   host: string;
@@ -54,6 +55,8 @@ export interface ServeOptions {
   pollIntervalMs: number;
   /** The inference listener's transport: auto (llhttp after its start-up check, else node:http), llhttp or node. */
   httpTransport: HttpTransport;
+  /** Header, request, keep-alive and first-byte timeouts and the header size bound of the listeners. */
+  httpLimits: HttpLimits;
 }
 
 export const MODEL_CONTROL = ['none', 'poll', 'explicit'] as const;
@@ -95,6 +98,7 @@ export function defaultOptions(): ServeOptions {
     maxModelMemory: 0,
     pollIntervalMs: 2_000,
     httpTransport: httpTransportFromEnv(),
+    httpLimits: { ...DEFAULT_HTTP_LIMITS },
   };
 }
 

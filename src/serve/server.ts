@@ -11,7 +11,7 @@ import type { Address, ServeOptions } from './config.js';
 import { WorkerHub } from './frontend/worker-hub.js';
 import { Registry } from './frontend/registry.js';
 import { HttpError, errorBody } from './http/errors.js';
-import { Http1Server, viaNodeHttp, type Http1Handler } from './http/http1-server.js';
+import { Http1Server, viaNodeHttp, type Http1Handler, type HttpLimits } from './http/http1-server.js';
 import { chooseTransport, type HttpTransport } from './http/transport-check.js';
 import { inferenceListener } from './http/inference-api.js';
 import { managementListener } from './http/management-api.js';
@@ -39,8 +39,6 @@ interface Listener {
   address(): AddressInfo | string | null;
 }
 
-const LIMITS = { headersTimeoutMs: 10_000, requestTimeoutMs: 120_000, maxHeaderSize: 16 * 1024, keepAliveTimeoutMs: 5_000, firstByteTimeoutMs: 10_000 };
-
 function listenError(addr: Address, what: string) {
   return (e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE') return new MlsError('MLS_ERR_SERVE_PORT_IN_USE', `${what} address ${addr.host}:${addr.port} is already in use`);
@@ -55,15 +53,15 @@ const CLIENT_ERROR_TYPES: Record<number, string> = { 408: 'RequestTimeoutExcepti
  * The inference listener: mlserve's HTTP/1.1 transport on Node's llhttp (http/http1-server.ts) when
  * it passes its start-up check, or node:http reading the body first (transport-check.ts says when).
  */
-async function listenInference(handler: Http1Handler, maxBodySize: number, addr: Address, wanted: HttpTransport, log: Logger): Promise<Listener> {
+async function listenInference(handler: Http1Handler, maxBodySize: number, addr: Address, limits: HttpLimits, wanted: HttpTransport, log: Logger): Promise<Listener> {
   const opts = {
-    ...LIMITS,
+    ...limits,
     maxBodySize,
     errorBody: (status: number, message: string) => errorBody(status, CLIENT_ERROR_TYPES[status] ?? 'BadRequestException', message),
   };
   const { transport, fallbackReason } = await chooseTransport(wanted, opts);
   if (fallbackReason) log.warn(`inference transport: node:http, because the llhttp transport failed its start-up check on Node ${process.version} (${fallbackReason})`);
-  if (transport === 'node') return listen(viaNodeHttp(handler, maxBodySize), addr, 'inference');
+  if (transport === 'node') return listen(viaNodeHttp(handler, maxBodySize), addr, 'inference', limits);
   const server = new Http1Server(handler, opts);
   try {
     await server.listen(addr.port, addr.host);
@@ -73,12 +71,18 @@ async function listenInference(handler: Http1Handler, maxBodySize: number, addr:
   return server;
 }
 
-function listen(handler: RequestListener, addr: Address, what: string): Promise<Server> {
+function listen(handler: RequestListener, addr: Address, what: string, limits: HttpLimits): Promise<Server> {
   const server = createServer(
     // Bounded: slow or stalled clients cannot hold a connection forever.
     // connectionsCheckingInterval: how often those timeouts are enforced (Node's 30 s default would
     // let a slowloris client hold a connection for 40 s instead of 10).
-    { headersTimeout: LIMITS.headersTimeoutMs, requestTimeout: LIMITS.requestTimeoutMs, maxHeaderSize: LIMITS.maxHeaderSize, keepAliveTimeout: LIMITS.keepAliveTimeoutMs, connectionsCheckingInterval: 1000 },
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      maxHeaderSize: limits.maxHeaderSize,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.sweepIntervalMs || 1000,
+    },
     handler,
   );
   server.on('clientError', answerClientError);
@@ -87,7 +91,7 @@ function listen(handler: RequestListener, addr: Address, what: string): Promise<
   server.on('connection', (socket: Socket) => {
     const timer = setTimeout(() => {
       if (socket.bytesRead === 0) socket.destroy();
-    }, LIMITS.firstByteTimeoutMs).unref();
+    }, limits.firstByteTimeoutMs).unref();
     socket.once('close', () => clearTimeout(timer));
   });
   return new Promise((resolve, reject) => {
@@ -203,15 +207,15 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
   };
   try {
     await group?.start();
-    servers.push(await listenInference(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize }), opts.maxRequestSize, opts.inference, opts.httpTransport, log));
+    servers.push(await listenInference(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize }), opts.maxRequestSize, opts.inference, opts.httpLimits, opts.httpTransport, log));
     let management = managementListener(registry);
     if (opts.tokenAuth) {
       const keyFile = opts.keyFile ?? join(dirname(opts.pidFile), 'key_file.json');
       management = requireKey((await writeKeyFile(keyFile)).management, management);
       log.info(`token authorization on the management API: keys in ${keyFile}`);
     }
-    servers.push(await listen(management, opts.management, 'management'));
-    servers.push(await listen(metricsListener(createMetrics(registry)), opts.metrics, 'metrics'));
+    servers.push(await listen(management, opts.management, 'management', opts.httpLimits));
+    servers.push(await listen(metricsListener(createMetrics(registry)), opts.metrics, 'metrics', opts.httpLimits));
     // Loaded in parallel: each model's workers start independently. All settle before a failure
     // is reported, so the shutdown that follows sees every model that did register.
     const start = await initialModels(opts, log);

@@ -57,16 +57,33 @@ export interface Reply {
 
 export type Http1Handler = (req: Http1Request, res: Reply) => void;
 
-export interface Http1Options {
+/** The transport's bounds on slow and large requests; tests give short ones instead of waiting. */
+export interface HttpLimits {
   maxHeaderSize: number;
-  maxBodySize: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
   /** A connection that sends nothing at all is closed after this. */
   firstByteTimeoutMs: number;
+  /** How often the timeouts are enforced (and the Date header renewed); 0: only by `sweep()`. */
+  sweepIntervalMs: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  maxHeaderSize: 16 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  firstByteTimeoutMs: 10_000,
+  sweepIntervalMs: 1_000,
+};
+
+export interface Http1Options extends HttpLimits {
+  maxBodySize: number;
   /** The answer to a request the parser refuses or that times out (a JSON error body). */
   errorBody(status: number, message: string): Buffer;
+  /** The time in ms (Date.now unless a test drives it). */
+  clock?: () => number;
 }
 
 const FIRST_WINS = new Set(['content-type', 'content-length', 'user-agent', 'referer', 'host', 'authorization', 'proxy-authorization', 'if-modified-since', 'if-unmodified-since', 'from', 'location', 'max-forwards', 'retry-after', 'etag', 'last-modified', 'server', 'age', 'expires']);
@@ -76,16 +93,21 @@ const COPY_LIMIT = 16 * 1024; // bodies up to this are copied behind the head: o
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n');
 const INVALID_HEADER = /[\r\n\0]/;
 
-// A clock and Date header updated once a second by the sweep that also enforces the timeouts, so
-// the request path never reads the time.
-let now = Date.now();
-let dateLine = `date: ${new Date(now).toUTCString()}\r\n`;
-const servers = new Set<Http1Server>();
-let sweeper: NodeJS.Timeout | undefined;
-function sweep(): void {
-  now = Date.now();
-  dateLine = `date: ${new Date(now).toUTCString()}\r\n`;
-  for (const s of servers) for (const c of s.connections) c.check();
+// The time as one server's connections see it: read when a request starts or ends, and by the
+// sweep that enforces the timeouts, which also renews the Date header so answers never format it.
+class ServerClock {
+  now: number;
+  dateLine = '';
+
+  constructor(readonly read: () => number) {
+    this.now = read();
+    this.tick();
+  }
+
+  tick(): void {
+    this.now = this.read();
+    this.dateLine = `date: ${new Date(this.now).toUTCString()}\r\n`;
+  }
 }
 
 class Response implements Reply {
@@ -129,7 +151,7 @@ class Response implements Reply {
       }
       head += `${k}: ${v}\r\n`;
     }
-    head += `content-length: ${payload.length}\r\n${dateLine}${this.close ? 'connection: close\r\n\r\n' : this.conn.keepAliveLines}`;
+    head += `content-length: ${payload.length}\r\n${this.conn.clock.dateLine}${this.close ? 'connection: close\r\n\r\n' : this.conn.keepAliveLines}`;
     const size = Buffer.byteLength(head, 'latin1');
     if (this.head || payload.length === 0) this.out = [Buffer.from(head, 'latin1')];
     else if (payload.length <= COPY_LIMIT) {
@@ -154,7 +176,7 @@ class Connection {
   private readonly parser: Parser;
   private readonly owed: Response[] = [];
   private phase = IDLE;
-  private since = Date.now(); // start of the current phase: idle since, or the message's first byte
+  private since: number; // start of the current phase: idle since, or the message's first byte
   private served = false;
   private ended = false; // the client sent FIN
   private closing = false; // no more requests are read
@@ -174,7 +196,9 @@ class Connection {
     readonly socket: Socket,
     readonly opts: Http1Options,
     private readonly handler: Http1Handler,
+    readonly clock: ServerClock,
   ) {
+    this.since = clock.read();
     this.keepAliveLines = `connection: keep-alive\r\nkeep-alive: timeout=${Math.round(opts.keepAliveTimeoutMs / 1000)}\r\n\r\n`;
     const { HTTPParser } = llhttp!;
     const p = (this.parser = new HTTPParser());
@@ -210,7 +234,7 @@ class Connection {
   private begin(): void {
     if (this.closing) return;
     this.phase = HEADERS;
-    this.since = Date.now();
+    this.since = this.clock.read();
     return undefined;
   }
 
@@ -264,7 +288,7 @@ class Connection {
     const res = new Response(this, req.method === 'HEAD', this.keepAlive);
     this.owed.push(res);
     this.phase = IDLE;
-    this.since = Date.now();
+    this.since = this.clock.read();
     this.served = true;
     if (this.owed.length >= MAX_PIPELINED) this.pause();
     const expect = req.headers.expect;
@@ -310,7 +334,7 @@ class Connection {
     // a client that does not read its answers stops being read (resumed on 'drain')
     if (s.writableLength >= MAX_UNREAD) this.pause();
     if (this.owed.length === 0 && this.phase === IDLE) {
-      this.since = Date.now();
+      this.since = this.clock.read();
       if (this.ended && !this.closing) s.end();
     }
     this.resumeIfRoom();
@@ -333,7 +357,7 @@ class Connection {
   private stopReading(): void {
     if (this.closing) return;
     this.closing = true;
-    this.closingSince = now;
+    this.closingSince = this.clock.now;
   }
 
   /**
@@ -349,8 +373,9 @@ class Connection {
     res.end(this.opts.errorBody(status, message));
   }
 
-  /** Called once a second: the timeouts. */
+  /** Called by each sweep: the timeouts. */
   check(): void {
+    const now = this.clock.now;
     if (this.closing) {
       // answered and closing: a client that keeps sending or never reads is cut off
       if (now - this.closingSince > this.opts.headersTimeoutMs) this.socket.destroy();
@@ -379,17 +404,20 @@ const EMPTY = Buffer.alloc(0);
 export class Http1Server {
   readonly connections = new Set<Connection>();
   readonly server: Server;
+  private readonly clock: ServerClock;
+  private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(handler: Http1Handler, opts: Http1Options) {
+  constructor(handler: Http1Handler, private readonly opts: Http1Options) {
+    const clock = (this.clock = new ServerClock(opts.clock ?? Date.now));
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-      const c = new Connection(socket, opts, handler);
+      const c = new Connection(socket, opts, handler, clock);
       this.connections.add(c);
       socket.once('close', () => {
         this.connections.delete(c);
         c.release();
       });
     });
-    this.server.once('close', () => this.untrack());
+    this.server.once('close', () => this.stopSweeping());
   }
 
   listen(port: number, host: string): Promise<void> {
@@ -397,11 +425,16 @@ export class Http1Server {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
-        servers.add(this);
-        sweeper ??= setInterval(sweep, 1000).unref();
+        if (this.opts.sweepIntervalMs > 0) this.sweeper ??= setInterval(() => this.sweep(), this.opts.sweepIntervalMs).unref();
         resolve();
       });
     });
+  }
+
+  /** Reads the clock and enforces every connection's timeouts. */
+  sweep(): void {
+    this.clock.tick();
+    for (const c of this.connections) c.check();
   }
 
   address(): AddressInfo | string | null {
@@ -411,7 +444,7 @@ export class Http1Server {
   /** Stops accepting connections. */
   close(): void {
     this.server.close();
-    this.untrack();
+    this.stopSweeping();
   }
 
   closeIdleConnections(): void {
@@ -422,12 +455,9 @@ export class Http1Server {
     for (const c of this.connections) c.socket.destroy();
   }
 
-  private untrack(): void {
-    servers.delete(this);
-    if (servers.size === 0 && sweeper) {
-      clearInterval(sweeper);
-      sweeper = undefined;
-    }
+  private stopSweeping(): void {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
   }
 }
 
