@@ -4,6 +4,7 @@ import { createServer, STATUS_CODES, type Server, type RequestListener } from 'n
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MlsError, toMlsError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -15,6 +16,8 @@ import { Http1Server, llhttp, viaNodeHttp, type Http1Handler } from './http/http
 import { inferenceListener } from './http/inference-api.js';
 import { managementListener } from './http/management-api.js';
 import { createMetrics, metricsListener } from './http/metrics-api.js';
+import { startTsMetricsLog, type TsMetricsLog } from './http/ts-metrics-log.js';
+import type { HostStats } from './frontend/host-stats.js';
 import { requireKey, writeKeyFile } from './token-auth.js';
 import { readSnapshot, snapshotSaver, type SnapshotModel } from './snapshot.js';
 import { WorkerGroup } from './frontend/worker-group.js';
@@ -54,11 +57,12 @@ const CLIENT_ERROR_TYPES: Record<number, string> = { 408: 'RequestTimeoutExcepti
  * The inference listener: mlserve's HTTP/1.1 transport on Node's llhttp (http/http1-server.ts), or
  * node:http reading the body first where the parser binding is missing.
  */
-async function listenInference(handler: Http1Handler, maxBodySize: number, addr: Address): Promise<Listener> {
-  if (!llhttp) return listen(viaNodeHttp(handler, maxBodySize), addr, 'inference');
+async function listenInference(handler: Http1Handler, maxBodySize: number, addr: Address, host: HostStats): Promise<Listener> {
+  if (!llhttp) return listen(counted(viaNodeHttp(handler, maxBodySize), host), addr, 'inference');
   const server = new Http1Server(handler, {
     ...LIMITS,
     maxBodySize,
+    onStatus: (status) => host.count(status),
     errorBody: (status, message) => errorBody(status, CLIENT_ERROR_TYPES[status] ?? 'BadRequestException', message),
   });
   try {
@@ -67,6 +71,14 @@ async function listenInference(handler: Http1Handler, maxBodySize: number, addr:
     throw listenError(addr, 'inference')(e as NodeJS.ErrnoException);
   }
   return server;
+}
+
+/** Counts a node:http listener's answers by status (TorchServe counts every listener's). */
+function counted(handler: RequestListener, host: HostStats): RequestListener {
+  return (req, res) => {
+    res.once('finish', () => host.count(res.statusCode));
+    handler(req, res);
+  };
 }
 
 function listen(handler: RequestListener, addr: Address, what: string): Promise<Server> {
@@ -152,6 +164,7 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       ? new WorkerGroup(hub, log, { size: opts.sharedWorkers, processConcurrency: opts.processConcurrency, maxModelMemory: opts.maxModelMemory, startupTimeoutMs: opts.defaultStartupTimeoutSec * 1000 })
       : undefined;
   let poller: ModelStorePoller | undefined;
+  let metricsLog: TsMetricsLog | undefined;
   const registry = new Registry(
     hub,
     {
@@ -184,6 +197,7 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       s.closeIdleConnections();
     }
     await poller?.stop();
+    metricsLog?.stop();
     await registry.close(opts.drainTimeoutMs);
     for (const s of servers) s.closeAllConnections();
     await group?.close();
@@ -191,15 +205,17 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
   };
   try {
     await group?.start();
-    servers.push(await listenInference(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize }), opts.maxRequestSize, opts.inference));
+    const host = registry.host;
+    servers.push(await listenInference(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize, serviceEnvelope: opts.serviceEnvelope }), opts.maxRequestSize, opts.inference, host));
     let management = managementListener(registry);
     if (opts.tokenAuth) {
       const keyFile = opts.keyFile ?? join(dirname(opts.pidFile), 'key_file.json');
       management = requireKey((await writeKeyFile(keyFile)).management, management);
       log.info(`token authorization on the management API: keys in ${keyFile}`);
     }
-    servers.push(await listen(management, opts.management, 'management'));
-    servers.push(await listen(metricsListener(createMetrics(registry)), opts.metrics, 'metrics'));
+    servers.push(await listen(counted(management, host), opts.management, 'management'));
+    servers.push(await listen(counted(metricsListener(createMetrics(registry, { mode: opts.metricsMode })), host), opts.metrics, 'metrics'));
+    if (opts.metricsMode === 'log') metricsLog = startTsMetricsLog(registry, hostname(), log, opts.metricsLogIntervalMs);
     // Loaded in parallel: each model's workers start independently. All settle before a failure
     // is reported, so the shutdown that follows sees every model that did register.
     const start = await initialModels(opts);
