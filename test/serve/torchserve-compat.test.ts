@@ -32,6 +32,7 @@ before(async () => {
   await addFolderArchive(store, { name: 'identity', model: fx.identity, handler: 'base_handler' });
   await addFolderArchive(store, { name: 'spare', model: fx.identity, handler: 'base_handler' });
   await addFolderArchive(store, { name: 'det', model: fx.identity, handler: 'object_detector' });
+  await addFolderArchive(store, { name: 'sized', model: fx.identity, handler: 'base_handler', config: 'minWorkers: 1\nmaxWorkers: 2\n' });
   // A folder named like an archive: what a URL ending in exists.mar would be downloaded to.
   await addFolderArchive(store, { name: 'exists', dirName: 'exists.mar', model: fx.identity, handler: 'base_handler' });
   server = await startServer(
@@ -177,6 +178,15 @@ describe("the management API's parameters as TorchServe reads them", () => {
     assert.equal(det.status, 400);
     assert.equal(det.body.type, 'InvalidModelException');
     assert.match(String(det.body.message), /object_detector/);
+  });
+
+  it("lets model-config.yaml's minWorkers/maxWorkers win over initial_workers (ApiUtils.handleRegister)", async () => {
+    const r = await mgmt('POST', '/models?url=sized&initial_workers=0');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.status, 'Model "sized" Version: 1.0 registered with 1 initial workers');
+    const d = (await mgmt('GET', '/models/sized')).body[0]!;
+    assert.deepEqual([d.minWorkers, d.maxWorkers], [1, 2]);
+    assert.equal((await mgmt('DELETE', '/models/sized')).status, 200);
   });
 
   it('answers set-default with TorchServe\'s current message (ApiUtils.setDefault)', async () => {

@@ -49,6 +49,11 @@ export interface RegisterParams {
   /** initial_workers of the API; when absent: model-config.yaml's minWorkers, else fallbackWorkers. */
   initialWorkers?: number;
   fallbackWorkers?: number;
+  /**
+   * TorchServe's register API rule (ApiUtils.handleRegister): model-config.yaml's minWorkers and
+   * maxWorkers, when valid (min > 0, max >= min), win over initial_workers.
+   */
+  configWorkersWin?: boolean;
   loadedAtStartup?: boolean;
   /** false: return once registered and start the workers in the background (TorchServe's synchronous=false). */
   wait?: boolean;
@@ -194,8 +199,11 @@ export class Registry {
     const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, startupTimeout, runtime, handler, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue };
     this.registering.add(key);
     try {
-      const workers = p.initialWorkers ?? configNumber(cfg, 'minWorkers') ?? p.fallbackWorkers ?? 0;
-      const maxWorkers = Math.max(workers, configNumber(cfg, 'maxWorkers') ?? workers);
+      const cfgMin = configNumber(cfg, 'minWorkers');
+      const cfgMax = configNumber(cfg, 'maxWorkers');
+      const cfgWins = p.configWorkersWin && cfgMin !== undefined && cfgMin > 0 && cfgMax !== undefined && cfgMax >= cfgMin;
+      const workers = cfgWins ? cfgMin : (p.initialWorkers ?? cfgMin ?? p.fallbackWorkers ?? 0);
+      const maxWorkers = Math.max(workers, cfgMax ?? workers);
       // No worker loads in 0 s: TorchServe's registration fails then, and so does this one (a 0
       // passed on would mean "no deadline" to the worker).
       if (workers > 0 && startupTimeout <= 0) throw new HttpError(500, 'InternalServerException', `Failed to start workers for model ${name} version: ${version} (startup_timeout is ${startupTimeout} s)`);

@@ -50,6 +50,7 @@ export async function registerModel(reg: Registry, q: Params): Promise<Answer> {
     responseTimeout,
     startupTimeout,
     initialWorkers,
+    configWorkersWin: true,
     wait: synchronous,
   });
   const n = entry.pool.minWorkers;
