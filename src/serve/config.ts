@@ -50,8 +50,8 @@ export interface ServeOptions {
   modelControl?: ModelControl;
   /** How often poll mode scans the model store. */
   pollIntervalMs: number;
-  /** metrics_mode: TorchServe's metric families on /metrics (prometheus), or written to the log (log). */
-  metricsMode: 'prometheus' | 'log';
+  /** metrics_mode: TorchServe's metric families on /metrics (prometheus), written to the log (log), or split (legacy). */
+  metricsMode: 'prometheus' | 'log' | 'legacy';
   /** How often metrics_mode=log writes its lines (TorchServe's system metrics interval: 1 minute). */
   metricsLogIntervalMs: number;
   /** service_envelope: /predictions bodies read as KServe v1 (kserve) or v2 (kservev2) requests. */
@@ -158,7 +158,7 @@ export async function applyConfigFile(opts: ServeOptions, path: string, log: Log
     else if (key === 'allowed_urls') opts.allowedUrls = parseAllowedUrls(value, path);
     else if (key === 'load_models') opts.models = parseModelList(value);
     else if (key === 'disable_token_authorization') opts.tokenAuth = value.trim() !== 'true';
-    else if (key === 'metrics_mode') opts.metricsMode = oneOf(path, key, value, ['prometheus', 'log'] as const);
+    else if (key === 'metrics_mode') opts.metricsMode = oneOf(path, key, value, ['prometheus', 'log', 'legacy'] as const);
     else if (key === 'service_envelope') opts.serviceEnvelope = value === '' ? undefined : oneOf(path, key, value, ['kserve', 'kservev2'] as const);
     else if (IGNORED_KEYS.has(key)) log.warn(`${path}: ${key} is a TorchServe setting mlserve does not use; ignored`);
     else throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: unknown key ${key}`);

@@ -17,6 +17,7 @@ import { inferenceListener } from './http/inference-api.js';
 import { managementListener } from './http/management-api.js';
 import { createMetrics, metricsListener } from './http/metrics-api.js';
 import { startTsMetricsLog, type TsMetricsLog } from './http/ts-metrics-log.js';
+import { loggedFamilies } from './http/ts-metrics.js';
 import type { HostStats } from './frontend/host-stats.js';
 import { requireKey, writeKeyFile } from './token-auth.js';
 import { readSnapshot, snapshotSaver, type SnapshotModel } from './snapshot.js';
@@ -215,7 +216,8 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
     }
     servers.push(await listen(counted(management, host), opts.management, 'management'));
     servers.push(await listen(counted(metricsListener(createMetrics(registry, { mode: opts.metricsMode })), host), opts.metrics, 'metrics'));
-    if (opts.metricsMode === 'log') metricsLog = startTsMetricsLog(registry, hostname(), log, opts.metricsLogIntervalMs);
+    const logged = loggedFamilies(opts.metricsMode);
+    if (logged.length > 0) metricsLog = startTsMetricsLog(registry, hostname(), log, opts.metricsLogIntervalMs, logged);
     // Loaded in parallel: each model's workers start independently. All settle before a failure
     // is reported, so the shutdown that follows sees every model that did register.
     const start = await initialModels(opts);

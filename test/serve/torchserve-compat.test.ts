@@ -106,6 +106,22 @@ describe("TorchServe's default metrics (ts/configs/metrics.yaml)", () => {
     assert.ok(lines.some((l) => /^WorkerLoadTime\.Milliseconds:\d+\.0\|#WorkerName:W-\d+-identity_1\.0,Level:Host\|#hostname:/.test(l)));
   });
 
+  it('metrics_mode=legacy serves the three ts_* families and logs the others (TorchServe\'s legacy mode)', async () => {
+    const log = memoryLogger();
+    const s = await startServer(testServerOptions(store, { models: ['identity'], metricsMode: 'legacy' }), log);
+    try {
+      const r = await fetch(`${s.inference}/predictions/identity`, { method: 'POST', body: '[[1,2,3,4]]', headers: { 'content-type': 'application/json' } });
+      assert.equal(r.status, 200);
+      const text = await scrape(s.metrics);
+      assert.equal(metricValue(text, 'ts_inference_requests_total', { model_name: 'identity', model_version: 'default' }), 1);
+      assert.doesNotMatch(text, /Requests2XX|QueueTime/);
+    } finally {
+      await s.close();
+    }
+    assert.ok(log.lines.some((l) => l.startsWith('info: Requests2XX.Count:')));
+    assert.ok(!log.lines.some((l) => l.includes('ts_inference_requests_total.Count')));
+  });
+
   it('log mode writes a counter\'s increase since its last line, a gauge only when it changed', () => {
     let n = 5;
     const reg = { host: { requests2xx: 0, requests4xx: 0, requests5xx: 0, queueTimeMs: NaN, workerThreadTimeMs: 2 }, names: () => [] } as unknown as ServeHandle['registry'];

@@ -131,7 +131,7 @@ describe('config', () => {
       const honoured = defaultOptions();
       await applyConfigFile(honoured, file, log);
       assert.deepEqual([honoured.metricsMode, honoured.serviceEnvelope], ['log', 'kserve']);
-      await writeFile(file, 'metrics_mode=legacy\n');
+      await writeFile(file, 'metrics_mode=verbose\n');
       await assert.rejects(applyConfigFile(defaultOptions(), file, log), (e: MlsError) => e.code === 'MLS_ERR_SERVE_CONFIG' && /metrics_mode/.test(e.message));
       await writeFile(file, 'service_envelope=json\n');
       await assert.rejects(applyConfigFile(defaultOptions(), file, log), (e: MlsError) => e.code === 'MLS_ERR_SERVE_CONFIG' && /service_envelope/.test(e.message));

@@ -1,12 +1,13 @@
 // The metrics listener (TorchServe's port 8082): Prometheus text format from prom-client, on a
 // private registry. Request counters are plain numbers kept by each model's queue and copied into
 // the metrics at scrape time, so serving a request costs no metric bookkeeping beyond an addition.
-// TorchServe's default families (ts-metrics.ts) are here in metrics_mode=prometheus, and written
-// to the log instead in metrics_mode=log; mlserve's own families are here in both modes.
+// TorchServe's default families (ts-metrics.ts) are here in metrics_mode=prometheus, written to
+// the log in metrics_mode=log, and split as TorchServe splits them in metrics_mode=legacy;
+// mlserve's own families are here in every mode.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import client from 'prom-client';
-import { registerTsFamilies, type MetricsMode } from './ts-metrics.js';
+import { registerTsFamilies, servedFamilies, type MetricsMode } from './ts-metrics.js';
 import type { ModelEntry, Registry } from '../frontend/registry.js';
 import { notFound, sendError } from './errors.js';
 import type { CacheStats, WorkerGroup } from '../frontend/worker-group.js';
@@ -26,7 +27,7 @@ export interface MetricsOptions {
 export function createMetrics(reg: Registry, opts: MetricsOptions = {}): client.Registry {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
-  if ((opts.mode ?? 'prometheus') === 'prometheus') registerTsFamilies(registry, reg, opts.hostname ?? hostname());
+  registerTsFamilies(registry, reg, opts.hostname ?? hostname(), servedFamilies(opts.mode ?? 'prometheus'));
   // Values are copied from the models' plain counters when Prometheus scrapes.
   const fill = (m: client.Counter | client.Gauge, value: (e: ModelEntry) => number) => {
     m.reset();

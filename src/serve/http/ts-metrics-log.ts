@@ -6,7 +6,7 @@
 // sums counters or keeps the last gauge value reads the same totals.
 import type { Logger } from '../../log.js';
 import type { Registry } from '../frontend/registry.js';
-import { TS_FAMILIES } from './ts-metrics.js';
+import { TS_FAMILIES, type Family } from './ts-metrics.js';
 
 /** Java's Double.toString for the values we write: integers keep a ".0". */
 function javaDouble(v: number): string {
@@ -22,6 +22,7 @@ export class TsMetricsLog {
     private readonly hostname: string,
     private readonly write: (line: string) => void,
     private readonly now: () => number = Date.now,
+    private readonly families: Family[] = TS_FAMILIES,
   ) {}
 
   start(intervalMs: number): void {
@@ -33,7 +34,7 @@ export class TsMetricsLog {
   flush(): string[] {
     const ts = Math.floor(this.now() / 1000);
     const lines: string[] = [];
-    for (const f of TS_FAMILIES) {
+    for (const f of this.families) {
       for (const [values, v] of f.samples(this.reg, this.hostname)) {
         const key = `${f.name}|${values.join('|')}`;
         const before = this.last.get(key);
@@ -54,8 +55,8 @@ export class TsMetricsLog {
   }
 }
 
-export function startTsMetricsLog(reg: Registry, hostname: string, log: Logger, intervalMs: number): TsMetricsLog {
-  const m = new TsMetricsLog(reg, hostname, (line) => log.info(line));
+export function startTsMetricsLog(reg: Registry, hostname: string, log: Logger, intervalMs: number, families: Family[] = TS_FAMILIES): TsMetricsLog {
+  const m = new TsMetricsLog(reg, hostname, (line) => log.info(line), Date.now, families);
   m.start(intervalMs);
   return m;
 }

@@ -6,9 +6,23 @@
 import client from 'prom-client';
 import type { ModelEntry, Registry } from '../frontend/registry.js';
 
-export type MetricsMode = 'prometheus' | 'log';
+export type MetricsMode = 'prometheus' | 'log' | 'legacy';
 
-interface Family {
+/** metrics_mode=legacy: these are served on /metrics (as before TorchServe 0.8), the others logged. */
+const LEGACY_PROMETHEUS = new Set(['ts_inference_requests_total', 'ts_inference_latency_microseconds', 'ts_queue_latency_microseconds']);
+
+/** The families a mode serves on /metrics (the rest are written to the log). */
+export function servedFamilies(mode: MetricsMode): Family[] {
+  if (mode === 'prometheus') return TS_FAMILIES;
+  return mode === 'legacy' ? TS_FAMILIES.filter((f) => LEGACY_PROMETHEUS.has(f.name)) : [];
+}
+
+export function loggedFamilies(mode: MetricsMode): Family[] {
+  const served = new Set(servedFamilies(mode));
+  return TS_FAMILIES.filter((f) => !served.has(f));
+}
+
+export interface Family {
   name: string;
   unit: string;
   kind: 'counter' | 'gauge';
@@ -70,8 +84,8 @@ export const TS_FAMILIES: Family[] = [
 ];
 
 /** Registers the families on a Prometheus registry, filled from the counters at each scrape. */
-export function registerTsFamilies(registry: client.Registry, reg: Registry, hostname: string): void {
-  for (const f of TS_FAMILIES) {
+export function registerTsFamilies(registry: client.Registry, reg: Registry, hostname: string, families: Family[] = TS_FAMILIES): void {
+  for (const f of families) {
     const help = `Torchserve prometheus ${f.kind} metric with unit: ${f.unit}`;
     const fill = (m: client.Counter | client.Gauge) => {
       m.reset();
