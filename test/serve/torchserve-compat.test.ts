@@ -88,38 +88,36 @@ describe("TorchServe's default metrics (ts/configs/metrics.yaml)", () => {
     assert.ok(load && Number(load[1]) > 0, 'a worker load took some milliseconds');
   });
 
-  it('metrics_mode=log writes TorchServe log lines and leaves them off /metrics (LogMetric)', async () => {
+  /** One prediction on a fresh server in `mode`; its /metrics text then, and its log lines once closed (the last lines are written on close). */
+  async function oneRequestIn(mode: 'log' | 'legacy'): Promise<{ text: string; lines: string[] }> {
     const log = memoryLogger();
-    const s = await startServer(testServerOptions(store, { models: ['identity'], metricsMode: 'log' }), log);
+    const s = await startServer(testServerOptions(store, { models: ['identity'], metricsMode: mode }), log);
+    let text: string;
     try {
       const r = await fetch(`${s.inference}/predictions/identity`, { method: 'POST', body: '[[1,2,3,4]]', headers: { 'content-type': 'application/json' } });
       assert.equal(r.status, 200);
-      const text = await scrape(s.metrics);
-      assert.doesNotMatch(text, /Requests2XX|ts_inference_requests_total/);
-      assert.match(text, /mlserve_inference_requests_total/, "mlserve's own families stay");
+      text = await scrape(s.metrics);
     } finally {
-      await s.close(); // the last lines are written on close
+      await s.close();
     }
-    const lines = log.lines.map((l) => l.replace(/^info: /, ''));
+    return { text, lines: log.lines.map((l) => l.replace(/^info: /, '')) };
+  }
+
+  it('metrics_mode=log writes TorchServe log lines and leaves them off /metrics (LogMetric)', async () => {
+    const { text, lines } = await oneRequestIn('log');
+    assert.doesNotMatch(text, /Requests2XX|ts_inference_requests_total/);
+    assert.match(text, /mlserve_inference_requests_total/, "mlserve's own families stay");
     assert.ok(lines.includes(`Requests2XX.Count:2.0|#Level:Host|#hostname:${H},timestamp:${lines.find((l) => l.startsWith('Requests2XX'))!.split('timestamp:')[1]}`), lines.join('\n'));
     assert.ok(lines.some((l) => /^ts_inference_requests_total\.Count:1\.0\|#model_name:identity,model_version:default\|#hostname:[^,]+,timestamp:\d+$/.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => /^WorkerLoadTime\.Milliseconds:\d+\.0\|#WorkerName:W-\d+-identity_1\.0,Level:Host\|#hostname:/.test(l)));
   });
 
-  it('metrics_mode=legacy serves the three ts_* families and logs the others (TorchServe\'s legacy mode)', async () => {
-    const log = memoryLogger();
-    const s = await startServer(testServerOptions(store, { models: ['identity'], metricsMode: 'legacy' }), log);
-    try {
-      const r = await fetch(`${s.inference}/predictions/identity`, { method: 'POST', body: '[[1,2,3,4]]', headers: { 'content-type': 'application/json' } });
-      assert.equal(r.status, 200);
-      const text = await scrape(s.metrics);
-      assert.equal(metricValue(text, 'ts_inference_requests_total', { model_name: 'identity', model_version: 'default' }), 1);
-      assert.doesNotMatch(text, /Requests2XX|QueueTime/);
-    } finally {
-      await s.close();
-    }
-    assert.ok(log.lines.some((l) => l.startsWith('info: Requests2XX.Count:')));
-    assert.ok(!log.lines.some((l) => l.includes('ts_inference_requests_total.Count')));
+  it("metrics_mode=legacy serves the three ts_* families and logs the others (TorchServe's legacy mode)", async () => {
+    const { text, lines } = await oneRequestIn('legacy');
+    assert.equal(metricValue(text, 'ts_inference_requests_total', { model_name: 'identity', model_version: 'default' }), 1);
+    assert.doesNotMatch(text, /Requests2XX|QueueTime/);
+    assert.ok(lines.some((l) => l.startsWith('Requests2XX.Count:')));
+    assert.ok(!lines.some((l) => l.includes('ts_inference_requests_total.Count')));
   });
 
   it('log mode writes a counter\'s increase since its last line, a gauge only when it changed', () => {
