@@ -97,6 +97,7 @@ export function archiveCommand(): Command {
           progress.onProgress,
         );
         progress.done();
+        for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
         printResult({ json: Boolean(flags.json), value: result, text: writtenText });
       } catch (e) {
         progress.done();

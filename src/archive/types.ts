@@ -106,4 +106,6 @@ export interface WriteArchiveResult {
   bytes: number;
   /** Files put in the archive besides MAR-INF/MANIFEST.json. */
   files: string[];
+  /** What mlserve serve will refuse about the archive (it is written all the same: TorchServe may run it). */
+  warnings: string[];
 }

@@ -18,6 +18,7 @@ import { ARCHIVE_FORMATS, type ArchiveFormat, type ArchiveProgress, type WriteAr
 import { writeWithArchiver } from './write-archiver.js';
 import { writeFolder } from './write-folder.js';
 import { writeZipStore } from './write-zip-store.js';
+import { serveRefusal } from './serve-support.js';
 
 /** torch-model-archiver's file extension per format. */
 export const FORMAT_EXTENSIONS: Record<ArchiveFormat, string> = {
@@ -126,5 +127,6 @@ export async function writeArchive(opts: WriteArchiveOptions, onProgress?: (p: A
     const prefix = format === 'tgz' ? `${opts.modelName}/` : '';
     bytes = await writeWithArchiver({ target, kind, files, manifestText, prefix, now, onProgress });
   }
-  return { path: target, format, manifest, bytes, files: files.map((f) => f.name) };
+  const refusal = serveRefusal(opts.handler, opts.serializedFile);
+  return { path: target, format, manifest, bytes, files: files.map((f) => f.name), warnings: refusal ? [refusal] : [] };
 }

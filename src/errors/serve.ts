@@ -36,6 +36,11 @@ export const serveErrors = {
     http: 400,
     hint: 'Check that the URL serves the archive (HTTP 200, within max_download_size), or copy it into the model store and register it by file name.',
   },
+  MLS_ERR_SERVE_ARCHIVE_EXISTS: {
+    exit: 1,
+    http: 500, // TorchServe's status for a URL whose archive is already in the store
+    hint: 'The model store already holds an archive of that name: register it by file name, or remove it from the model store first.',
+  },
   MLS_ERR_SERVE_MODEL_LOAD_FAILED: {
     exit: 1,
     http: 500,

@@ -57,6 +57,12 @@ export interface ServeOptions {
   httpTransport: HttpTransport;
   /** Header, request, keep-alive and first-byte timeouts and the header size bound of the listeners. */
   httpLimits: HttpLimits;
+  /** metrics_mode: TorchServe's metric families on /metrics (prometheus), written to the log (log), or split (legacy). */
+  metricsMode: 'prometheus' | 'log' | 'legacy';
+  /** How often metrics_mode=log writes its lines (TorchServe's system metrics interval: 1 minute). */
+  metricsLogIntervalMs: number;
+  /** service_envelope: /predictions bodies read as KServe v1 (kserve) or v2 (kservev2) requests. */
+  serviceEnvelope?: 'kserve' | 'kservev2';
 }
 
 export const MODEL_CONTROL = ['none', 'poll', 'explicit'] as const;
@@ -99,6 +105,8 @@ export function defaultOptions(): ServeOptions {
     pollIntervalMs: 2_000,
     httpTransport: httpTransportFromEnv(),
     httpLimits: { ...DEFAULT_HTTP_LIMITS },
+    metricsMode: 'prometheus',
+    metricsLogIntervalMs: 60_000,
   };
 }
 
@@ -141,11 +149,11 @@ const INT_KEYS = {
 /** TorchServe keys that parse but change nothing here (threads, TLS, tokens, plugins...). */
 const IGNORED_KEYS = new Set([
   'number_of_netty_threads', 'netty_client_threads', 'number_of_gpu', 'async_logging', 'vmargs', 'max_response_size',
-  'enable_envvars_config', 'install_py_dep_per_model', 'disable_system_metrics', 'metrics_mode', 'metrics_format',
+  'enable_envvars_config', 'install_py_dep_per_model', 'disable_system_metrics', 'metrics_format',
   'enable_metrics_api', 'model_snapshot', 'snapshot_store', 'workflow_store', 'cors_allowed_origin', 'cors_allowed_methods',
   'cors_allowed_headers', 'enable_model_api', 'model_control_mode', 'grpc_inference_port',
   'grpc_management_port', 'enable_grpc_ssl', 'keystore', 'keystore_pass', 'keystore_type', 'private_key_file',
-  'certificate_file', 'decode_input_request', 'preload_model', 'prefer_direct_buffer', 'service_envelope',
+  'certificate_file', 'decode_input_request', 'preload_model', 'prefer_direct_buffer',
   'default_service_handler', 'plugins_path', 'use_native_io', 'io_ratio', 'metrics_config', 'ts_config_file', 'models',
 ]);
 
@@ -175,9 +183,16 @@ export async function applyConfigFile(opts: ServeOptions, path: string, log: Log
     else if (key === 'allowed_urls') opts.allowedUrls = parseAllowedUrls(value, path);
     else if (key === 'load_models') opts.models = parseModelList(value);
     else if (key === 'disable_token_authorization') opts.tokenAuth = value.trim() !== 'true';
+    else if (key === 'metrics_mode') opts.metricsMode = oneOf(path, key, value, ['prometheus', 'log', 'legacy'] as const);
+    else if (key === 'service_envelope') opts.serviceEnvelope = value === '' ? undefined : oneOf(path, key, value, ['kserve', 'kservev2'] as const);
     else if (IGNORED_KEYS.has(key)) log.warn(`${path}: ${key} is a TorchServe setting mlserve does not use; ignored`);
     else throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: unknown key ${key}`);
   }
+}
+
+function oneOf<T extends string>(path: string, key: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: ${key}: "${value}" is not one of ${allowed.join(', ')}`);
 }
 
 export function parseModelList(value: string | string[]): 'all' | string[] {

@@ -4,6 +4,7 @@ import { createServer, STATUS_CODES, type Server, type RequestListener } from 'n
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MlsError, toMlsError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -16,6 +17,9 @@ import { chooseTransport, type HttpTransport } from './http/transport-check.js';
 import { inferenceListener } from './http/inference-api.js';
 import { managementListener } from './http/management-api.js';
 import { createMetrics, metricsListener } from './http/metrics-api.js';
+import { startTsMetricsLog, type TsMetricsLog } from './http/ts-metrics-log.js';
+import { loggedFamilies } from './http/ts-metrics.js';
+import type { HostStats } from './frontend/host-stats.js';
 import { requireKey, writeKeyFile } from './token-auth.js';
 import { readSnapshot, snapshotSaver, type SnapshotModel } from './snapshot.js';
 import { WorkerGroup } from './frontend/worker-group.js';
@@ -53,22 +57,31 @@ const CLIENT_ERROR_TYPES: Record<number, string> = { 408: 'RequestTimeoutExcepti
  * The inference listener: mlserve's HTTP/1.1 transport on Node's llhttp (http/http1-server.ts) when
  * it passes its start-up check, or node:http reading the body first (transport-check.ts says when).
  */
-async function listenInference(handler: Http1Handler, maxBodySize: number, addr: Address, limits: HttpLimits, wanted: HttpTransport, log: Logger): Promise<Listener> {
+async function listenInference(handler: Http1Handler, maxBodySize: number, addr: Address, limits: HttpLimits, wanted: HttpTransport, host: HostStats, log: Logger): Promise<Listener> {
   const opts = {
     ...limits,
     maxBodySize,
     errorBody: (status: number, message: string) => errorBody(status, CLIENT_ERROR_TYPES[status] ?? 'BadRequestException', message),
   };
+  // The check's own canned requests are not counted as the server's answers.
   const { transport, fallbackReason } = await chooseTransport(wanted, opts);
   if (fallbackReason) log.warn(`inference transport: node:http, because the llhttp transport failed its start-up check on Node ${process.version} (${fallbackReason})`);
-  if (transport === 'node') return listen(viaNodeHttp(handler, maxBodySize), addr, 'inference', limits);
-  const server = new Http1Server(handler, opts);
+  if (transport === 'node') return listen(counted(viaNodeHttp(handler, maxBodySize), host), addr, 'inference', limits);
+  const server = new Http1Server(handler, { ...opts, onStatus: (status) => host.count(status) });
   try {
     await server.listen(addr.port, addr.host);
   } catch (e) {
     throw listenError(addr, 'inference')(e as NodeJS.ErrnoException);
   }
   return server;
+}
+
+/** Counts a node:http listener's answers by status (TorchServe counts every listener's). */
+function counted(handler: RequestListener, host: HostStats): RequestListener {
+  return (req, res) => {
+    res.once('finish', () => host.count(res.statusCode));
+    handler(req, res);
+  };
 }
 
 function listen(handler: RequestListener, addr: Address, what: string, limits: HttpLimits): Promise<Server> {
@@ -168,6 +181,7 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       ? new WorkerGroup(hub, log, { size: opts.sharedWorkers, processConcurrency: opts.processConcurrency, maxModelMemory: opts.maxModelMemory, startupTimeoutMs: opts.defaultStartupTimeoutSec * 1000 })
       : undefined;
   let poller: ModelStorePoller | undefined;
+  let metricsLog: TsMetricsLog | undefined;
   const registry = new Registry(
     hub,
     {
@@ -200,6 +214,7 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       s.closeIdleConnections();
     }
     await poller?.stop();
+    metricsLog?.stop();
     await registry.close(opts.drainTimeoutMs);
     for (const s of servers) s.closeAllConnections();
     await group?.close();
@@ -207,15 +222,18 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
   };
   try {
     await group?.start();
-    servers.push(await listenInference(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize }), opts.maxRequestSize, opts.inference, opts.httpLimits, opts.httpTransport, log));
+    const host = registry.host;
+    servers.push(await listenInference(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize, serviceEnvelope: opts.serviceEnvelope }), opts.maxRequestSize, opts.inference, opts.httpLimits, opts.httpTransport, host, log));
     let management = managementListener(registry);
     if (opts.tokenAuth) {
       const keyFile = opts.keyFile ?? join(dirname(opts.pidFile), 'key_file.json');
       management = requireKey((await writeKeyFile(keyFile)).management, management);
       log.info(`token authorization on the management API: keys in ${keyFile}`);
     }
-    servers.push(await listen(management, opts.management, 'management', opts.httpLimits));
-    servers.push(await listen(metricsListener(createMetrics(registry)), opts.metrics, 'metrics', opts.httpLimits));
+    servers.push(await listen(counted(management, host), opts.management, 'management', opts.httpLimits));
+    servers.push(await listen(counted(metricsListener(createMetrics(registry, { mode: opts.metricsMode })), host), opts.metrics, 'metrics', opts.httpLimits));
+    const logged = loggedFamilies(opts.metricsMode);
+    if (logged.length > 0) metricsLog = startTsMetricsLog(registry, hostname(), log, opts.metricsLogIntervalMs, logged);
     // Loaded in parallel: each model's workers start independently. All settle before a failure
     // is reported, so the shutdown that follows sees every model that did register.
     const start = await initialModels(opts, log);

@@ -69,7 +69,8 @@ export async function fetchArchive(url: string, o: UrlFetchOptions): Promise<str
   if (!ARCHIVE_NAME.test(name)) throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `${url}: the URL must end in an archive file name (.mar, .tar.gz, .tgz, .zip), got "${name}"`);
   const target = join(o.modelStore, name);
   if (await stat(target).catch(() => null)) {
-    throw new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', `${url}: ${name} already exists in the model store`, { hint: 'Register it by file name, or remove it from the model store first.' });
+    // TorchServe's answer (500 InternalServerException, FileAlreadyExistsException in its ApiUtils).
+    throw new MlsError('MLS_ERR_SERVE_ARCHIVE_EXISTS', `Model file already exists ${name}`, { details: { url } });
   }
   const signal = AbortSignal.timeout(o.timeoutMs ?? 120_000);
   let res: Response;

@@ -141,9 +141,11 @@ export function fuzzCase(rng: Rng): FuzzCase {
       return { what: `register url ${url.slice(0, 40)}`, port: 'management', bytes: httpBytes('POST', `/models?url=${encodeURIComponent(url)}`, '') };
     }
     default: {
-      const q = rng.pick(['min_worker=abc', 'min_worker=-1', 'min_worker=2&max_worker=1', 'min_worker=1e3', 'min_worker=99999999999999999999', 'limit=abc', 'next_page_token=x']);
-      const p = q.startsWith('min') ? rng.pick(['/models/identity', '/models/nope', '/models/identity/9.9']) : '/models';
-      return { what: `management ${p}?${q}`, port: 'management', bytes: httpBytes(q.startsWith('min') ? 'PUT' : 'GET', `${p}?${q}`, '') };
+      // Values that are not integers (min_worker=abc, limit=x) are not hostile: TorchServe's
+      // getIntParameter falls back to the default (test/serve/torchserve-compat.test.ts).
+      const q = rng.pick(['min_worker=-1', 'min_worker=2&max_worker=1', 'min_worker=100', 'max_worker=1000', 'min_worker=99999']);
+      const p = rng.pick(['/models/identity', '/models/nope', '/models/identity/9.9']);
+      return { what: `management ${p}?${q}`, port: 'management', bytes: httpBytes('PUT', `${p}?${q}`, '') };
     }
   }
 }

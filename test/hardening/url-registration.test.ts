@@ -70,9 +70,10 @@ describe('registration from URLs', () => {
     assert.ok((await readdir(t.store)).includes('remote.mar'));
     const p = await fetch(`${t.I}/predictions/remote`, { method: 'POST', body: '[[1,2,3,4]]', headers: { 'content-type': 'application/json' } });
     assert.equal(p.status, 200);
-    // Already in the store: refused rather than overwritten.
+    // Already in the store: refused rather than overwritten, with TorchServe's answer (ApiUtils.handleRegister).
     const again = await register(t, `${origin}/models/remote.mar`);
-    assert.equal(again.status, 400);
+    assert.equal(again.status, 500);
+    assert.equal((JSON.parse(again.text) as { message: string }).message, 'Model file already exists remote.mar');
     assert.equal((await fetch(`${t.M}/models/remote`, { method: 'DELETE' })).status, 200);
     // A redirect to an allowed URL is followed; the file is named after the URL registered.
     const bounced = await register(t, `${origin}/models/bounce.mar`);

@@ -126,6 +126,15 @@ describe('config', () => {
       assert.match(log.lines.join('\n'), /vmargs is a TorchServe setting/);
       await writeFile(file, 'job_queue_size=lots\n');
       await assert.rejects(applyConfigFile(defaultOptions(), file, log), (e: MlsError) => e.code === 'MLS_ERR_SERVE_CONFIG');
+      // TorchServe's metrics_mode and service_envelope are honoured; other values are refused.
+      await writeFile(file, 'metrics_mode=log\nservice_envelope=kserve\n');
+      const honoured = defaultOptions();
+      await applyConfigFile(honoured, file, log);
+      assert.deepEqual([honoured.metricsMode, honoured.serviceEnvelope], ['log', 'kserve']);
+      await writeFile(file, 'metrics_mode=verbose\n');
+      await assert.rejects(applyConfigFile(defaultOptions(), file, log), (e: MlsError) => e.code === 'MLS_ERR_SERVE_CONFIG' && /metrics_mode/.test(e.message));
+      await writeFile(file, 'service_envelope=json\n');
+      await assert.rejects(applyConfigFile(defaultOptions(), file, log), (e: MlsError) => e.code === 'MLS_ERR_SERVE_CONFIG' && /service_envelope/.test(e.message));
       await writeFile(file, 'no_such_key=1\n');
       await assert.rejects(applyConfigFile(defaultOptions(), file, log), (e: MlsError) => e.code === 'MLS_ERR_SERVE_CONFIG' && /no_such_key/.test(e.message));
     } finally {

@@ -31,6 +31,8 @@ export class ModelPool implements WorkerPool {
   io?: ModelIo;
   /** How long the last worker took to start and load the model (metrics). */
   lastLoadMs = 0;
+  /** Start-to-loaded time of each live worker (TorchServe's WorkerLoadTime), by worker id. */
+  readonly loadMs = new Map<string, number>();
   maxWorkers = 0;
   private failures = 0;
   private restartTimer?: NodeJS.Timeout;
@@ -87,6 +89,7 @@ export class ModelPool implements WorkerPool {
     void w.exited.then(() => {
       const i = this.workers.indexOf(w);
       if (i >= 0) this.workers.splice(i, 1);
+      this.loadMs.delete(w.id);
       if (this.closed || w.status === 'UNLOADING') return;
       if (readyAt > 0 && Date.now() - readyAt >= STABLE_MS) this.failures = 0;
       else this.failures++;
@@ -97,6 +100,7 @@ export class ModelPool implements WorkerPool {
     try {
       this.io = await w.load(this.loadRequest, this.opts.startupTimeoutMs);
       this.lastLoadMs = performance.now() - t0;
+      this.loadMs.set(w.id, this.lastLoadMs);
     } catch (e) {
       this.opts.onChange('load-failed');
       throw e;

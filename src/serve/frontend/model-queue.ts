@@ -6,11 +6,14 @@ import type { InferItem, ItemResult } from '../ipc/messages.js';
 import type { BatchTarget, WorkerPool } from './pool-types.js';
 import { WorkerGoneError } from './worker-process.js';
 import { errorBody } from '../http/errors.js';
+import type { HostStats } from './host-stats.js';
 
 export interface Job {
   item: InferItem;
   done: (r: ItemResult) => void;
   t0: number; // performance.now() at arrival
+  /** The request named a version (TorchServe labels the others model_version="default"). */
+  versioned?: boolean;
 }
 
 export interface QueueSettings {
@@ -19,6 +22,15 @@ export interface QueueSettings {
   maxBatchDelayMs: number;
   capacity: number;
   responseTimeoutMs: number;
+  /** Server-wide QueueTime / WorkerThreadTime gauges. */
+  host?: HostStats;
+}
+
+/** TorchServe's per-model series: requests at arrival, arrival-to-answer and queue time (µs) of answered ones. */
+export interface TsSeries {
+  requests: number;
+  latencyMicros: number;
+  queueMicros: number;
 }
 
 /** Counters read by the metrics endpoint at scrape time (plain numbers: no per-request allocation). */
@@ -35,6 +47,8 @@ export interface QueueStats {
   byStatus: Map<number, number>;
   /** Batches by their size. */
   bySize: Map<number, number>;
+  /** TorchServe's ts_* series: [0] requests that named no version (model_version="default"), [1] the others. */
+  ts: [TsSeries, TsSeries];
 }
 
 export class ModelQueue {
@@ -44,7 +58,7 @@ export class ModelQueue {
   private timer?: NodeJS.Timeout;
   private inflightBatches = 0;
   private drainWaiters: Array<() => void> = [];
-  readonly stats: QueueStats = { requests: 0, errors: 0, batches: 0, batchedRequests: 0, queueMicros: 0, inferenceMicros: 0, requestMicros: 0, byStatus: new Map(), bySize: new Map() };
+  readonly stats: QueueStats = { requests: 0, errors: 0, batches: 0, batchedRequests: 0, queueMicros: 0, inferenceMicros: 0, requestMicros: 0, byStatus: new Map(), bySize: new Map(), ts: [newSeries(), newSeries()] };
   /** Requests taken into the queue so far. */
   accepted = 0;
   /** Largest batch handed to a worker so far (tests and describe use it). */
@@ -105,7 +119,14 @@ export class ModelQueue {
     this.stats.bySize.set(batch.length, (this.stats.bySize.get(batch.length) ?? 0) + 1);
     if (batch.length > this.maxBatchSeen) this.maxBatchSeen = batch.length;
     const sent = performance.now();
-    for (const j of batch) this.stats.queueMicros += (sent - j.t0) * 1000;
+    for (const j of batch) {
+      const waited = (sent - j.t0) * 1000;
+      this.stats.queueMicros += waited;
+      this.stats.ts[j.versioned ? 1 : 0].queueMicros += waited;
+    }
+    const host = this.settings.host;
+    if (host) host.queueTimeMs = Math.round((sent - batch[batch.length - 1]!.t0) * 1000) / 1000;
+    const prepared = performance.now() - sent;
     const after = (): void => {
       this.inflightBatches--;
       this.pump();
@@ -118,8 +139,16 @@ export class ModelQueue {
           for (const j of batch) this.finish(j, r);
           return;
         }
-        this.stats.inferenceMicros += (performance.now() - sent) * 1000 * batch.length;
-        for (let i = 0; i < batch.length; i++) this.finish(batch[i]!, results[i] ?? workerFailed('no result for this request'));
+        const back = performance.now();
+        this.stats.inferenceMicros += (back - sent) * 1000 * batch.length;
+        for (let i = 0; i < batch.length; i++) {
+          const j = batch[i]!;
+          // TorchServe's ts_inference_latency_microseconds: arrival to answer, for answers from the worker.
+          this.stats.ts[j.versioned ? 1 : 0].latencyMicros += (back - j.t0) * 1000;
+          this.finish(j, results[i] ?? workerFailed('no result for this request'));
+        }
+        // The frontend's own time on the batch: preparing it, and answering its requests.
+        if (host) host.workerThreadTimeMs = Math.round((prepared + performance.now() - back) * 1000) / 1000;
       } finally {
         after();
       }
@@ -159,6 +188,10 @@ export class ModelQueue {
     if (this.timer) clearTimeout(this.timer);
     this.failQueued('the model was unregistered');
   }
+}
+
+function newSeries(): TsSeries {
+  return { requests: 0, latencyMicros: 0, queueMicros: 0 };
 }
 
 function workerFailed(message: string): ItemResult {

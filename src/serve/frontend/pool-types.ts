@@ -35,6 +35,8 @@ export interface WorkerPool {
   io?: ModelIo;
   /** How long the last load took (ms). */
   lastLoadMs: number;
+  /** Start-to-loaded time of each live worker by id, where the pool keeps it (dedicated pools). */
+  readonly loadMs?: ReadonlyMap<string, number>;
   /** Processes holding the model now. */
   readonly workers: readonly WorkerView[];
   /** A place with a free slot for one batch of this model, or undefined (the queue waits for onChange('ready')). */

@@ -14,6 +14,8 @@ import type { WorkerHub } from './worker-hub.js';
 import type { WorkerPool } from './pool-types.js';
 import { estimateModelMemory, SharedPool } from './shared-pool.js';
 import type { WorkerGroup } from './worker-group.js';
+import { HostStats } from './host-stats.js';
+import { serveRefusal } from '../../archive/serve-support.js';
 
 export interface RegistrySettings {
   modelStore: string;
@@ -40,9 +42,18 @@ export interface RegisterParams {
   batchSize?: number;
   maxBatchDelay?: number;
   responseTimeout?: number;
+  /** startup_timeout (s) for this model's workers; the server's default_startup_timeout when absent. */
+  startupTimeout?: number;
+  /** runtime of the API (validated by the caller): reported by describe instead of the manifest's. */
+  runtime?: string;
   /** initial_workers of the API; when absent: model-config.yaml's minWorkers, else fallbackWorkers. */
   initialWorkers?: number;
   fallbackWorkers?: number;
+  /**
+   * TorchServe's register API rule (ApiUtils.handleRegister): model-config.yaml's minWorkers and
+   * maxWorkers, when valid (min > 0, max >= min), win over initial_workers.
+   */
+  configWorkersWin?: boolean;
   loadedAtStartup?: boolean;
   /** false: return once registered and start the workers in the background (TorchServe's synchronous=false). */
   wait?: boolean;
@@ -55,6 +66,11 @@ export interface ModelEntry {
   batchSize: number;
   maxBatchDelay: number;
   responseTimeout: number;
+  /** Seconds a worker has to start and load the model. */
+  startupTimeout: number;
+  runtime: string;
+  /** The handler the workers run (the API's handler parameter, else the manifest's). */
+  handler: string;
   loadedAtStartup: boolean;
   pool: WorkerPool;
   queue: ModelQueue;
@@ -77,6 +93,8 @@ export class Registry {
   closing = false;
   /** Set in model control modes none and poll: why the API may not register or unregister (Triton's rule). */
   apiLocked?: string;
+  /** Server-wide answer counts and gauges (TorchServe's host-level metrics). */
+  readonly host = new HostStats();
   /** Called after every change of what is registered (the snapshot saver). */
   onChange: () => void = () => {};
 
@@ -132,7 +150,14 @@ export class Registry {
     const maxBatchDelay = p.maxBatchDelay ?? configNumber(cfg, 'maxBatchDelay') ?? s.defaultMaxBatchDelayMs;
     const responseTimeout = p.responseTimeout ?? configNumber(cfg, 'responseTimeout') ?? s.defaultResponseTimeoutSec;
     const handler = p.handler ?? archive.manifest.model.handler ?? 'base_handler';
+    // A handler mlserve does not run for this file: a clear 400 now, not a worker failing to load (500).
+    const refusal = serveRefusal(handler, archive.serializedFile);
+    if (refusal) {
+      if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
+      throw new HttpError(400, 'InvalidModelException', refusal);
+    }
     const intraOp = configNumber(cfg, 'intraOpThreads') ?? s.intraOpThreads;
+    const startupTimeout = p.startupTimeout ?? configNumber(cfg, 'startupTimeout') ?? s.startupTimeoutMs / 1000;
     // Batching models keep one batch per worker so batches fill; others overlap requests.
     const workerConcurrency = Math.max(1, configNumber(cfg, 'workerConcurrency') ?? (batchSize > 1 ? 1 : s.workerConcurrency));
     // The pool tells the queue when workers come and go; the queue is created right after it.
@@ -166,15 +191,22 @@ export class Registry {
       shared.pumpQueue = () => late.queue?.pump();
       pool = shared;
     } else {
-      pool = new ModelPool(this.hub, loadRequest, this.log, { startupTimeoutMs: s.startupTimeoutMs, concurrency: workerConcurrency, onChange });
+      pool = new ModelPool(this.hub, loadRequest, this.log, { startupTimeoutMs: startupTimeout * 1000, concurrency: workerConcurrency, onChange });
     }
-    const queue = new ModelQueue({ modelKey: key, batchSize, maxBatchDelayMs: maxBatchDelay, capacity: s.jobQueueSize, responseTimeoutMs: responseTimeout * 1000 }, pool);
+    const queue = new ModelQueue({ modelKey: key, batchSize, maxBatchDelayMs: maxBatchDelay, capacity: s.jobQueueSize, responseTimeoutMs: responseTimeout * 1000, host: this.host }, pool);
     late.queue = queue;
-    const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue };
+    const runtime = p.runtime ?? archive.manifest.runtime ?? 'python';
+    const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, startupTimeout, runtime, handler, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue };
     this.registering.add(key);
     try {
-      const workers = p.initialWorkers ?? configNumber(cfg, 'minWorkers') ?? p.fallbackWorkers ?? 0;
-      const maxWorkers = Math.max(workers, configNumber(cfg, 'maxWorkers') ?? workers);
+      const cfgMin = configNumber(cfg, 'minWorkers');
+      const cfgMax = configNumber(cfg, 'maxWorkers');
+      const cfgWins = p.configWorkersWin && cfgMin !== undefined && cfgMin > 0 && cfgMax !== undefined && cfgMax >= cfgMin;
+      const workers = cfgWins ? cfgMin : (p.initialWorkers ?? cfgMin ?? p.fallbackWorkers ?? 0);
+      const maxWorkers = Math.max(workers, cfgMax ?? workers);
+      // No worker loads in 0 s: TorchServe's registration fails then, and so does this one (a 0
+      // passed on would mean "no deadline" to the worker).
+      if (workers > 0 && startupTimeout <= 0) throw new HttpError(500, 'InternalServerException', `Failed to start workers for model ${name} version: ${version} (startup_timeout is ${startupTimeout} s)`);
       const scaling = pool.scale(workers, maxWorkers);
       if (p.wait === false) scaling.catch((e: unknown) => this.log.warn(`${key}: ${(e as Error).message}`));
       else await scaling;

@@ -53,7 +53,7 @@ export const MANAGEMENT_API = {
       get: { operationId: 'listModels', parameters: [param('limit', 'query', false, 'integer'), param('next_page_token', 'query', false)], responses: status },
       post: {
         operationId: 'registerModel',
-        parameters: ['url', 'model_name', 'handler', 'runtime', 'batch_size', 'max_batch_delay', 'initial_workers', 'synchronous', 'response_timeout'].map((n) =>
+        parameters: ['url', 'model_name', 'handler', 'runtime', 'batch_size', 'max_batch_delay', 'initial_workers', 'synchronous', 'response_timeout', 'startup_timeout'].map((n) =>
           param(n, 'query', n === 'url'),
         ),
         responses: { ...status, '202': { description: 'Accepted', content: json }, '400': error, '404': error, '409': error, '500': error },

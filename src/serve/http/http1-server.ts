@@ -84,6 +84,8 @@ export interface Http1Options extends HttpLimits {
   errorBody(status: number, message: string): Buffer;
   /** The time in ms (Date.now unless a test drives it). */
   clock?: () => number;
+  /** Told the status of every answer (TorchServe's Requests2XX/4XX/5XX counters). */
+  onStatus?(status: number): void;
 }
 
 const FIRST_WINS = new Set(['content-type', 'content-length', 'user-agent', 'referer', 'host', 'authorization', 'proxy-authorization', 'if-modified-since', 'if-unmodified-since', 'from', 'location', 'max-forwards', 'retry-after', 'etag', 'last-modified', 'server', 'age', 'expires']);
@@ -151,6 +153,7 @@ class Response implements Reply {
       }
       head += `${k}: ${v}\r\n`;
     }
+    this.conn.opts.onStatus?.(this.status);
     head += `content-length: ${payload.length}\r\n${this.conn.clock.dateLine}${this.close ? 'connection: close\r\n\r\n' : this.conn.keepAliveLines}`;
     const size = Buffer.byteLength(head, 'latin1');
     if (this.head || payload.length === 0) this.out = [Buffer.from(head, 'latin1')];

@@ -53,7 +53,8 @@ export function inferenceListener(reg: Registry, opts: InferenceOptions) {
       } catch (e) {
         return sendStyled(res, e, 'torchserve');
       }
-      predict(reg, opts, req, res, target.name, target.version, t0, 'torchserve');
+      // service_envelope=kserve: /predictions bodies are KServe v1 requests, as in TorchServe.
+      predict(reg, opts, req, res, target.name, target.version, t0, 'torchserve', opts.serviceEnvelope === 'kserve' ? 'kserve' : undefined);
       return;
     }
     if (path.startsWith('/v1/') || path === '/v2' || path.startsWith('/v2/')) {

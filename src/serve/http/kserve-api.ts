@@ -82,7 +82,8 @@ export function kserveRoutes(reg: Registry, opts: InferenceOptions) {
     const action = v2 ? v2[3] : v1![2];
     if (action === '/infer' || action === ':predict') {
       if (req.method !== 'POST') throw methodNotAllowed();
-      predict(reg, opts, req, res, name, version, t0, 'kserve');
+      // v1 carries TorchServe's kserve envelope (binary instances decoded here, kserve-envelope.ts).
+      predict(reg, opts, req, res, name, version, t0, 'kserve', v1 ? 'kserve' : undefined);
       return;
     }
     if (!get) throw methodNotAllowed();

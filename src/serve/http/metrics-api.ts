@@ -1,8 +1,13 @@
 // The metrics listener (TorchServe's port 8082): Prometheus text format from prom-client, on a
 // private registry. Request counters are plain numbers kept by each model's queue and copied into
 // the metrics at scrape time, so serving a request costs no metric bookkeeping beyond an addition.
+// TorchServe's default families (ts-metrics.ts) are here in metrics_mode=prometheus, written to
+// the log in metrics_mode=log, and split as TorchServe splits them in metrics_mode=legacy;
+// mlserve's own families are here in every mode.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import client from 'prom-client';
+import { registerTsFamilies, servedFamilies, type MetricsMode } from './ts-metrics.js';
 import type { ModelEntry, Registry } from '../frontend/registry.js';
 import { notFound, sendError } from './errors.js';
 import type { CacheStats, WorkerGroup } from '../frontend/worker-group.js';
@@ -13,9 +18,16 @@ function perModel(reg: Registry): ModelEntry[] {
   return reg.names().flatMap((n) => reg.allVersions(n));
 }
 
-export function createMetrics(reg: Registry): client.Registry {
+export interface MetricsOptions {
+  mode?: MetricsMode;
+  /** The Hostname / hostname label (default: os.hostname(), as TorchServe's ConfigManager). */
+  hostname?: string;
+}
+
+export function createMetrics(reg: Registry, opts: MetricsOptions = {}): client.Registry {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
+  registerTsFamilies(registry, reg, opts.hostname ?? hostname(), servedFamilies(opts.mode ?? 'prometheus'));
   // Values are copied from the models' plain counters when Prometheus scrapes.
   const fill = (m: client.Counter | client.Gauge, value: (e: ModelEntry) => number) => {
     m.reset();
@@ -30,10 +42,10 @@ export function createMetrics(reg: Registry): client.Registry {
     new client.Counter({ name, help, ...common, collect() { fill(this, value); } });
   const gauge = (name: string, help: string, value: (e: ModelEntry) => number) =>
     new client.Gauge({ name, help, ...common, collect() { fill(this, value); } });
-  counter('ts_inference_requests_total', 'Inference requests answered, by model', (e) => e.queue.stats.requests);
+  counter('mlserve_inference_requests_total', 'Inference requests answered, by model', (e) => e.queue.stats.requests);
   counter('mlserve_inference_errors_total', 'Inference requests answered with an error status', (e) => e.queue.stats.errors);
-  counter('ts_inference_latency_microseconds', 'Cumulative time requests spent in workers (µs)', (e) => Math.round(e.queue.stats.inferenceMicros));
-  counter('ts_queue_latency_microseconds', 'Cumulative time requests waited in the queue (µs)', (e) => Math.round(e.queue.stats.queueMicros));
+  counter('mlserve_worker_latency_microseconds', 'Cumulative time requests spent in workers (µs)', (e) => Math.round(e.queue.stats.inferenceMicros));
+  counter('mlserve_queue_latency_microseconds', 'Cumulative time requests waited in the queue, all requests (µs)', (e) => Math.round(e.queue.stats.queueMicros));
   counter('mlserve_batches_total', 'Batches sent to workers', (e) => e.queue.stats.batches);
   counter('mlserve_batched_requests_total', 'Requests carried by those batches (÷ batches = mean batch size)', (e) => e.queue.stats.batchedRequests);
   gauge('mlserve_workers', 'Ready worker processes', (e) => e.pool.liveCount());

@@ -6,6 +6,7 @@ import type { ItemResult, RequestPart } from '../ipc/messages.js';
 import { HttpError, badRequest, sendError, sendJson, modelNotFound, versionNotFound } from './errors.js';
 import { readMultipart } from './multipart.js';
 import { BINARY_PART, BINARY_RESULT_TYPE } from '../handlers/protocols.js';
+import { binaryInstances, gather } from './kserve-envelope.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const headerCache = new Map<string, Record<string, string>>();
@@ -26,6 +27,8 @@ export function noWorker(name: string, version?: string): HttpError {
 
 export interface InferenceOptions {
   maxRequestSize: number;
+  /** TorchServe's service_envelope: how /predictions bodies are read (KServe v1 or v2 envelopes). */
+  serviceEnvelope?: 'kserve' | 'kservev2';
 }
 
 /** How a protocol answers errors: TorchServe's {code, type, message} or KServe's {error}. */
@@ -63,46 +66,74 @@ function splitBinaryRequest(body: Buffer, headerLength: string): RequestPart[] {
  * rather than async/await: this runs once per request, and each await costs a promise and a
  * microtask (bench/serve-overhead.ts).
  */
-export function predict(reg: Registry, opts: InferenceOptions, req: Http1Request, res: Reply, name: string, version: string | undefined, t0: number, style: ErrorStyle): void {
+export function predict(reg: Registry, opts: InferenceOptions, req: Http1Request, res: Reply, name: string, version: string | undefined, t0: number, style: ErrorStyle, envelope?: 'kserve'): void {
   const fail = (e: unknown): void => sendStyled(res, e, style);
   const entry: ModelEntry | undefined = reg.find(name, version);
   if (!entry) return fail(version && reg.find(name) ? versionNotFound(name, version) : modelNotFound(name));
+  // TorchServe counts a request once its model is found, before the worker check.
+  entry.queue.stats.ts[version ? 1 : 0].requests++;
   if (entry.pool.minWorkers === 0 && entry.pool.liveCount() === 0) return fail(noWorker(name, version));
   const contentType = req.headers['content-type'] ?? '';
+  const to: Target = { entry, res, t0, style, versioned: version !== undefined };
   if (contentType.startsWith('multipart/form-data')) {
-    readMultipart(req.headers, req.body, opts.maxRequestSize).then((parts) => enqueue(entry, parts, res, t0, style)).catch(fail);
+    readMultipart(req.headers, req.body, opts.maxRequestSize).then((parts) => enqueue(to, parts)).catch(fail);
     return;
   }
   let parts: RequestPart[] = [{ name: 'body', contentType, body: req.body }];
   const headerLength = req.headers['inference-header-content-length'];
   try {
     if (headerLength !== undefined) parts = splitBinaryRequest(req.body, headerLength);
-    enqueue(entry, parts, res, t0, style);
+    else if (envelope === 'kserve') {
+      const instances = binaryInstances(req.body, entry.handler);
+      if (instances) return enqueueInstances(to, instances);
+    }
+    enqueue(to, parts);
   } catch (err) {
     fail(err);
   }
 }
 
-function enqueue(entry: ModelEntry, parts: RequestPart[], res: Reply, t0: number, style: ErrorStyle): void {
-  const accepted = entry.queue.submit({
-    item: { parts },
-    t0,
-    done: (r: ItemResult) => {
-      if (style === 'kserve' && r.status >= 400) {
-        res.writeHead(r.status, JSON_HEADERS);
-        res.end(kserveResult(r));
-        return;
-      }
-      if (r.contentType.startsWith(BINARY_RESULT_TYPE)) {
-        res.writeHead(r.status, { 'content-type': 'application/octet-stream', 'inference-header-content-length': r.contentType.slice(BINARY_RESULT_TYPE.length) });
-      } else {
-        res.writeHead(r.status, headersFor(r.contentType));
-      }
-      res.end(r.body);
-    },
+/** Where a request's answer goes. */
+interface Target {
+  entry: ModelEntry;
+  res: Reply;
+  t0: number;
+  style: ErrorStyle;
+  versioned: boolean;
+}
+
+function queueFull(entry: ModelEntry): HttpError {
+  const e = noWorker(entry.name, entry.version);
+  return new HttpError(503, e.type, `${e.message} The job queue is full (job_queue_size=${entry.queue.settings.capacity}).`);
+}
+
+/** KServe v1 binary instances: one queued request each, answered together (kserve-envelope.ts). */
+function enqueueInstances(to: Target, instances: Buffer[]): void {
+  const all = gather(instances.length, (r) => answer(to, r));
+  instances.forEach((body, k) => {
+    const accepted = to.entry.queue.submit({ item: { parts: [{ name: 'body', contentType: 'application/octet-stream', body }] }, t0: to.t0, versioned: to.versioned, done: all.answer(k) });
+    if (!accepted) {
+      all.abort();
+      throw queueFull(to.entry);
+    }
   });
-  if (!accepted) {
-    const e = noWorker(entry.name, entry.version);
-    throw new HttpError(503, e.type, `${e.message} The job queue is full (job_queue_size=${entry.queue.settings.capacity}).`);
+}
+
+function enqueue(to: Target, parts: RequestPart[]): void {
+  const accepted = to.entry.queue.submit({ item: { parts }, t0: to.t0, versioned: to.versioned, done: (r: ItemResult) => answer(to, r) });
+  if (!accepted) throw queueFull(to.entry);
+}
+
+function answer({ res, style }: Target, r: ItemResult): void {
+  if (style === 'kserve' && r.status >= 400) {
+    res.writeHead(r.status, JSON_HEADERS);
+    res.end(kserveResult(r));
+    return;
   }
+  if (r.contentType.startsWith(BINARY_RESULT_TYPE)) {
+    res.writeHead(r.status, { 'content-type': 'application/octet-stream', 'inference-header-content-length': r.contentType.slice(BINARY_RESULT_TYPE.length) });
+  } else {
+    res.writeHead(r.status, headersFor(r.contentType));
+  }
+  res.end(r.body);
 }
