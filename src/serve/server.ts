@@ -242,7 +242,17 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
         try {
           const e = await registry.register(
             saved
-              ? { url, modelName: name, initialWorkers: saved.minWorkers, batchSize: saved.batchSize, maxBatchDelay: saved.maxBatchDelay, responseTimeout: saved.responseTimeout, loadedAtStartup: true }
+              ? {
+                  url,
+                  modelName: name,
+                  initialWorkers: saved.minWorkers,
+                  batchSize: saved.batchSize,
+                  maxBatchDelay: saved.maxBatchDelay,
+                  responseTimeout: saved.responseTimeout,
+                  startupTimeout: saved.startupTimeout,
+                  runtime: saved.runtime,
+                  loadedAtStartup: true,
+                }
               : { url, modelName: name, fallbackWorkers: opts.defaultWorkersPerModel, loadedAtStartup: true },
           );
           if (saved) e.pool.maxWorkers = Math.max(saved.minWorkers, saved.maxWorkers);

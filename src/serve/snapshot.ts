@@ -18,6 +18,9 @@ const SnapshotModel = z.strictObject({
   batchSize: z.number().int().min(1),
   maxBatchDelay: z.number().min(0),
   responseTimeout: z.number().min(0),
+  // Optional so that snapshots written before they were saved still read.
+  startupTimeout: z.number().min(0).optional(),
+  runtime: z.string().optional(),
 });
 // modelStore: the store the registrations came from; a snapshot restores only into a server with
 // the same store (optional so that snapshots written before it still read).
@@ -44,6 +47,8 @@ export function snapshotOf(reg: Registry, modelStore: string): SavedSnapshot {
       batchSize: e.batchSize,
       maxBatchDelay: e.maxBatchDelay,
       responseTimeout: e.responseTimeout,
+      startupTimeout: e.startupTimeout,
+      runtime: e.runtime,
     }));
   });
   return { apiVersion: 'mlserve/v1', kind: 'ServeSnapshot', savedAt: new Date().toISOString(), modelStore, models };

@@ -77,7 +77,7 @@ describe('mlserve serve (CLI)', () => {
     const first = startCli(args);
     const r1 = await first.ready;
     assert.deepEqual(r1.models, []);
-    const reg = await fetch(`${r1.management}/models?url=identity&model_name=restored&initial_workers=1&batch_size=4&max_batch_delay=7&synchronous=true`, { method: 'POST' });
+    const reg = await fetch(`${r1.management}/models?url=identity&model_name=restored&initial_workers=1&batch_size=4&max_batch_delay=7&startup_timeout=33&synchronous=true`, { method: 'POST' });
     assert.equal(reg.status, 200);
     await waitFor('the snapshot', async () => (await readFile(join(store, 'snap.snapshot.json'), 'utf8').catch(() => '')).includes('restored'));
     first.child.kill('SIGTERM');
@@ -87,7 +87,7 @@ describe('mlserve serve (CLI)', () => {
     const r2 = await second.ready;
     assert.deepEqual(r2.models, ['restored']);
     const d = (await (await fetch(`${r2.management}/models/restored`)).json()) as Array<Record<string, unknown>>;
-    assert.deepEqual([d[0]!.minWorkers, d[0]!.batchSize, d[0]!.maxBatchDelay], [1, 4, 7]);
+    assert.deepEqual([d[0]!.minWorkers, d[0]!.batchSize, d[0]!.maxBatchDelay, d[0]!.startupTimeout], [1, 4, 7, 33]);
     second.child.kill('SIGTERM');
     assert.equal(await second.exit, 0);
 
