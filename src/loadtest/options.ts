@@ -2,9 +2,10 @@
 // concurrency levels, SLO. Flag parsing stays in the command; everything that reads files is here.
 import { MlsError } from '../errors.js';
 import { parseConcurrencyList, parseConcurrencyRange } from './concurrency-levels.js';
-import { EMPTY_PAYLOAD, loadPayload, loadPayloadDir, type Payload } from './payloads.js';
+import { loadPayload, loadPayloadDir, type Payload } from './payloads.js';
+import { fetchInputMetadata, payloadFromMetadata } from './generated-payload.js';
 import { parseSlo } from './slo.js';
-import { endpointsFromDeployment, endpointsFromUrl, modelRequest } from './targets.js';
+import { endpointsFromDeployment, endpointsFromUrl, modelRequest, type Endpoint } from './targets.js';
 import type { LoadtestMode, LoadtestOptions } from './types.js';
 
 export interface LoadtestFlags {
@@ -32,7 +33,8 @@ export async function resolveLoadtestOptions(f: LoadtestFlags): Promise<Loadtest
   if (f.payload && f.payloadDir) throw new MlsError('MLS_ERR_USAGE', 'pass --payload or --payload-dir, not both');
   if (f.concurrency?.length && f.concurrencyRange) throw new MlsError('MLS_ERR_USAGE', 'pass --concurrency or --concurrency-range, not both');
   const models = f.models ?? [];
-  const endpoints = f.url ? endpointsFromUrl(f.url, models) : await endpointsFromDeployment(f.deployment!, models);
+  const endpoints = f.url ? await endpointsFromUrl(f.url, models) : await endpointsFromDeployment(f.deployment!, models);
+  const seed = f.seed ?? 1;
 
   let payloadFor: (model: string) => Payload;
   if (f.payloadDir) {
@@ -42,7 +44,8 @@ export async function resolveLoadtestOptions(f: LoadtestFlags): Promise<Loadtest
     const p = await loadPayload(f.payload);
     payloadFor = () => p;
   } else {
-    payloadFor = () => EMPTY_PAYLOAD;
+    const generated = await generatedPayloads(endpoints, seed);
+    payloadFor = (m) => generated.get(m)!;
   }
 
   const concurrency = f.concurrency?.length
@@ -60,6 +63,13 @@ export async function resolveLoadtestOptions(f: LoadtestFlags): Promise<Loadtest
     ...(f.slo ? { slo: parseSlo(f.slo) } : {}),
     plateauSteps: 2,
     minGain: 0.05,
-    seed: f.seed ?? 1,
+    seed,
   };
+}
+
+/** No payload given: one request per model built from its /v2/models/{m} metadata (seeded). */
+async function generatedPayloads(endpoints: Endpoint[], seed: number): Promise<Map<string, Payload>> {
+  const out = new Map<string, Payload>();
+  for (const e of endpoints) out.set(e.model, payloadFromMetadata(e.model, await fetchInputMetadata(e.inference, e.model), seed));
+  return out;
 }

@@ -49,8 +49,8 @@ export interface PipelineResult {
 export type StepListener = (steps: readonly StepState[]) => void;
 
 export async function runPipeline(opts: PipelineOptions, onChange: StepListener = () => {}): Promise<{ result: PipelineResult; error?: MlsError }> {
-  const overrides: ConfigOverrides[] = [envOverrides(opts.env ?? process.env)];
-  if (opts.runtime) overrides.push({ 'deploy.runtime': opts.runtime });
+  const overrides: ConfigOverrides[] = envOverrides(opts.env ?? process.env);
+  if (opts.runtime) overrides.push({ source: '--runtime', values: { 'deploy.runtime': opts.runtime } });
   const cfg = await loadPipelineConfig(opts.configPath, overrides);
   const paths = pipelinePaths(cfg.outDir);
   const fromIdx = STEPS.indexOf(opts.from ?? 'archive');

@@ -78,6 +78,7 @@ export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelC
 
   const traceArgs = ['trace', ...archives, '--processor', config.trace.processor, '--batch-size', String(config.trace.batchSize), '--rps', String(config.trace.rps), '--out', p.profiles];
   for (const s of config.trace.shapes) traceArgs.push('--shape', s);
+  for (const m of cfg.models) if (m.entry.replicas > 1) traceArgs.push('--replicas', `${m.name}=${m.entry.replicas}`);
   const trace: StepPlan = { name: 'trace', command: 'trace', cacheable: true, inputs: archives, outputs: [p.profiles], invocations: [{ label: `${archives.length} models`, args: traceArgs }] };
 
   const packArgs = ['pack', '--profiles', p.profiles, '--max-mem', config.pack.maxMem, '--max-util', String(config.pack.maxUtil), '--objective', config.pack.objective, '--time-limit', config.pack.timeLimit, '--out', p.plan, '--svg', p.planSvg];
