@@ -32,6 +32,13 @@ export async function resolveLoadtestOptions(f: LoadtestFlags): Promise<Loadtest
   }
   if (f.payload && f.payloadDir) throw new MlsError('MLS_ERR_USAGE', 'pass --payload or --payload-dir, not both');
   if (f.concurrency?.length && f.concurrencyRange) throw new MlsError('MLS_ERR_USAGE', 'pass --concurrency or --concurrency-range, not both');
+  // Everything that needs no server first: a usage error is reported before any request is sent.
+  const concurrency = f.concurrency?.length
+    ? parseConcurrencyList(f.concurrency)
+    : parseConcurrencyRange(f.concurrencyRange ?? DEFAULT_CONCURRENCY_RANGE);
+  const durationMs = f.durationMs ?? 10_000;
+  if (durationMs < 100) throw new MlsError('MLS_ERR_USAGE', `--duration ${durationMs}ms is too short to measure anything (minimum 100ms)`);
+  const slo = f.slo ? parseSlo(f.slo) : undefined;
   const models = f.models ?? [];
   const endpoints = f.url ? await endpointsFromUrl(f.url, models) : await endpointsFromDeployment(f.deployment!, models);
   const seed = f.seed ?? 1;
@@ -48,11 +55,6 @@ export async function resolveLoadtestOptions(f: LoadtestFlags): Promise<Loadtest
     payloadFor = (m) => generated.get(m)!;
   }
 
-  const concurrency = f.concurrency?.length
-    ? parseConcurrencyList(f.concurrency)
-    : parseConcurrencyRange(f.concurrencyRange ?? DEFAULT_CONCURRENCY_RANGE);
-  const durationMs = f.durationMs ?? 10_000;
-  if (durationMs < 100) throw new MlsError('MLS_ERR_USAGE', `--duration ${durationMs}ms is too short to measure anything (minimum 100ms)`);
   return {
     mode: f.mode ?? 'sweep',
     targets: endpoints.map((e) => modelRequest(e, payloadFor(e.model))),
@@ -60,7 +62,7 @@ export async function resolveLoadtestOptions(f: LoadtestFlags): Promise<Loadtest
     durationMs,
     warmupMs: f.warmupMs ?? 2000,
     timeoutMs: f.timeoutMs ?? 30_000,
-    ...(f.slo ? { slo: parseSlo(f.slo) } : {}),
+    ...(slo ? { slo } : {}),
     plateauSteps: 2,
     minGain: 0.05,
     seed,

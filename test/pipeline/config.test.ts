@@ -90,13 +90,13 @@ test('a glob that matches nothing and a duplicated name are errors naming the ke
 
 test('the starter file from init validates, and the JSON Schema rejects unknown keys', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mls-init-'));
-  await initProject(dir, false);
-  await mkdir(join(dir, 'models'));
-  await writeFile(join(dir, 'models', 'my-model.onnx'), 'x');
+  // Run from inside the folder, the next command needs no folder; from its parent, it names it.
+  assert.equal((await initProject('.', false, dir)).next, 'mlserve pipeline -f mlserve.yaml');
+  assert.equal((await initProject('proj', false, dir)).next, 'mlserve pipeline -f proj/mlserve.yaml');
   const cfg = await loadPipelineConfig(join(dir, 'mlserve.yaml'));
   assert.equal(cfg.config.name, 'my-models');
   assert.equal(cfg.models[0]?.entry.batching?.batchSize, 4);
-  await assert.rejects(initProject(dir, false), (e: unknown) => e instanceof MlsError && e.code === 'MLS_ERR_INIT_EXISTS');
+  await assert.rejects(initProject('.', false, dir), (e: unknown) => e instanceof MlsError && e.code === 'MLS_ERR_INIT_EXISTS');
   const schema = pipelineJsonSchema() as { additionalProperties?: boolean; required?: string[] };
   assert.equal(schema.additionalProperties, false);
   assert.deepEqual(schema.required?.sort(), ['apiVersion', 'kind', 'models']);

@@ -81,7 +81,7 @@ test('two inputs giving the same model name: the second is refused', async () =>
 
 test('a measuring process that does not finish in time is a coded failure of that model', async () => {
   const r = await traceModels(options([paths.mlp!], 'slow.yaml', { measure: { ...FAST, timeoutMs: 50 } }));
-  assert.deepEqual(r.failures.map((f) => [f.model, f.code]), [['mlp', 'MLS_ERR_TRACE_MEASURE_FAILED']]);
+  assert.deepEqual(r.failures.map((f) => [f.model, f.code, f.exitCode]), [['mlp', 'MLS_ERR_TRACE_TIMEOUT', 6]]);
   assert.match(r.failures[0]!.message, /timed out/);
 });
 
