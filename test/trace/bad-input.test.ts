@@ -119,8 +119,9 @@ test('CLI: one bad model → its code as JSON and exit 3; mixed → profiles wri
 
   const mixed = await runCli(['trace', paths.identity!, paths.notOnnx!, '--out', join(dir, 'cli2.yaml'), '--duration', '100ms', '--batch-size', '2', '--json']);
   assert.equal(mixed.code, 3, mixed.stderr);
-  const doc = JSON.parse(mixed.stdout) as { ok: boolean; profiles: Array<{ name: string }>; failures: Array<{ code: string }> };
+  const doc = JSON.parse(mixed.stdout) as { ok: boolean; error: { code: string; exitCode: number }; profiles: Array<{ name: string }>; failures: Array<{ code: string }> };
   assert.equal(doc.ok, false);
+  assert.deepEqual([doc.error.code, doc.error.exitCode], ['MLS_ERR_TRACE_NOT_ONNX', 3]); // a failure document, as every command's
   assert.deepEqual(doc.profiles.map((p) => p.name), ['identity']);
   assert.deepEqual(doc.failures.map((f) => f.code), ['MLS_ERR_TRACE_NOT_ONNX']);
   assert.match(mixed.stderr, /\[trace\] identity done/);
