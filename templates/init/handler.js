@@ -13,8 +13,12 @@ export async function initialize(context) {
 }
 
 export async function preprocess(requests, context) {
-  // Each request has .body (a Buffer) and .contentType; here every body is a JSON array of numbers.
-  const rows = requests.map((r) => JSON.parse(r.body.toString('utf8')));
+  // Each request has .body (a Buffer) and .contentType; here every body is a JSON array of numbers,
+  // or a KServe v2 request (what `mlserve loadtest` sends when it has no payload): its first input.
+  const rows = requests.map((r) => {
+    const doc = JSON.parse(r.body.toString('utf8'));
+    return Array.isArray(doc) ? doc : doc.inputs[0].data;
+  });
   const width = rows[0].length;
   return { [inputName]: new context.ort.Tensor('float32', Float32Array.from(rows.flat()), [rows.length, width]) };
 }
