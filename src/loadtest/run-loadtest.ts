@@ -57,7 +57,11 @@ export async function runLoadtest(
       stopReason = 'all-errors';
       const failure = await describeFailure(opts.targets, level, `concurrency ${concurrency}`);
       onEvent({ type: 'stop', reason: stopReason, message: failure.message });
-      return finish(opts, results, stopReason, warnings, failure);
+      // Nothing ever succeeded: the run measured nothing and fails. After successful levels it is
+      // a finding (the server gives up at this load): the sweep stops and the report keeps the rest.
+      if (results.every((l) => l.ok === 0)) return finish(opts, results, stopReason, warnings, failure);
+      warn(`${failure.message}: the sweep stops at this level`);
+      break;
     }
     if (level.generatorCpu >= CPU_SATURATION || level.generatorEventLoop >= CPU_SATURATION) {
       warn(

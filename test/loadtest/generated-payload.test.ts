@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { payloadFromMetadata } from '../../src/loadtest/generated-payload.js';
 import { runCli } from '../helpers/cli.js';
-import { startChildServer } from './test-servers.js';
+import { startChildServer, startTestServer } from './test-servers.js';
+import { runLoadtest } from '../../src/loadtest/run-loadtest.js';
+import { modelRequest } from '../../src/loadtest/targets.js';
+import { EMPTY_PAYLOAD } from '../../src/loadtest/payloads.js';
 
 test('payloadFromMetadata: free dimensions as 1, the datatype of each input, the same seed the same body', () => {
   const inputs = [
@@ -71,5 +74,22 @@ test('every response an error: the run stops after the warmup, exit 1 MLS_ERR_LO
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a level where every request fails after levels that succeeded ends the sweep with a warning, not a failed run', async () => {
+  // The first 5 requests succeed, every later one is refused: level 1 has successes, level 2 none.
+  const server = await startTestServer({ status: (i) => (i <= 5 ? 200 : 503) });
+  try {
+    const targets = [modelRequest({ model: 'm', inference: server.url, predictUrl: `${server.url}/predictions/m` }, EMPTY_PAYLOAD)];
+    const report = await runLoadtest({ mode: 'sweep', targets, concurrency: [1, 2, 4], durationMs: 300, warmupMs: 0, timeoutMs: 5000, plateauSteps: 2, minGain: 0.05, seed: 1 });
+    assert.equal(report.stopReason, 'all-errors');
+    assert.equal(report.failure, undefined);
+    assert.deepEqual(report.levels.map((l) => l.concurrency), [1, 2]);
+    assert.ok(report.levels[0]!.ok === 5 && report.levels[1]!.ok === 0);
+    assert.equal(report.knee?.concurrency, 1);
+    assert.match(report.warnings.join('\n'), /every request failed at concurrency 2 \(\d+ × 503\); m answered 503/);
+  } finally {
+    await server.close();
   }
 });
