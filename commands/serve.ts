@@ -40,7 +40,7 @@ export function serveCommand(): Command {
       const { runServe } = await import('../src/serve/run.js');
       const log = stderrLogger();
       await runServe(flags, log, (h) => {
-        const ready = { event: 'ready', pid: h.pid, inference: h.inference, management: h.management, metrics: h.metrics, models: h.models };
+        const ready = { ok: true, event: 'ready', pid: h.pid, inference: h.inference, management: h.management, metrics: h.metrics, models: h.models };
         if (flags.json) process.stdout.write(`${JSON.stringify(ready)}\n`);
         else log.info(`mlserve serve ready (pid ${h.pid}): inference ${h.inference}, management ${h.management}, metrics ${h.metrics}; models: ${h.models.join(', ') || 'none'}`);
       });

@@ -16,6 +16,7 @@ interface TraceFlags {
   duration: number;
   threads: number;
   timeout: number;
+  replicas: string[];
   json?: boolean;
 }
 
@@ -37,13 +38,16 @@ export function traceCommand(): Command {
     .addOption(new Option('--duration <d>', 'timed window per batch size').argParser(durationArg('--duration')).default(3000, '3s'))
     .option('--threads <n>', 'onnxruntime intra-op threads while measuring', intArg('--threads', 1, 256), 1)
     .addOption(new Option('--timeout <d>', 'time limit for measuring one model').argParser(durationArg('--timeout')).default(600_000, '10m'))
+    .option('--replicas <name=n>', 'copies of a model for pack to place, e.g. mlp=2 (repeatable; default 1)', collect, [])
     .option('--json', 'print the result as JSON')
     .action(async (models: string[], flags: TraceFlags) => {
       const { traceModels } = await import('../src/trace/trace-models.js');
       const { parseShapeArg } = await import('../src/trace/input-plan.js');
       const { inkTraceView, plainTraceView } = await import('../src/ui/trace-progress.js');
       const { traceSummaryText } = await import('../src/trace/summary-text.js');
+      const { parseReplicasArg } = await import('../src/trace/replicas-arg.js');
       const shapes = Object.fromEntries(flags.shape.map(parseShapeArg));
+      const replicas = Object.fromEntries(flags.replicas.map(parseReplicasArg));
       const view = process.stderr.isTTY ? inkTraceView() : plainTraceView((l) => process.stderr.write(`${l}\n`));
       let result: TraceResult;
       try {
@@ -60,6 +64,7 @@ export function traceCommand(): Command {
             writeArchive: Boolean(flags.writeArchive),
             ...(flags.catalog ? { catalogPath: flags.catalog } : {}),
             measure: { durationMs: flags.duration, threads: flags.threads, timeoutMs: flags.timeout },
+            replicas,
           },
           (e) => view.onEvent(e),
         );
@@ -71,7 +76,9 @@ export function traceCommand(): Command {
         const { MlsError } = await import('../src/errors.js');
         throw new MlsError(first.code as never, first.message, { hint: first.hint, details: first.details ?? { model: first.model ?? first.input } });
       }
-      printResult({ json: Boolean(flags.json), value: result, text: traceSummaryText });
+      // A partial failure is still a failure document: ok false and the first error, as every command's.
+      const value = first ? { ...result, error: { code: first.code, message: first.message, hint: first.hint, exitCode: first.exitCode, details: first.details ?? { model: first.model ?? first.input } } } : result;
+      printResult({ json: Boolean(flags.json), value, text: traceSummaryText });
       // Some models failed: the others' profiles were written; the exit code says it was partial.
       if (first) process.exitCode = first.exitCode;
     });

@@ -16,7 +16,6 @@ export function buildProgram(): Command {
     .description('Build, trace, pack, deploy and load-test many ML models; serve them with a TorchServe/KServe-compatible server.')
     .version(VERSION, '-V, --version')
     .enablePositionalOptions()
-    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
   for (const make of COMMANDS) program.addCommand(make());
   applyExitOverride(program);
@@ -25,6 +24,8 @@ export function buildProgram(): Command {
 
 function applyExitOverride(cmd: Command): void {
   cmd.exitOverride();
+  // Usage errors are printed by main() in the one error format (with MLS_ERR_USAGE), not by commander.
+  cmd.configureOutput({ outputError: () => {} });
   for (const sub of cmd.commands) applyExitOverride(sub);
 }
 
@@ -38,8 +39,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      // commander already printed its message; add the stable code for scripts.
       const err = new MlsError('MLS_ERR_USAGE', e.message.replace(/^error: /, ''));
+      process.stderr.write(renderErrorText(err));
       if (json) process.stdout.write(renderErrorJson(err));
       return err.exitCode;
     }

@@ -11,11 +11,20 @@ export interface Renderable<T> {
 
 export function printResult<T>({ json, value, text }: Renderable<T>): void {
   if (json || !text) {
-    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(jsonDocument(value), null, 2)}\n`);
     return;
   }
   const out = text(value);
   if (out) process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+}
+
+/**
+ * Every --json document says whether the command succeeded: `ok: true` is added to results that do
+ * not say it themselves; a result that failed in part sets `ok: false` and `error` itself.
+ */
+export function jsonDocument<T>(value: T): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || 'ok' in value) return value;
+  return { ok: true, ...value };
 }
 
 export function renderErrorText(err: MlsError): string {

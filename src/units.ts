@@ -8,13 +8,14 @@ const SIZE_UNITS: Record<string, number> = {
   MB: 1e6,
   GB: 1e9,
   TB: 1e12,
-  KIB: 1024,
-  MIB: 1024 ** 2,
-  GIB: 1024 ** 3,
-  TIB: 1024 ** 4,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  TiB: 1024 ** 4,
 };
 
-const SIZE_RE = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([KMGT]i?B|B)\s*$/i;
+// Case-exact: `7.4gb` or `7.4Mb` (megabits?) is refused rather than guessed.
+const SIZE_RE = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([KMGT]i?B|B)\s*$/;
 
 /** Parses `512MiB`, `7.4GB`, `7.4GiB`, `100B` to bytes. Throws MLS_ERR_INVALID_UNIT. */
 export function parseBytes(text: string | number, what = 'size'): number {
@@ -24,9 +25,9 @@ export function parseBytes(text: string | number, what = 'size'): number {
   }
   const m = SIZE_RE.exec(text);
   if (!m) {
-    throw new MlsError('MLS_ERR_INVALID_UNIT', `${what}: "${text}" is not a size with a unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)`);
+    throw new MlsError('MLS_ERR_INVALID_UNIT', `${what}: "${text}" is not a size with a unit, written exactly as B, KB, MB, GB, TB, KiB, MiB, GiB or TiB`);
   }
-  const unit = SIZE_UNITS[m[2]!.toUpperCase()];
+  const unit = SIZE_UNITS[m[2]!];
   if (unit === undefined) throw new MlsError('MLS_ERR_INVALID_UNIT', `${what}: unknown unit in "${text}"`);
   return Number(m[1]) * unit;
 }

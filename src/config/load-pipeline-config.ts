@@ -4,11 +4,15 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve, basename, extname } from 'node:path';
 import { glob } from 'tinyglobby';
 import { MlsError, toMlsError } from '../errors.js';
-import { parseYamlText, validate } from '../formats/yaml-file.js';
+import { formatIssues, parseYamlText } from '../formats/yaml-file.js';
 import { pipelineConfigSchema, type PipelineConfig } from './pipeline-schema.js';
 
-/** Overrides given on the command line or in the environment, as dotted paths. */
-export type ConfigOverrides = Record<string, unknown>;
+/** Values given on the command line or in the environment, as dotted paths, and where they came from. */
+export interface ConfigOverrides {
+  /** Named in errors about these values: `environment variable MLSERVE_SLO`, `--runtime`. */
+  source: string;
+  values: Record<string, unknown>;
+}
 
 /** The environment variables mlserve reads, and the key each sets. */
 export const ENV_OVERRIDES: Record<string, string> = {
@@ -19,11 +23,12 @@ export const ENV_OVERRIDES: Record<string, string> = {
   MLSERVE_SLO: 'loadtest.slo',
 };
 
-export function envOverrides(env: NodeJS.ProcessEnv): ConfigOverrides {
-  const out: ConfigOverrides = {};
+/** One layer per variable set, so an error names the variable that gave the bad value. */
+export function envOverrides(env: NodeJS.ProcessEnv): ConfigOverrides[] {
+  const out: ConfigOverrides[] = [];
   for (const [name, key] of Object.entries(ENV_OVERRIDES)) {
     const v = env[name];
-    if (v !== undefined && v !== '') out[key] = v;
+    if (v !== undefined && v !== '') out.push({ source: `environment variable ${name}`, values: { [key]: v } });
   }
   return out;
 }
@@ -44,6 +49,8 @@ export interface ResolvedModel {
   name: string;
   file: string; // absolute
   entry: PipelineConfig['models'][number];
+  /** Position of the entry in `models:`, for errors (`models.1.file`). */
+  index: number;
 }
 
 export interface LoadedPipelineConfig {
@@ -70,30 +77,79 @@ export async function loadPipelineConfig(path: string, overrides: ConfigOverride
     throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${path}: (root): expected a mapping`);
   }
   const doc = raw as Record<string, unknown>;
-  for (const layer of overrides) for (const [k, v] of Object.entries(layer)) setPath(doc, k, v);
-  const config = validate(pipelineConfigSchema, doc, path);
+  const sources = new Map<string, string>();
+  for (const layer of overrides) {
+    for (const [k, v] of Object.entries(layer.values)) {
+      setPath(doc, k, v);
+      sources.set(k, layer.source);
+    }
+  }
+  const config = validateConfig(doc, path, sources);
   const dir = dirname(resolve(path));
   const models = await resolveModels(config, dir, path);
   return { path: resolve(path), dir, config, outDir: resolve(dir, config.output), models };
 }
 
+/** Validates the merged document; a bad value set by a flag or variable is blamed on it, not on the file. */
+function validateConfig(doc: Record<string, unknown>, path: string, sources: Map<string, string>): PipelineConfig {
+  const r = pipelineConfigSchema.safeParse(doc);
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((issue) => {
+    const key = issue.path.map(String).join('.');
+    const source = sources.get(key);
+    return source ? `${source}: ${formatIssues([issue])[0]}` : `${path}: ${formatIssues([issue]).join('; ')}`;
+  });
+  const overridden = r.error.issues.map((i) => sources.get(i.path.map(String).join('.'))).find(Boolean);
+  throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', lines.join('; '), {
+    details: { file: path, issues: lines, ...(overridden ? { source: overridden } : {}) },
+    ...(overridden ? { hint: `Fix or unset the value given by the ${overridden}.` } : {}),
+  });
+}
+
+/**
+ * Files named explicitly win over glob matches of the same name (`models/*.onnx` next to an
+ * explicit `mlp` entry for models/mlp.onnx adds every other model); two explicit entries or two
+ * globs giving one name are an error.
+ */
 async function resolveModels(config: PipelineConfig, dir: string, source: string): Promise<ResolvedModel[]> {
-  const out: ResolvedModel[] = [];
-  for (const [i, entry] of config.models.entries()) {
+  const explicit = new Map<string, number>();
+  const expanded: Array<{ index: number; isGlob: boolean; files: string[]; entry: PipelineConfig['models'][number] }> = [];
+  for (const [index, entry] of config.models.entries()) {
     const isGlob = /[*?[\]{}]/.test(entry.file);
     const files = isGlob ? (await glob(entry.file, { cwd: dir, absolute: true })).sort() : [resolve(dir, entry.file)];
     if (files.length === 0) {
-      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${source}: models.${i}.file: "${entry.file}" matches no file`);
+      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${source}: models.${index}.file: "${entry.file}" matches no file`);
     }
     if (isGlob && entry.name && files.length > 1) {
-      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${source}: models.${i}.name: a glob matching ${files.length} files cannot share one name`);
+      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${source}: models.${index}.name: a glob matching ${files.length} files cannot share one name`);
     }
-    for (const file of files) out.push({ name: entry.name ?? basename(file, extname(file)), file, entry });
+    expanded.push({ index, isGlob, files, entry });
+    if (!isGlob) {
+      const name = entry.name ?? modelName(files[0]!);
+      const other = explicit.get(name);
+      if (other !== undefined) {
+        throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${source}: models.${index}.name: "${name}" is also the name of models.${other}`);
+      }
+      explicit.set(name, index);
+    }
   }
-  const seen = new Set<string>();
-  for (const m of out) {
-    if (seen.has(m.name)) throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${source}: models: the name "${m.name}" is used twice`);
-    seen.add(m.name);
+  const out: ResolvedModel[] = [];
+  const fromGlob = new Map<string, number>();
+  for (const { index, isGlob, files, entry } of expanded) {
+    for (const file of files) {
+      const name = entry.name ?? modelName(file);
+      if (isGlob) {
+        if (explicit.has(name)) continue;
+        const other = fromGlob.get(name);
+        if (other !== undefined) {
+          throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${source}: models.${index}.file: ${file} gives the name "${name}", which models.${other} already gives`);
+        }
+        fromGlob.set(name, index);
+      }
+      out.push({ name, file, entry, index });
+    }
   }
   return out;
 }
+
+const modelName = (file: string): string => basename(file, extname(file));

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 const duration = z.string().regex(/^\s*(\d+(\.\d+)?|\.\d+)\s*(us|ms|s|m|h)\s*$/, 'a duration with a unit, like 500ms or 10s');
-const size = z.string().regex(/^\s*(\d+(\.\d+)?|\.\d+)\s*([KMGT]i?B|B)\s*$/i, 'a size with a unit, like 7.4GB or 512MiB');
+const size = z.string().regex(/^\s*(\d+(\.\d+)?|\.\d+)\s*([KMGT]i?B|B)\s*$/, 'a size with a unit written exactly as B, KB, MB, GB, TB, KiB, MiB, GiB or TiB (7.4GB, 512MiB)');
 
 export const modelEntrySchema = z
   .object({

@@ -99,7 +99,7 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
   } catch (e) {
     const err = toMlsError(e);
     await record({ started: started.length > 0, status: 'failed', error: { code: err.code, message: err.message } });
-    if (isMlsError(e) && (e.code === 'MLS_ERR_DEPLOY_SERVER_START_FAILED' || e.code === 'MLS_ERR_DEPLOY_APPLY_FAILED')) throw e;
+    if (isMlsError(e) && (['MLS_ERR_DEPLOY_SERVER_START_FAILED', 'MLS_ERR_DEPLOY_READY_TIMEOUT', 'MLS_ERR_DEPLOY_APPLY_FAILED'].includes(e.code))) throw e;
     if (started.length === 0) throw err;
     throw new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', `${err.code}: ${err.message}`, { cause: e, details: { recorded: deploymentFile } });
   }

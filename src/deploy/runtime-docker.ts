@@ -109,7 +109,7 @@ export async function startDocker(servers: DeployServer[], o: DockerOptions): Pr
     if (ok !== true) {
       const logs = await run('docker', ['logs', '--tail', '20', name]);
       throw Object.assign(
-        new MlsError('MLS_ERR_DEPLOY_SERVER_START_FAILED', `container ${name} (${d.name}) ${ok === false ? 'exited' : 'is not ready'}:\n${logs.stdout}${logs.stderr}`),
+        new MlsError(ok === false ? 'MLS_ERR_DEPLOY_SERVER_START_FAILED' : 'MLS_ERR_DEPLOY_READY_TIMEOUT', `container ${name} (${d.name}) ${ok === false ? 'exited' : `is not ready after ${o.readyTimeoutMs} ms`}:\n${logs.stdout}${logs.stderr}`),
         { started },
       );
     }

@@ -89,7 +89,7 @@ export async function startLocal(servers: DeployServer[], o: LocalOptions): Prom
         },
         { timeoutMs: o.readyTimeoutMs, intervalMs: 100 },
       );
-      if (!ready) throw await startFailed(st.s.name, st.err, `not ready after ${o.readyTimeoutMs} ms`);
+      if (!ready) throw await startFailed(st.s.name, st.err, `not ready after ${o.readyTimeoutMs} ms`, 'MLS_ERR_DEPLOY_READY_TIMEOUT');
       const d: DeployedServer = {
         name: st.s.name,
         instance: st.s.instanceId,
@@ -114,9 +114,9 @@ export async function startLocal(servers: DeployServer[], o: LocalOptions): Prom
   return started;
 }
 
-async function startFailed(name: string, log: string, why: string): Promise<MlsError> {
+async function startFailed(name: string, log: string, why: string, code: 'MLS_ERR_DEPLOY_SERVER_START_FAILED' | 'MLS_ERR_DEPLOY_READY_TIMEOUT' = 'MLS_ERR_DEPLOY_SERVER_START_FAILED'): Promise<MlsError> {
   const tail = (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-8).join('\n');
-  return new MlsError('MLS_ERR_DEPLOY_SERVER_START_FAILED', `server ${name} ${why} (log ${log})${tail ? `:\n${tail}` : ''}`, {
+  return new MlsError(code, `server ${name} ${why} (log ${log})${tail ? `:\n${tail}` : ''}`, {
     details: { server: name, log },
   });
 }

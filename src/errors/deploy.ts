@@ -46,6 +46,10 @@ export const deployErrors = {
     exit: 1,
     hint: 'The server log named in the message says why; what was started is recorded so `mlserve deploy --down` can stop it.',
   },
+  MLS_ERR_DEPLOY_READY_TIMEOUT: {
+    exit: 6,
+    hint: 'A server did not answer /ping within --ready-timeout: raise --ready-timeout (large models load slowly), or read its log.',
+  },
   MLS_ERR_DEPLOY_ALREADY_RUNNING: {
     exit: 1,
     hint: 'The --out folder holds a deployment that is still started: run `mlserve deploy --down --out DIR` first, or choose another --out.',

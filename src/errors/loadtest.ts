@@ -26,6 +26,14 @@ export const loadtestErrors = {
     exit: 5,
     hint: 'No request got an answer: check that the server is running (mlserve serve, or the deployment) and the URL and port are right.',
   },
+  MLS_ERR_LOADTEST_NO_METADATA: {
+    exit: 3,
+    hint: 'Without --payload or --payload-dir, requests are built from GET /v2/models/{model} (Open Inference Protocol v2); give a payload file for servers that do not describe their inputs.',
+  },
+  MLS_ERR_LOADTEST_ALL_ERRORS: {
+    exit: 1,
+    hint: 'Every request failed, so nothing was measured: the statuses say why (400: the payload does not fit the model, 404: unknown model, 503: the server is overloaded or its workers died). Check --payload / --payload-dir and the model names.',
+  },
   MLS_ERR_SLO_NOT_MET: {
     exit: 1,
     hint: 'No load level met the SLO: the report shows the measured percentiles; add capacity, lower the load, or relax the SLO.',

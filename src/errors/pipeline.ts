@@ -15,5 +15,9 @@ export const pipelineErrors = {
     exit: 3,
     hint: 'An earlier step has not produced this file yet: run the pipeline from an earlier step (--from).',
   },
+  MLS_ERR_PIPELINE_FILE_NOT_FOUND: {
+    exit: 4,
+    hint: 'This is a file you provide: put it at that path, or change the path in mlserve.yaml (paths are relative to the folder of mlserve.yaml).',
+  },
   MLS_ERR_INIT_EXISTS: { exit: 4, hint: 'Pass --force to overwrite, or run `mlserve init` in another folder.' },
 } satisfies Record<string, ErrorSpec>;

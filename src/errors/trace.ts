@@ -50,6 +50,10 @@ export const traceErrors = {
     exit: 1,
     hint: 'The measuring process failed or timed out; its message is shown. Retry with a larger --timeout, or check free memory.',
   },
+  MLS_ERR_TRACE_TIMEOUT: {
+    exit: 6,
+    hint: 'Measuring one model took longer than --timeout: raise --timeout, or shorten --duration / lower --batch-size.',
+  },
   MLS_ERR_TRACE_CATALOG: {
     exit: 3,
     hint: 'Estimates for families that cannot be measured here come from the catalog\'s families.<f>.scaling; pass --catalog FILE with them.',

@@ -6,9 +6,12 @@ import type { z } from 'zod';
 import { MlsError, toMlsError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 
-/** Formats zod issues as `path.to.key: message` lines. */
-export function formatIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string[] {
-  return issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`);
+/** Formats zod issues as `path.to.key: message` lines; an unknown key is named at its own path (`trace.bogus`). */
+export function formatIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: readonly string[] }>): string[] {
+  const at = (path: ReadonlyArray<PropertyKey>) => (path.length ? path.map(String).join('.') : '(root)');
+  return issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' && i.keys?.length ? i.keys.map((k) => `${at([...i.path, k])}: unknown key`) : [`${at(i.path)}: ${i.message}`],
+  );
 }
 
 export function parseYamlText(text: string, source: string): unknown {

@@ -2,9 +2,10 @@
 // concurrency levels, SLO. Flag parsing stays in the command; everything that reads files is here.
 import { MlsError } from '../errors.js';
 import { parseConcurrencyList, parseConcurrencyRange } from './concurrency-levels.js';
-import { EMPTY_PAYLOAD, loadPayload, loadPayloadDir, type Payload } from './payloads.js';
+import { loadPayload, loadPayloadDir, type Payload } from './payloads.js';
+import { fetchInputMetadata, payloadFromMetadata } from './generated-payload.js';
 import { parseSlo } from './slo.js';
-import { endpointsFromDeployment, endpointsFromUrl, modelRequest } from './targets.js';
+import { endpointsFromDeployment, endpointsFromUrl, modelRequest, type Endpoint } from './targets.js';
 import type { LoadtestMode, LoadtestOptions } from './types.js';
 
 export interface LoadtestFlags {
@@ -31,8 +32,16 @@ export async function resolveLoadtestOptions(f: LoadtestFlags): Promise<Loadtest
   }
   if (f.payload && f.payloadDir) throw new MlsError('MLS_ERR_USAGE', 'pass --payload or --payload-dir, not both');
   if (f.concurrency?.length && f.concurrencyRange) throw new MlsError('MLS_ERR_USAGE', 'pass --concurrency or --concurrency-range, not both');
+  // Everything that needs no server first: a usage error is reported before any request is sent.
+  const concurrency = f.concurrency?.length
+    ? parseConcurrencyList(f.concurrency)
+    : parseConcurrencyRange(f.concurrencyRange ?? DEFAULT_CONCURRENCY_RANGE);
+  const durationMs = f.durationMs ?? 10_000;
+  if (durationMs < 100) throw new MlsError('MLS_ERR_USAGE', `--duration ${durationMs}ms is too short to measure anything (minimum 100ms)`);
+  const slo = f.slo ? parseSlo(f.slo) : undefined;
   const models = f.models ?? [];
-  const endpoints = f.url ? endpointsFromUrl(f.url, models) : await endpointsFromDeployment(f.deployment!, models);
+  const endpoints = f.url ? await endpointsFromUrl(f.url, models) : await endpointsFromDeployment(f.deployment!, models);
+  const seed = f.seed ?? 1;
 
   let payloadFor: (model: string) => Payload;
   if (f.payloadDir) {
@@ -42,14 +51,10 @@ export async function resolveLoadtestOptions(f: LoadtestFlags): Promise<Loadtest
     const p = await loadPayload(f.payload);
     payloadFor = () => p;
   } else {
-    payloadFor = () => EMPTY_PAYLOAD;
+    const generated = await generatedPayloads(endpoints, seed);
+    payloadFor = (m) => generated.get(m)!;
   }
 
-  const concurrency = f.concurrency?.length
-    ? parseConcurrencyList(f.concurrency)
-    : parseConcurrencyRange(f.concurrencyRange ?? DEFAULT_CONCURRENCY_RANGE);
-  const durationMs = f.durationMs ?? 10_000;
-  if (durationMs < 100) throw new MlsError('MLS_ERR_USAGE', `--duration ${durationMs}ms is too short to measure anything (minimum 100ms)`);
   return {
     mode: f.mode ?? 'sweep',
     targets: endpoints.map((e) => modelRequest(e, payloadFor(e.model))),
@@ -57,9 +62,16 @@ export async function resolveLoadtestOptions(f: LoadtestFlags): Promise<Loadtest
     durationMs,
     warmupMs: f.warmupMs ?? 2000,
     timeoutMs: f.timeoutMs ?? 30_000,
-    ...(f.slo ? { slo: parseSlo(f.slo) } : {}),
+    ...(slo ? { slo } : {}),
     plateauSteps: 2,
     minGain: 0.05,
-    seed: f.seed ?? 1,
+    seed,
   };
+}
+
+/** No payload given: one request per model built from its /v2/models/{m} metadata (seeded). */
+async function generatedPayloads(endpoints: Endpoint[], seed: number): Promise<Map<string, Payload>> {
+  const out = new Map<string, Payload>();
+  for (const e of endpoints) out.set(e.model, payloadFromMetadata(e.model, await fetchInputMetadata(e.inference, e.model), seed));
+  return out;
 }

@@ -7,6 +7,7 @@ import { runLevel } from './run-level.js';
 import { findKnee, meetsSlo } from './slo.js';
 import type { LevelResult, LoadtestEvent, LoadtestOptions, LoadtestReport, ModelRequest } from './types.js';
 import { mulberry32 } from '../seeded-random.js';
+import { allFailed, describeFailure } from './failure.js';
 
 /** Generator CPU (share of one core) or event-loop busy share above which a level's figures are bounded by the client. */
 export const CPU_SATURATION = 0.9;
@@ -28,7 +29,9 @@ export async function runLoadtest(
 
   if (opts.warmupMs > 0) {
     onEvent({ type: 'warmup', concurrency: levels[0]!, durationMs: opts.warmupMs });
-    await runLevel({ ...base, concurrency: levels[0]!, durationMs: opts.warmupMs }, undefined, signal);
+    const warm = await runLevel({ ...base, concurrency: levels[0]!, durationMs: opts.warmupMs }, undefined, signal);
+    // Nothing will succeed after a warmup where everything failed: stop before the measured levels.
+    if (allFailed(warm)) return finish(opts, [], 'all-errors', warnings, await describeFailure(opts.targets, warm, 'the warmup'));
   }
 
   const results: LevelResult[] = [];
@@ -50,11 +53,15 @@ export async function runLoadtest(
     if (level.responses === 0 && level.connectionErrors > 0) {
       throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', `no response at concurrency ${concurrency}: ${level.connectionErrors} connection errors`);
     }
-    if (level.ok === 0 && level.responses > 0) {
-      warn(
-        `no successful response at concurrency ${concurrency} (statuses ${JSON.stringify(level.statuses)}): ` +
-          'check the payload (--payload, --payload-dir) and the model names',
-      );
+    if (allFailed(level)) {
+      stopReason = 'all-errors';
+      const failure = await describeFailure(opts.targets, level, `concurrency ${concurrency}`);
+      onEvent({ type: 'stop', reason: stopReason, message: failure.message });
+      // Nothing ever succeeded: the run measured nothing and fails. After successful levels it is
+      // a finding (the server gives up at this load): the sweep stops and the report keeps the rest.
+      if (results.every((l) => l.ok === 0)) return finish(opts, results, stopReason, warnings, failure);
+      warn(`${failure.message}: the sweep stops at this level`);
+      break;
     }
     if (level.generatorCpu >= CPU_SATURATION || level.generatorEventLoop >= CPU_SATURATION) {
       warn(
@@ -78,6 +85,16 @@ export async function runLoadtest(
     }
   }
 
+  return finish(opts, results, stopReason, warnings);
+}
+
+function finish(
+  opts: LoadtestOptions,
+  results: LevelResult[],
+  stopReason: LoadtestReport['stopReason'],
+  warnings: string[],
+  failure?: LoadtestReport['failure'],
+): LoadtestReport {
   const knee = opts.mode === 'sweep' ? findKnee(results, opts.slo) : undefined;
   return {
     apiVersion: 'mlserve/v1',
@@ -92,6 +109,7 @@ export async function runLoadtest(
     levels: results,
     ...(knee ? { knee: { concurrency: knee.concurrency, throughput: knee.throughput, latencyMs: knee.latencyMs } } : {}),
     stopReason,
+    ...(failure ? { failure } : {}),
     warnings,
   };
 }

@@ -28,12 +28,13 @@ export function parseBaseUrl(text: string, what = '--url'): URL {
 
 const trimSlash = (s: string): string => s.replace(/\/+$/, '');
 
-export function endpointsFromUrl(base: string, models: string[]): Endpoint[] {
+export async function endpointsFromUrl(base: string, requested: string[]): Promise<Endpoint[]> {
   const u = parseBaseUrl(base);
-  if (models.length === 0 || models.includes('all')) {
-    throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', `--url ${base}: name the models to test with --models a,b`);
+  if (requested.length === 0) {
+    throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', `--url ${base}: name the models to test with --models a,b (or --models all)`);
   }
   const root = trimSlash(u.href);
+  const models = requested.includes('all') ? await listServerModels(root) : requested;
   return models.map((m) => ({ model: m, inference: root, predictUrl: `${root}/predictions/${encodeURIComponent(m)}` }));
 }
 
@@ -71,4 +72,23 @@ export function modelRequest(e: Endpoint, p: Payload): ModelRequest {
     body: p.body,
     kind: p.kind,
   };
+}
+
+/** `--models all` with `--url`: the server's model list (KServe v1 `GET /v1/models` on the inference port). */
+async function listServerModels(root: string): Promise<string[]> {
+  const url = `${root}/v1/models`;
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  } catch (e) {
+    const why = String((e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message);
+    throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', `--models all: cannot list the models at ${url}: ${why}`, { details: { url } });
+  }
+  const doc = (await res.json().catch(() => undefined)) as { models?: unknown } | undefined;
+  const models = doc?.models;
+  if (!res.ok || !Array.isArray(models) || !models.every((m) => typeof m === 'string')) {
+    throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', `--models all: ${url} answered ${res.status} without a model list; name the models with --models a,b`, { details: { url } });
+  }
+  if (models.length === 0) throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', `--models all: the server at ${root} serves no models`, { details: { url } });
+  return models as string[];
 }

@@ -120,9 +120,19 @@ export interface LoadtestReport {
   levels: LevelResult[];
   /** Sweep: the level with the highest throughput meeting the SLO (highest overall without one). */
   knee?: { concurrency: number; throughput: number; latencyMs: LatencySummary };
-  /** Why the sweep ended: all levels run, plateau, SLO broken. */
-  stopReason: 'completed' | 'plateau' | 'slo-broken';
+  /** Why the run ended: all levels run, plateau, SLO broken, or every request failed. */
+  stopReason: 'completed' | 'plateau' | 'slo-broken' | 'all-errors';
+  /** With stopReason all-errors: what failed and one failing answer as the server gave it. */
+  failure?: LoadFailure;
   warnings: string[];
+}
+
+export interface LoadFailure {
+  message: string;
+  statuses: Record<string, number>;
+  timeouts: number;
+  /** One request of the first model sent again, and the server's answer to it. */
+  sample?: { model: string; status: number; body: string };
 }
 
 /** Progress events for live views (ink) and plain stderr lines. */

@@ -1,4 +1,4 @@
-// Writes report.json, report.csv and (for sweeps) report.svg into the output folder, each file
+// Writes report.json, report.csv and report.svg (every mode: a sequential or random baseline is one point per percentile) into the output folder, each file
 // atomically so an interrupted run never leaves a half-written report.
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
@@ -10,7 +10,7 @@ export async function writeReports(report: LoadtestReport, outDir: string): Prom
   const files = [join(outDir, 'report.json'), join(outDir, 'report.csv')];
   await writeFileAtomic(files[0]!, `${JSON.stringify(report, null, 2)}\n`);
   await writeFileAtomic(files[1]!, reportCsv(report));
-  if (report.mode === 'sweep' && report.levels.length > 0) {
+  if (report.levels.length > 0) {
     const svg = join(outDir, 'report.svg');
     await writeFileAtomic(svg, await renderPlotSvg(report));
     files.push(svg);

@@ -9,6 +9,7 @@ import { loadCatalog } from './catalog-load.js';
 import { buildPlan } from './plan-build.js';
 import { planSvg } from './render.js';
 import { solvePacking } from './solver.js';
+import { cheapestEqualCount } from './count-tie-break.js';
 
 export interface PackOptions {
   profiles: string;
@@ -38,7 +39,9 @@ export async function runPack(o: PackOptions): Promise<PackResult> {
     timeLimitMs: o.timeLimitMs,
     onProgress: (e) => o.logger?.debug(`${e.kind} ${e.value} (${e.method})`),
   });
-  const plan = buildPlan(problem, result, { profilesPath: o.profiles, maxMemory: o.maxMemory, maxUtil: o.maxUtil, timeLimitMs: o.timeLimitMs });
+  // Count ties broken by price (the solver's objective gives every instance the same cost).
+  const solution = cheapestEqualCount(problem, result.solution);
+  const plan = buildPlan(problem, { ...result, solution }, { profilesPath: o.profiles, maxMemory: o.maxMemory, maxUtil: o.maxUtil, timeLimitMs: o.timeLimitMs });
   if (o.out) await writePlan(o.out, plan);
   if (o.svg) await writeFileAtomic(o.svg, planSvg(plan));
   return { plan, ...(o.out ? { out: o.out } : {}), ...(o.svg ? { svg: o.svg } : {}) };

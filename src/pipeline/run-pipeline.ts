@@ -2,6 +2,7 @@
 // one output folder, skipping unchanged steps, and stopping the servers it started.
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { MlsError, toMlsError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
@@ -11,6 +12,7 @@ import { STEPS, type StepName } from '../config/pipeline-schema.js';
 import { planSteps, pipelinePaths, downInvocation, modelConfigPath, type PipelinePaths, type StepPlan } from './steps.js';
 import { stepKey, cachedStep, recordStep, forgetStep } from './step-cache.js';
 import { runCliStep } from './run-cli-step.js';
+import { missingInputError } from './missing-input.js';
 
 export type StepStatus = 'waiting' | 'running' | 'done' | 'skipped' | 'failed' | 'unavailable' | 'not-run';
 
@@ -49,8 +51,8 @@ export interface PipelineResult {
 export type StepListener = (steps: readonly StepState[]) => void;
 
 export async function runPipeline(opts: PipelineOptions, onChange: StepListener = () => {}): Promise<{ result: PipelineResult; error?: MlsError }> {
-  const overrides: ConfigOverrides[] = [envOverrides(opts.env ?? process.env)];
-  if (opts.runtime) overrides.push({ 'deploy.runtime': opts.runtime });
+  const overrides: ConfigOverrides[] = envOverrides(opts.env ?? process.env);
+  if (opts.runtime) overrides.push({ source: '--runtime', values: { 'deploy.runtime': opts.runtime } });
   const cfg = await loadPipelineConfig(opts.configPath, overrides);
   const paths = pipelinePaths(cfg.outDir);
   const fromIdx = STEPS.indexOf(opts.from ?? 'archive');
@@ -78,10 +80,10 @@ export async function runPipeline(opts: PipelineOptions, onChange: StepListener 
       emit();
       break;
     }
-    const missing = plan.inputs.filter((f) => !existsSync(f));
-    if (missing.length) {
+    const missing = plan.inputs.find((f) => !existsSync(f));
+    if (missing) {
       state.status = 'failed';
-      error = new MlsError('MLS_ERR_PIPELINE_MISSING_INPUT', `step ${plan.name}: missing input ${missing[0]}`, { details: { missing } });
+      error = missingInputError(cfg, plan.name, missing);
       state.error = { code: error.code, message: error.message };
       emit();
       break;
@@ -157,7 +159,11 @@ async function writeModelConfigs(cfg: LoadedPipelineConfig, paths: PipelinePaths
   for (const m of cfg.models) {
     if (!m.entry.config && !m.entry.batching) continue;
     let doc: Record<string, unknown> = {};
-    if (m.entry.config) doc = (yaml.load(await readFile(`${cfg.dir}/${m.entry.config}`, 'utf8')) as Record<string, unknown>) ?? {};
+    if (m.entry.config) {
+      const file = resolve(cfg.dir, m.entry.config);
+      if (!existsSync(file)) throw missingInputError(cfg, 'archive', file);
+      doc = (yaml.load(await readFile(file, 'utf8')) as Record<string, unknown>) ?? {};
+    }
     if (m.entry.batching) {
       doc.batchSize = m.entry.batching.batchSize;
       doc.maxBatchDelay = Math.round(parseDurationMs(m.entry.batching.maxBatchDelay));

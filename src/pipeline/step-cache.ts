@@ -2,12 +2,17 @@
 // step's arguments and the contents of its input files, and the outputs it produced.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 
+/** A file's contents, or a folder's (payloadDir): its entries' names and contents, in order. */
 async function hashFile(path: string): Promise<string> {
   const h = createHash('sha256');
+  if ((await stat(path)).isDirectory()) {
+    for (const name of (await readdir(path)).sort()) h.update(`${name}\0${await hashFile(join(path, name))}`);
+    return h.digest('hex');
+  }
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest('hex');
 }

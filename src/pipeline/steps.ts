@@ -65,7 +65,12 @@ export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelC
     name: 'archive',
     command: 'archive',
     cacheable: true,
-    inputs: cfg.models.flatMap((m) => [m.file, ...m.entry.extraFiles.map((f) => join(cfg.dir, f)), ...(hasModelConfig(m.name) ? [modelConfigPath(p, m.name)] : [])]),
+    inputs: cfg.models.flatMap((m) => [
+      m.file,
+      ...(m.entry.handler.endsWith('.js') ? [join(cfg.dir, m.entry.handler)] : []),
+      ...m.entry.extraFiles.map((f) => join(cfg.dir, f)),
+      ...(hasModelConfig(m.name) ? [modelConfigPath(p, m.name)] : []),
+    ]),
     outputs: archives,
     invocations: cfg.models.map((m) => {
       const handler = m.entry.handler.endsWith('.js') ? join(cfg.dir, m.entry.handler) : m.entry.handler;
@@ -78,6 +83,7 @@ export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelC
 
   const traceArgs = ['trace', ...archives, '--processor', config.trace.processor, '--batch-size', String(config.trace.batchSize), '--rps', String(config.trace.rps), '--out', p.profiles];
   for (const s of config.trace.shapes) traceArgs.push('--shape', s);
+  for (const m of cfg.models) if (m.entry.replicas > 1) traceArgs.push('--replicas', `${m.name}=${m.entry.replicas}`);
   const trace: StepPlan = { name: 'trace', command: 'trace', cacheable: true, inputs: archives, outputs: [p.profiles], invocations: [{ label: `${archives.length} models`, args: traceArgs }] };
 
   const packArgs = ['pack', '--profiles', p.profiles, '--max-mem', config.pack.maxMem, '--max-util', String(config.pack.maxUtil), '--objective', config.pack.objective, '--time-limit', config.pack.timeLimit, '--out', p.plan, '--svg', p.planSvg];
@@ -100,7 +106,14 @@ export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelC
   const ltArgs = ['loadtest', '--deployment', p.deployment, '--mode', lt.mode, '--concurrency', lt.concurrency.join(','), '--duration', lt.duration, '--warmup', lt.warmup, '--out', p.loadtestDir];
   if (lt.slo) ltArgs.push('--slo', lt.slo);
   if (lt.payloadDir) ltArgs.push('--payload-dir', join(cfg.dir, lt.payloadDir));
-  const loadtest: StepPlan = { name: 'loadtest', command: 'loadtest', cacheable: false, inputs: [p.deployment], outputs: [p.report], invocations: [{ label: lt.mode, args: ltArgs }] };
+  const loadtest: StepPlan = {
+    name: 'loadtest',
+    command: 'loadtest',
+    cacheable: false,
+    inputs: [p.deployment, ...(lt.payloadDir ? [join(cfg.dir, lt.payloadDir)] : [])],
+    outputs: [p.report],
+    invocations: [{ label: lt.mode, args: ltArgs }],
+  };
 
   return [archive, trace, pack, deploy, loadtest];
 }

@@ -84,7 +84,7 @@ export async function measureModel(job: MeasureJob, timeoutMs: number): Promise<
     }
     if (!doc || r.exitCode !== 0) {
       const why = r.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${r.exitCode ?? r.signal}: ${String(r.stderr ?? '').slice(-2000)}`;
-      throw new MlsError('MLS_ERR_TRACE_MEASURE_FAILED', `${job.model}: the measuring process ${why}`, { details: { model: job.model } });
+      throw new MlsError(r.timedOut ? 'MLS_ERR_TRACE_TIMEOUT' : 'MLS_ERR_TRACE_MEASURE_FAILED', `${job.model}: the measuring process ${why}`, { details: { model: job.model } });
     }
     return doc as Measurement;
   } finally {

@@ -26,6 +26,8 @@ export interface ProfileInputs {
   rps: number;
   host: HostInfo;
   processor: Processor;
+  /** Copies of the model to place (pack honours it). */
+  replicas?: number;
 }
 
 export function utilPercent(busyMsPerRequest: number, rps: number): number {
@@ -51,7 +53,7 @@ export function buildProfile(p: ProfileInputs, resourcesFor: (m: MeasuredFigures
   return {
     name: p.name,
     ...(p.archive ? { archive: pathFromProfiles(p.out, p.archive) } : {}),
-    replicas: 1,
+    replicas: p.replicas ?? 1,
     resources,
     latency: latencyFields(single),
     measured: {

@@ -32,6 +32,8 @@ export interface TraceOptions {
   catalogPath?: string;
   measure?: Partial<MeasureSettings>;
   tolerance?: number;
+  /** Copies to place per model name (--replicas name=N); others get 1. */
+  replicas?: Record<string, number>;
 }
 
 export type TracePhase = 'queued' | 'optimizing' | 'measuring' | 'archiving' | 'done' | 'failed';
@@ -120,7 +122,7 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
           onEvent({ index, input, model, phase: 'archiving' });
           archive = (await rebuildArchive(source, optimized.optimizedPath, optimizedDir, join(workDir, `${index}-staging`))).path;
         }
-        const profile = buildProfile({ name: model, input, archive, out: opts.out, optimized, measurement, rps: opts.rps, host, processor: opts.processor }, (measured) =>
+        const profile = buildProfile({ name: model, input, archive, out: opts.out, optimized, measurement, rps: opts.rps, host, processor: opts.processor, replicas: opts.replicas?.[model] ?? 1 }, (measured) =>
           familyResources(catalog, measured),
         );
         profiles.push(profile);
@@ -133,6 +135,10 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
     }
   } finally {
     await rm(workDir, { recursive: true, force: true });
+  }
+  const unknownReplicas = Object.keys(opts.replicas ?? {}).filter((n) => !names.has(n));
+  if (unknownReplicas.length) {
+    throw new MlsError('MLS_ERR_USAGE', `--replicas: no traced model is named ${unknownReplicas.map((n) => `"${n}"`).join(', ')}`, { details: { known: [...names] } });
   }
   if (profiles.length > 0) {
     await writeProfiles(opts.out, { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', createdAt: new Date().toISOString(), models: profiles });

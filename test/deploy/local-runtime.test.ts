@@ -91,6 +91,18 @@ test('deploy --runtime local starts every server, every planned model answers, -
   assert.equal((await runCli(['deploy', '--down', '--out', out])).code, 0);
 });
 
+test('a server not ready within --ready-timeout: exit 6 with MLS_ERR_DEPLOY_READY_TIMEOUT, and --down stops it', async () => {
+  const out = join(dir, 'out-slow');
+  const r = await runCli(['deploy', '--plan', planPath, '--out', out, '--ready-timeout', '1ms', '--json'], { timeoutMs: 120_000 });
+  assert.equal(r.code, 6, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.ok, false);
+  assert.equal(doc.error.code, 'MLS_ERR_DEPLOY_READY_TIMEOUT');
+  const downRun = await runCli(['deploy', '--down', '--out', out, '--json']);
+  assert.equal(downRun.code, 0, downRun.stderr);
+  assert.equal(JSON.parse(downRun.stdout).ok, true);
+});
+
 test('a server that fails to start is reported, and what did start is recorded so --down stops it', async () => {
   await mkdir(join(dir, 'bad'), { recursive: true });
   await writeFile(join(dir, 'bad', 'broken.mar'), 'not a zip');

@@ -14,6 +14,8 @@ export interface Behaviour {
   status?: (i: number) => number;
   /** Requests served at once; others wait in a FIFO queue (a server of known capacity). */
   slots?: number;
+  /** Models listed by GET /v1/models (for --models all with --url). */
+  models?: string[];
 }
 
 export interface TestServer {
@@ -40,6 +42,7 @@ export interface BehaviourSpec {
   failEvery?: number;
   failStatus?: number;
   slots?: number;
+  models?: string[];
 }
 
 export function behaviourFromSpec(spec: BehaviourSpec): Behaviour {
@@ -53,6 +56,7 @@ export function behaviourFromSpec(spec: BehaviourSpec): Behaviour {
     b.status = (i) => (i % every === 0 ? st : 200);
   }
   if (spec.slots) b.slots = spec.slots;
+  if (spec.models) b.models = spec.models;
   return b;
 }
 
@@ -72,6 +76,15 @@ export async function startTestServer(b: Behaviour = {}, statsEndpoint = false):
     if (statsEndpoint && req.url === '/__stats') {
       const { served, statuses, requests } = state;
       res.end(JSON.stringify({ served, statuses: Object.fromEntries(statuses), requests, byModel: Object.fromEntries(state.byModel), kinds: Object.fromEntries(state.kinds) }));
+      return;
+    }
+    // Metadata a load test reads before it starts (not part of the measured traffic): every model
+    // has one FP32 input with a free batch dimension, as an ONNX model served by mlserve would.
+    const meta = req.method === 'GET' ? /^\/v2\/models\/([^/]+)$/.exec(req.url ?? '') : null;
+    if (meta || (req.method === 'GET' && req.url === '/v1/models')) {
+      res.setHeader('content-type', 'application/json');
+      const name = meta ? decodeURIComponent(meta[1]!) : '';
+      res.end(JSON.stringify(meta ? { name, inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 4] }], outputs: [] } : { models: b.models ?? [] }));
       return;
     }
     const i = ++count;

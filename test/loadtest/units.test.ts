@@ -94,8 +94,8 @@ test('random mode order is seeded and covers the models', () => {
   }
 });
 
-test('payload kinds: JSON, KServe v2 (routed to /v2/models/{m}/infer), multipart image, raw bytes', () => {
-  const [ep] = endpointsFromUrl('http://127.0.0.1:8080/', ['res net']);
+test('payload kinds: JSON, KServe v2 (routed to /v2/models/{m}/infer), multipart image, raw bytes', async () => {
+  const [ep] = await endpointsFromUrl('http://127.0.0.1:8080/', ['res net']);
   const v2 = modelRequest(ep!, payloadFromBytes(Buffer.from('{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]}'), 'a.json'));
   assert.equal(v2.kind, 'kserve-v2');
   assert.equal(v2.path, '/v2/models/res%20net/infer');
@@ -109,8 +109,8 @@ test('payload kinds: JSON, KServe v2 (routed to /v2/models/{m}/infer), multipart
   assert.match(img.body.toString('latin1'), /name="data"; filename="cat.png"\r\nContent-Type: image\/png\r\n\r\n\x89PNG\r\n--/);
   assert.equal(payloadFromBytes(Buffer.from([1, 2]), 'x.bin').contentType, 'application/octet-stream');
   assert.equal(code(() => payloadFromBytes(Buffer.from('{'), 'bad.json')), 'MLS_ERR_INVALID_FILE_FORMAT');
-  assert.equal(code(() => endpointsFromUrl('ftp://x', ['a'])), 'MLS_ERR_LOADTEST_BAD_URL');
-  assert.equal(code(() => endpointsFromUrl('http://127.0.0.1:1', [])), 'MLS_ERR_LOADTEST_NO_MODELS');
+  await assert.rejects(endpointsFromUrl('ftp://x', ['a']), { code: 'MLS_ERR_LOADTEST_BAD_URL' });
+  await assert.rejects(endpointsFromUrl('http://127.0.0.1:1', []), { code: 'MLS_ERR_LOADTEST_NO_MODELS' });
 });
 
 test('report.csv keeps perf_analyzer column names and microsecond latencies', () => {

@@ -35,7 +35,7 @@ test('unknown keys are rejected with path.to.key messages', async () => {
   await assert.rejects(loadPipelineConfig(path), (e: unknown) => {
     assert.ok(e instanceof MlsError);
     assert.equal(e.code, 'MLS_ERR_INVALID_FILE_FORMAT');
-    assert.match(e.message, /pack: Unrecognized key.*maxMemory/);
+    assert.match(e.message, /pack\.maxMemory: unknown key/);
     return true;
   });
   const bad = await project(`${BASE}loadtest:\n  duration: 10\n  slo: p90<100ms\n`);
@@ -47,32 +47,56 @@ test('unknown keys are rejected with path.to.key messages', async () => {
   });
 });
 
-test('precedence: file < environment < flags', async () => {
+test('precedence: file < environment < flags; a bad value is blamed on the variable or flag that gave it', async () => {
   const path = await project(`${BASE}deploy:\n  runtime: docker\n`);
   assert.equal((await loadPipelineConfig(path)).config.deploy.runtime, 'docker');
   const env = envOverrides({ MLSERVE_RUNTIME: 'kubernetes' });
-  assert.equal((await loadPipelineConfig(path, [env])).config.deploy.runtime, 'kubernetes');
-  assert.equal((await loadPipelineConfig(path, [env, { 'deploy.runtime': 'local' }])).config.deploy.runtime, 'local');
-  assert.equal((await loadPipelineConfig(path, [{ 'loadtest.slo': 'p95=50ms,errors=1%' }])).config.loadtest.slo, 'p95=50ms,errors=1%');
-  await assert.rejects(loadPipelineConfig(path, [{ 'deploy.runtime': 'swarm' }]), /deploy\.runtime/);
+  assert.equal((await loadPipelineConfig(path, env)).config.deploy.runtime, 'kubernetes');
+  const flag = { source: '--runtime', values: { 'deploy.runtime': 'local' } };
+  assert.equal((await loadPipelineConfig(path, [...env, flag])).config.deploy.runtime, 'local');
+  assert.equal((await loadPipelineConfig(path, envOverrides({ MLSERVE_SLO: 'p95=50ms,errors=1%' }))).config.loadtest.slo, 'p95=50ms,errors=1%');
+  await assert.rejects(loadPipelineConfig(path, [{ source: '--runtime', values: { 'deploy.runtime': 'swarm' } }]), /^MlsError: --runtime: deploy\.runtime: /);
+  await assert.rejects(loadPipelineConfig(path, envOverrides({ MLSERVE_SLO: 'p90<100ms' })), (e: unknown) => {
+    assert.ok(e instanceof MlsError);
+    assert.match(e.message, /^environment variable MLSERVE_SLO: loadtest\.slo: /);
+    assert.doesNotMatch(e.message, /mlserve\.yaml/);
+    assert.equal(e.details?.source, 'environment variable MLSERVE_SLO');
+    return true;
+  });
+});
+
+test('explicit entries win over glob matches of the same name; two entries of one name are an error', async () => {
+  const path = await project(
+    'apiVersion: mlserve/v1\nkind: Pipeline\nmodels:\n  - { name: a, file: models/a.onnx, handler: base_handler, batching: { batchSize: 8 } }\n  - { file: "models/*.onnx", handler: handler.js, replicas: 2 }\n',
+  );
+  const cfg = await loadPipelineConfig(path);
+  assert.deepEqual(cfg.models.map((m) => [m.name, m.entry.handler, m.entry.replicas]), [['a', 'base_handler', 1], ['b', 'handler.js', 2]]);
+  const twice = await project('apiVersion: mlserve/v1\nkind: Pipeline\nmodels:\n  - { name: a, file: models/a.onnx }\n  - { name: a, file: models/b.onnx }\n');
+  await assert.rejects(loadPipelineConfig(twice), /models\.1\.name: "a" is also the name of models\.0/);
+  const globs = await project('apiVersion: mlserve/v1\nkind: Pipeline\nmodels:\n  - file: models/*.onnx\n  - file: models/a.*\n');
+  await assert.rejects(loadPipelineConfig(globs), /models\.1\.file: .* gives the name "a", which models\.0 already gives/);
+});
+
+test('sizes are case-exact: 7.4gb is refused at pack.maxMem', async () => {
+  await assert.rejects(loadPipelineConfig(await project(`${BASE}pack: { maxMem: 7.4gb }\n`)), /pack\.maxMem: /);
 });
 
 test('a glob that matches nothing and a duplicated name are errors naming the key', async () => {
   await assert.rejects(loadPipelineConfig(await project('apiVersion: mlserve/v1\nkind: Pipeline\nmodels:\n  - file: none/*.onnx\n')), /models\.0\.file/);
   const dup = await project('apiVersion: mlserve/v1\nkind: Pipeline\nmodels:\n  - file: models/a.onnx\n  - file: models/a.onnx\n');
-  await assert.rejects(loadPipelineConfig(dup), /used twice/);
+  await assert.rejects(loadPipelineConfig(dup), /models\.1\.name: "a" is also the name of models\.0/);
   await assert.rejects(loadPipelineConfig('/nonexistent/mlserve.yaml'), (e: unknown) => e instanceof MlsError && e.code === 'MLS_ERR_PIPELINE_CONFIG_NOT_FOUND');
 });
 
 test('the starter file from init validates, and the JSON Schema rejects unknown keys', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mls-init-'));
-  await initProject(dir, false);
-  await mkdir(join(dir, 'models'));
-  await writeFile(join(dir, 'models', 'my-model.onnx'), 'x');
+  // Run from inside the folder, the next command needs no folder; from its parent, it names it.
+  assert.equal((await initProject('.', false, dir)).next, 'mlserve pipeline -f mlserve.yaml');
+  assert.equal((await initProject('proj', false, dir)).next, 'mlserve pipeline -f proj/mlserve.yaml');
   const cfg = await loadPipelineConfig(join(dir, 'mlserve.yaml'));
   assert.equal(cfg.config.name, 'my-models');
   assert.equal(cfg.models[0]?.entry.batching?.batchSize, 4);
-  await assert.rejects(initProject(dir, false), (e: unknown) => e instanceof MlsError && e.code === 'MLS_ERR_INIT_EXISTS');
+  await assert.rejects(initProject('.', false, dir), (e: unknown) => e instanceof MlsError && e.code === 'MLS_ERR_INIT_EXISTS');
   const schema = pipelineJsonSchema() as { additionalProperties?: boolean; required?: string[] };
   assert.equal(schema.additionalProperties, false);
   assert.deepEqual(schema.required?.sort(), ['apiVersion', 'kind', 'models']);

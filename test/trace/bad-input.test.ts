@@ -81,7 +81,7 @@ test('two inputs giving the same model name: the second is refused', async () =>
 
 test('a measuring process that does not finish in time is a coded failure of that model', async () => {
   const r = await traceModels(options([paths.mlp!], 'slow.yaml', { measure: { ...FAST, timeoutMs: 50 } }));
-  assert.deepEqual(r.failures.map((f) => [f.model, f.code]), [['mlp', 'MLS_ERR_TRACE_MEASURE_FAILED']]);
+  assert.deepEqual(r.failures.map((f) => [f.model, f.code, f.exitCode]), [['mlp', 'MLS_ERR_TRACE_TIMEOUT', 6]]);
   assert.match(r.failures[0]!.message, /timed out/);
 });
 
@@ -119,8 +119,9 @@ test('CLI: one bad model → its code as JSON and exit 3; mixed → profiles wri
 
   const mixed = await runCli(['trace', paths.identity!, paths.notOnnx!, '--out', join(dir, 'cli2.yaml'), '--duration', '100ms', '--batch-size', '2', '--json']);
   assert.equal(mixed.code, 3, mixed.stderr);
-  const doc = JSON.parse(mixed.stdout) as { ok: boolean; profiles: Array<{ name: string }>; failures: Array<{ code: string }> };
+  const doc = JSON.parse(mixed.stdout) as { ok: boolean; error: { code: string; exitCode: number }; profiles: Array<{ name: string }>; failures: Array<{ code: string }> };
   assert.equal(doc.ok, false);
+  assert.deepEqual([doc.error.code, doc.error.exitCode], ['MLS_ERR_TRACE_NOT_ONNX', 3]); // a failure document, as every command's
   assert.deepEqual(doc.profiles.map((p) => p.name), ['identity']);
   assert.deepEqual(doc.failures.map((f) => f.code), ['MLS_ERR_TRACE_NOT_ONNX']);
   assert.match(mixed.stderr, /\[trace\] identity done/);

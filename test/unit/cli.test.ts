@@ -36,3 +36,25 @@ test('a subcommand may own --version (torch-model-archiver’s -v/--version) wit
   assert.equal(r.code, 0);
   assert.doesNotMatch(r.stdout.trim(), /^\d+\.\d+\.\d+$/);
 });
+
+test('text-mode usage errors print the MLS_ERR_USAGE code on stderr (unknown command, unknown flag, missing argument)', async () => {
+  for (const args of [['no-such-command'], ['pack', '--bogus'], ['archive', 'inspect']]) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, /^error MLS_ERR_USAGE: /m, args.join(' '));
+    assert.match(r.stderr, /^hint: /m);
+    assert.equal(r.stdout, '');
+  }
+});
+
+test('every --json success document says ok: true', async () => {
+  const { jsonDocument } = await import('../../src/output.js');
+  assert.deepEqual(jsonDocument({ files: [] }), { ok: true, files: [] });
+  assert.deepEqual(jsonDocument({ ok: false, error: {} }), { ok: false, error: {} });
+  const r = await runCli(['pack', '--profiles', '/nonexistent/profiles.yaml', '--max-mem', '7.4gb', '--json']);
+  assert.equal(r.code, 2);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.ok, false);
+  assert.equal(doc.error.code, 'MLS_ERR_INVALID_UNIT');
+  assert.match(doc.error.message, /^--max-mem: "7\.4gb"/);
+});

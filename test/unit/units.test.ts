@@ -8,8 +8,9 @@ test('parseBytes accepts decimal and binary units strictly', () => {
   assert.equal(parseBytes('7.4GiB'), 7.4 * 1024 ** 3);
   assert.equal(parseBytes('512MiB'), 512 * 1024 ** 2);
   assert.equal(parseBytes('100B'), 100);
-  assert.equal(parseBytes('1kb'), 1000);
-  for (const bad of ['7.4', '7.4 G', 'GB', '-1GB', '1e3MB', '7.4GBs', '']) {
+  assert.equal(parseBytes('1KB'), 1000);
+  // Case-exact, as the README says: 7.4gb and 7.4Mb (megabits?) are refused, not guessed.
+  for (const bad of ['7.4', '7.4 G', 'GB', '-1GB', '1e3MB', '7.4GBs', '', '7.4gb', '7.4Mb', '1kb', '512mib', '512MIB']) {
     assert.throws(() => parseBytes(bad), (e: unknown) => e instanceof MlsError && e.code === 'MLS_ERR_INVALID_UNIT', bad);
   }
 });

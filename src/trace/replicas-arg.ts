@@ -1,0 +1,11 @@
+// `--replicas name=N`: how many copies of a model pack should place, recorded in profiles.yaml.
+import { MlsError } from '../errors.js';
+
+export function parseReplicasArg(text: string): [string, number] {
+  const m = /^([^=]+)=(\d+)$/.exec(text.trim());
+  const n = m ? Number(m[2]) : 0;
+  if (!m || !Number.isSafeInteger(n) || n < 1) {
+    throw new MlsError('MLS_ERR_USAGE', `--replicas: "${text}" is not NAME=N with N a whole number of at least 1 (mlp=2)`);
+  }
+  return [m[1]!.trim(), n];
+}
