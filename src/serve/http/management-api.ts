@@ -55,23 +55,29 @@ export function describe(e: ModelEntry): Record<string, unknown> {
 }
 
 /** Converts the model store's coded errors into TorchServe's exception types. */
-function asHttp(e: unknown): unknown {
+export function asHttp(e: unknown): unknown {
   if (!isMlsError(e)) return e;
   if (e.code === 'MLS_ERR_SERVE_MODEL_NOT_FOUND') return new HttpError(404, 'ModelNotFoundException', e.message);
   if (e.code === 'MLS_ERR_SERVE_INVALID_ARCHIVE' || e.httpStatus === 400) return new HttpError(400, 'InvalidModelException', e.message);
   return new HttpError(e.httpStatus, 'InternalServerException', e.message);
 }
 
-async function register(reg: Registry, req: IncomingMessage, q: URLSearchParams, res: ServerResponse): Promise<void> {
-  if ((req.headers['content-type'] ?? '').startsWith('application/json')) {
-    // TorchServe also takes the parameters as a JSON body.
-    const body = JSON.parse((await readBody(req, 1 << 20)).toString('utf8') || '{}') as unknown;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The JSON body must be an object of parameters.');
-    for (const [k, v] of Object.entries(body)) {
-      if (v !== null && typeof v === 'object') throw badRequest(`Parameter ${k} must be a string, number or boolean.`);
-      if (!q.has(k) && v !== null && v !== undefined) q.set(k, String(v));
-    }
+/** An answer of the management API: HTTP status and body (gRPC maps the status, as TorchServe does). */
+export type Answer = [status: number, body: unknown];
+
+/** TorchServe also takes the register parameters as a JSON body. */
+async function jsonParams(req: IncomingMessage, q: URLSearchParams): Promise<void> {
+  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return;
+  const body = JSON.parse((await readBody(req, 1 << 20)).toString('utf8') || '{}') as unknown;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The JSON body must be an object of parameters.');
+  for (const [k, v] of Object.entries(body)) {
+    if (v !== null && typeof v === 'object') throw badRequest(`Parameter ${k} must be a string, number or boolean.`);
+    if (!q.has(k) && v !== null && v !== undefined) q.set(k, String(v));
   }
+}
+
+/** Register with TorchServe's parameters (url, model_name, initial_workers, synchronous...): HTTP and gRPC. */
+export async function register(reg: Registry, q: URLSearchParams): Promise<Answer> {
   if (reg.apiLocked) throw new HttpError(403, 'ModelControlException', reg.apiLocked);
   const url = q.get('url');
   if (!url) throw badRequest('Parameter url is required.');
@@ -89,18 +95,17 @@ async function register(reg: Registry, req: IncomingMessage, q: URLSearchParams,
   });
   const n = entry.pool.minWorkers;
   if (entry.pool.kind === 'shared') {
-    return sendJson(res, 200, { status: `Model "${entry.name}" Version: ${entry.version} registered; shared workers load it on its first request` });
+    return [200, { status: `Model "${entry.name}" Version: ${entry.version} registered; shared workers load it on its first request` }];
   }
   if (n <= 0) {
-    return sendJson(res, 200, {
-      status: `Model "${entry.name}" Version: ${entry.version} registered with 0 initial workers. Use scale workers API to add workers for the model.`,
-    });
+    return [200, { status: `Model "${entry.name}" Version: ${entry.version} registered with 0 initial workers. Use scale workers API to add workers for the model.` }];
   }
-  if (!synchronous) return sendJson(res, 202, { status: PROCESSING });
-  sendJson(res, 200, { status: `Model "${entry.name}" Version: ${entry.version} registered with ${n} initial workers` });
+  if (!synchronous) return [202, { status: PROCESSING }];
+  return [200, { status: `Model "${entry.name}" Version: ${entry.version} registered with ${n} initial workers` }];
 }
 
-async function scale(reg: Registry, name: string, version: string | undefined, q: URLSearchParams, res: ServerResponse): Promise<void> {
+/** Scale workers (min_worker, max_worker, synchronous): HTTP and gRPC. */
+export async function scale(reg: Registry, name: string, version: string | undefined, q: URLSearchParams): Promise<Answer> {
   const min = intParam(q, 'min_worker') ?? 1;
   const max = intParam(q, 'max_worker') ?? min;
   if (max < min) throw badRequest('max_worker cannot be less than min_worker.');
@@ -111,17 +116,18 @@ async function scale(reg: Registry, name: string, version: string | undefined, q
   reg.onChange();
   if (!boolParam(q, 'synchronous', false)) {
     scaling.catch(() => {}); // failures are logged by the pool and retried with backoff
-    return sendJson(res, 202, { status: PROCESSING });
+    return [202, { status: PROCESSING }];
   }
   try {
     await scaling;
   } catch {
     throw new HttpError(500, 'InternalServerException', 'Failed to start workers');
   }
-  sendJson(res, 200, { status: `Workers scaled to ${min} for model: ${name}${version ? `, version: ${version}` : ''}` });
+  return [200, { status: `Workers scaled to ${min} for model: ${name}${version ? `, version: ${version}` : ''}` }];
 }
 
-function list(reg: Registry, q: URLSearchParams, res: ServerResponse): void {
+/** List models a page at a time (limit, next_page_token): HTTP and gRPC. */
+export function list(reg: Registry, q: URLSearchParams): Answer {
   let limit = intParam(q, 'limit') ?? 100;
   let token = intParam(q, 'next_page_token') ?? 0;
   if (limit > 100 || limit < 0) limit = 100;
@@ -133,8 +139,28 @@ function list(reg: Registry, q: URLSearchParams, res: ServerResponse): void {
   if (last > names.length) last = names.length;
   else out.nextPageToken = String(last);
   out.models = names.slice(token, last).map((n) => ({ modelName: n, modelUrl: reg.get(n).archive.url }));
-  sendJson(res, 200, out);
+  return [200, out];
 }
+
+/** Set the default version: HTTP and gRPC. */
+export function setDefault(reg: Registry, name: string, version: string): Answer {
+  reg.setDefault(name, version);
+  return [200, { status: `Default vesion succsesfully updated for model "${name}" to "${version}"` }];
+}
+
+/** Unregister a version (the default one when none is named): HTTP and gRPC. */
+export async function unregister(reg: Registry, name: string, version: string | undefined): Promise<Answer> {
+  if (reg.apiLocked) throw new HttpError(403, 'ModelControlException', reg.apiLocked);
+  await reg.unregister(name, version);
+  return [200, { status: `Model "${name}" unregistered` }];
+}
+
+/** Describe one version, or every version with `all`: HTTP and gRPC. */
+export function describeModels(reg: Registry, name: string, version: string | undefined): Answer {
+  return [200, version === 'all' ? reg.allVersions(name).map(describe) : [describe(reg.get(name, version))]];
+}
+
+const send = (res: ServerResponse, [status, body]: Answer): void => sendJson(res, status, body);
 
 async function route(reg: Registry, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -148,27 +174,26 @@ async function route(reg: Registry, req: IncomingMessage, res: ServerResponse): 
   if (seg[0] === 'api-description' && seg.length === 1) return sendJson(res, 200, MANAGEMENT_API);
   if (seg[0] !== 'models' || seg.length > 4 || (seg.length === 4 && seg[3] !== 'set-default')) throw notFound();
   if (seg.length === 1) {
-    if (method === 'GET') return list(reg, q, res);
-    if (method === 'POST') return register(reg, req, q, res);
+    if (method === 'GET') return send(res, list(reg, q));
+    if (method === 'POST') {
+      await jsonParams(req, q);
+      return send(res, await register(reg, q));
+    }
     throw methodNotAllowed();
   }
   const name = seg[1]!;
   const version = seg[2];
   if (seg.length === 4) {
     if (method !== 'PUT') throw methodNotAllowed();
-    reg.setDefault(name, version!);
-    return sendJson(res, 200, { status: `Default vesion succsesfully updated for model "${name}" to "${version}"` });
+    return send(res, setDefault(reg, name, version!));
   }
   switch (method) {
     case 'GET':
-      if (version === 'all') return sendJson(res, 200, reg.allVersions(name).map(describe));
-      return sendJson(res, 200, [describe(reg.get(name, version))]);
+      return send(res, describeModels(reg, name, version));
     case 'PUT':
-      return scale(reg, name, version, q, res);
+      return send(res, await scale(reg, name, version, q));
     case 'DELETE':
-      if (reg.apiLocked) throw new HttpError(403, 'ModelControlException', reg.apiLocked);
-      await reg.unregister(name, version);
-      return sendJson(res, 200, { status: `Model "${name}" unregistered` });
+      return send(res, await unregister(reg, name, version));
     case 'OPTIONS':
       reg.get(name, version);
       return sendJson(res, 200, MANAGEMENT_API);

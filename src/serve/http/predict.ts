@@ -37,12 +37,18 @@ export function sendStyled(res: Reply, e: unknown, style: ErrorStyle): void {
   sendJson(res, err instanceof HttpError ? err.status : 500, { error: err instanceof Error ? err.message : String(err) });
 }
 
-function kserveResult(r: ItemResult): Buffer {
+/** The message of a failed request's answer (TorchServe's {code, type, message} body, or its text). */
+export function resultMessage(r: ItemResult): string {
   try {
-    return Buffer.from(JSON.stringify({ error: (JSON.parse(r.body.toString('utf8')) as { message?: string }).message }));
+    const m = (JSON.parse(r.body.toString('utf8')) as { message?: unknown }).message;
+    return typeof m === 'string' ? m : r.body.toString('utf8');
   } catch {
-    return Buffer.from(JSON.stringify({ error: r.body.toString('utf8') }));
+    return r.body.toString('utf8');
   }
+}
+
+function kserveResult(r: ItemResult): Buffer {
+  return Buffer.from(JSON.stringify({ error: resultMessage(r) }));
 }
 
 /** OIP v2 binary extension: the first `Inference-Header-Content-Length` bytes are the JSON header, the rest tensor bytes. */
@@ -65,9 +71,12 @@ function splitBinaryRequest(body: Buffer, headerLength: string): RequestPart[] {
  */
 export function predict(reg: Registry, opts: InferenceOptions, req: Http1Request, res: Reply, name: string, version: string | undefined, t0: number, style: ErrorStyle): void {
   const fail = (e: unknown): void => sendStyled(res, e, style);
-  const entry: ModelEntry | undefined = reg.find(name, version);
-  if (!entry) return fail(version && reg.find(name) ? versionNotFound(name, version) : modelNotFound(name));
-  if (entry.pool.minWorkers === 0 && entry.pool.liveCount() === 0) return fail(noWorker(name, version));
+  let entry: ModelEntry;
+  try {
+    entry = inferenceTarget(reg, name, version);
+  } catch (e) {
+    return fail(e);
+  }
   const contentType = req.headers['content-type'] ?? '';
   if (contentType.startsWith('multipart/form-data')) {
     readMultipart(req.headers, req.body, opts.maxRequestSize).then((parts) => enqueue(entry, parts, res, t0, style)).catch(fail);
@@ -83,26 +92,37 @@ export function predict(reg: Registry, opts: InferenceOptions, req: Http1Request
   }
 }
 
-function enqueue(entry: ModelEntry, parts: RequestPart[], res: Reply, t0: number, style: ErrorStyle): void {
-  const accepted = entry.queue.submit({
-    item: { parts },
-    t0,
-    done: (r: ItemResult) => {
-      if (style === 'kserve' && r.status >= 400) {
-        res.writeHead(r.status, JSON_HEADERS);
-        res.end(kserveResult(r));
-        return;
-      }
-      if (r.contentType.startsWith(BINARY_RESULT_TYPE)) {
-        res.writeHead(r.status, { 'content-type': 'application/octet-stream', 'inference-header-content-length': r.contentType.slice(BINARY_RESULT_TYPE.length) });
-      } else {
-        res.writeHead(r.status, headersFor(r.contentType));
-      }
-      res.end(r.body);
-    },
-  });
-  if (!accepted) {
+/**
+ * The model version a prediction goes to, or the error every protocol answers (HTTP and gRPC):
+ * unknown model or version (404), or no worker to serve it and none coming (503).
+ */
+export function inferenceTarget(reg: Registry, name: string, version: string | undefined): ModelEntry {
+  const entry = reg.find(name, version);
+  if (!entry) throw version && reg.find(name) ? versionNotFound(name, version) : modelNotFound(name);
+  if (entry.pool.minWorkers === 0 && entry.pool.liveCount() === 0) throw noWorker(name, version);
+  return entry;
+}
+
+/** Queues one request's parts on the model's queue and batcher (HTTP and gRPC); a full queue throws 503. */
+export function submitParts(entry: ModelEntry, parts: RequestPart[], t0: number, done: (r: ItemResult) => void, expiresAt?: number): void {
+  if (!entry.queue.submit({ item: { parts }, t0, done, expiresAt })) {
     const e = noWorker(entry.name, entry.version);
     throw new HttpError(503, e.type, `${e.message} The job queue is full (job_queue_size=${entry.queue.settings.capacity}).`);
   }
+}
+
+function enqueue(entry: ModelEntry, parts: RequestPart[], res: Reply, t0: number, style: ErrorStyle): void {
+  submitParts(entry, parts, t0, (r: ItemResult) => {
+    if (style === 'kserve' && r.status >= 400) {
+      res.writeHead(r.status, JSON_HEADERS);
+      res.end(kserveResult(r));
+      return;
+    }
+    if (r.contentType.startsWith(BINARY_RESULT_TYPE)) {
+      res.writeHead(r.status, { 'content-type': 'application/octet-stream', 'inference-header-content-length': r.contentType.slice(BINARY_RESULT_TYPE.length) });
+    } else {
+      res.writeHead(r.status, headersFor(r.contentType));
+    }
+    res.end(r.body);
+  });
 }
