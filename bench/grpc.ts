@@ -4,7 +4,7 @@
 // comes from this process, `concurrency` requests in flight, a closed loop per mode with Node
 // clients on both sides (grpc-js; node:http with keep-alive). Modes take turns in rounds so that
 // drift in the shared machine's load hits all three alike; the figures are each mode's median round.
-// Prints a table and writes bench/results/grpc.json.
+// Prints a table and writes bench/results/grpc-w<width>.json.
 // Usage: node dist/bench/grpc.js [seconds-per-round=5] [rounds=3] [concurrency=32] [width=1024]
 import { Agent, request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   console.log('mode                              req/s   p50 ms   p99 ms   req/s vs JSON   p99 vs JSON   errors');
   for (const r of results) console.log(`${r.mode.padEnd(32)} ${String(r.rps).padStart(6)} ${r.p50Ms.toFixed(2).padStart(8)} ${r.p99Ms.toFixed(2).padStart(8)} ${r.rpsVsJson.toFixed(2).padStart(15)} ${r.p99VsJson.toFixed(2).padStart(13)} ${String(r.errors).padStart(8)}`);
   await writeFileAtomic(
-    join(PACKAGE_ROOT, 'bench', 'results', 'grpc.json'),
+    join(PACKAGE_ROOT, 'bench', 'results', `grpc-w${width}.json`),
     `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, loadavg: loadavg() }, width, concurrency, seconds, rounds, results }, null, 2)}\n`,
   );
 }
