@@ -7,6 +7,7 @@
 // Prints a table and writes bench/results/grpc-w<width>.json.
 // Usage: node dist/bench/grpc.js [seconds-per-round=5] [rounds=3] [concurrency=32] [width=1024]
 import { Agent, request } from 'node:http';
+import { credentials } from '@grpc/grpc-js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
   const jsonBody = Buffer.from(JSON.stringify({ inputs: [{ ...input, data: Array.from(values) }] }));
   const url = new URL(`${ready.inference}/v2/models/wide/infer`);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const grpc = grpcClients(ready.grpcInference);
+  const grpc = grpcClients(ready.grpcInference, undefined, credentials.createInsecure(), { 'grpc.enable_channelz': 0 });
   const modes: Record<string, () => Promise<void>> = {
     'gRPC ModelInfer (raw contents)': () => grpc.kserve('ModelInfer', { model_name: 'wide', inputs: [input], raw_input_contents: [raw] }).then(() => {}),
     'HTTP v2 binary extension': () => post(agent, url, binaryBody, { 'content-type': 'application/octet-stream', 'inference-header-content-length': header.length }),

@@ -170,6 +170,14 @@ describe('KServe GRPCInferenceService', () => {
     assert.deepEqual(await c.kserve('ServerLive', {}), { live: true });
   });
 
+  it('loads and unloads models of the store (RepositoryModelLoad/Unload)', async () => {
+    assert.deepEqual(await c.kserve('RepositoryModelLoad', { model_name: 'spare' }), { model_name: 'spare', isLoaded: true });
+    assert.deepEqual(await c.kserve('ModelReady', { name: 'spare' }), { ready: true });
+    assert.deepEqual(await c.kserve('RepositoryModelUnload', { model_name: 'spare' }), { model_name: 'spare', isUnloaded: true });
+    assert.equal(server.registry.find('spare'), undefined);
+    assert.equal((await grpcFailure(c.kserve('RepositoryModelLoad', { model_name: 'absent' }))).code, Code.NOT_FOUND);
+  });
+
   it('honours deadlines: a request whose deadline passes in the queue ends DEADLINE_EXCEEDED and is never run', async () => {
     const entry = server.registry.get('slow');
     const e = await grpcFailure(c.kserve('ModelInfer', { model_name: 'slow', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4] }], raw_input_contents: [f32([1, 2, 3, 4])] }, { deadlineMs: 200 }));

@@ -96,7 +96,8 @@ export async function startGrpc(reg: Registry, opts: GrpcOptions): Promise<GrpcL
   const creds = await credentials(opts.tls);
   // Messages past max_request_size are refused by grpc-js itself (RESOURCE_EXHAUSTED), before any
   // of it reaches a method; answers are not capped (as HTTP's).
-  const settings = { 'grpc.max_receive_message_length': opts.maxRequestSize, 'grpc.max_send_message_length': -1 };
+  // Channelz (per-call bookkeeping for a debugging service mlserve does not expose) is off: ~5% of a call.
+  const settings = { 'grpc.max_receive_message_length': opts.maxRequestSize, 'grpc.max_send_message_length': -1, 'grpc.enable_channelz': 0 };
   const servers: Server[] = [];
   const out: GrpcListeners = {
     drain: () => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.tryShutdown(() => resolve())))).then(() => {}),

@@ -5,11 +5,12 @@ import type { sendUnaryData, ServiceError, UntypedServiceImplementation } from '
 import type { Registry } from '../frontend/registry.js';
 import { badRequest, HttpError } from '../http/errors.js';
 import { config, lookup, metadata, ready, SERVER_METADATA } from '../http/kserve-api.js';
-import { register, unregister } from '../http/management-api.js';
+import { unregister } from '../http/management-api.js';
 import { inferenceTarget, resultMessage, submitParts } from '../http/predict.js';
 import { expiresAt, unary } from './calls.js';
 import { inferParts, inferResponse, type ModelInferRequest, type ModelInferResponse } from './model-infer.js';
 import { grpcCode, grpcError, toGrpcError } from './status.js';
+import { ARCHIVE_RE, storeArchives } from '../model-store-poller.js';
 
 interface ModelRef {
   name: string;
@@ -66,10 +67,17 @@ export function kserveService(reg: Registry): UntypedServiceImplementation {
       modelInfer(reg, req, expiresAt(call), done);
       return undefined;
     }),
-    // The repository is the model store: `<model_name>.mar` (or folder) registered with its defaults.
+    // The repository is the model store: the archive (file or folder) named after the model,
+    // registered with its defaults, as model control's none and poll modes load it.
     RepositoryModelLoad: unary(async (r: { model_name: string }) => {
       if (!r.model_name) throw badRequest('model_name is required');
-      if (!reg.find(r.model_name)) await register(reg, new URLSearchParams({ url: `${r.model_name}.mar`, model_name: r.model_name }));
+      if (!reg.find(r.model_name)) {
+        const url = (await storeArchives(reg.settings.modelStore)).find((f) => f === r.model_name || f.replace(ARCHIVE_RE, '') === r.model_name);
+        if (!url) throw new HttpError(404, 'ModelNotFoundException', `no archive for model ${r.model_name} in the model store`);
+        if (reg.apiLocked) throw new HttpError(403, 'ModelControlException', reg.apiLocked);
+        // Loaded means ready to infer (Triton's rule): model-config.yaml's minWorkers, else one worker.
+        await reg.register({ url, modelName: r.model_name, fallbackWorkers: 1, wait: true });
+      }
       return { model_name: r.model_name, isLoaded: true };
     }),
     RepositoryModelUnload: unary(async (r: { model_name: string }) => {
