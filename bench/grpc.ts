@@ -4,11 +4,13 @@
 // comes from this process, `concurrency` requests in flight, a closed loop per mode with Node
 // clients on both sides (grpc-js; node:http with keep-alive). Modes take turns in rounds so that
 // drift in the shared machine's load hits all three alike; the figures are each mode's median round.
+// The clients differ in cost (grpc-js against node:http), so the server frontend's own CPU per
+// request is reported too: that is the server-side comparison.
 // Prints a table and writes bench/results/grpc-w<width>.json.
 // Usage: node dist/bench/grpc.js [seconds-per-round=5] [rounds=3] [concurrency=32] [width=1024]
 import { Agent, request } from 'node:http';
 import { credentials } from '@grpc/grpc-js';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { start } from '../src/exec.js';
@@ -32,10 +34,19 @@ interface Round {
   rps: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU of the server's frontend process per answered request (its workers not included: they do the same work in every mode). */
+  serverCpuUs: number;
+}
+
+/** user + system CPU of a process so far, in µs (/proc/<pid>/stat, clock ticks of 10 ms). */
+async function cpuMicros(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 /** `concurrency` loops calling `once` until the time is up; latencies of the successful calls. */
-async function closedLoop(once: () => Promise<void>, ms: number): Promise<Round> {
+async function closedLoop(once: () => Promise<void>, ms: number, pid: number): Promise<Round> {
+  const cpu0 = await cpuMicros(pid);
   const lat: number[] = [];
   let errors = 0;
   const end = performance.now() + ms;
@@ -52,9 +63,10 @@ async function closedLoop(once: () => Promise<void>, ms: number): Promise<Round>
       }
     }),
   );
+  const serverCpuUs = Math.round(((await cpuMicros(pid)) - cpu0) / Math.max(1, lat.length));
   lat.sort((a, b) => a - b);
   const q = (p: number) => Number((lat[Math.min(lat.length - 1, Math.ceil(p * lat.length) - 1)] ?? NaN).toFixed(3));
-  return { requests: lat.length, errors, rps: Math.round(lat.length / (ms / 1000)), p50Ms: q(0.5), p99Ms: q(0.99) };
+  return { requests: lat.length, errors, rps: Math.round(lat.length / (ms / 1000)), p50Ms: q(0.5), p99Ms: q(0.99), serverCpuUs };
 }
 
 function post(agent: Agent, url: URL, body: Buffer, headers: Record<string, string | number>): Promise<void> {
@@ -98,8 +110,9 @@ async function main(): Promise<void> {
   };
   const rounds_: Record<string, Round[]> = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
   try {
-    for (const once of Object.values(modes)) await closedLoop(once, 1500); // warm-up
-    for (let r = 0; r < rounds; r++) for (const [m, once] of Object.entries(modes)) rounds_[m]!.push(await closedLoop(once, seconds * 1000));
+    const pid = child.pid!;
+    for (const once of Object.values(modes)) await closedLoop(once, 1500, pid); // warm-up
+    for (let r = 0; r < rounds; r++) for (const [m, once] of Object.entries(modes)) rounds_[m]!.push(await closedLoop(once, seconds * 1000, pid));
   } finally {
     grpc.close();
     agent.destroy();
@@ -114,8 +127,10 @@ async function main(): Promise<void> {
     return { mode, ...m, rpsVsJson: Number((m.rps / base.rps).toFixed(2)), p99VsJson: Number((m.p99Ms / base.p99Ms).toFixed(2)), rounds: rs };
   });
   console.log(`tensor FP32 [1, ${width}] (${raw.length} bytes; JSON body ${jsonBody.length} bytes), ${concurrency} in flight, ${rounds} rounds × ${seconds} s, median round`);
-  console.log('mode                              req/s   p50 ms   p99 ms   req/s vs JSON   p99 vs JSON   errors');
-  for (const r of results) console.log(`${r.mode.padEnd(32)} ${String(r.rps).padStart(6)} ${r.p50Ms.toFixed(2).padStart(8)} ${r.p99Ms.toFixed(2).padStart(8)} ${r.rpsVsJson.toFixed(2).padStart(15)} ${r.p99VsJson.toFixed(2).padStart(13)} ${String(r.errors).padStart(8)}`);
+  console.log('mode                              req/s   p50 ms   p99 ms   req/s vs JSON   p99 vs JSON   frontend CPU µs/req   errors');
+  for (const r of results) {
+    console.log(`${r.mode.padEnd(32)} ${String(r.rps).padStart(6)} ${r.p50Ms.toFixed(2).padStart(8)} ${r.p99Ms.toFixed(2).padStart(8)} ${r.rpsVsJson.toFixed(2).padStart(15)} ${r.p99VsJson.toFixed(2).padStart(13)} ${String(r.serverCpuUs).padStart(21)} ${String(r.errors).padStart(8)}`);
+  }
   await writeFileAtomic(
     join(PACKAGE_ROOT, 'bench', 'results', `grpc-w${width}.json`),
     `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, loadavg: loadavg() }, width, concurrency, seconds, rounds, results }, null, 2)}\n`,
