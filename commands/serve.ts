@@ -8,7 +8,7 @@ type ServeCliFlags = ServeFlags & { stop?: boolean; json?: boolean };
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('Run the model server (TorchServe-compatible inference, management and metrics APIs), or stop one with --stop')
+    .description('Run the model server (TorchServe-compatible inference, management and metrics APIs, gRPC on 7070/7071), or stop one with --stop')
     .option('--model-store <dir>', 'folder holding the model archives (default ./model_store)')
     .option('--models <all|name=file.mar,...>', 'models to load at start: all, or name=file.mar / file.mar entries', listArg)
     .option('--config <file>', 'TorchServe-style config.properties (inference_address, model_store, load_models, job_queue_size, ...)')

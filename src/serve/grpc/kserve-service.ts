@@ -3,7 +3,7 @@
 // Metadata and configuration are the ones the HTTP v2 routes answer (kserve-api.ts).
 import type { sendUnaryData, ServiceError, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Registry } from '../frontend/registry.js';
-import { badRequest, HttpError } from '../http/errors.js';
+import { badRequest, HttpError, SHUTTING_DOWN } from '../http/errors.js';
 import { config, lookup, metadata, ready, SERVER_METADATA } from '../http/kserve-api.js';
 import { unregister } from '../http/management-api.js';
 import { inferenceTarget, resultMessage, submitParts } from '../http/predict.js';
@@ -17,7 +17,6 @@ interface ModelRef {
   version: string;
 }
 
-const SHUTTING_DOWN = new HttpError(503, 'ServiceUnavailableException', 'The server is shutting down.');
 
 function model(reg: Registry, r: ModelRef) {
   if (!r.name) throw badRequest('name is required');

@@ -5,7 +5,7 @@
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, ServiceError, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Registry } from '../frontend/registry.js';
 import type { ItemResult, RequestPart } from '../ipc/messages.js';
-import { badRequest } from '../http/errors.js';
+import { badRequest, SHUTTING_DOWN } from '../http/errors.js';
 import { health } from '../http/inference-api.js';
 import { inferenceTarget, resultMessage, submitParts } from '../http/predict.js';
 import { expiresAt, unary } from './calls.js';
@@ -21,12 +21,14 @@ interface PredictionResponse {
   prediction: Buffer;
 }
 
+
 type Answer = (e: Partial<ServiceError> | null, r?: PredictionResponse) => void;
 
 /** Queues the request; `answer` gets the prediction or TorchServe's error for it. */
 function predict(reg: Registry, req: PredictionsRequest, deadline: number | undefined, answer: Answer): void {
   try {
     if (!req.model_name) throw badRequest('Parameter model_name is required.');
+    if (reg.closing) throw SHUTTING_DOWN;
     const entry = inferenceTarget(reg, req.model_name, req.model_version || undefined);
     // The input map's entries are what a multipart form's fields are over HTTP: parts by name.
     const parts: RequestPart[] = Object.entries(req.input).map(([name, body]) => ({ name, contentType: '', body }));
