@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       await writeArchive({ modelName: name, version: '1.0', serializedFile: join(dir, 'mlp.onnx'), handler: 'base_handler', configFile: join(dir, `${name}.yaml`), exportPath: dir, archiveFormat: 'default', force: true });
     }
     const child = start(process.execPath, [...(RUNNING_FROM_SOURCE ? ['--import', 'tsx'] : []), CLI_PATH, 'serve', '--model-store', dir, '--models', 'mlp1.mar,mlp8.mar',
-      '--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--pid-file', join(dir, 'pid'), '--json'],
+      '--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--no-grpc', '--pid-file', join(dir, 'pid'), '--json'],
       { stdout: 'pipe', stderr: 'inherit', buffer: false });
     server.child = child;
     const line = await new Promise<string>((resolve, reject) => {

@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     await writeArchive({ modelName: 'identity', version: '1.0', serializedFile: fx.identity, handler: 'base_handler', exportPath: dir, archiveFormat: 'default', force: true });
 
     const ml = start(process.execPath, [...(RUNNING_FROM_SOURCE ? ['--import', 'tsx'] : []), CLI_PATH, 'serve', '--model-store', dir, '--models', 'identity=identity.mar', '--workers', String(workers),
-      '--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0',
+      '--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--no-grpc',
       '--pid-file', join(dir, 'pid'), '--json'], { stdout: 'pipe', stderr: 'inherit', buffer: false });
     children.push(ml);
     const mlUrl = (JSON.parse(await firstLine(ml)) as { inference: string }).inference;

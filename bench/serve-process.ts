@@ -39,7 +39,7 @@ export async function startServe(extraArgs: string[] = []): Promise<ServeProcess
   await one('mlp', fx.mlp);
   await one('ocr', OCR_CLS_MODEL);
   const child = start(process.execPath, [...(RUNNING_FROM_SOURCE ? ['--import', 'tsx'] : []), CLI_PATH, 'serve', '--model-store', dir, '--models', 'all',
-    '--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0',
+    '--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--no-grpc',
     '--pid-file', join(dir, 'pid'), '--no-snapshot', '--json', ...extraArgs], { stdout: 'pipe', stderr: 'ignore', buffer: false });
   const ready = await new Promise<{ pid: number; inference: string; management: string }>((resolve, reject) => {
     let buf = '';

@@ -8,13 +8,16 @@ type ServeCliFlags = ServeFlags & { stop?: boolean; json?: boolean };
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('Run the model server (TorchServe-compatible inference, management and metrics APIs), or stop one with --stop')
+    .description('Run the model server (TorchServe-compatible inference, management and metrics APIs, gRPC on 7070/7071), or stop one with --stop')
     .option('--model-store <dir>', 'folder holding the model archives (default ./model_store)')
     .option('--models <all|name=file.mar,...>', 'models to load at start: all, or name=file.mar / file.mar entries', listArg)
     .option('--config <file>', 'TorchServe-style config.properties (inference_address, model_store, load_models, job_queue_size, ...)')
     .option('--inference-address <host:port>', 'inference API address (default 127.0.0.1:8080; port 0 picks one)')
     .option('--management-address <host:port>', 'management API address (default 127.0.0.1:8081)')
     .option('--metrics-address <host:port>', 'Prometheus metrics address (default 127.0.0.1:8082)')
+    .option('--grpc-inference-address <host:port>', "gRPC inference address: TorchServe's InferenceAPIsService and KServe's GRPCInferenceService (default 127.0.0.1:7070)")
+    .option('--grpc-management-address <host:port>', "gRPC management address: TorchServe's ManagementAPIsService (default 127.0.0.1:7071)")
+    .option('--no-grpc', 'do not start the gRPC listeners')
     .option('--pid-file <file>', 'pid file of the server (default $TMPDIR/.mlserve-<hash of the model store>.pid: one per store)')
     .option('--workers <n>', 'workers per model loaded at start (default_workers_per_model, default 1)', intArg('--workers', 0, 64))
     .option('--job-queue-size <n>', 'queued requests per model before 503 (default 100)', intArg('--job-queue-size', 1, 1_000_000))
@@ -40,9 +43,10 @@ export function serveCommand(): Command {
       const { runServe } = await import('../src/serve/run.js');
       const log = stderrLogger();
       await runServe(flags, log, (h) => {
-        const ready = { ok: true, event: 'ready', pid: h.pid, inference: h.inference, management: h.management, metrics: h.metrics, models: h.models };
+        const grpc = { ...(h.grpcInference ? { grpcInference: h.grpcInference } : {}), ...(h.grpcManagement ? { grpcManagement: h.grpcManagement } : {}) };
+        const ready = { ok: true, event: 'ready', pid: h.pid, inference: h.inference, management: h.management, metrics: h.metrics, ...grpc, models: h.models };
         if (flags.json) process.stdout.write(`${JSON.stringify(ready)}\n`);
-        else log.info(`mlserve serve ready (pid ${h.pid}): inference ${h.inference}, management ${h.management}, metrics ${h.metrics}; models: ${h.models.join(', ') || 'none'}`);
+        else log.info(`mlserve serve ready (pid ${h.pid}): inference ${h.inference}, management ${h.management}, metrics ${h.metrics}${h.grpcInference ? `, gRPC ${h.grpcInference} / ${h.grpcManagement ?? 'no management'}` : ''}; models: ${h.models.join(', ') || 'none'}`);
       });
     });
 }

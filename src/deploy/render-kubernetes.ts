@@ -96,7 +96,7 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
       workingDir: CONTAINER_WORKDIR,
       managementContainerPort: o.exposeManagement ? { name: 'management', containerPort: 8081, protocol: 'TCP' } : undefined,
       managementServicePort: o.exposeManagement ? { name: 'management', port: 8081, targetPort: 'management', protocol: 'TCP' } : undefined,
-      args: serveArgs(s, { store: CONTAINER_STORE, inference: '0.0.0.0:8080', management: o.exposeManagement ? '0.0.0.0:8081' : '127.0.0.1:8081', metrics: '0.0.0.0:8082' }, [
+      args: serveArgs(s, { store: CONTAINER_STORE, inference: '0.0.0.0:8080', management: o.exposeManagement ? '0.0.0.0:8081' : '127.0.0.1:8081', metrics: '0.0.0.0:8082', grpcInference: '0.0.0.0:7070', grpcManagement: '127.0.0.1:7071' }, [
         '--config',
         '/etc/mlserve/config.properties',
         ...o.extraServeArgs,

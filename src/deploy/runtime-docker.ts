@@ -58,8 +58,8 @@ export async function startDocker(servers: DeployServer[], o: DockerOptions): Pr
     await run('docker', ['rm', '-f', name]); // a container left by an earlier run of this deployment
     const host = o.network === 'host';
     const addr = host
-      ? { inference: `127.0.0.1:${inf}`, management: `127.0.0.1:${mgmt}`, metrics: `127.0.0.1:${met}` }
-      : { inference: '0.0.0.0:8080', management: o.exposeManagement ? '0.0.0.0:8081' : '127.0.0.1:8081', metrics: '0.0.0.0:8082' };
+      ? { inference: `127.0.0.1:${inf}`, management: `127.0.0.1:${mgmt}`, metrics: `127.0.0.1:${met}`, grpcInference: '127.0.0.1:0', grpcManagement: '127.0.0.1:0' }
+      : { inference: '0.0.0.0:8080', management: o.exposeManagement ? '0.0.0.0:8081' : '127.0.0.1:8081', metrics: '0.0.0.0:8082', grpcInference: '0.0.0.0:7070', grpcManagement: '127.0.0.1:7071' };
     const args = [
       'run', '-d', '--name', name,
       '--label', 'mlserve.managed-by=mlserve', '--label', `mlserve.server=${s.name}`,

@@ -34,9 +34,10 @@ interface ReadyLine {
   metrics?: string;
 }
 
-function addresses(i: number, basePort?: number): { inference: string; management: string; metrics: string } {
+function addresses(i: number, basePort?: number): { inference: string; management: string; metrics: string; grpcInference: string; grpcManagement: string } {
   const at = (k: number) => `127.0.0.1:${basePort === undefined ? 0 : basePort + 3 * i + k}`;
-  return { inference: at(0), management: at(1), metrics: at(2) };
+  // gRPC on ports the kernel picks: several servers on one machine cannot all have 7070.
+  return { inference: at(0), management: at(1), metrics: at(2), grpcInference: '127.0.0.1:0', grpcManagement: '127.0.0.1:0' };
 }
 
 export async function startLocal(servers: DeployServer[], o: LocalOptions): Promise<DeployedServer[]> {

@@ -13,6 +13,9 @@ export interface ServeAddresses {
   inference: string; // HOST:PORT
   management: string;
   metrics: string;
+  /** gRPC listeners; without them the server takes its defaults (127.0.0.1:7070/7071). */
+  grpcInference?: string;
+  grpcManagement?: string;
 }
 
 /** `name=file` pairs as TorchServe's --models takes them. */
@@ -33,6 +36,8 @@ export function serveArgs(s: DeployServer, a: ServeAddresses, extra: string[] = 
     a.management,
     '--metrics-address',
     a.metrics,
+    ...(a.grpcInference ? ['--grpc-inference-address', a.grpcInference] : []),
+    ...(a.grpcManagement ? ['--grpc-management-address', a.grpcManagement] : []),
     ...extra,
   ];
 }

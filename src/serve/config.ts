@@ -63,6 +63,11 @@ export interface ServeOptions {
   metricsLogIntervalMs: number;
   /** service_envelope: /predictions bodies read as KServe v1 (kserve) or v2 (kservev2) requests. */
   serviceEnvelope?: 'kserve' | 'kservev2';
+  /** gRPC listeners (TorchServe's 7070/7071 from the command line; off when undefined, as in defaultOptions). */
+  grpcInference?: Address;
+  grpcManagement?: Address;
+  /** enable_grpc_ssl: the gRPC listeners serve TLS with these PEM files. */
+  grpcTls?: { certFile: string; keyFile: string };
 }
 
 export const MODEL_CONTROL = ['none', 'poll', 'explicit'] as const;
@@ -151,9 +156,7 @@ const IGNORED_KEYS = new Set([
   'number_of_netty_threads', 'netty_client_threads', 'number_of_gpu', 'async_logging', 'vmargs', 'max_response_size',
   'enable_envvars_config', 'install_py_dep_per_model', 'disable_system_metrics', 'metrics_format',
   'enable_metrics_api', 'model_snapshot', 'snapshot_store', 'workflow_store', 'cors_allowed_origin', 'cors_allowed_methods',
-  'cors_allowed_headers', 'enable_model_api', 'model_control_mode', 'grpc_inference_port',
-  'grpc_management_port', 'enable_grpc_ssl', 'keystore', 'keystore_pass', 'keystore_type', 'private_key_file',
-  'certificate_file', 'decode_input_request', 'preload_model', 'prefer_direct_buffer',
+  'cors_allowed_headers', 'enable_model_api', 'model_control_mode', 'keystore', 'keystore_pass', 'keystore_type', 'decode_input_request', 'preload_model', 'prefer_direct_buffer',
   'default_service_handler', 'plugins_path', 'use_native_io', 'io_ratio', 'metrics_config', 'ts_config_file', 'models',
 ]);
 
@@ -171,7 +174,9 @@ export function parseProperties(text: string): Map<string, string> {
 
 export async function applyConfigFile(opts: ServeOptions, path: string, log: Logger): Promise<void> {
   const props = parseProperties(await readFile(path, 'utf8'));
+  applyGrpcKeys(opts, props, path, log);
   for (const [key, value] of props) {
+    if (GRPC_KEYS.has(key)) continue;
     const field = INT_KEYS[key as keyof typeof INT_KEYS];
     if (field) {
       if (!/^\d+$/.test(value)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: ${key}: "${value}" is not a whole number`);
@@ -193,6 +198,50 @@ export async function applyConfigFile(opts: ServeOptions, path: string, log: Log
 function oneOf<T extends string>(path: string, key: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: ${key}: "${value}" is not one of ${allowed.join(', ')}`);
+}
+
+export const GRPC_DEFAULTS = { inference: { host: '127.0.0.1', port: 7070 }, management: { host: '127.0.0.1', port: 7071 } };
+
+const GRPC_KEYS = new Set(['grpc_inference_port', 'grpc_management_port', 'grpc_inference_address', 'grpc_management_address', 'enable_grpc_ssl', 'certificate_file', 'private_key_file']);
+
+/**
+ * TorchServe's gRPC keys: grpc_{inference,management}_{address,port} (a host and a port, loopback and
+ * 7070/7071 when only one is given), and enable_grpc_ssl, which needs PEM certificate_file and
+ * private_key_file: TLS that is asked for and cannot be served is refused, never served in the clear.
+ */
+function applyGrpcKeys(opts: ServeOptions, props: Map<string, string>, path: string, log: Logger): void {
+  for (const what of ['inference', 'management'] as const) {
+    const host = props.get(`grpc_${what}_address`);
+    const port = props.get(`grpc_${what}_port`);
+    if (host === undefined && port === undefined) continue;
+    if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: grpc_${what}_port: "${port}" is not a port number`);
+    const key = what === 'inference' ? 'grpcInference' : 'grpcManagement';
+    const base = opts[key] ?? GRPC_DEFAULTS[what];
+    const h = host?.replace(/^\[|\]$/g, '').trim();
+    if (h !== undefined && !h) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: grpc_${what}_address is empty`);
+    opts[key] = { host: h ?? base.host, port: port !== undefined ? Number(port) : base.port };
+  }
+  const cert = props.get('certificate_file');
+  const key = props.get('private_key_file');
+  if (props.get('enable_grpc_ssl')?.trim() === 'true') {
+    if (!cert || !key) {
+      throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: enable_grpc_ssl=true needs certificate_file and private_key_file`, {
+        hint: 'give PEM files for both (a Java keystore is not read), or remove enable_grpc_ssl to serve gRPC without TLS on loopback',
+      });
+    }
+    opts.grpcTls = { certFile: resolve(cert), keyFile: resolve(key) };
+  } else if (cert || key) log.warn(`${path}: certificate_file and private_key_file are used only with enable_grpc_ssl=true (mlserve serves plain HTTP); ignored`);
+}
+
+/** The command line's gRPC choice: TorchServe's 7070/7071 unless --no-grpc or other addresses. */
+export function applyGrpcFlags(opts: ServeOptions, flags: { grpc?: boolean; grpcInferenceAddress?: string; grpcManagementAddress?: string }): void {
+  if (flags.grpc === false) {
+    opts.grpcInference = undefined;
+    opts.grpcManagement = undefined;
+    return;
+  }
+  opts.grpcInference = flags.grpcInferenceAddress ? parseAddress(flags.grpcInferenceAddress, '--grpc-inference-address') : (opts.grpcInference ?? GRPC_DEFAULTS.inference);
+  opts.grpcManagement = flags.grpcManagementAddress ? parseAddress(flags.grpcManagementAddress, '--grpc-management-address') : (opts.grpcManagement ?? GRPC_DEFAULTS.management);
 }
 
 export function parseModelList(value: string | string[]): 'all' | string[] {

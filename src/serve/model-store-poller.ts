@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { Registry } from './frontend/registry.js';
 
-const ARCHIVE_RE = /\.(mar|tar\.gz|tgz|zip)$/;
+export const ARCHIVE_RE = /\.(mar|tar\.gz|tgz|zip)$/;
 
 /** Archives in the store: archive files, and folders holding MAR-INF/MANIFEST.json. */
 export async function storeArchives(store: string): Promise<string[]> {

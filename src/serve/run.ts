@@ -2,7 +2,7 @@
 // wait for SIGTERM/SIGINT, then a graceful shutdown (stop accepting, drain, stop workers).
 import { resolve } from 'node:path';
 import type { Logger } from '../log.js';
-import { applyConfigFile, defaultOptions, defaultPidFile, parseAddress, parseModelList, type ModelControl, type ServeOptions } from './config.js';
+import { applyConfigFile, applyGrpcFlags, defaultOptions, defaultPidFile, parseAddress, parseModelList, type ModelControl, type ServeOptions } from './config.js';
 import { availableParallelism } from 'node:os';
 import { claimPidFile, releasePidFile } from './pid-file.js';
 import { startServer, type ServeHandle } from './server.js';
@@ -28,6 +28,10 @@ export interface ServeFlags {
   modelControl?: ModelControl;
   pollInterval?: number;
   httpTransport?: HttpTransport;
+  /** false with --no-grpc */
+  grpc?: boolean;
+  grpcInferenceAddress?: string;
+  grpcManagementAddress?: string;
 }
 
 export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promise<ServeOptions> {
@@ -48,6 +52,7 @@ export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promi
   if (flags.modelControl) opts.modelControl = flags.modelControl;
   if (flags.pollInterval !== undefined) opts.pollIntervalMs = flags.pollInterval;
   if (flags.httpTransport) opts.httpTransport = flags.httpTransport;
+  applyGrpcFlags(opts, flags);
   // A memory budget means loading and unloading models on demand: that is the shared group's job.
   if (opts.maxModelMemory > 0 && opts.sharedWorkers === 0) opts.sharedWorkers = availableParallelism();
   // The snapshot sits next to the pid file: one per server, like the pid file.

@@ -24,12 +24,16 @@ import { requireKey, writeKeyFile } from './token-auth.js';
 import { readSnapshot, snapshotSaver, type SnapshotModel } from './snapshot.js';
 import { WorkerGroup } from './frontend/worker-group.js';
 import { ModelStorePoller, storeArchives } from './model-store-poller.js';
+import type { GrpcListeners } from './grpc/grpc-server.js';
 
 export interface ServeHandle {
   pid: number;
   inference: string;
   management: string;
   metrics: string;
+  /** gRPC listeners (host:port), when on. */
+  grpcInference?: string;
+  grpcManagement?: string;
   models: string[];
   registry: Registry;
   close(): Promise<void>;
@@ -204,6 +208,7 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
     registry.apiLocked = `model control mode is ${opts.modelControl}: models are ${opts.modelControl === 'poll' ? 'loaded and unloaded by changing the model store' : 'the model store\'s, loaded at start'}; start the server with --model-control explicit to use the API`;
   }
   const servers: Listener[] = [];
+  let grpc: GrpcListeners | undefined;
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= shutdown());
   const shutdown = async () => {
@@ -213,10 +218,14 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       s.close();
       s.closeIdleConnections();
     }
+    // gRPC stops taking calls too; the calls in progress finish with the drain below.
+    const grpcDrained = grpc?.drain();
     await poller?.stop();
     metricsLog?.stop();
     await registry.close(opts.drainTimeoutMs);
     for (const s of servers) s.closeAllConnections();
+    grpc?.close();
+    await grpcDrained;
     await group?.close();
     await hub.close();
   };
@@ -225,15 +234,21 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
     const host = registry.host;
     servers.push(await listenInference(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize, serviceEnvelope: opts.serviceEnvelope }), opts.maxRequestSize, opts.inference, opts.httpLimits, opts.httpTransport, host, log));
     let management = managementListener(registry);
+    let managementKey: string | undefined;
     if (opts.tokenAuth) {
       const keyFile = opts.keyFile ?? join(dirname(opts.pidFile), 'key_file.json');
-      management = requireKey((await writeKeyFile(keyFile)).management, management);
+      managementKey = (await writeKeyFile(keyFile)).management;
+      management = requireKey(managementKey, management);
       log.info(`token authorization on the management API: keys in ${keyFile}`);
     }
     servers.push(await listen(counted(management, host), opts.management, 'management', opts.httpLimits));
     servers.push(await listen(counted(metricsListener(createMetrics(registry, { mode: opts.metricsMode })), host), opts.metrics, 'metrics', opts.httpLimits));
     const logged = loggedFamilies(opts.metricsMode);
     if (logged.length > 0) metricsLog = startTsMetricsLog(registry, hostname(), log, opts.metricsLogIntervalMs, logged);
+    if (opts.grpcInference || opts.grpcManagement) {
+      const { startGrpc } = await import('./grpc/grpc-server.js');
+      grpc = await startGrpc(registry, { inference: opts.grpcInference, management: opts.grpcManagement, maxRequestSize: opts.maxRequestSize, managementKey, tls: opts.grpcTls });
+    }
     // Loaded in parallel: each model's workers start independently. All settle before a failure
     // is reported, so the shutdown that follows sees every model that did register.
     const start = await initialModels(opts, log);
@@ -290,6 +305,8 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
     inference: urlOf(servers[0]!, opts.inference.host),
     management: urlOf(servers[1]!, opts.management.host),
     metrics: urlOf(servers[2]!, opts.metrics.host),
+    ...(grpc?.inference ? { grpcInference: grpc.inference } : {}),
+    ...(grpc?.management ? { grpcManagement: grpc.management } : {}),
     models: registry.names(),
     registry,
     close,

@@ -3,7 +3,7 @@
 // `Authorization: Bearer <management key>`. Unlike TorchServe, the inference API stays open here
 // (load generators and health checks use it); the management API is what changes the server.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, RequestListener } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { HttpError, sendError } from './http/errors.js';
 
@@ -26,8 +26,8 @@ export async function writeKeyFile(path: string): Promise<Keys> {
   return keys;
 }
 
-function authorized(req: IncomingMessage, key: Buffer): boolean {
-  const h = req.headers.authorization;
+/** Whether an Authorization value (`Bearer <key>`) carries the key: HTTP headers and gRPC metadata. */
+export function bearerMatches(h: string | undefined, key: Buffer): boolean {
   if (!h?.startsWith('Bearer ')) return false;
   const given = Buffer.from(h.slice(7).trim());
   return given.length === key.length && timingSafeEqual(given, key);
@@ -37,7 +37,7 @@ function authorized(req: IncomingMessage, key: Buffer): boolean {
 export function requireKey(key: string, next: RequestListener): RequestListener {
   const k = Buffer.from(key);
   return (req, res) => {
-    if (!authorized(req, k)) {
+    if (!bearerMatches(req.headers.authorization, k)) {
       req.resume();
       return sendError(res, INVALID);
     }

@@ -69,9 +69,13 @@ test('kubernetes: every server of a mixed plan gets a valid Deployment, Service 
   assert.equal(args[0], 'serve');
   assert.equal(args[args.indexOf('--models') + 1], 'identity=identity.mar');
   assert.equal(args[args.indexOf('--management-address') + 1], '127.0.0.1:8081', 'management stays inside the pod');
-  // Services expose inference and metrics only.
+  assert.equal(args[args.indexOf('--grpc-inference-address') + 1], '0.0.0.0:7070');
+  assert.equal(args[args.indexOf('--grpc-management-address') + 1], '127.0.0.1:7071', 'gRPC management stays inside the pod');
+  // Services expose inference, metrics and gRPC inference (named grpc) only.
   const svc = objs.find((o) => o.kind === 'Service' && o.metadata.name === 'g4dn-0-p0')!;
-  assert.deepEqual(svc.spec.ports.map((p: Obj) => p.port).sort(), [8080, 8082]);
+  assert.deepEqual(svc.spec.ports.map((p: Obj) => p.port).sort(), [7070, 8080, 8082]);
+  assert.equal(svc.spec.ports.find((p: Obj) => p.port === 7070).name, 'grpc');
+  assert.ok(c('c5-0-p0').ports.some((p: Obj) => p.name === 'grpc' && p.containerPort === 7070));
   // Baked archives: images built from the models contexts rendered alongside.
   assert.match(c('c5-0-p0').image, /^mlserve-models-cpu:[0-9a-f]{12}$/);
   assert.ok((await readdir(join(out, 'docker', 'models-inf', 'model-store'))).includes('identity.mar'));
@@ -99,7 +103,7 @@ test('kubernetes --archive-url: an init container fetches the archives into an e
   const args: string[] = d.spec.template.spec.containers[0].args;
   assert.equal(args[args.indexOf('--management-address') + 1], '0.0.0.0:8081');
   const svc = objs.find((o) => o.kind === 'Service' && o.metadata.name === 'g4dn-0-p0')!;
-  assert.deepEqual(svc.spec.ports.map((p: Obj) => p.port).sort(), [8080, 8081, 8082]);
+  assert.deepEqual(svc.spec.ports.map((p: Obj) => p.port).sort(), [7070, 8080, 8081, 8082]);
 });
 
 test('a misspelled field in a template makes validation fail with its path', async () => {

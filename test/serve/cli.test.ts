@@ -10,7 +10,7 @@ import { ensureFixtureModels } from '../../fixtures/index.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { addFolderArchive, tempStore, waitFor } from './store.js';
 
-const PORTS0 = ['--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0'];
+const PORTS0 = ['--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--grpc-inference-address', '127.0.0.1:0', '--grpc-management-address', '127.0.0.1:0'];
 
 let store: string;
 
@@ -29,7 +29,7 @@ describe('mlserve serve (CLI)', () => {
     const pidFile = join(store, 'a.pid');
     const config = join(store, 'config.properties');
     await writeFile(config, `# TorchServe style\ninference_address=http://127.0.0.1:0\nmodel_store=${store}\nload_models=identity\njob_queue_size=7\nnumber_of_netty_threads=4\n`);
-    const s = startCli(['serve', '--config', config, '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--pid-file', pidFile, '--json']);
+    const s = startCli(['serve', '--config', config, '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--no-grpc', '--pid-file', pidFile, '--json']);
     const ready = await s.ready;
     assert.equal(ready.event, 'ready');
     assert.deepEqual(ready.models, ['identity']);
@@ -149,7 +149,7 @@ describe('mlserve serve (CLI)', () => {
     const busy: Server = createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
     const port = (busy.address() as { port: number }).port;
-    const r = await runCli(['serve', '--model-store', store, '--inference-address', `127.0.0.1:${port}`, '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', ...pid, '--json']);
+    const r = await runCli(['serve', '--model-store', store, '--inference-address', `127.0.0.1:${port}`, '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--no-grpc', ...pid, '--json']);
     busy.close();
     assert.equal(r.code, 5);
     assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'MLS_ERR_SERVE_PORT_IN_USE');

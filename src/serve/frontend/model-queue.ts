@@ -14,6 +14,8 @@ export interface Job {
   t0: number; // performance.now() at arrival
   /** The request named a version (TorchServe labels the others model_version="default"). */
   versioned?: boolean;
+  /** performance.now() after which the client no longer waits (a gRPC deadline): such a job is answered 504, not run. */
+  expiresAt?: number;
 }
 
 export interface QueueSettings {
@@ -98,7 +100,7 @@ export class ModelQueue {
         }
       }
       const n = Math.min(batchSize, this.pending);
-      const batch = this.jobs.slice(this.head, this.head + n) as Job[];
+      let batch = this.jobs.slice(this.head, this.head + n) as Job[];
       // Dispatched jobs must not stay reachable from the queue: until the array is compacted they
       // would keep each answered request (its response, socket and body) alive, and the young-
       // generation GC copied them over and over (5–11 ms scavenges under load).
@@ -107,6 +109,14 @@ export class ModelQueue {
       if (this.head > 1024 && this.head * 2 > this.jobs.length) {
         this.jobs = this.jobs.slice(this.head);
         this.head = 0;
+      }
+      // TorchServe's clientExpireTS: work nobody waits for any more is not given to a worker.
+      if (batch.some(expired)) {
+        const r = deadlinePassed();
+        for (const j of batch) if (expired(j)) this.finish(j, r);
+        batch = batch.filter((j) => !expired(j));
+        this.checkDrained();
+        if (batch.length === 0) continue;
       }
       this.dispatch(w, batch);
     }
@@ -192,6 +202,14 @@ export class ModelQueue {
 
 function newSeries(): TsSeries {
   return { requests: 0, latencyMicros: 0, queueMicros: 0 };
+}
+
+function expired(j: Job): boolean {
+  return j.expiresAt !== undefined && j.expiresAt <= performance.now();
+}
+
+function deadlinePassed(): ItemResult {
+  return { status: 504, contentType: 'application/json', body: errorBody(504, 'RequestTimeoutException', 'The client deadline passed while the request was queued; it was not run.') };
 }
 
 function workerFailed(message: string): ItemResult {

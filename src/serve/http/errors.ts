@@ -17,6 +17,8 @@ export const notFound = (msg = 'Requested resource is not found, please refer to
   new HttpError(404, 'ResourceNotFoundException', msg);
 export const methodNotAllowed = () =>
   new HttpError(405, 'MethodNotAllowedException', 'Requested method is not allowed, please refer to API document.');
+/** What a request gets once the server is draining. */
+export const SHUTTING_DOWN = new HttpError(503, 'ServiceUnavailableException', 'The server is shutting down.');
 export const badRequest = (msg: string) => new HttpError(400, 'BadRequestException', msg);
 export const modelNotFound = (name: string) => new HttpError(404, 'ModelNotFoundException', `Model not found: ${name}`);
 export const versionNotFound = (name: string, version: string) =>

@@ -4,14 +4,13 @@
 import type { Http1Request, Reply } from './http1-server.js';
 import type { Registry } from '../frontend/registry.js';
 import { INFERENCE_API } from './api-description.js';
-import { HttpError, methodNotAllowed, notFound, sendError, sendJson } from './errors.js';
+import { SHUTTING_DOWN, methodNotAllowed, notFound, sendError, sendJson } from './errors.js';
 import { kserveRoutes } from './kserve-api.js';
 import { predict, sendStyled, type InferenceOptions } from './predict.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const HEALTHY = Buffer.from(JSON.stringify({ status: 'Healthy' }, null, 2));
 const PREDICTIONS = '/predictions/';
-const SHUTTING_DOWN = new HttpError(503, 'ServiceUnavailableException', 'The server is shutting down.');
 
 /** TorchServe's health rule: Healthy unless default versions lack some (Partial) or all (Unhealthy) workers. */
 export function health(reg: Registry): string {

@@ -14,11 +14,11 @@ import { predict, sendStyled, type InferenceOptions } from './predict.js';
 const V2_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer|\/config)?$/;
 const V1_MODEL = /^\/v1\/models\/([^/:]+)(:predict)?$/;
 
-function ready(e: ModelEntry): boolean {
+export function ready(e: ModelEntry): boolean {
   return e.pool.liveCount() > 0;
 }
 
-function lookup(reg: Registry, name: string, version?: string): ModelEntry {
+export function lookup(reg: Registry, name: string, version?: string): ModelEntry {
   const e = reg.find(name, version);
   if (!e) throw new HttpError(404, 'ModelNotFoundException', version ? `model ${name} version ${version} not found` : `model ${name} not found`);
   return e;
@@ -32,7 +32,7 @@ async function io(e: ModelEntry): Promise<{ inputs: Io; outputs: Io }> {
   return { inputs: e.pool.io?.inputs, outputs: e.pool.io?.outputs };
 }
 
-async function metadata(e: ModelEntry, reg: Registry): Promise<Record<string, unknown>> {
+export async function metadata(e: ModelEntry, reg: Registry): Promise<Record<string, unknown>> {
   const tensors = (list: Io) => (list ?? []).map((t) => ({ name: t.name, datatype: v2Datatype(t.type), shape: t.shape }));
   const { inputs, outputs } = await io(e);
   return {
@@ -49,7 +49,7 @@ async function metadata(e: ModelEntry, reg: Registry): Promise<Record<string, un
  * dynamic dimension batch: max_batch_size is the server's batch_size for them (at least 1) and
  * dims leave the batch dimension out, as in Triton; other models report 0 and their full shapes.
  */
-async function config(e: ModelEntry): Promise<Record<string, unknown>> {
+export async function config(e: ModelEntry): Promise<Record<string, unknown>> {
   const { inputs, outputs } = await io(e);
   const batching = (inputs ?? []).length > 0 && (inputs ?? []).every((t) => t.shape[0] === -1);
   const tensors = (list: Io) =>
@@ -67,10 +67,13 @@ async function config(e: ModelEntry): Promise<Record<string, unknown>> {
   };
 }
 
+/** The server metadata of the Open Inference Protocol (HTTP `GET /v2` and gRPC ServerMetadata). */
+export const SERVER_METADATA = { name: 'mlserve', version: '1', extensions: ['binary_tensor_data', 'model_configuration'] };
+
 export function kserveRoutes(reg: Registry, opts: InferenceOptions) {
   const route = (req: Http1Request, res: Reply, path: string, t0: number): void => {
     const get = req.method === 'GET';
-    if (path === '/v2' && get) return sendJson(res, 200, { name: 'mlserve', version: '1', extensions: ['binary_tensor_data', 'model_configuration'] });
+    if (path === '/v2' && get) return sendJson(res, 200, SERVER_METADATA);
     if (path === '/v2/health/live' && get) return sendJson(res, 200, { live: true });
     if (path === '/v2/health/ready' && get) return sendJson(res, 200, { ready: reg.defaults().every(ready) });
     if (path === '/v1/models' && get) return sendJson(res, 200, { models: reg.names() });

@@ -12,7 +12,7 @@ import { describeModel, listModels, registerModel, scaleWorkers, setDefaultVersi
 export { describe } from './model-description.js';
 
 /** Converts the model store's coded errors into TorchServe's exception types. */
-function asHttp(e: unknown): unknown {
+export function asHttp(e: unknown): unknown {
   if (!isMlsError(e)) return e;
   if (e.code === 'MLS_ERR_SERVE_MODEL_NOT_FOUND') return new HttpError(404, 'ModelNotFoundException', e.message);
   if (e.code === 'MLS_ERR_SERVE_INVALID_ARCHIVE' || e.httpStatus === 400) return new HttpError(400, 'InvalidModelException', e.message);

@@ -40,12 +40,18 @@ export function sendStyled(res: Reply, e: unknown, style: ErrorStyle): void {
   sendJson(res, err instanceof HttpError ? err.status : 500, { error: err instanceof Error ? err.message : String(err) });
 }
 
-function kserveResult(r: ItemResult): Buffer {
+/** The message of a failed request's answer (TorchServe's {code, type, message} body, or its text). */
+export function resultMessage(r: ItemResult): string {
   try {
-    return Buffer.from(JSON.stringify({ error: (JSON.parse(r.body.toString('utf8')) as { message?: string }).message }));
+    const m = (JSON.parse(r.body.toString('utf8')) as { message?: unknown }).message;
+    return typeof m === 'string' ? m : r.body.toString('utf8');
   } catch {
-    return Buffer.from(JSON.stringify({ error: r.body.toString('utf8') }));
+    return r.body.toString('utf8');
   }
+}
+
+function kserveResult(r: ItemResult): Buffer {
+  return Buffer.from(JSON.stringify({ error: resultMessage(r) }));
 }
 
 /** OIP v2 binary extension: the first `Inference-Header-Content-Length` bytes are the JSON header, the rest tensor bytes. */
@@ -68,11 +74,12 @@ function splitBinaryRequest(body: Buffer, headerLength: string): RequestPart[] {
  */
 export function predict(reg: Registry, opts: InferenceOptions, req: Http1Request, res: Reply, name: string, version: string | undefined, t0: number, style: ErrorStyle, envelope?: 'kserve'): void {
   const fail = (e: unknown): void => sendStyled(res, e, style);
-  const entry: ModelEntry | undefined = reg.find(name, version);
-  if (!entry) return fail(version && reg.find(name) ? versionNotFound(name, version) : modelNotFound(name));
-  // TorchServe counts a request once its model is found, before the worker check.
-  entry.queue.stats.ts[version ? 1 : 0].requests++;
-  if (entry.pool.minWorkers === 0 && entry.pool.liveCount() === 0) return fail(noWorker(name, version));
+  let entry: ModelEntry;
+  try {
+    entry = inferenceTarget(reg, name, version);
+  } catch (e) {
+    return fail(e);
+  }
   const contentType = req.headers['content-type'] ?? '';
   const to: Target = { entry, res, t0, style, versioned: version !== undefined };
   if (contentType.startsWith('multipart/form-data')) {
@@ -102,6 +109,31 @@ interface Target {
   versioned: boolean;
 }
 
+/**
+ * The model version a prediction goes to, or the error every protocol answers (HTTP and gRPC):
+ * unknown model or version (404), or no worker to serve it and none coming (503).
+ */
+export function inferenceTarget(reg: Registry, name: string, version: string | undefined): ModelEntry {
+  const entry = reg.find(name, version);
+  if (!entry) throw version && reg.find(name) ? versionNotFound(name, version) : modelNotFound(name);
+  // TorchServe counts a request once its model is found, before the worker check.
+  entry.queue.stats.ts[version ? 1 : 0].requests++;
+  if (entry.pool.minWorkers === 0 && entry.pool.liveCount() === 0) throw noWorker(name, version);
+  return entry;
+}
+
+export interface SubmitOptions {
+  /** performance.now() after which the client no longer waits (a gRPC deadline). */
+  expiresAt?: number;
+  /** The request named a version (TorchServe labels the others model_version="default"). */
+  versioned?: boolean;
+}
+
+/** Queues one request's parts on the model's queue and batcher (HTTP and gRPC); a full queue throws 503. */
+export function submitParts(entry: ModelEntry, parts: RequestPart[], t0: number, done: (r: ItemResult) => void, opts: SubmitOptions = {}): void {
+  if (!entry.queue.submit({ item: { parts }, t0, done, ...opts })) throw queueFull(entry);
+}
+
 function queueFull(entry: ModelEntry): HttpError {
   const e = noWorker(entry.name, entry.version);
   return new HttpError(503, e.type, `${e.message} The job queue is full (job_queue_size=${entry.queue.settings.capacity}).`);
@@ -120,8 +152,7 @@ function enqueueInstances(to: Target, instances: Buffer[]): void {
 }
 
 function enqueue(to: Target, parts: RequestPart[]): void {
-  const accepted = to.entry.queue.submit({ item: { parts }, t0: to.t0, versioned: to.versioned, done: (r: ItemResult) => answer(to, r) });
-  if (!accepted) throw queueFull(to.entry);
+  submitParts(to.entry, parts, to.t0, (r: ItemResult) => answer(to, r), { versioned: to.versioned });
 }
 
 function answer({ res, style }: Target, r: ItemResult): void {
