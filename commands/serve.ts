@@ -26,6 +26,7 @@ export function serveCommand(): Command {
     .option('--max-model-memory <size>', 'budget for loaded models (e.g. 2GB); least recently used idle models are unloaded and reloaded on demand (implies --shared-workers)', bytesArg('--max-model-memory'))
     .option('--model-control <mode>', "Triton's model control: none (load the whole store at start), poll (follow the store: load, reload, unload), explicit (API only)", choiceArg('--model-control', ['none', 'poll', 'explicit'] as const))
     .option('--poll-interval <duration>', 'how often --model-control poll scans the store (default 2s)', durationArg('--poll-interval'))
+    .option('--python <path>', 'Python interpreter for models with Python handlers (default: MLSERVE_PYTHON, else python3 on PATH; `python:` in a model-config.yaml wins)')
     .option('--stop', 'stop the server named by the pid file (SIGTERM, waits until it exits)')
     .option('--json', 'print one JSON line when ready (or the --stop result as JSON)')
     .action(async (flags: ServeCliFlags) => {

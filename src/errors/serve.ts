@@ -41,6 +41,16 @@ export const serveErrors = {
     http: 500,
     hint: 'The worker could not load the model or its handler; the worker log lines above say why.',
   },
+  MLS_ERR_SERVE_PYTHON_NOT_FOUND: {
+    exit: 3,
+    http: 500,
+    hint: 'Install python3 (the cpu image has it), or name an interpreter with --python PATH, MLSERVE_PYTHON, or `python:` in the model-config.yaml; torch handlers need torch in that environment.',
+  },
+  MLS_ERR_SERVE_PYTHON_DEPS: {
+    exit: 1,
+    http: 500,
+    hint: 'install_py_dep_per_model=true runs pip on the archive requirements file: pip must reach a package index (or set PIP_INDEX_URL / PIP_FIND_LINKS); otherwise install the packages into the interpreter and turn the setting off.',
+  },
   MLS_ERR_SERVE_ALREADY_RUNNING: {
     exit: 5,
     hint: 'A server already runs with this pid file: stop it with `mlserve serve --stop`, or pass another --pid-file.',

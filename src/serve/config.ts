@@ -50,6 +50,10 @@ export interface ServeOptions {
   modelControl?: ModelControl;
   /** How often poll mode scans the model store. */
   pollIntervalMs: number;
+  /** Interpreter of Python handlers (--python, MLSERVE_PYTHON; model-config.yaml `python` overrides per model). */
+  python?: string;
+  /** TorchServe's install_py_dep_per_model: pip-install each archive's requirements into a folder of the model. */
+  installPyDepPerModel: boolean;
 }
 
 export const MODEL_CONTROL = ['none', 'poll', 'explicit'] as const;
@@ -82,6 +86,8 @@ export function defaultOptions(): ServeOptions {
     processConcurrency: 16,
     maxModelMemory: 0,
     pollIntervalMs: 2_000,
+    python: process.env.MLSERVE_PYTHON || undefined,
+    installPyDepPerModel: false,
   };
 }
 
@@ -116,7 +122,7 @@ const INT_KEYS = {
 /** TorchServe keys that parse but change nothing here (threads, TLS, tokens, plugins...). */
 const IGNORED_KEYS = new Set([
   'number_of_netty_threads', 'netty_client_threads', 'number_of_gpu', 'async_logging', 'vmargs', 'max_response_size',
-  'enable_envvars_config', 'install_py_dep_per_model', 'disable_system_metrics', 'metrics_mode', 'metrics_format',
+  'enable_envvars_config', 'disable_system_metrics', 'metrics_mode', 'metrics_format',
   'enable_metrics_api', 'model_snapshot', 'snapshot_store', 'workflow_store', 'cors_allowed_origin', 'cors_allowed_methods',
   'cors_allowed_headers', 'enable_model_api', 'model_control_mode', 'grpc_inference_port',
   'grpc_management_port', 'enable_grpc_ssl', 'keystore', 'keystore_pass', 'keystore_type', 'private_key_file',
@@ -149,6 +155,7 @@ export async function applyConfigFile(opts: ServeOptions, path: string, log: Log
     else if (key === 'model_store') opts.modelStore = resolve(value);
     else if (key === 'allowed_urls') opts.allowedUrls = parseAllowedUrls(value, path);
     else if (key === 'load_models') opts.models = parseModelList(value);
+    else if (key === 'install_py_dep_per_model') opts.installPyDepPerModel = value.trim() === 'true';
     else if (key === 'disable_token_authorization') opts.tokenAuth = value.trim() !== 'true';
     else if (IGNORED_KEYS.has(key)) log.warn(`${path}: ${key} is a TorchServe setting mlserve does not use; ignored`);
     else throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: unknown key ${key}`);

@@ -23,6 +23,7 @@ export interface ServeFlags {
   snapshot?: boolean;
   snapshotFile?: string;
   sharedWorkers?: number;
+  python?: string;
   maxModelMemory?: number;
   modelControl?: ModelControl;
   pollInterval?: number;
@@ -42,6 +43,7 @@ export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promi
   if (flags.tokenAuth) opts.tokenAuth = true;
   if (flags.keyFile) opts.keyFile = resolve(flags.keyFile);
   if (flags.sharedWorkers !== undefined) opts.sharedWorkers = flags.sharedWorkers;
+  if (flags.python !== undefined) opts.python = flags.python;
   if (flags.maxModelMemory !== undefined) opts.maxModelMemory = flags.maxModelMemory;
   if (flags.modelControl) opts.modelControl = flags.modelControl;
   if (flags.pollInterval !== undefined) opts.pollIntervalMs = flags.pollInterval;

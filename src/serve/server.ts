@@ -15,6 +15,7 @@ import { Http1Server, llhttp, viaNodeHttp, type Http1Handler } from './http/http
 import { inferenceListener } from './http/inference-api.js';
 import { managementListener } from './http/management-api.js';
 import { createMetrics, metricsListener } from './http/metrics-api.js';
+import { handlerMetricsText } from './frontend/handler-metrics.js';
 import { requireKey, writeKeyFile } from './token-auth.js';
 import { readSnapshot, snapshotSaver, type SnapshotModel } from './snapshot.js';
 import { WorkerGroup } from './frontend/worker-group.js';
@@ -167,6 +168,8 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       allowedUrls: opts.allowedUrls,
       maxDownloadSize: opts.maxDownloadSize,
       group,
+      python: opts.python,
+      installPyDepPerModel: opts.installPyDepPerModel,
     },
     log,
   );
@@ -199,7 +202,7 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       log.info(`token authorization on the management API: keys in ${keyFile}`);
     }
     servers.push(await listen(management, opts.management, 'management'));
-    servers.push(await listen(metricsListener(createMetrics(registry)), opts.metrics, 'metrics'));
+    servers.push(await listen(metricsListener(createMetrics(registry), () => handlerMetricsText(registry)), opts.metrics, 'metrics'));
     // Loaded in parallel: each model's workers start independently. All settle before a failure
     // is reported, so the shutdown that follows sees every model that did register.
     const start = await initialModels(opts);

@@ -5,7 +5,8 @@ import type { Logger } from '../../log.js';
 import type { LoadRequest } from '../ipc/messages.js';
 import type { WorkerHub } from './worker-hub.js';
 import type { WorkerPool } from './pool-types.js';
-import { WorkerProcess, type ModelIo } from './worker-process.js';
+import { WorkerProcess, type ModelIo, type WorkerSpawn } from './worker-process.js';
+import type { ResultHeader } from '../ipc/messages.js';
 
 export const BACKOFF_MS = [100, 1000, 2000, 4000, 8000, 16000, 30000];
 /** A worker that dies sooner than this after loading counts as a failure for the backoff. */
@@ -21,6 +22,10 @@ export interface PoolOptions {
   concurrency: number;
   /** Called when a worker becomes ready (the queue can dispatch) or startup keeps failing. */
   onChange: (event: 'ready' | 'load-failed') => void;
+  /** The kind of process to start (default: a Node worker). */
+  spawn?: WorkerSpawn;
+  /** Metrics recorded by Python handlers (context.metrics). */
+  onMetrics?: (m: NonNullable<ResultHeader['m']>) => void;
 }
 
 export class ModelPool implements WorkerPool {
@@ -81,7 +86,8 @@ export class ModelPool implements WorkerPool {
   }
 
   private async spawn(): Promise<void> {
-    const w = new WorkerProcess(this.hub, this.log);
+    const w = new WorkerProcess(this.hub, this.log, this.opts.spawn);
+    w.onMetrics = this.opts.onMetrics;
     this.workers.push(w);
     let readyAt = 0;
     void w.exited.then(() => {

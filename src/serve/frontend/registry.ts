@@ -14,6 +14,9 @@ import type { WorkerHub } from './worker-hub.js';
 import type { WorkerPool } from './pool-types.js';
 import { estimateModelMemory, SharedPool } from './shared-pool.js';
 import type { WorkerGroup } from './worker-group.js';
+import { choosePython, installModelDependencies } from './python-env.js';
+import type { WorkerSpawn } from './worker-process.js';
+import { HandlerMetrics } from './handler-metrics.js';
 
 export interface RegistrySettings {
   modelStore: string;
@@ -31,6 +34,10 @@ export interface RegistrySettings {
   /** Registration from URLs (url-fetch.ts): off while empty. */
   allowedUrls?: RegExp[];
   maxDownloadSize?: number;
+  /** --python / MLSERVE_PYTHON: the interpreter of Python handlers (model-config.yaml `python` overrides). */
+  python?: string;
+  /** install_py_dep_per_model: pip-install each archive's requirements file into a folder of the model. */
+  installPyDepPerModel?: boolean;
 }
 
 export interface RegisterParams {
@@ -58,6 +65,10 @@ export interface ModelEntry {
   loadedAtStartup: boolean;
   pool: WorkerPool;
   queue: ModelQueue;
+  /** Requests carry their headers to the worker (Python and custom JS handlers read them). */
+  passHeaders: boolean;
+  /** Metrics the model's Python handler recorded (context.metrics). */
+  handlerMetrics: HandlerMetrics;
 }
 
 interface Versions {
@@ -119,7 +130,7 @@ export class Registry {
   /** Registers an archive; resolves once its initial workers are ready (or failed: then it is removed again). */
   async register(p: RegisterParams): Promise<ModelEntry> {
     const s = this.settings;
-    const archive = await this.openFromUrlOrStore(p.url);
+    const archive = await this.openFromUrlOrStore(p.url, p.handler);
     const name = p.modelName ?? archive.manifest.model.modelName;
     const version = String(archive.manifest.model.modelVersion ?? '1.0');
     const key = `${name}/${version}`;
@@ -131,7 +142,20 @@ export class Registry {
     const batchSize = p.batchSize ?? configNumber(cfg, 'batchSize') ?? s.defaultBatchSize;
     const maxBatchDelay = p.maxBatchDelay ?? configNumber(cfg, 'maxBatchDelay') ?? s.defaultMaxBatchDelayMs;
     const responseTimeout = p.responseTimeout ?? configNumber(cfg, 'responseTimeout') ?? s.defaultResponseTimeoutSec;
-    const handler = p.handler ?? archive.manifest.model.handler ?? 'base_handler';
+    const handler = archive.handler;
+    let spawn: WorkerSpawn = { kind: 'node' };
+    let pythonPath: string[] = [];
+    if (archive.workerKind === 'python') {
+      try {
+        const python = await choosePython(cfg, s.python, name);
+        spawn = { kind: 'python', python };
+        if (s.installPyDepPerModel) pythonPath = await installModelDependencies(python, archive.dir, archive.manifest.model.requirementsFile, name);
+      } catch (e) {
+        if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
+        throw e;
+      }
+    }
+    const handlerMetrics = new HandlerMetrics();
     const intraOp = configNumber(cfg, 'intraOpThreads') ?? s.intraOpThreads;
     // Batching models keep one batch per worker so batches fill; others overlap requests.
     const workerConcurrency = Math.max(1, configNumber(cfg, 'workerConcurrency') ?? (batchSize > 1 ? 1 : s.workerConcurrency));
@@ -148,6 +172,7 @@ export class Registry {
       modelConfig: cfg,
       batchSize,
       intraOpThreads: intraOp,
+      ...(pythonPath.length > 0 ? { pythonPath } : {}),
     };
     const onChange = (ev: 'ready' | 'load-failed', message?: string) => {
       if (ev === 'ready') late.queue?.pump();
@@ -155,7 +180,8 @@ export class Registry {
       else if (pool.kind === 'shared' || pool.liveCount() === 0) late.queue?.failQueued(message ?? `workers of model ${name} failed to start`);
     };
     let pool: WorkerPool;
-    if (s.group) {
+    // Python models keep processes of their own (TorchServe's model): the shared group is Node only.
+    if (s.group && spawn.kind === 'node') {
       const bytes = estimateModelMemory((await stat(archive.serializedFile).catch(() => undefined))?.size ?? 0);
       const shared = new SharedPool(s.group, loadRequest, this.log, {
         concurrency: workerConcurrency,
@@ -166,11 +192,18 @@ export class Registry {
       shared.pumpQueue = () => late.queue?.pump();
       pool = shared;
     } else {
-      pool = new ModelPool(this.hub, loadRequest, this.log, { startupTimeoutMs: s.startupTimeoutMs, concurrency: workerConcurrency, onChange });
+      pool = new ModelPool(this.hub, loadRequest, this.log, {
+        startupTimeoutMs: s.startupTimeoutMs,
+        concurrency: workerConcurrency,
+        onChange,
+        spawn,
+        onMetrics: (m) => handlerMetrics.add(m),
+      });
     }
     const queue = new ModelQueue({ modelKey: key, batchSize, maxBatchDelayMs: maxBatchDelay, capacity: s.jobQueueSize, responseTimeoutMs: responseTimeout * 1000 }, pool);
     late.queue = queue;
-    const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue };
+    const passHeaders = spawn.kind === 'python' || archive.handler.includes('.');
+    const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue, passHeaders, handlerMetrics };
     this.registering.add(key);
     try {
       const workers = p.initialWorkers ?? configNumber(cfg, 'minWorkers') ?? p.fallbackWorkers ?? 0;
@@ -194,12 +227,12 @@ export class Registry {
   }
 
   /** A URL is downloaded into the store first (if allowed_urls lets it); a download that does not open is removed. */
-  private async openFromUrlOrStore(url: string): Promise<OpenedArchive> {
+  private async openFromUrlOrStore(url: string, handler?: string): Promise<OpenedArchive> {
     const s = this.settings;
-    if (!isUrl(url)) return openArchive(s.modelStore, url, s.workDir);
+    if (!isUrl(url)) return openArchive(s.modelStore, url, s.workDir, handler);
     const file = await fetchArchive(url, { modelStore: s.modelStore, allowedUrls: s.allowedUrls ?? [], maxBytes: s.maxDownloadSize ?? 2 ** 31 });
     try {
-      return await openArchive(s.modelStore, file, s.workDir);
+      return await openArchive(s.modelStore, file, s.workDir, handler);
     } catch (e) {
       await rm(join(s.modelStore, file), { recursive: true, force: true });
       throw e;

@@ -2,7 +2,7 @@
 // the TorchServe routes (/predictions) and the KServe / Open Inference Protocol routes.
 import type { Http1Request, Reply } from './http1-server.js';
 import type { Registry, ModelEntry } from '../frontend/registry.js';
-import type { ItemResult, RequestPart } from '../ipc/messages.js';
+import type { HeaderMap, InferItem, ItemResult, RequestPart } from '../ipc/messages.js';
 import { HttpError, badRequest, sendError, sendJson, modelNotFound, versionNotFound } from './errors.js';
 import { readMultipart } from './multipart.js';
 import { BINARY_PART, BINARY_RESULT_TYPE } from '../handlers/protocols.js';
@@ -63,29 +63,33 @@ function splitBinaryRequest(body: Buffer, headerLength: string): RequestPart[] {
  * rather than async/await: this runs once per request, and each await costs a promise and a
  * microtask (bench/serve-overhead.ts).
  */
-export function predict(reg: Registry, opts: InferenceOptions, req: Http1Request, res: Reply, name: string, version: string | undefined, t0: number, style: ErrorStyle): void {
+export function predict(reg: Registry, opts: InferenceOptions, req: Http1Request, res: Reply, name: string, version: string | undefined, t0: number, style: ErrorStyle, explain = false): void {
   const fail = (e: unknown): void => sendStyled(res, e, style);
   const entry: ModelEntry | undefined = reg.find(name, version);
   if (!entry) return fail(version && reg.find(name) ? versionNotFound(name, version) : modelNotFound(name));
   if (entry.pool.minWorkers === 0 && entry.pool.liveCount() === 0) return fail(noWorker(name, version));
   const contentType = req.headers['content-type'] ?? '';
+  // Headers travel only to handlers that read them, and with explanations (TorchServe marks those
+  // with an `explain: True` request header): the built-ins' hot path carries none.
+  const headers: HeaderMap | undefined = explain ? { ...req.headers, explain: 'True' } : entry.passHeaders ? req.headers : undefined;
   if (contentType.startsWith('multipart/form-data')) {
-    readMultipart(req.headers, req.body, opts.maxRequestSize).then((parts) => enqueue(entry, parts, res, t0, style)).catch(fail);
+    readMultipart(req.headers, req.body, opts.maxRequestSize).then((parts) => enqueue(entry, parts, headers, res, t0, style)).catch(fail);
     return;
   }
   let parts: RequestPart[] = [{ name: 'body', contentType, body: req.body }];
   const headerLength = req.headers['inference-header-content-length'];
   try {
     if (headerLength !== undefined) parts = splitBinaryRequest(req.body, headerLength);
-    enqueue(entry, parts, res, t0, style);
+    enqueue(entry, parts, headers, res, t0, style);
   } catch (err) {
     fail(err);
   }
 }
 
-function enqueue(entry: ModelEntry, parts: RequestPart[], res: Reply, t0: number, style: ErrorStyle): void {
+function enqueue(entry: ModelEntry, parts: RequestPart[], headers: HeaderMap | undefined, res: Reply, t0: number, style: ErrorStyle): void {
+  const item: InferItem = headers ? { parts, headers } : { parts };
   const accepted = entry.queue.submit({
-    item: { parts },
+    item,
     t0,
     done: (r: ItemResult) => {
       if (style === 'kserve' && r.status >= 400) {
@@ -95,6 +99,9 @@ function enqueue(entry: ModelEntry, parts: RequestPart[], res: Reply, t0: number
       }
       if (r.contentType.startsWith(BINARY_RESULT_TYPE)) {
         res.writeHead(r.status, { 'content-type': 'application/octet-stream', 'inference-header-content-length': r.contentType.slice(BINARY_RESULT_TYPE.length) });
+      } else if (r.headers) {
+        // Headers a handler set (context.set_response_header); its content type wins over theirs.
+        res.writeHead(r.status, { ...r.headers, 'content-type': r.contentType });
       } else {
         res.writeHead(r.status, headersFor(r.contentType));
       }
