@@ -1,6 +1,6 @@
 // Runs the mlserve CLI as a child process, from dist/ when the tests are compiled, or through tsx
 // when they run from TypeScript sources.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI_PATH, RUNNING_FROM_SOURCE } from '../../src/paths.js';
 
 export interface CliResult {
@@ -29,4 +29,33 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+export interface Ready {
+  event: string;
+  pid: number;
+  inference: string;
+  management: string;
+  metrics: string;
+  models: string[];
+}
+
+export const PORTS0 = ['--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0'];
+
+/** Starts `mlserve serve ... --json` and resolves `ready` with its ready line. */
+export function startCli(args: string[]): { child: ChildProcess; ready: Promise<Ready>; exit: Promise<number | null> } {
+  const nodeArgs = RUNNING_FROM_SOURCE ? ['--import', 'tsx', CLI_PATH] : [CLI_PATH];
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const ready = new Promise<Ready>((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!) as Ready);
+    });
+    void exit.then((code) => reject(new Error(`serve exited with ${code} before ready: ${err}`)));
+  });
+  return { child, ready, exit };
 }

@@ -2,43 +2,13 @@
 // config.properties, and coded failures.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { CLI_PATH, RUNNING_FROM_SOURCE } from '../../src/paths.js';
 import { ensureFixtureModels } from '../../fixtures/index.js';
-import { runCli } from '../helpers/cli.js';
+import { PORTS0, runCli, startCli } from '../helpers/cli.js';
 import { addFolderArchive, tempStore, waitFor } from './store.js';
-
-interface Ready {
-  event: string;
-  pid: number;
-  inference: string;
-  management: string;
-  metrics: string;
-  models: string[];
-}
-
-const PORTS0 = ['--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0'];
-
-function startCli(args: string[]): { child: ChildProcess; ready: Promise<Ready>; exit: Promise<number | null> } {
-  const nodeArgs = RUNNING_FROM_SOURCE ? ['--import', 'tsx', CLI_PATH] : [CLI_PATH];
-  const child = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const ready = new Promise<Ready>((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!) as Ready);
-    });
-    void exit.then((code) => reject(new Error(`serve exited with ${code} before ready: ${err}`)));
-  });
-  return { child, ready, exit };
-}
 
 let store: string;
 

@@ -13,6 +13,9 @@ import { addFolderArchive, tempStore, waitFor } from './store.js';
 import { CLASS_HANDLER, ENTRY_POINT, IMPORT_ERROR, MAKE_TORCHSCRIPT, MMS_SERVICE, TORCH_HANDLER } from './python-handlers.js';
 import { BATCH_PROBE } from './handlers.js';
 import { pythonWith } from './python-env.js';
+import { PORTS0, startCli } from '../helpers/cli.js';
+
+const SLEEPY = 'import time\n\ndef handle(data, context):\n    if data:\n        time.sleep(60)\n    return data\n';
 
 const python = await pythonWith();
 const torchPython = await pythonWith('torch');
@@ -48,6 +51,7 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     await addFolderArchive(store, { name: 'nopython', handler: 'service.py', files: { 'service.py': MMS_SERVICE }, config: 'python: /nonexistent/python3\n' });
     await addFolderArchive(store, { name: 'js', model: fx.identity, handler: 'probe.mjs', files: { 'probe.mjs': BATCH_PROBE } });
     await addFolderArchive(store, { name: 'identity', model: fx.identity, handler: 'base_handler' });
+    await addFolderArchive(store, { name: 'sleepy', handler: 'sleepy.py', files: { 'sleepy.py': SLEEPY } });
     const models = ['mms', 'mms4', 'echo', 'entry', 'js', 'identity'];
     if (torchPython) {
       const pt = join(store, 'doubler.pt');
@@ -170,6 +174,27 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     assert.equal(v1.status, 503);
     const v2 = await post('/v2/models/identity/explain', '{}');
     assert.equal(v2.status, 503);
+  });
+
+  it('leaves no Python worker behind when the frontend is killed, even one busy in its handler', async () => {
+    const s = startCli(['serve', '--model-store', store, '--models', 'sleepy', '--python', python!, ...PORTS0, '--pid-file', join(store, 'k.pid'), '--no-snapshot', '--json']);
+    const ready = await s.ready;
+    const d = (await (await fetch(`${ready.management}/models/sleepy`)).json()) as Array<{ workers: Array<{ pid: number }> }>;
+    const workerPid = d[0]!.workers[0]!.pid;
+    // The worker is inside its handler (time.sleep) when the frontend dies: only PR_SET_PDEATHSIG ends it then.
+    const busy = fetch(`${ready.inference}/predictions/sleepy`, { method: 'POST', body: 'x' }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    s.child.kill('SIGKILL');
+    await s.exit;
+    await busy;
+    await waitFor('the Python worker to exit', () => {
+      try {
+        process.kill(workerPid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
   });
 
   it('runs a BaseHandler subclass over a TorchScript model, its explain_handle and its metrics', { skip: NO_TORCH }, async () => {

@@ -65,6 +65,21 @@ describe('frames', () => {
       [9, 0, [[400, 'c', 'w']]],
     ]);
   });
+
+  it('carry request headers only for batches that have them, and response headers back', () => {
+    const plain: InferItem = { parts: [{ name: 'body', contentType: 'text/plain', body: Buffer.from('a') }] };
+    const withHeaders: InferItem = { parts: [{ name: 'body', contentType: 'text/plain', body: Buffer.from('b') }], headers: { 'x-k': 'v', explain: 'True' } };
+    const enc = encodeInfer([{ modelKey: 'm/1', items: [plain] }, { modelKey: 'm/1', items: [plain, withHeaders] }]);
+    // The hot path (no headers) keeps the two-element batch form.
+    assert.equal(enc.header.b[0]!.length, 2);
+    assert.deepEqual(enc.header.b[1]![2], [null, { 'x-k': 'v', explain: 'True' }]);
+    const dec = decodeInfer(JSON.parse(JSON.stringify(enc.header)), enc.payload);
+    assert.deepEqual(dec.map((b) => b.items.map((i) => i.headers ?? null)), [[null], [null, { 'x-k': 'v', explain: 'True' }]]);
+    const res = encodeResults([{ group: 1, index: 0, results: [{ status: 418, contentType: 't', body: Buffer.from('x'), headers: { 'x-a': '1' } }, { status: 200, contentType: 't', body: Buffer.from('y') }] }]);
+    assert.equal(res.header.r[0]![2][1]!.length, 3);
+    const got = decodeResults(JSON.parse(JSON.stringify(res.header)), res.payload)[0]!.results;
+    assert.deepEqual(got.map((r) => [r.status, r.headers ?? null, r.body.toString()]), [[418, { 'x-a': '1' }, 'x'], [200, null, 'y']]);
+  });
 });
 
 describe('tensors', () => {
