@@ -171,3 +171,24 @@ describe('config', () => {
     assert.throws(() => storePath('/s', 'https://x/a.mar'), (e: MlsError) => e.code === 'MLS_ERR_SERVE_INVALID_ARCHIVE');
   });
 });
+
+describe('worker kind and Python interpreter', () => {
+  it('runs .py handlers and built-ins over torch models in Python, ONNX built-ins and .js handlers in Node', async () => {
+    const { workerKindFor } = await import('../../src/serve/frontend/worker-kind.js');
+    assert.equal(workerKindFor('handler.py', undefined), 'python');
+    assert.equal(workerKindFor('handler.py:fn', '/m/model.onnx'), 'python');
+    assert.equal(workerKindFor('my_handler', '/m/model.pt'), 'python');
+    assert.equal(workerKindFor('image_classifier', '/m/model.pt'), 'python');
+    assert.equal(workerKindFor('base_handler', undefined), 'python');
+    assert.equal(workerKindFor('image_classifier', '/m/model.onnx'), 'node');
+    assert.equal(workerKindFor('base_handler', '/m/labels.json'), 'node'); // refused later: not ONNX
+    assert.equal(workerKindFor('handler.mjs', '/m/model.onnx'), 'node');
+  });
+
+  it('refuses a missing interpreter with MLS_ERR_SERVE_PYTHON_NOT_FOUND, naming where it came from', async () => {
+    const { choosePython } = await import('../../src/serve/frontend/python-env.js');
+    await assert.rejects(choosePython({ python: '/nonexistent/python3' }, undefined, 'm'), (e: MlsError) => e.code === 'MLS_ERR_SERVE_PYTHON_NOT_FOUND' && /model-config\.yaml of m/.test(e.message));
+    await assert.rejects(choosePython({}, 'no-such-python-here', 'm'), (e: MlsError) => e.code === 'MLS_ERR_SERVE_PYTHON_NOT_FOUND' && /--python/.test(e.message));
+    assert.equal(await choosePython({}, process.execPath, 'm'), process.execPath);
+  });
+});

@@ -5,11 +5,14 @@ import { handlerKindOf } from '../../archive/manifest.js';
 
 export type WorkerKind = 'node' | 'python';
 
-/** Built-ins the Node worker implements over ONNX models (load-handler.ts). */
-const NODE_BUILTINS = new Set(['base_handler', 'base', 'image_classifier']);
+/** What torch-model-archiver packs as a torch model: TorchScript or a state dict (.pt, .pth, .bin, .ckpt). */
+const TORCH_FILE = /\.(?:pt|pth|bin|ckpt)$/i;
 
 export function workerKindFor(handler: string, serializedFile: string | undefined): WorkerKind {
-  if (NODE_BUILTINS.has(handler) && serializedFile?.endsWith('.onnx')) return 'node';
-  if (handler === 'base') return 'python';
-  return handlerKindOf(handler) === 'javascript' ? 'node' : 'python';
+  const kind = handler === 'base' ? 'builtin' : handlerKindOf(handler);
+  if (kind === 'javascript') return 'node';
+  if (kind === 'python') return 'python';
+  // A built-in name: TorchServe's (Python, ts.torch_handler) over a torch model or none; over
+  // anything else the Node built-ins, which take ONNX models (others are refused as not ONNX).
+  return !serializedFile || TORCH_FILE.test(serializedFile) ? 'python' : 'node';
 }
