@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { MlsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseAllowedUrls } from './url-fetch.js';
+import { PROCESSORS, type Processor, type ProcessorProbe } from './processor.js';
 
 export interface Address {
   host: string;
@@ -54,6 +55,22 @@ export interface ServeOptions {
   python?: string;
   /** TorchServe's install_py_dep_per_model: pip-install each archive's requirements into a folder of the model. */
   installPyDepPerModel: boolean;
+  /** --processor / MLSERVE_PROCESSOR: what this server's models run on. */
+  processor: Processor;
+  /** --devices: the GPU indices or NeuronCores this server owns (default: every GPU visible; core 0). */
+  devices?: number[];
+  /** --allow-cpu-fallback: run on the CPU (and say so) when the processor cannot be used. */
+  allowCpuFallback: boolean;
+  /** What the machine offers (tests inject one). */
+  processorProbe?: ProcessorProbe;
+}
+
+/** MLSERVE_PROCESSOR (the images set it); anything else than cpu, gpu, inf is a configuration error. */
+function processorFromEnv(): Processor {
+  const v = process.env.MLSERVE_PROCESSOR;
+  if (!v) return 'cpu';
+  if (!(PROCESSORS as readonly string[]).includes(v)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `MLSERVE_PROCESSOR: "${v}" is not one of ${PROCESSORS.join(', ')}`);
+  return v as Processor;
 }
 
 export const MODEL_CONTROL = ['none', 'poll', 'explicit'] as const;
@@ -88,6 +105,8 @@ export function defaultOptions(): ServeOptions {
     pollIntervalMs: 2_000,
     python: process.env.MLSERVE_PYTHON || undefined,
     installPyDepPerModel: false,
+    processor: processorFromEnv(),
+    allowCpuFallback: false,
   };
 }
 

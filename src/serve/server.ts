@@ -16,6 +16,7 @@ import { inferenceListener } from './http/inference-api.js';
 import { managementListener } from './http/management-api.js';
 import { createMetrics, metricsListener } from './http/metrics-api.js';
 import { handlerMetricsText } from './frontend/handler-metrics.js';
+import { resolveProcessor } from './processor.js';
 import { requireKey, writeKeyFile } from './token-auth.js';
 import { readSnapshot, snapshotSaver, type SnapshotModel } from './snapshot.js';
 import { WorkerGroup } from './frontend/worker-group.js';
@@ -144,6 +145,10 @@ async function initialModels(opts: ServeOptions): Promise<StartModel[]> {
 }
 
 export async function startServer(opts: ServeOptions, log: Logger): Promise<ServeHandle> {
+  // Before anything starts: a server that cannot use its processor refuses (or falls back, and says so).
+  const processor = resolveProcessor({ processor: opts.processor, ...(opts.devices ? { devices: opts.devices } : {}), allowCpuFallback: opts.allowCpuFallback }, opts.processorProbe);
+  if (processor.fallback) log.warn(processor.fallback);
+  else if (processor.used !== 'cpu') log.info(`processor ${processor.used}, devices ${processor.devices.join(',')}`);
   const hub = new WorkerHub();
   await hub.listen();
   const workDir = join(hub.dir, 'models');
@@ -169,6 +174,8 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       maxDownloadSize: opts.maxDownloadSize,
       group,
       python: opts.python,
+      processor,
+      allowCpuFallback: opts.allowCpuFallback,
       installPyDepPerModel: opts.installPyDepPerModel,
     },
     log,

@@ -10,7 +10,9 @@ import { silentLogger } from '../../src/log.js';
 import { defaultOptions } from '../../src/serve/config.js';
 import { startServer, type ServeHandle } from '../../src/serve/server.js';
 import { addFolderArchive, tempStore, waitFor } from './store.js';
-import { CLASS_HANDLER, ENTRY_POINT, IMPORT_ERROR, MAKE_TORCHSCRIPT, MMS_SERVICE, TORCH_HANDLER } from './python-handlers.js';
+import { CLASS_HANDLER, ENTRY_POINT, IMPORT_ERROR, MAKE_CNN, MAKE_TORCHSCRIPT, MMS_SERVICE, TORCH_HANDLER } from './python-handlers.js';
+import { OCR_IMAGE_FILES } from '../../fixtures/ocr-images.js';
+import { readFile } from 'node:fs/promises';
 import { BATCH_PROBE } from './handlers.js';
 import { pythonWith } from './python-env.js';
 import { PORTS0, startCli } from '../helpers/cli.js';
@@ -19,6 +21,8 @@ const SLEEPY = 'import time\n\ndef handle(data, context):\n    if data:\n       
 
 const python = await pythonWith();
 const torchPython = await pythonWith('torch');
+const visionPython = await pythonWith('torchvision');
+const NO_VISION = visionPython ? false : 'no Python interpreter with torchvision (Debian: apt-get install python3-torchvision)';
 // node:test prints these reasons beside the skipped tests.
 const NO_PYTHON = python ? false : 'no python3 interpreter found (set MLSERVE_TEST_PYTHON)';
 const NO_TORCH = torchPython ? false : 'no Python interpreter with torch (Debian: apt-get install python3-torch; .ci/run installs it)';
@@ -58,6 +62,12 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
       execFileSync(torchPython, ['-c', MAKE_TORCHSCRIPT, pt], { timeout: 120_000 });
       await addFolderArchive(store, { name: 'doubler', model: pt, handler: 'doubler.py', files: { 'doubler.py': TORCH_HANDLER } });
       models.push('doubler');
+    }
+    if (visionPython && visionPython === torchPython) {
+      const cnn = join(store, 'cnn.pt');
+      execFileSync(visionPython, ['-c', MAKE_CNN, cnn], { timeout: 120_000 });
+      await addFolderArchive(store, { name: 'cnn', model: cnn, handler: 'image_classifier', files: { 'index_to_name.json': '{"0": "cat", "1": "dog", "2": "fish"}' } });
+      models.push('cnn');
     }
     const opts = defaultOptions();
     Object.assign(opts, {
@@ -176,6 +186,14 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     assert.equal(v2.status, 503);
   });
 
+  it('runs TorchServe\'s image_classifier built-in over a TorchScript CNN: labels from index_to_name.json', { skip: NO_VISION }, async () => {
+    const r = await post('/predictions/cnn', await readFile(OCR_IMAGE_FILES.upright), { 'content-type': 'image/png' });
+    assert.equal(r.status, 200, r.text);
+    const probs = r.json() as Record<string, number>;
+    assert.deepEqual(Object.keys(probs).sort(), ['cat', 'dog', 'fish']);
+    assert.ok(Math.abs(Object.values(probs).reduce((a, b) => a + b, 0) - 1) < 1e-4);
+  });
+
   it('leaves no Python worker behind when the frontend is killed, even one busy in its handler', async () => {
     const s = startCli(['serve', '--model-store', store, '--models', 'sleepy', '--python', python!, ...PORTS0, '--pid-file', join(store, 'k.pid'), '--no-snapshot', '--json']);
     const ready = await s.ready;
@@ -207,5 +225,62 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     assert.deepEqual(v1.json(), { explained: [0, 1, 0, 1] });
     const text = await (await fetch(`${server.metrics}/metrics`)).text();
     assert.match(text, /DoublerRows\{[^}]*model_name="doubler"[^}]*\} [1-9]/);
+  });
+});
+
+describe('Python workers on a GPU server (devices from a probe: no GPU here)', { skip: NO_PYTHON }, () => {
+  let gpuServer: ServeHandle;
+  let gpuStore: string;
+  const probe = { gpus: () => [0, 1], neuronDevices: () => [], onnxCuda: () => false };
+  const gpuOptions = (store: string) =>
+    Object.assign(defaultOptions(), {
+      modelStore: store,
+      models: [],
+      inference: { host: '127.0.0.1', port: 0 },
+      management: { host: '127.0.0.1', port: 0 },
+      metrics: { host: '127.0.0.1', port: 0 },
+      python,
+      processor: 'gpu' as const,
+      processorProbe: probe,
+    });
+
+  before(async () => {
+    const fx = await ensureFixtureModels();
+    gpuStore = await tempStore();
+    await addFolderArchive(gpuStore, { name: 'mms', handler: 'service.py', files: { 'service.py': MMS_SERVICE } });
+    await addFolderArchive(gpuStore, { name: 'identity', model: fx.identity, handler: 'base_handler' });
+    gpuServer = await startServer(gpuOptions(gpuStore), silentLogger);
+  });
+
+  after(async () => {
+    await gpuServer?.close();
+    if (gpuStore) await rm(gpuStore, { recursive: true, force: true });
+  });
+
+  it('gives Python workers the GPUs round-robin as context gpu_id (TorchServe assigns gpu ids so)', async () => {
+    const r = await fetch(`${gpuServer.management}/models?url=mms&initial_workers=2&synchronous=true`, { method: 'POST' });
+    assert.equal(r.status, 200);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, async () => (await (await fetch(`${gpuServer.inference}/predictions/mms`, { method: 'POST', body: 'slow', headers: { 'content-type': 'text/plain' } })).json()) as { gpu_id: number }),
+    );
+    assert.deepEqual([...new Set(answers.map((a) => a.gpu_id))].sort(), [0, 1]);
+  });
+
+  it('refuses an ONNX model on a GPU without onnxruntime-node\'s CUDA provider, with its code', async () => {
+    const r = await fetch(`${gpuServer.management}/models?url=identity&initial_workers=1&synchronous=true`, { method: 'POST' });
+    assert.equal(r.status, 500);
+    assert.match(((await r.json()) as { message: string }).message, /CUDA execution provider is not installed/);
+  });
+
+  it('refuses to start without a visible GPU, or starts on the CPU with --allow-cpu-fallback', async () => {
+    const none = { gpus: () => [], neuronDevices: () => [], onnxCuda: () => false };
+    await assert.rejects(startServer({ ...gpuOptions(gpuStore), processorProbe: none }, silentLogger), (e: { code?: string }) => e.code === 'MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE');
+    const s = await startServer({ ...gpuOptions(gpuStore), processorProbe: none, allowCpuFallback: true, models: ['identity'] }, silentLogger);
+    try {
+      const r = await fetch(`${s.inference}/predictions/identity`, { method: 'POST', body: '[[1,2,3,4]]', headers: { 'content-type': 'application/json' } });
+      assert.equal(r.status, 200);
+    } finally {
+      await s.close();
+    }
   });
 });

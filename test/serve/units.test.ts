@@ -192,3 +192,48 @@ describe('worker kind and Python interpreter', () => {
     assert.equal(await choosePython({}, process.execPath, 'm'), process.execPath);
   });
 });
+
+describe('processor (--processor, --devices, --allow-cpu-fallback)', () => {
+  const probe = (gpus: number[], neuron: number[] = [], onnxCuda = false) => ({ gpus: () => gpus, neuronDevices: () => neuron, onnxCuda: () => onnxCuda });
+
+  it('refuses a processor with no device visible, or falls back to the CPU and says why', async () => {
+    const { resolveProcessor } = await import('../../src/serve/processor.js');
+    assert.throws(() => resolveProcessor({ processor: 'gpu', allowCpuFallback: false }, probe([])), (e: MlsError) => e.code === 'MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE');
+    assert.throws(() => resolveProcessor({ processor: 'inf', allowCpuFallback: false }, probe([0])), (e: MlsError) => e.code === 'MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE');
+    assert.throws(() => resolveProcessor({ processor: 'gpu', devices: [3], allowCpuFallback: false }, probe([0, 1])), (e: MlsError) => /--devices 3/.test(e.message));
+    const fb = resolveProcessor({ processor: 'gpu', allowCpuFallback: true }, probe([]));
+    assert.deepEqual([fb.asked, fb.used, fb.devices], ['gpu', 'cpu', []]);
+    assert.match(fb.fallback!, /no NVIDIA GPU.*running on the CPU/);
+    const gpu = resolveProcessor({ processor: 'gpu', allowCpuFallback: false }, probe([0, 1], [], true));
+    assert.deepEqual([gpu.used, gpu.devices, gpu.onnxOnDevice], ['gpu', [0, 1], true]);
+    assert.deepEqual(resolveProcessor({ processor: 'gpu', devices: [1], allowCpuFallback: false }, probe([0, 1])).devices, [1]);
+  });
+
+  it('hands GPUs out round-robin, limits Inferentia workers to their cores, and places ONNX models', async () => {
+    const { resolveProcessor, DeviceCycle, checkOnnxPlacement } = await import('../../src/serve/processor.js');
+    const cycle = new DeviceCycle(resolveProcessor({ processor: 'gpu', allowCpuFallback: false }, probe([0, 1])));
+    assert.deepEqual([cycle.nextGpuId(), cycle.nextGpuId(), cycle.nextGpuId()], [0, 1, 0]);
+    assert.deepEqual(cycle.workerEnv(), {});
+    const inf = resolveProcessor({ processor: 'inf', devices: [2, 3], allowCpuFallback: false }, probe([], [0]));
+    assert.deepEqual(new DeviceCycle(inf).workerEnv(), { NEURON_RT_VISIBLE_CORES: '2,3' });
+    assert.equal(new DeviceCycle(inf).nextGpuId(), undefined);
+    assert.throws(() => checkOnnxPlacement(inf, 'm', true), (e: MlsError) => e.code === 'MLS_ERR_SERVE_ONNX_ON_INFERENTIA');
+    const noCuda = resolveProcessor({ processor: 'gpu', allowCpuFallback: false }, probe([0]));
+    assert.throws(() => checkOnnxPlacement(noCuda, 'm', false), (e: MlsError) => e.code === 'MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE');
+    assert.match(checkOnnxPlacement(noCuda, 'm', true)!, /CUDA execution provider.*runs on the CPU/);
+    assert.equal(checkOnnxPlacement(resolveProcessor({ processor: 'gpu', allowCpuFallback: false }, probe([0], [], true)), 'm', false), undefined);
+  });
+
+  it('takes MLSERVE_PROCESSOR, refusing values that are not processors', () => {
+    const saved = process.env.MLSERVE_PROCESSOR;
+    try {
+      process.env.MLSERVE_PROCESSOR = 'inf';
+      assert.equal(defaultOptions().processor, 'inf');
+      process.env.MLSERVE_PROCESSOR = 'tpu';
+      assert.throws(() => defaultOptions(), (e: MlsError) => e.code === 'MLS_ERR_SERVE_CONFIG');
+    } finally {
+      if (saved === undefined) delete process.env.MLSERVE_PROCESSOR;
+      else process.env.MLSERVE_PROCESSOR = saved;
+    }
+  });
+});

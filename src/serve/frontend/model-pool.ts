@@ -24,6 +24,8 @@ export interface PoolOptions {
   onChange: (event: 'ready' | 'load-failed') => void;
   /** The kind of process to start (default: a Node worker). */
   spawn?: WorkerSpawn;
+  /** The gpu_id of each new worker (round-robin over the server's GPUs); undefined on the CPU. */
+  nextGpuId?: () => number | undefined;
   /** Metrics recorded by Python handlers (context.metrics). */
   onMetrics?: (m: NonNullable<ResultHeader['m']>) => void;
 }
@@ -101,7 +103,8 @@ export class ModelPool implements WorkerPool {
     });
     const t0 = performance.now();
     try {
-      this.io = await w.load(this.loadRequest, this.opts.startupTimeoutMs);
+      const gpuId = this.opts.nextGpuId?.();
+      this.io = await w.load(gpuId === undefined ? this.loadRequest : { ...this.loadRequest, gpuId }, this.opts.startupTimeoutMs);
       this.lastLoadMs = performance.now() - t0;
     } catch (e) {
       this.opts.onChange('load-failed');

@@ -17,6 +17,7 @@ import type { WorkerGroup } from './worker-group.js';
 import { choosePython, installModelDependencies } from './python-env.js';
 import type { WorkerSpawn } from './worker-process.js';
 import { HandlerMetrics } from './handler-metrics.js';
+import { checkOnnxPlacement, DeviceCycle, type ProcessorPlan } from '../processor.js';
 
 export interface RegistrySettings {
   modelStore: string;
@@ -38,6 +39,9 @@ export interface RegistrySettings {
   python?: string;
   /** install_py_dep_per_model: pip-install each archive's requirements file into a folder of the model. */
   installPyDepPerModel?: boolean;
+  /** The processor the server runs on (resolved at start); CPU when absent. */
+  processor?: ProcessorPlan;
+  allowCpuFallback?: boolean;
 }
 
 export interface RegisterParams {
@@ -69,6 +73,8 @@ export interface ModelEntry {
   passHeaders: boolean;
   /** Metrics the model's Python handler recorded (context.metrics). */
   handlerMetrics: HandlerMetrics;
+  /** Where the model runs: cpu, or gpu / inf with the server's device indices (describe, metadata). */
+  device: { type: 'cpu' | 'gpu' | 'inf'; ids: number[]; fallback?: string };
 }
 
 interface Versions {
@@ -88,6 +94,8 @@ export class Registry {
   closing = false;
   /** Set in model control modes none and poll: why the API may not register or unregister (Triton's rule). */
   apiLocked?: string;
+  /** Devices handed to Python workers round-robin, server-wide (TorchServe's gpu_id assignment). */
+  private readonly devices: DeviceCycle;
   /** Called after every change of what is registered (the snapshot saver). */
   onChange: () => void = () => {};
 
@@ -95,7 +103,9 @@ export class Registry {
     private readonly hub: WorkerHub,
     readonly settings: RegistrySettings,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.devices = new DeviceCycle(settings.processor ?? { asked: 'cpu', used: 'cpu', devices: [], onnxOnDevice: false });
+  }
 
   /** Finds a model's default version, or a given one. */
   get(name: string, version?: string): ModelEntry {
@@ -145,10 +155,23 @@ export class Registry {
     const handler = archive.handler;
     let spawn: WorkerSpawn = { kind: 'node' };
     let pythonPath: string[] = [];
-    if (archive.workerKind === 'python') {
+    const plan = this.devices.plan;
+    let device: ModelEntry['device'] = plan.used === 'cpu' ? { type: 'cpu', ids: [], ...(plan.fallback ? { fallback: plan.fallback } : {}) } : { type: plan.used, ids: plan.devices };
+    if (archive.workerKind === 'node') {
+      try {
+        const fallback = checkOnnxPlacement(plan, name, s.allowCpuFallback ?? false);
+        if (fallback) {
+          this.log.warn(fallback);
+          device = { type: 'cpu', ids: [], fallback };
+        }
+      } catch (e) {
+        if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
+        throw e;
+      }
+    } else {
       try {
         const python = await choosePython(cfg, s.python, name);
-        spawn = { kind: 'python', python };
+        spawn = { kind: 'python', python, env: this.devices.workerEnv() };
         if (s.installPyDepPerModel) pythonPath = await installModelDependencies(python, archive.dir, archive.manifest.model.requirementsFile, name);
       } catch (e) {
         if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
@@ -198,12 +221,14 @@ export class Registry {
         onChange,
         spawn,
         onMetrics: (m) => handlerMetrics.add(m),
+        // Python workers take the GPUs round-robin; ONNX workers too when the CUDA provider is there.
+        ...(spawn.kind === 'python' || (plan.onnxOnDevice && device.type === 'gpu') ? { nextGpuId: () => this.devices.nextGpuId() } : {}),
       });
     }
     const queue = new ModelQueue({ modelKey: key, batchSize, maxBatchDelayMs: maxBatchDelay, capacity: s.jobQueueSize, responseTimeoutMs: responseTimeout * 1000 }, pool);
     late.queue = queue;
     const passHeaders = spawn.kind === 'python' || archive.handler.includes('.');
-    const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue, passHeaders, handlerMetrics };
+    const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue, passHeaders, handlerMetrics, device };
     this.registering.add(key);
     try {
       const workers = p.initialWorkers ?? configNumber(cfg, 'minWorkers') ?? p.fallbackWorkers ?? 0;

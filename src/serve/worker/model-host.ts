@@ -59,6 +59,8 @@ export class ModelHost {
   async load(req: LoadRequest): Promise<{ inputs: HandlerContext['inputs']; outputs: HandlerContext['outputs'] }> {
     const ort = await import('onnxruntime-node');
     const session = await ort.InferenceSession.create(req.serializedFile, {
+      // On a GPU server with onnxruntime-node's CUDA provider, the device the frontend gave this worker.
+      ...(req.gpuId !== undefined ? { executionProviders: [{ name: 'cuda', deviceId: req.gpuId }] } : {}),
       intraOpNumThreads: req.intraOpThreads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
