@@ -56,7 +56,9 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     await addFolderArchive(store, { name: 'js', model: fx.identity, handler: 'probe.mjs', files: { 'probe.mjs': BATCH_PROBE } });
     await addFolderArchive(store, { name: 'identity', model: fx.identity, handler: 'base_handler' });
     await addFolderArchive(store, { name: 'sleepy', handler: 'sleepy.py', files: { 'sleepy.py': SLEEPY } });
-    const models = ['mms', 'mms4', 'echo', 'entry', 'js', 'identity'];
+    await addFolderArchive(store, { name: 'hang', handler: 'sleepy.py', files: { 'sleepy.py': SLEEPY }, config: 'responseTimeout: 1\n' });
+    await addFolderArchive(store, { name: 'deps', handler: 'service.py', files: { 'service.py': MMS_SERVICE }, requirements: 'package-that-no-index-has==1.0\n' });
+    const models = ['mms', 'mms4', 'echo', 'entry', 'js', 'identity', 'hang'];
     if (torchPython) {
       const pt = join(store, 'doubler.pt');
       execFileSync(torchPython, ['-c', MAKE_TORCHSCRIPT, pt], { timeout: 120_000 });
@@ -78,6 +80,7 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
       metrics: { host: '127.0.0.1', port: 0 },
       python: torchPython ?? python,
       defaultStartupTimeoutSec: 60,
+      installPyDepPerModel: true,
     });
     server = await startServer(opts, silentLogger);
     I = server.inference;
@@ -168,6 +171,28 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     assert.equal(r.status, 500);
     assert.match(String(r.body.message), /\/nonexistent\/python3/);
     assert.equal((await fetch(`${I}/ping`)).status, 200);
+  });
+
+  it('replaces a Python worker that hangs past responseTimeout (503 for its request)', async () => {
+    const before = (await mgmt('GET', '/models/hang')).body[0]!.workers as Array<{ pid: number }>;
+    const r = await post('/predictions/hang', 'x', { 'content-type': 'text/plain' });
+    assert.equal(r.status, 503);
+    await waitFor('a replacement worker', async () => {
+      const ws = (await mgmt('GET', '/models/hang')).body[0]!.workers as Array<{ pid: number; status: string }>;
+      return ws.find((w) => w.status === 'READY' && w.pid !== before[0]!.pid);
+    });
+  });
+
+  it('install_py_dep_per_model: a requirements file pip cannot install fails the registration with pip\'s words', async () => {
+    process.env.PIP_NO_INDEX = '1'; // no index here either way: fail fast instead of retrying the network
+    try {
+      const r = await mgmt('POST', '/models?url=deps&initial_workers=1&synchronous=true');
+      assert.equal(r.status, 500);
+      assert.match(String(r.body.message), /pip could not install requirements\.txt/);
+      assert.equal((await mgmt('GET', '/models/deps')).status, 404);
+    } finally {
+      delete process.env.PIP_NO_INDEX;
+    }
   });
 
   it('serves JavaScript and Python models side by side', async () => {
