@@ -19,6 +19,10 @@ def handle(data, context):
             time.sleep(0.2)
         if body == "exit":
             os._exit(3)
+        if body == "framing":  # headers of the transport and a status that is not HTTP
+            context.set_response_header(i, "Content-Length", "1")
+            context.set_response_header(i, "connection", "close")
+            context.set_response_status(999, "nope", idx=i)
         if body == "teapot":
             context.set_response_status(418, "I'm a teapot", idx=i)
         context.set_response_header(i, "x-echo-header", str(context.get_request_header(i, "x-probe")))

@@ -113,6 +113,13 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     assert.equal(ok.headers.get('x-echo-header'), 'None');
   });
 
+  it('keeps the transport\'s framing headers and answers a status that is not HTTP with 500', async () => {
+    const r = await post('/predictions/mms', 'framing', { 'content-type': 'text/plain' });
+    assert.equal(r.status, 500);
+    assert.equal(r.json().body, 'framing');
+    assert.equal(r.headers.get('content-length'), String(r.buf.length));
+  });
+
   it('hands batch_size 4 handlers lists of up to 4 requests', async () => {
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => post('/predictions/mms4', JSON.stringify(i))));
     const sizes = answers.map((a) => Number(a.json().batch));
