@@ -18,6 +18,7 @@ interface TraceFlags {
   timeout: number;
   replicas: string[];
   json?: boolean;
+  python?: string;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -29,7 +30,8 @@ export function traceCommand(): Command {
     .option('--processor <kind>', 'target processor: cpu, gpu or inf (only the CPU is measured here; others are estimated)', choiceArg('--processor', ['cpu', 'gpu', 'inf'] as const), 'cpu')
     .option('--batch-size <n>', 'batch size measured besides batch 1', intArg('--batch-size', 1, 4096), 8)
     .option('--rps <r>', 'expected requests per second per model (util is the busy share at this rate)', numberArg('--rps', 0), 10)
-    .option('--example <file>', 'JSON file of input tensors to trace with (instead of generated ones)')
+    .option('--example <file>', 'JSON file of input tensors to trace with (instead of generated ones); for archives with Python handlers, the request body to send')
+    .option('--python <path>', 'Python interpreter for archives with Python handlers (default: MLSERVE_PYTHON, else python3)')
     .option('--shape <name=dims>', 'shape of an input with free dimensions, e.g. x=1x3x224x224 (repeatable)', collect, [])
     .option('-o, --out <file>', 'profiles file to write', 'profiles.yaml')
     .option('--optimized-dir <dir>', 'where optimized models and rebuilt archives go (default: optimized/ next to --out)')
@@ -63,6 +65,7 @@ export function traceCommand(): Command {
             ...(flags.optimizedDir ? { optimizedDir: flags.optimizedDir } : {}),
             writeArchive: Boolean(flags.writeArchive),
             ...(flags.catalog ? { catalogPath: flags.catalog } : {}),
+            ...(flags.python ? { python: flags.python } : {}),
             measure: { durationMs: flags.duration, threads: flags.threads, timeoutMs: flags.timeout },
             replicas,
           },

@@ -32,6 +32,8 @@ export async function renderServerContext(o: ServerContextOptions): Promise<{ do
   const tdir = join(o.templatesDir, 'docker');
   let dockerfile = await readTemplateText(join(tdir, `Dockerfile.${o.processor}`));
   if (o.baseImage) dockerfile = setArgDefault(dockerfile, 'BASE_IMAGE', o.baseImage);
+  // A base of the user's own may have no shell or apt: the cpu image's python3 stage is then opt-in.
+  if (o.baseImage && /^ARG PYTHON=/m.test(dockerfile)) dockerfile = setArgDefault(dockerfile, 'PYTHON', 'without-python');
   assertDockerfile(dockerfile, `Dockerfile.${o.processor}`);
   await rm(o.dir, { recursive: true, force: true });
   await mkdir(join(o.dir, 'home', 'model-store'), { recursive: true });
@@ -83,7 +85,8 @@ export async function stageRuntime(dest: string): Promise<void> {
   const otherPlatform = new RegExp(`${escape(sep)}bin${escape(sep)}napi-v\\d+${escape(sep)}(?!${process.platform}(${escape(sep)}|$))`);
   const otherArch = new RegExp(`${escape(sep)}bin${escape(sep)}napi-v\\d+${escape(sep)}${process.platform}${escape(sep)}(?!${process.arch}(${escape(sep)}|$))`);
   const filter = (src: string) => !otherPlatform.test(src) && !otherArch.test(src);
-  for (const rel of ['package.json', 'dist/src', 'dist/commands', 'templates', 'src/pack/default-catalog.yaml']) {
+  // src/serve/python: the Python worker and mlserve's `ts` package (Python handlers).
+  for (const rel of ['package.json', 'dist/src', 'dist/commands', 'templates', 'src/pack/default-catalog.yaml', 'src/serve/python']) {
     await linkTree(join(PACKAGE_ROOT, rel), join(dest, rel), () => true);
   }
   for (const rel of top) {

@@ -46,6 +46,26 @@ export const serveErrors = {
     http: 500,
     hint: 'The worker could not load the model or its handler; the worker log lines above say why.',
   },
+  MLS_ERR_SERVE_PYTHON_NOT_FOUND: {
+    exit: 3,
+    http: 500,
+    hint: 'Install python3 (the cpu image has it), or name an interpreter with --python PATH, MLSERVE_PYTHON, or `python:` in the model-config.yaml; torch handlers need torch in that environment.',
+  },
+  MLS_ERR_SERVE_PYTHON_DEPS: {
+    exit: 1,
+    http: 500,
+    hint: 'install_py_dep_per_model=true runs pip on the archive requirements file: pip must reach a package index (or set PIP_INDEX_URL / PIP_FIND_LINKS); otherwise install the packages into the interpreter and turn the setting off.',
+  },
+  MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE: {
+    exit: 4,
+    http: 500,
+    hint: 'Run the server where its processor is visible (docker --gpus / --device /dev/neuronN, the Kubernetes device plugin), give --devices it owns, install onnxruntime-node with its CUDA provider for ONNX on GPUs (--onnxruntime-node-install=cuda12), or pass --allow-cpu-fallback to run on the CPU and say so.',
+  },
+  MLS_ERR_SERVE_ONNX_ON_INFERENTIA: {
+    exit: 3,
+    http: 400,
+    hint: 'Compile the model for Neuron (torch-neuron trace for inf1, torch-neuronx for inf2) and serve it with a Python handler, or place the ONNX model on a cpu or gpu server.',
+  },
   MLS_ERR_SERVE_ALREADY_RUNNING: {
     exit: 5,
     hint: 'A server already runs with this pid file: stop it with `mlserve serve --stop`, or pass another --pid-file.',

@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import { parseAllowedUrls } from './url-fetch.js';
 import { HTTP_TRANSPORTS, type HttpTransport } from './http/transport-check.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http1-server.js';
+import { PROCESSORS, type Processor, type ProcessorProbe } from './processor.js';
 
 export interface Address {
   host: string;
@@ -68,6 +69,26 @@ export interface ServeOptions {
   grpcManagement?: Address;
   /** enable_grpc_ssl: the gRPC listeners serve TLS with these PEM files. */
   grpcTls?: { certFile: string; keyFile: string };
+  /** Interpreter of Python handlers (--python, MLSERVE_PYTHON; model-config.yaml `python` overrides per model). */
+  python?: string;
+  /** TorchServe's install_py_dep_per_model: pip-install each archive's requirements into a folder of the model. */
+  installPyDepPerModel: boolean;
+  /** --processor / MLSERVE_PROCESSOR: what this server's models run on. */
+  processor: Processor;
+  /** --devices: the GPU indices or NeuronCores this server owns (default: every GPU visible; core 0). */
+  devices?: number[];
+  /** --allow-cpu-fallback: run on the CPU (and say so) when the processor cannot be used. */
+  allowCpuFallback: boolean;
+  /** What the machine offers (tests inject one). */
+  processorProbe?: ProcessorProbe;
+}
+
+/** MLSERVE_PROCESSOR (the images set it); anything else than cpu, gpu, inf is a configuration error. */
+function processorFromEnv(): Processor {
+  const v = process.env.MLSERVE_PROCESSOR;
+  if (!v) return 'cpu';
+  if (!(PROCESSORS as readonly string[]).includes(v)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `MLSERVE_PROCESSOR: "${v}" is not one of ${PROCESSORS.join(', ')}`);
+  return v as Processor;
 }
 
 export const MODEL_CONTROL = ['none', 'poll', 'explicit'] as const;
@@ -112,6 +133,10 @@ export function defaultOptions(): ServeOptions {
     httpLimits: { ...DEFAULT_HTTP_LIMITS },
     metricsMode: 'prometheus',
     metricsLogIntervalMs: 60_000,
+    python: process.env.MLSERVE_PYTHON || undefined,
+    installPyDepPerModel: false,
+    processor: processorFromEnv(),
+    allowCpuFallback: false,
   };
 }
 
@@ -154,7 +179,7 @@ const INT_KEYS = {
 /** TorchServe keys that parse but change nothing here (threads, TLS, tokens, plugins...). */
 const IGNORED_KEYS = new Set([
   'number_of_netty_threads', 'netty_client_threads', 'number_of_gpu', 'async_logging', 'vmargs', 'max_response_size',
-  'enable_envvars_config', 'install_py_dep_per_model', 'disable_system_metrics', 'metrics_format',
+  'enable_envvars_config', 'disable_system_metrics', 'metrics_format',
   'enable_metrics_api', 'model_snapshot', 'snapshot_store', 'workflow_store', 'cors_allowed_origin', 'cors_allowed_methods',
   'cors_allowed_headers', 'enable_model_api', 'model_control_mode', 'keystore', 'keystore_pass', 'keystore_type', 'decode_input_request', 'preload_model', 'prefer_direct_buffer',
   'default_service_handler', 'plugins_path', 'use_native_io', 'io_ratio', 'metrics_config', 'ts_config_file', 'models',
@@ -187,6 +212,7 @@ export async function applyConfigFile(opts: ServeOptions, path: string, log: Log
     else if (key === 'model_store') opts.modelStore = resolve(value);
     else if (key === 'allowed_urls') opts.allowedUrls = parseAllowedUrls(value, path);
     else if (key === 'load_models') opts.models = parseModelList(value);
+    else if (key === 'install_py_dep_per_model') opts.installPyDepPerModel = value.trim() === 'true';
     else if (key === 'disable_token_authorization') opts.tokenAuth = value.trim() !== 'true';
     else if (key === 'metrics_mode') opts.metricsMode = oneOf(path, key, value, ['prometheus', 'log', 'legacy'] as const);
     else if (key === 'service_envelope') opts.serviceEnvelope = value === '' ? undefined : oneOf(path, key, value, ['kserve', 'kservev2'] as const);

@@ -8,6 +8,7 @@ import yaml from 'js-yaml';
 import { MlsError, toMlsError } from '../errors.js';
 import type { MarManifest } from '../archive/types.js';
 import { extractArchive } from '../archive/reader.js';
+import { workerKindFor, type WorkerKind } from './frontend/worker-kind.js';
 
 export interface OpenedArchive {
   url: string; // file name in the model store, as TorchServe reports modelUrl
@@ -15,8 +16,13 @@ export interface OpenedArchive {
   /** Folder to delete when the model is unregistered (undefined for folder archives used in place). */
   tempDir?: string;
   manifest: MarManifest;
+  /** Absolute path of the serialized file ('' when the archive has none: Python handlers may load their own). */
   serializedFile: string;
   modelConfig: Record<string, unknown>;
+  /** The handler that runs the model (the registration's, else the manifest's, else base_handler). */
+  handler: string;
+  /** Node workers for ONNX models and JS handlers; Python workers for TorchServe's Python handlers. */
+  workerKind: WorkerKind;
 }
 
 /** Resolves `url` inside the store; TorchServe only loads archives directly in model_store. */
@@ -36,7 +42,7 @@ export function storePath(modelStore: string, url: string): string {
   return p;
 }
 
-export async function openArchive(modelStore: string, url: string, workDir: string): Promise<OpenedArchive> {
+export async function openArchive(modelStore: string, url: string, workDir: string, handlerOverride?: string): Promise<OpenedArchive> {
   const path = storePath(modelStore, url);
   try {
     await stat(path);
@@ -47,9 +53,12 @@ export async function openArchive(modelStore: string, url: string, workDir: stri
   try {
     // A folder archive is served in place; zip and tgz archives are extracted (path-safe, capped).
     const ex = await extractArchive(path, tempDir);
-    const serializedFile = ex.serializedFilePath;
-    if (!serializedFile || !serializedFile.endsWith('.onnx')) {
-      throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `${url}: the serialized file must be an .onnx model (got ${ex.manifest.model.serializedFile ?? 'none'})`);
+    const serializedFile = ex.serializedFilePath ?? '';
+    const handler = handlerOverride ?? ex.manifest.model.handler ?? 'base_handler';
+    const workerKind = workerKindFor(handler, serializedFile);
+    // Python handlers take .pt/.pth/.onnx or no file at all; the Node worker runs ONNX only.
+    if (workerKind === 'node' && !serializedFile.endsWith('.onnx')) {
+      throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `${url}: handler ${handler} runs ONNX models; the serialized file must be an .onnx model (got ${ex.manifest.model.serializedFile ?? 'none'})`);
     }
     return {
       url,
@@ -57,6 +66,8 @@ export async function openArchive(modelStore: string, url: string, workDir: stri
       tempDir: ex.inPlace ? undefined : tempDir,
       manifest: ex.manifest,
       serializedFile,
+      handler,
+      workerKind,
       modelConfig: ex.modelConfig ?? (await readModelConfig(ex.dir, ex.manifest)),
     };
   } catch (e) {

@@ -24,6 +24,10 @@ export interface ServeFlags {
   snapshot?: boolean;
   snapshotFile?: string;
   sharedWorkers?: number;
+  python?: string;
+  processor?: 'cpu' | 'gpu' | 'inf';
+  devices?: number[];
+  allowCpuFallback?: boolean;
   maxModelMemory?: number;
   modelControl?: ModelControl;
   pollInterval?: number;
@@ -48,6 +52,10 @@ export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promi
   if (flags.tokenAuth) opts.tokenAuth = true;
   if (flags.keyFile) opts.keyFile = resolve(flags.keyFile);
   if (flags.sharedWorkers !== undefined) opts.sharedWorkers = flags.sharedWorkers;
+  if (flags.python !== undefined) opts.python = flags.python;
+  if (flags.processor) opts.processor = flags.processor;
+  if (flags.devices) opts.devices = flags.devices;
+  if (flags.allowCpuFallback) opts.allowCpuFallback = true;
   if (flags.maxModelMemory !== undefined) opts.maxModelMemory = flags.maxModelMemory;
   if (flags.modelControl) opts.modelControl = flags.modelControl;
   if (flags.pollInterval !== undefined) opts.pollIntervalMs = flags.pollInterval;

@@ -20,6 +20,8 @@ import { createMetrics, metricsListener } from './http/metrics-api.js';
 import { startTsMetricsLog, type TsMetricsLog } from './http/ts-metrics-log.js';
 import { loggedFamilies } from './http/ts-metrics.js';
 import type { HostStats } from './frontend/host-stats.js';
+import { handlerMetricsText } from './frontend/handler-metrics.js';
+import { resolveProcessor } from './processor.js';
 import { requireKey, writeKeyFile } from './token-auth.js';
 import { readSnapshot, snapshotSaver, type SnapshotModel } from './snapshot.js';
 import { WorkerGroup } from './frontend/worker-group.js';
@@ -176,6 +178,10 @@ async function restorable(snapshotFile: string, modelStore: string, log: Logger)
 }
 
 export async function startServer(opts: ServeOptions, log: Logger): Promise<ServeHandle> {
+  // Before anything starts: a server that cannot use its processor refuses (or falls back, and says so).
+  const processor = resolveProcessor({ processor: opts.processor, ...(opts.devices ? { devices: opts.devices } : {}), allowCpuFallback: opts.allowCpuFallback }, opts.processorProbe);
+  if (processor.fallback) log.warn(processor.fallback);
+  else if (processor.used !== 'cpu') log.info(`processor ${processor.used}, devices ${processor.devices.join(',')}`);
   const hub = new WorkerHub();
   await hub.listen();
   const workDir = join(hub.dir, 'models');
@@ -201,6 +207,10 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       allowedUrls: opts.allowedUrls,
       maxDownloadSize: opts.maxDownloadSize,
       group,
+      python: opts.python,
+      processor,
+      allowCpuFallback: opts.allowCpuFallback,
+      installPyDepPerModel: opts.installPyDepPerModel,
     },
     log,
   );
@@ -242,7 +252,8 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       log.info(`token authorization on the management API: keys in ${keyFile}`);
     }
     servers.push(await listen(counted(management, host), opts.management, 'management', opts.httpLimits));
-    servers.push(await listen(counted(metricsListener(createMetrics(registry, { mode: opts.metricsMode })), host), opts.metrics, 'metrics', opts.httpLimits));
+    const metrics = metricsListener(createMetrics(registry, { mode: opts.metricsMode }), () => handlerMetricsText(registry));
+    servers.push(await listen(counted(metrics, host), opts.metrics, 'metrics', opts.httpLimits));
     const logged = loggedFamilies(opts.metricsMode);
     if (logged.length > 0) metricsLog = startTsMetricsLog(registry, hostname(), log, opts.metricsLogIntervalMs, logged);
     if (opts.grpcInference || opts.grpcManagement) {

@@ -4,6 +4,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { MlsError, toMlsError } from '../errors.js';
 import type { ExtractedArchive } from '../archive/types.js';
+import { workerKindFor } from '../serve/frontend/worker-kind.js';
 
 export interface ModelSource {
   /** Model name as served: the archive's modelName, or the file name without .onnx. */
@@ -15,6 +16,8 @@ export interface ModelSource {
   archive?: ExtractedArchive;
   /** The archive was an unpacked folder (TorchServe's --archive-format no-archive). */
   folder?: boolean;
+  /** The archive's handler runs in a Python worker (measured there: python-measure.ts). */
+  python?: boolean;
 }
 
 async function firstBytes(path: string): Promise<Buffer> {
@@ -49,6 +52,9 @@ export async function resolveModelSource(input: string, workDir: string): Promis
   const archive = await extractArchive(input, join(workDir, basename(input).replace(/[^\w.-]/g, '_')));
   const name = archive.manifest.model.modelName;
   const file = archive.serializedFilePath;
+  if (workerKindFor(archive.manifest.model.handler ?? 'base_handler', file) === 'python') {
+    return { name, input, modelPath: file ?? archive.dir, archive, folder: kind === 'folder', python: true };
+  }
   if (!file || !file.toLowerCase().endsWith('.onnx')) {
     throw new MlsError('MLS_ERR_TRACE_NO_MODEL_IN_ARCHIVE', `${name} (${input}): the archive's serializedFile is ${file ? basename(file) : 'missing'}, not an .onnx model`, {
       details: { model: name, archive: input },

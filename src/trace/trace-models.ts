@@ -14,6 +14,9 @@ import { resolveModelSource } from './model-source.js';
 import { optimizeModel } from './optimize.js';
 import { buildProfile } from './profile-entry.js';
 import { rebuildArchive } from './rebuild-archive.js';
+import { measurePythonArchive } from './python-measure.js';
+import { choosePython } from '../serve/frontend/python-env.js';
+import type { ModelSource } from './model-source.js';
 import { savedOptimizationLevel, SERVING_LEVEL, type Processor, type SavedLevel } from './session.js';
 
 export interface TraceOptions {
@@ -34,6 +37,8 @@ export interface TraceOptions {
   tolerance?: number;
   /** Copies to place per model name (--replicas name=N); others get 1. */
   replicas?: Record<string, number>;
+  /** Interpreter for archives with Python handlers (else MLSERVE_PYTHON, else python3; model-config `python` wins). */
+  python?: string;
 }
 
 export type TracePhase = 'queued' | 'optimizing' | 'measuring' | 'archiving' | 'done' | 'failed';
@@ -79,7 +84,11 @@ function fileStem(model: string): string {
 export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) => void = () => {}): Promise<TraceResult> {
   const settings: MeasureSettings = { ...DEFAULT_MEASURE, ...opts.measure };
   const catalog = await loadCatalog(opts.catalogPath);
-  const example = opts.examplePath ? await readExample(opts.examplePath) : undefined;
+  // Python archives take --example as a request body: it is parsed as tensors only for ONNX models.
+  const parsedExample = opts.examplePath ? await readExample(opts.examplePath).catch((e: unknown) => toMlsError(e)) : undefined;
+  // Only archives can hold Python handlers: with bare .onnx files a bad example stops the run at once.
+  if (parsedExample instanceof MlsError && opts.inputs.every((i) => /\.onnx$/i.test(i))) throw parsedExample;
+  const example = parsedExample instanceof MlsError ? undefined : parsedExample;
   const optimizedDir = opts.optimizedDir ?? join(dirname(opts.out), 'optimized');
   const host = hostInfo(settings.threads);
   const profiles: ModelProfile[] = [];
@@ -96,6 +105,14 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
         model = source.name;
         if (names.has(model)) throw new MlsError('MLS_ERR_TRACE_DUPLICATE_NAME', `${model}: ${input} gives a model name already traced`, { details: { model } });
         names.add(model);
+        if (source.python) {
+          onEvent({ index, input, model, phase: 'measuring' });
+          const profile = await tracePython(source, opts, settings, host, (m) => familyResources(catalog, m));
+          profiles.push(profile);
+          onEvent({ index, input, model, phase: 'done', profile });
+          continue;
+        }
+        if (parsedExample instanceof MlsError) throw parsedExample;
         onEvent({ index, input, model, phase: 'optimizing' });
         const single = opts.inputs.length === 1;
         const optimized = await optimizeModel({
@@ -146,6 +163,21 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
   const optimization = savedOptimizationLevel(opts.processor);
   const warnings = profiles.length === 0 ? [] : unusedNames(opts.shapes, example, inputNames);
   return { ok: failures.length === 0, ...(profiles.length > 0 ? { out: opts.out } : {}), processor: opts.processor, optimization, host, profiles, failures, warnings };
+}
+
+/** A Python archive: measured through a Python worker; nothing to optimize, the archive is deployed as it is. */
+async function tracePython(source: ModelSource, opts: TraceOptions, settings: MeasureSettings, host: HostInfo, resources: Parameters<typeof buildProfile>[1]): Promise<ModelProfile> {
+  const archive = source.archive!;
+  const python = await choosePython(archive.modelConfig ?? {}, opts.python ?? process.env.MLSERVE_PYTHON, source.name);
+  const measurement = await measurePythonArchive({ model: source.name, archive, python, examplePath: opts.examplePath, batchSize: opts.batchSize, settings });
+  const optimized = { plans: [], optimizedPath: source.modelPath, level: 'basic' as SavedLevel, batchSize: opts.batchSize, maxAbsDiff: 0, outputs: [] };
+  const profile = buildProfile({ name: source.name, input: source.input, archive: source.input, out: opts.out, optimized, measurement, rps: opts.rps, host, processor: opts.processor }, resources);
+  // No ONNX optimization happened: say what ran instead of onnxruntime levels.
+  const measured = { ...profile.measured, servedWith: 'python worker', python, handler: archive.manifest.model.handler };
+  delete measured.optimizedModel;
+  delete measured.graphOptimization;
+  delete measured.maxAbsDiff;
+  return { ...profile, measured };
 }
 
 function unusedNames(shapes: Record<string, number[]>, example: Record<string, unknown> | undefined, used: Set<string>): string[] {

@@ -41,6 +41,9 @@ export interface ServeReady {
   models: string[];
 }
 
+/** Loopback listeners on ports the kernel picks, gRPC off (its default ports would collide). */
+export const PORTS0 = ['--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--no-grpc'];
+
 /** Starts `mlserve serve ... --json` and resolves its ready line; `stderr()` is what it logged so far. */
 export function startCli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; ready: Promise<ServeReady>; exit: Promise<number | null>; stderr: () => string } {
   const nodeArgs = RUNNING_FROM_SOURCE ? ['--import', 'tsx', CLI_PATH] : [CLI_PATH];

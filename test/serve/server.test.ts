@@ -57,7 +57,7 @@ before(async () => {
   await addFolderArchive(store, { name: 'badhandler', model: fx.identity, handler: 'bad.mjs', files: { 'bad.mjs': badHandler } });
   await addFolderArchive(store, { name: 'spare', model: fx.identity, handler: 'base_handler' });
   await mkdir(join(store, 'broken', 'MAR-INF'), { recursive: true });
-  await writeFile(join(store, 'broken', 'MAR-INF', 'MANIFEST.json'), '{"model": {"modelName": "broken", "serializedFile": "model.pt", "handler": "base_handler", "modelVersion": "1.0"}, "runtime": "python"}');
+  await writeFile(join(store, 'broken', 'MAR-INF', 'MANIFEST.json'), '{"model": {"modelName": "broken", "serializedFile": "model.pt", "handler": "probe.mjs", "modelVersion": "1.0"}, "runtime": "mlserve-js"}');
   await writeFile(join(store, 'broken', 'model.pt'), 'not a model');
   const opts = defaultOptions();
   Object.assign(opts, {

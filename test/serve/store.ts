@@ -7,11 +7,13 @@ import { basename, join } from 'node:path';
 export interface FolderArchive {
   name: string;
   version?: string;
-  model: string; // path of the .onnx file
+  model?: string; // path of the serialized file (.onnx, .pt ...); none for handlers that need none
   handler: string;
   files?: Record<string, string | Buffer>;
   /** model-config.yaml text */
   config?: string;
+  /** requirements.txt text (TorchServe's --requirements-file) */
+  requirements?: string;
   /** folder name in the store (default: name, or name-version) */
   dirName?: string;
 }
@@ -24,18 +26,20 @@ export async function addFolderArchive(store: string, a: FolderArchive): Promise
   const dirName = a.dirName ?? a.name;
   const dir = join(store, dirName);
   await mkdir(join(dir, 'MAR-INF'), { recursive: true });
-  await copyFile(a.model, join(dir, basename(a.model)));
+  if (a.model) await copyFile(a.model, join(dir, basename(a.model)));
   for (const [f, content] of Object.entries(a.files ?? {})) await writeFile(join(dir, f), content);
   if (a.config) await writeFile(join(dir, 'model-config.yaml'), a.config);
+  if (a.requirements !== undefined) await writeFile(join(dir, 'requirements.txt'), a.requirements);
   const manifest = {
     createdOn: '22/11/2026 00:00:00',
     runtime: a.handler.endsWith('js') ? 'mlserve-js' : 'python',
     model: {
       modelName: a.name,
-      serializedFile: basename(a.model),
+      ...(a.model ? { serializedFile: basename(a.model) } : {}),
       handler: a.handler,
       modelVersion: a.version ?? '1.0',
       ...(a.config ? { configFile: 'model-config.yaml' } : {}),
+      ...(a.requirements !== undefined ? { requirementsFile: 'requirements.txt' } : {}),
     },
     archiverVersion: '0.12.0',
   };

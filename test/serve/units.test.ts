@@ -65,6 +65,21 @@ describe('frames', () => {
       [9, 0, [[400, 'c', 'w']]],
     ]);
   });
+
+  it('carry request headers only for batches that have them, and response headers back', () => {
+    const plain: InferItem = { parts: [{ name: 'body', contentType: 'text/plain', body: Buffer.from('a') }] };
+    const withHeaders: InferItem = { parts: [{ name: 'body', contentType: 'text/plain', body: Buffer.from('b') }], headers: { 'x-k': 'v', explain: 'True' } };
+    const enc = encodeInfer([{ modelKey: 'm/1', items: [plain] }, { modelKey: 'm/1', items: [plain, withHeaders] }]);
+    // The hot path (no headers) keeps the two-element batch form.
+    assert.equal(enc.header.b[0]!.length, 2);
+    assert.deepEqual(enc.header.b[1]![2], [null, { 'x-k': 'v', explain: 'True' }]);
+    const dec = decodeInfer(JSON.parse(JSON.stringify(enc.header)), enc.payload);
+    assert.deepEqual(dec.map((b) => b.items.map((i) => i.headers ?? null)), [[null], [null, { 'x-k': 'v', explain: 'True' }]]);
+    const res = encodeResults([{ group: 1, index: 0, results: [{ status: 418, contentType: 't', body: Buffer.from('x'), headers: { 'x-a': '1' } }, { status: 200, contentType: 't', body: Buffer.from('y') }] }]);
+    assert.equal(res.header.r[0]![2][1]!.length, 3);
+    const got = decodeResults(JSON.parse(JSON.stringify(res.header)), res.payload)[0]!.results;
+    assert.deepEqual(got.map((r) => [r.status, r.headers ?? null, r.body.toString()]), [[418, { 'x-a': '1' }, 'x'], [200, null, 'y']]);
+  });
 });
 
 describe('tensors', () => {
@@ -163,5 +178,71 @@ describe('config', () => {
       assert.throws(() => storePath('/s', bad), (e: MlsError) => e.code === 'MLS_ERR_SERVE_MODEL_NOT_FOUND');
     }
     assert.throws(() => storePath('/s', 'https://x/a.mar'), (e: MlsError) => e.code === 'MLS_ERR_SERVE_INVALID_ARCHIVE');
+  });
+});
+
+describe('worker kind and Python interpreter', () => {
+  it('runs .py handlers and built-ins over torch models in Python, ONNX built-ins and .js handlers in Node', async () => {
+    const { workerKindFor } = await import('../../src/serve/frontend/worker-kind.js');
+    assert.equal(workerKindFor('handler.py', undefined), 'python');
+    assert.equal(workerKindFor('handler.py:fn', '/m/model.onnx'), 'python');
+    assert.equal(workerKindFor('my_handler', '/m/model.pt'), 'python');
+    assert.equal(workerKindFor('image_classifier', '/m/model.pt'), 'python');
+    assert.equal(workerKindFor('base_handler', undefined), 'python');
+    assert.equal(workerKindFor('image_classifier', '/m/model.onnx'), 'node');
+    assert.equal(workerKindFor('base_handler', '/m/labels.json'), 'node'); // refused later: not ONNX
+    assert.equal(workerKindFor('handler.mjs', '/m/model.onnx'), 'node');
+  });
+
+  it('refuses a missing interpreter with MLS_ERR_SERVE_PYTHON_NOT_FOUND, naming where it came from', async () => {
+    const { choosePython } = await import('../../src/serve/frontend/python-env.js');
+    await assert.rejects(choosePython({ python: '/nonexistent/python3' }, undefined, 'm'), (e: MlsError) => e.code === 'MLS_ERR_SERVE_PYTHON_NOT_FOUND' && /model-config\.yaml of m/.test(e.message));
+    await assert.rejects(choosePython({}, 'no-such-python-here', 'm'), (e: MlsError) => e.code === 'MLS_ERR_SERVE_PYTHON_NOT_FOUND' && /--python/.test(e.message));
+    assert.equal(await choosePython({}, process.execPath, 'm'), process.execPath);
+  });
+});
+
+describe('processor (--processor, --devices, --allow-cpu-fallback)', () => {
+  const probe = (gpus: number[], neuron: number[] = [], onnxCuda = false) => ({ gpus: () => gpus, neuronDevices: () => neuron, onnxCuda: () => onnxCuda });
+
+  it('refuses a processor with no device visible, or falls back to the CPU and says why', async () => {
+    const { resolveProcessor } = await import('../../src/serve/processor.js');
+    assert.throws(() => resolveProcessor({ processor: 'gpu', allowCpuFallback: false }, probe([])), (e: MlsError) => e.code === 'MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE');
+    assert.throws(() => resolveProcessor({ processor: 'inf', allowCpuFallback: false }, probe([0])), (e: MlsError) => e.code === 'MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE');
+    assert.throws(() => resolveProcessor({ processor: 'gpu', devices: [3], allowCpuFallback: false }, probe([0, 1])), (e: MlsError) => /--devices 3/.test(e.message));
+    const fb = resolveProcessor({ processor: 'gpu', allowCpuFallback: true }, probe([]));
+    assert.deepEqual([fb.asked, fb.used, fb.devices], ['gpu', 'cpu', []]);
+    assert.match(fb.fallback!, /no NVIDIA GPU.*running on the CPU/);
+    const gpu = resolveProcessor({ processor: 'gpu', allowCpuFallback: false }, probe([0, 1], [], true));
+    assert.deepEqual([gpu.used, gpu.devices, gpu.onnxOnDevice], ['gpu', [0, 1], true]);
+    assert.deepEqual(resolveProcessor({ processor: 'gpu', devices: [1], allowCpuFallback: false }, probe([0, 1])).devices, [1]);
+  });
+
+  it('hands GPUs out round-robin, limits Inferentia workers to their cores, and places ONNX models', async () => {
+    const { resolveProcessor, DeviceCycle, checkOnnxPlacement } = await import('../../src/serve/processor.js');
+    const cycle = new DeviceCycle(resolveProcessor({ processor: 'gpu', allowCpuFallback: false }, probe([0, 1])));
+    assert.deepEqual([cycle.nextGpuId(), cycle.nextGpuId(), cycle.nextGpuId()], [0, 1, 0]);
+    assert.deepEqual(cycle.workerEnv(), {});
+    const inf = resolveProcessor({ processor: 'inf', devices: [2, 3], allowCpuFallback: false }, probe([], [0]));
+    assert.deepEqual(new DeviceCycle(inf).workerEnv(), { NEURON_RT_VISIBLE_CORES: '2,3' });
+    assert.equal(new DeviceCycle(inf).nextGpuId(), undefined);
+    assert.throws(() => checkOnnxPlacement(inf, 'm', true), (e: MlsError) => e.code === 'MLS_ERR_SERVE_ONNX_ON_INFERENTIA');
+    const noCuda = resolveProcessor({ processor: 'gpu', allowCpuFallback: false }, probe([0]));
+    assert.throws(() => checkOnnxPlacement(noCuda, 'm', false), (e: MlsError) => e.code === 'MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE');
+    assert.match(checkOnnxPlacement(noCuda, 'm', true)!, /CUDA execution provider.*runs on the CPU/);
+    assert.equal(checkOnnxPlacement(resolveProcessor({ processor: 'gpu', allowCpuFallback: false }, probe([0], [], true)), 'm', false), undefined);
+  });
+
+  it('takes MLSERVE_PROCESSOR, refusing values that are not processors', () => {
+    const saved = process.env.MLSERVE_PROCESSOR;
+    try {
+      process.env.MLSERVE_PROCESSOR = 'inf';
+      assert.equal(defaultOptions().processor, 'inf');
+      process.env.MLSERVE_PROCESSOR = 'tpu';
+      assert.throws(() => defaultOptions(), (e: MlsError) => e.code === 'MLS_ERR_SERVE_CONFIG');
+    } finally {
+      if (saved === undefined) delete process.env.MLSERVE_PROCESSOR;
+      else process.env.MLSERVE_PROCESSOR = saved;
+    }
   });
 });

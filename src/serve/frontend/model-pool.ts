@@ -5,7 +5,8 @@ import type { Logger } from '../../log.js';
 import type { LoadRequest } from '../ipc/messages.js';
 import type { WorkerHub } from './worker-hub.js';
 import type { WorkerPool } from './pool-types.js';
-import { WorkerProcess, type ModelIo } from './worker-process.js';
+import { WorkerProcess, type ModelIo, type WorkerSpawn } from './worker-process.js';
+import type { ResultHeader } from '../ipc/messages.js';
 
 export const BACKOFF_MS = [100, 1000, 2000, 4000, 8000, 16000, 30000];
 /** A worker that dies sooner than this after loading counts as a failure for the backoff. */
@@ -21,6 +22,12 @@ export interface PoolOptions {
   concurrency: number;
   /** Called when a worker becomes ready (the queue can dispatch) or startup keeps failing. */
   onChange: (event: 'ready' | 'load-failed') => void;
+  /** The kind of process to start (default: a Node worker). */
+  spawn?: WorkerSpawn;
+  /** The gpu_id of each new worker (round-robin over the server's GPUs); undefined on the CPU. */
+  nextGpuId?: () => number | undefined;
+  /** Metrics recorded by Python handlers (context.metrics). */
+  onMetrics?: (m: NonNullable<ResultHeader['m']>) => void;
 }
 
 export class ModelPool implements WorkerPool {
@@ -83,7 +90,8 @@ export class ModelPool implements WorkerPool {
   }
 
   private async spawn(): Promise<void> {
-    const w = new WorkerProcess(this.hub, this.log);
+    const w = new WorkerProcess(this.hub, this.log, this.opts.spawn);
+    w.onMetrics = this.opts.onMetrics;
     this.workers.push(w);
     let readyAt = 0;
     void w.exited.then(() => {
@@ -98,7 +106,8 @@ export class ModelPool implements WorkerPool {
     });
     const t0 = performance.now();
     try {
-      this.io = await w.load(this.loadRequest, this.opts.startupTimeoutMs);
+      const gpuId = this.opts.nextGpuId?.();
+      this.io = await w.load(gpuId === undefined ? this.loadRequest : { ...this.loadRequest, gpuId }, this.opts.startupTimeoutMs);
       this.lastLoadMs = performance.now() - t0;
       this.loadMs.set(w.id, this.lastLoadMs);
     } catch (e) {

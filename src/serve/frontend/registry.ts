@@ -16,6 +16,10 @@ import { estimateModelMemory, SharedPool } from './shared-pool.js';
 import type { WorkerGroup } from './worker-group.js';
 import { HostStats } from './host-stats.js';
 import { serveRefusal } from '../../archive/serve-support.js';
+import { choosePython, installModelDependencies } from './python-env.js';
+import type { WorkerSpawn } from './worker-process.js';
+import { HandlerMetrics } from './handler-metrics.js';
+import { checkOnnxPlacement, DeviceCycle, type ProcessorPlan } from '../processor.js';
 
 export interface RegistrySettings {
   modelStore: string;
@@ -33,6 +37,13 @@ export interface RegistrySettings {
   /** Registration from URLs (url-fetch.ts): off while empty. */
   allowedUrls?: RegExp[];
   maxDownloadSize?: number;
+  /** --python / MLSERVE_PYTHON: the interpreter of Python handlers (model-config.yaml `python` overrides). */
+  python?: string;
+  /** install_py_dep_per_model: pip-install each archive's requirements file into a folder of the model. */
+  installPyDepPerModel?: boolean;
+  /** The processor the server runs on (resolved at start); CPU when absent. */
+  processor?: ProcessorPlan;
+  allowCpuFallback?: boolean;
 }
 
 export interface RegisterParams {
@@ -74,6 +85,12 @@ export interface ModelEntry {
   loadedAtStartup: boolean;
   pool: WorkerPool;
   queue: ModelQueue;
+  /** Requests carry their headers to the worker (Python and custom JS handlers read them). */
+  passHeaders: boolean;
+  /** Metrics the model's Python handler recorded (context.metrics). */
+  handlerMetrics: HandlerMetrics;
+  /** Where the model runs: cpu, or gpu / inf with the server's device indices (describe, metadata). */
+  device: { type: 'cpu' | 'gpu' | 'inf'; ids: number[]; fallback?: string };
 }
 
 interface Versions {
@@ -95,6 +112,8 @@ export class Registry {
   apiLocked?: string;
   /** Server-wide answer counts and gauges (TorchServe's host-level metrics). */
   readonly host = new HostStats();
+  /** Devices handed to Python workers round-robin, server-wide (TorchServe's gpu_id assignment). */
+  private readonly devices: DeviceCycle;
   /** Called after every change of what is registered (the snapshot saver). */
   onChange: () => void = () => {};
 
@@ -102,7 +121,9 @@ export class Registry {
     private readonly hub: WorkerHub,
     readonly settings: RegistrySettings,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.devices = new DeviceCycle(settings.processor ?? { asked: 'cpu', used: 'cpu', devices: [], onnxOnDevice: false });
+  }
 
   /** Finds a model's default version, or a given one. */
   get(name: string, version?: string): ModelEntry {
@@ -137,7 +158,7 @@ export class Registry {
   /** Registers an archive; resolves once its initial workers are ready (or failed: then it is removed again). */
   async register(p: RegisterParams): Promise<ModelEntry> {
     const s = this.settings;
-    const archive = await this.openFromUrlOrStore(p.url);
+    const archive = await this.openFromUrlOrStore(p.url, p.handler);
     const name = p.modelName ?? archive.manifest.model.modelName;
     const version = String(archive.manifest.model.modelVersion ?? '1.0');
     const key = `${name}/${version}`;
@@ -149,13 +170,40 @@ export class Registry {
     const batchSize = p.batchSize ?? configNumber(cfg, 'batchSize') ?? s.defaultBatchSize;
     const maxBatchDelay = p.maxBatchDelay ?? configNumber(cfg, 'maxBatchDelay') ?? s.defaultMaxBatchDelayMs;
     const responseTimeout = p.responseTimeout ?? configNumber(cfg, 'responseTimeout') ?? s.defaultResponseTimeoutSec;
-    const handler = p.handler ?? archive.manifest.model.handler ?? 'base_handler';
+    // The API's handler parameter won over the manifest's when the archive was opened.
+    const { handler, workerKind } = archive;
     // A handler mlserve does not run for this file: a clear 400 now, not a worker failing to load (500).
     const refusal = serveRefusal(handler, archive.serializedFile);
     if (refusal) {
       if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
       throw new HttpError(400, 'InvalidModelException', refusal);
     }
+    let spawn: WorkerSpawn = { kind: 'node' };
+    let pythonPath: string[] = [];
+    const plan = this.devices.plan;
+    let device: ModelEntry['device'] = plan.used === 'cpu' ? { type: 'cpu', ids: [], ...(plan.fallback ? { fallback: plan.fallback } : {}) } : { type: plan.used, ids: plan.devices };
+    if (workerKind === 'node') {
+      try {
+        const fallback = checkOnnxPlacement(plan, name, s.allowCpuFallback ?? false);
+        if (fallback) {
+          this.log.warn(fallback);
+          device = { type: 'cpu', ids: [], fallback };
+        }
+      } catch (e) {
+        if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
+        throw e;
+      }
+    } else {
+      try {
+        const python = await choosePython(cfg, s.python, name);
+        spawn = { kind: 'python', python, env: this.devices.workerEnv() };
+        if (s.installPyDepPerModel) pythonPath = await installModelDependencies(python, archive.dir, archive.manifest.model.requirementsFile, name);
+      } catch (e) {
+        if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
+        throw e;
+      }
+    }
+    const handlerMetrics = new HandlerMetrics();
     const intraOp = configNumber(cfg, 'intraOpThreads') ?? s.intraOpThreads;
     const startupTimeout = p.startupTimeout ?? configNumber(cfg, 'startupTimeout') ?? s.startupTimeoutMs / 1000;
     // Batching models keep one batch per worker so batches fill; others overlap requests.
@@ -173,6 +221,7 @@ export class Registry {
       modelConfig: cfg,
       batchSize,
       intraOpThreads: intraOp,
+      ...(pythonPath.length > 0 ? { pythonPath } : {}),
     };
     const onChange = (ev: 'ready' | 'load-failed', message?: string) => {
       if (ev === 'ready') late.queue?.pump();
@@ -180,7 +229,8 @@ export class Registry {
       else if (pool.kind === 'shared' || pool.liveCount() === 0) late.queue?.failQueued(message ?? `workers of model ${name} failed to start`);
     };
     let pool: WorkerPool;
-    if (s.group) {
+    // Python models keep processes of their own (TorchServe's model): the shared group is Node only.
+    if (s.group && spawn.kind === 'node') {
       const bytes = estimateModelMemory((await stat(archive.serializedFile).catch(() => undefined))?.size ?? 0);
       const shared = new SharedPool(s.group, loadRequest, this.log, {
         concurrency: workerConcurrency,
@@ -191,12 +241,21 @@ export class Registry {
       shared.pumpQueue = () => late.queue?.pump();
       pool = shared;
     } else {
-      pool = new ModelPool(this.hub, loadRequest, this.log, { startupTimeoutMs: startupTimeout * 1000, concurrency: workerConcurrency, onChange });
+      pool = new ModelPool(this.hub, loadRequest, this.log, {
+        startupTimeoutMs: startupTimeout * 1000,
+        concurrency: workerConcurrency,
+        onChange,
+        spawn,
+        onMetrics: (m) => handlerMetrics.add(m),
+        // Python workers take the GPUs round-robin; ONNX workers too when the CUDA provider is there.
+        ...(spawn.kind === 'python' || (plan.onnxOnDevice && device.type === 'gpu') ? { nextGpuId: () => this.devices.nextGpuId() } : {}),
+      });
     }
     const queue = new ModelQueue({ modelKey: key, batchSize, maxBatchDelayMs: maxBatchDelay, capacity: s.jobQueueSize, responseTimeoutMs: responseTimeout * 1000, host: this.host }, pool);
     late.queue = queue;
     const runtime = p.runtime ?? archive.manifest.runtime ?? 'python';
-    const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, startupTimeout, runtime, handler, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue };
+    const passHeaders = spawn.kind === 'python' || handler.includes('.');
+    const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, startupTimeout, runtime, handler, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue, passHeaders, handlerMetrics, device };
     this.registering.add(key);
     try {
       const cfgMin = configNumber(cfg, 'minWorkers');
@@ -226,12 +285,12 @@ export class Registry {
   }
 
   /** A URL is downloaded into the store first (if allowed_urls lets it); a download that does not open is removed. */
-  private async openFromUrlOrStore(url: string): Promise<OpenedArchive> {
+  private async openFromUrlOrStore(url: string, handler?: string): Promise<OpenedArchive> {
     const s = this.settings;
-    if (!isUrl(url)) return openArchive(s.modelStore, url, s.workDir);
+    if (!isUrl(url)) return openArchive(s.modelStore, url, s.workDir, handler);
     const file = await fetchArchive(url, { modelStore: s.modelStore, allowedUrls: s.allowedUrls ?? [], maxBytes: s.maxDownloadSize ?? 2 ** 31 });
     try {
-      return await openArchive(s.modelStore, file, s.workDir);
+      return await openArchive(s.modelStore, file, s.workDir, handler);
     } catch (e) {
       await rm(join(s.modelStore, file), { recursive: true, force: true });
       throw e;

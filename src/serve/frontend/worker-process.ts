@@ -10,6 +10,11 @@ import { decodeResults, encodeInfer, type BatchWork, type InferItem, type ItemRe
 import type { WorkerHub } from './worker-hub.js';
 import type { BatchDone } from './pool-types.js';
 import type { TensorMeta } from '../handlers/types.js';
+import { PYTHON_SOURCES } from './python-env.js';
+
+/** What process to start: a Node worker (default) or a Python worker on the given interpreter. */
+export type WorkerSpawn = { kind: 'node' } | { kind: 'python'; python: string; env?: Record<string, string> };
+const NODE_WORKER: WorkerSpawn = { kind: 'node' };
 
 export type WorkerStatus = 'STARTING' | 'READY' | 'UNLOADING' | 'DEAD';
 
@@ -52,6 +57,23 @@ const GROUP_MAX = 11;
 
 export class WorkerGoneError extends Error {}
 
+/**
+ * Starts the worker process. Python workers run `-m mlserve_worker` with mlserve's Python sources
+ * (the worker and the `ts` package) first on PYTHONPATH, unbuffered (handler prints reach the log
+ * as they happen), writing no bytecode into the installed package.
+ */
+function startWorker(spawn: WorkerSpawn, socketPath: string, id: string, opts: Parameters<typeof start>[2]): ReturnType<typeof start> {
+  if (spawn.kind === 'node') {
+    const nodeArgs = RUNNING_FROM_SOURCE ? ['--import', 'tsx'] : [];
+    return start(process.execPath, [...nodeArgs, runtimeModulePath('serve/worker/main'), socketPath, id], opts);
+  }
+  const pythonPath = [PYTHON_SOURCES, process.env.PYTHONPATH].filter(Boolean).join(':');
+  return start(spawn.python, ['-u', '-m', 'mlserve_worker', socketPath, id], {
+    ...opts,
+    env: { ...spawn.env, PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
+  });
+}
+
 /** performance.now() after which a request counts as unanswered (0: no deadline). */
 function deadlineOf(timeoutMs: number): number {
   return timeoutMs > 0 ? performance.now() + timeoutMs : 0;
@@ -88,7 +110,10 @@ export class WorkerProcess {
   private outboxScheduled = false;
   private readonly groups = new Map<number, Group>();
 
-  constructor(hub: WorkerHub, private readonly log: Logger) {
+  /** Metrics a Python handler recorded (context.metrics), delivered with its answers. */
+  onMetrics?: (m: NonNullable<ResultHeader['m']>) => void;
+
+  constructor(hub: WorkerHub, private readonly log: Logger, spawn: WorkerSpawn = NODE_WORKER) {
     this.connected = new Promise((resolve) => {
       hub.expect(this.id, (conn, pid) => {
         this.pid = pid;
@@ -98,8 +123,7 @@ export class WorkerProcess {
         resolve();
       });
     });
-    const nodeArgs = RUNNING_FROM_SOURCE ? ['--import', 'tsx'] : [];
-    this.child = start(process.execPath, [...nodeArgs, runtimeModulePath('serve/worker/main'), hub.socketPath, this.id], {
+    this.child = startWorker(spawn, hub.socketPath, this.id, {
       stdin: 'ignore',
       stdout: 'pipe',
       stderr: 'pipe',
@@ -210,7 +234,9 @@ export class WorkerProcess {
   }
 
   private onResults(f: Frame): void {
-    for (const done of decodeResults(f.header as ResultHeader, f.payload)) {
+    const header = f.header as ResultHeader;
+    if (header.m) this.onMetrics?.(header.m);
+    for (const done of decodeResults(header, f.payload)) {
       const g = this.groups.get(done.group);
       const call = g?.calls[done.index];
       if (!g || !call) continue;

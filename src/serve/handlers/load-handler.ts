@@ -18,6 +18,7 @@ interface CustomModule {
   inference?: Fn;
   postprocess?: Fn;
   handle?: (requests: HandlerRequest[], ctx: HandlerContext) => unknown;
+  explain?: (requests: HandlerRequest[], ctx: HandlerContext) => unknown;
 }
 
 const BUILTIN_ALIASES: Record<string, string> = {
@@ -52,18 +53,21 @@ export async function loadHandler(name: string, modelDir: string, ctx: HandlerCo
     m.handle = fn as CustomModule['handle'];
   }
   if (typeof m.initialize === 'function') await m.initialize(ctx);
+  const explain = m.explain;
+  const withExplain = (h: ModelHandler): ModelHandler =>
+    typeof explain === 'function' ? { handle: h.handle, explain: async (reqs, c) => (await explain(reqs, c)) as unknown[] } : h;
   if (typeof m.handle === 'function') {
     const handle = m.handle;
-    return { handle: async (reqs, c) => (await handle(reqs, c)) as unknown[] };
+    return withExplain({ handle: async (reqs, c) => (await handle(reqs, c)) as unknown[] });
   }
   if (!m.preprocess && !m.inference && !m.postprocess) {
     throw new Error(`handler ${file} exports none of handle, preprocess, inference, postprocess`);
   }
-  return {
+  return withExplain({
     async handle(reqs, c) {
       const pre = m.preprocess ? await m.preprocess(reqs, c) : reqs;
       const inf = m.inference ? await m.inference(pre, c) : await defaultInference(pre, c);
       return (m.postprocess ? await m.postprocess(inf, c) : inf) as unknown[];
     },
-  };
+  });
 }

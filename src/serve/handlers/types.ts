@@ -2,7 +2,7 @@
 // out. Handlers run inside worker processes, never in the HTTP frontend.
 import type * as Ort from 'onnxruntime-node';
 import type { MarManifest } from '../../archive/types.js';
-import type { RequestPart } from '../ipc/messages.js';
+import type { HeaderMap, RequestPart } from '../ipc/messages.js';
 import type { DType } from './tensors.js';
 
 export interface TensorMeta {
@@ -19,6 +19,8 @@ export interface HandlerRequest {
   contentType: string;
   /** All parts: one (`body`) for a raw request, one per form field for multipart. */
   parts: RequestPart[];
+  /** The request's headers (lower-case names), for custom handlers; `explain: 'True'` marks an explanation. */
+  headers?: HeaderMap;
 }
 
 /** What a handler may return per request: bytes, text, a JSON-able value, or an Error (5xx). */
@@ -40,6 +42,8 @@ export interface HandlerContext {
 
 export interface ModelHandler {
   handle(requests: HandlerRequest[], ctx: HandlerContext): Promise<HandlerOutput[]>;
+  /** Explanations (TorchServe's explain_handle): the handler's `explain` export, when it has one. */
+  explain?(requests: HandlerRequest[], ctx: HandlerContext): Promise<HandlerOutput[]>;
 }
 
 /** An error a handler throws to choose the HTTP status of its requests (TorchServe's PredictionException). */

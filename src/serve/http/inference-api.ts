@@ -1,4 +1,5 @@
 // The inference listener (TorchServe's port 8080): /ping, /predictions/{model}[/{version}],
+// /explanations/{model}[/{version}] (the same queue, marked as explanations for the handler),
 // OPTIONS / (API description), and the KServe v1 / OIP v2 routes (kserve-api.ts). This is the hot path: routing by string prefix, precomputed
 // response bodies and header objects, no per-request parsing beyond the body itself.
 import type { Http1Request, Reply } from './http1-server.js';
@@ -11,6 +12,7 @@ import { predict, sendStyled, type InferenceOptions } from './predict.js';
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const HEALTHY = Buffer.from(JSON.stringify({ status: 'Healthy' }, null, 2));
 const PREDICTIONS = '/predictions/';
+const EXPLANATIONS = '/explanations/';
 
 /** TorchServe's health rule: Healthy unless default versions lack some (Partial) or all (Unhealthy) workers. */
 export function health(reg: Registry): string {
@@ -25,9 +27,9 @@ export function health(reg: Registry): string {
   return 'Healthy';
 }
 
-function predictionPath(path: string): { name: string; version?: string } {
-  const slash = path.indexOf('/', PREDICTIONS.length);
-  let name = slash < 0 ? path.slice(PREDICTIONS.length) : path.slice(PREDICTIONS.length, slash);
+function predictionPath(path: string, prefix = PREDICTIONS.length): { name: string; version?: string } {
+  const slash = path.indexOf('/', prefix);
+  let name = slash < 0 ? path.slice(prefix) : path.slice(prefix, slash);
   let version = slash < 0 ? undefined : path.slice(slash + 1) || undefined;
   if (name.includes('%')) name = decodeURIComponent(name);
   if (version?.includes('%')) version = decodeURIComponent(version);
@@ -43,17 +45,18 @@ export function inferenceListener(reg: Registry, opts: InferenceOptions) {
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const method = req.method;
-    if (path.startsWith(PREDICTIONS)) {
+    const explain = !path.startsWith(PREDICTIONS) && path.startsWith(EXPLANATIONS);
+    if (explain || path.startsWith(PREDICTIONS)) {
       if (method !== 'POST' && method !== 'PUT') return sendError(res, methodNotAllowed());
       if (reg.closing) return sendError(res, SHUTTING_DOWN);
       let target;
       try {
-        target = predictionPath(path);
+        target = predictionPath(path, explain ? EXPLANATIONS.length : PREDICTIONS.length);
       } catch (e) {
         return sendStyled(res, e, 'torchserve');
       }
       // service_envelope=kserve: /predictions bodies are KServe v1 requests, as in TorchServe.
-      predict(reg, opts, req, res, target.name, target.version, t0, 'torchserve', opts.serviceEnvelope === 'kserve' ? 'kserve' : undefined);
+      predict(reg, opts, req, res, target.name, target.version, t0, 'torchserve', { explain, ...(opts.serviceEnvelope === 'kserve' ? { envelope: 'kserve' } : {}) });
       return;
     }
     if (path.startsWith('/v1/') || path === '/v2' || path.startsWith('/v2/')) {

@@ -5,14 +5,15 @@
 //   v2: GET /v2, /v2/health/live, /v2/health/ready, GET /v2/models/{m}[/versions/{v}][/ready],
 //       GET /v2/models/{m}[/versions/{v}]/config (Triton's model configuration),
 //       POST /v2/models/{m}[/versions/{v}]/infer (JSON, or the binary tensor data extension)
+//   explanations: POST /v1/models/{m}:explain, POST /v2/models/{m}[/versions/{v}]/explain
 import type { Http1Request, Reply } from './http1-server.js';
 import type { ModelEntry, Registry } from '../frontend/registry.js';
 import { v2Datatype } from '../handlers/protocols.js';
 import { HttpError, methodNotAllowed, notFound, sendJson } from './errors.js';
 import { predict, sendStyled, type InferenceOptions } from './predict.js';
 
-const V2_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer|\/config)?$/;
-const V1_MODEL = /^\/v1\/models\/([^/:]+)(:predict)?$/;
+const V2_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer|\/config|\/explain)?$/;
+const V1_MODEL = /^\/v1\/models\/([^/:]+)(:predict|:explain)?$/;
 
 export function ready(e: ModelEntry): boolean {
   return e.pool.liveCount() > 0;
@@ -86,7 +87,12 @@ export function kserveRoutes(reg: Registry, opts: InferenceOptions) {
     if (action === '/infer' || action === ':predict') {
       if (req.method !== 'POST') throw methodNotAllowed();
       // v1 carries TorchServe's kserve envelope (binary instances decoded here, kserve-envelope.ts).
-      predict(reg, opts, req, res, name, version, t0, 'kserve', v1 ? 'kserve' : undefined);
+      predict(reg, opts, req, res, name, version, t0, 'kserve', v1 ? { envelope: 'kserve' } : {});
+      return;
+    }
+    if (action === '/explain' || action === ':explain') {
+      if (req.method !== 'POST') throw methodNotAllowed();
+      predict(reg, opts, req, res, name, version, t0, 'kserve', { explain: true });
       return;
     }
     if (!get) throw methodNotAllowed();

@@ -94,14 +94,15 @@ function sharedGroupMetrics(registry: client.Registry, group: WorkerGroup): void
   gauge('mlserve_shared_workers', 'Ready shared worker processes', () => group.readyProcs().length);
 }
 
-export function metricsListener(registry: client.Registry) {
+/** `extra`: Prometheus text appended to the registry's (the metrics Python handlers record). */
+export function metricsListener(registry: client.Registry, extra: () => string = () => '') {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) return sendError(res, notFound());
     registry.metrics().then(
       (text) => {
         res.writeHead(200, { 'content-type': registry.contentType });
-        res.end(text);
+        res.end(text + extra());
       },
       (e: unknown) => sendError(res, e),
     );

@@ -2,13 +2,22 @@
 // the TorchServe routes (/predictions) and the KServe / Open Inference Protocol routes.
 import type { Http1Request, Reply } from './http1-server.js';
 import type { Registry, ModelEntry } from '../frontend/registry.js';
-import type { ItemResult, RequestPart } from '../ipc/messages.js';
+import type { HeaderMap, InferItem, ItemResult, RequestPart } from '../ipc/messages.js';
 import { HttpError, badRequest, sendError, sendJson, modelNotFound, versionNotFound } from './errors.js';
 import { readMultipart } from './multipart.js';
 import { BINARY_PART, BINARY_RESULT_TYPE } from '../handlers/protocols.js';
 import { binaryInstances, gather } from './kserve-envelope.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+/** Framing headers belong to the transport: a handler's would contradict the ones it writes. */
+const TRANSPORT_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'date', 'keep-alive']);
+
+function handlerHeaders(set: Record<string, string>, contentType: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(set)) if (!TRANSPORT_HEADERS.has(k.toLowerCase()) && k.toLowerCase() !== 'content-type') out[k] = String(v);
+  out['content-type'] = contentType;
+  return out;
+}
 const headerCache = new Map<string, Record<string, string>>();
 
 function headersFor(contentType: string): Record<string, string> {
@@ -72,7 +81,13 @@ function splitBinaryRequest(body: Buffer, headerLength: string): RequestPart[] {
  * rather than async/await: this runs once per request, and each await costs a promise and a
  * microtask (bench/serve-overhead.ts).
  */
-export function predict(reg: Registry, opts: InferenceOptions, req: Http1Request, res: Reply, name: string, version: string | undefined, t0: number, style: ErrorStyle, envelope?: 'kserve'): void {
+/** What a route adds to a prediction: TorchServe's kserve envelope (v1 bodies), or an explanation. */
+export interface PredictExtras {
+  envelope?: 'kserve';
+  explain?: boolean;
+}
+
+export function predict(reg: Registry, opts: InferenceOptions, req: Http1Request, res: Reply, name: string, version: string | undefined, t0: number, style: ErrorStyle, extras: PredictExtras = {}): void {
   const fail = (e: unknown): void => sendStyled(res, e, style);
   let entry: ModelEntry;
   try {
@@ -81,7 +96,10 @@ export function predict(reg: Registry, opts: InferenceOptions, req: Http1Request
     return fail(e);
   }
   const contentType = req.headers['content-type'] ?? '';
-  const to: Target = { entry, res, t0, style, versioned: version !== undefined };
+  // Headers travel only to handlers that read them, and with explanations (TorchServe marks those
+  // with an `explain: True` request header): the built-ins' hot path carries none.
+  const headers: HeaderMap | undefined = extras.explain ? { ...req.headers, explain: 'True' } : entry.passHeaders ? req.headers : undefined;
+  const to: Target = { entry, res, t0, style, versioned: version !== undefined, headers };
   if (contentType.startsWith('multipart/form-data')) {
     readMultipart(req.headers, req.body, opts.maxRequestSize).then((parts) => enqueue(to, parts)).catch(fail);
     return;
@@ -90,7 +108,7 @@ export function predict(reg: Registry, opts: InferenceOptions, req: Http1Request
   const headerLength = req.headers['inference-header-content-length'];
   try {
     if (headerLength !== undefined) parts = splitBinaryRequest(req.body, headerLength);
-    else if (envelope === 'kserve') {
+    else if (extras.envelope === 'kserve') {
       const instances = binaryInstances(req.body, entry.handler);
       if (instances) return enqueueInstances(to, instances);
     }
@@ -107,6 +125,8 @@ interface Target {
   t0: number;
   style: ErrorStyle;
   versioned: boolean;
+  /** The request's headers, for handlers that read them. */
+  headers: HeaderMap | undefined;
 }
 
 /**
@@ -127,11 +147,15 @@ export interface SubmitOptions {
   expiresAt?: number;
   /** The request named a version (TorchServe labels the others model_version="default"). */
   versioned?: boolean;
+  /** Request headers for handlers that read them. */
+  headers?: HeaderMap;
 }
 
 /** Queues one request's parts on the model's queue and batcher (HTTP and gRPC); a full queue throws 503. */
 export function submitParts(entry: ModelEntry, parts: RequestPart[], t0: number, done: (r: ItemResult) => void, opts: SubmitOptions = {}): void {
-  if (!entry.queue.submit({ item: { parts }, t0, done, ...opts })) throw queueFull(entry);
+  const { headers, ...job } = opts;
+  const item: InferItem = headers ? { parts, headers } : { parts };
+  if (!entry.queue.submit({ item, t0, done, ...job })) throw queueFull(entry);
 }
 
 function queueFull(entry: ModelEntry): HttpError {
@@ -143,8 +167,9 @@ function queueFull(entry: ModelEntry): HttpError {
 function enqueueInstances(to: Target, instances: Buffer[]): void {
   const all = gather(instances.length, (r) => answer(to, r));
   instances.forEach((body, k) => {
-    const accepted = to.entry.queue.submit({ item: { parts: [{ name: 'body', contentType: 'application/octet-stream', body }] }, t0: to.t0, versioned: to.versioned, done: all.answer(k) });
-    if (!accepted) {
+    const parts = [{ name: 'body', contentType: 'application/octet-stream', body }];
+    const item: InferItem = to.headers ? { parts, headers: to.headers } : { parts };
+    if (!to.entry.queue.submit({ item, t0: to.t0, versioned: to.versioned, done: all.answer(k) })) {
       all.abort();
       throw queueFull(to.entry);
     }
@@ -152,7 +177,7 @@ function enqueueInstances(to: Target, instances: Buffer[]): void {
 }
 
 function enqueue(to: Target, parts: RequestPart[]): void {
-  submitParts(to.entry, parts, to.t0, (r: ItemResult) => answer(to, r), { versioned: to.versioned });
+  submitParts(to.entry, parts, to.t0, (r: ItemResult) => answer(to, r), to.headers ? { versioned: to.versioned, headers: to.headers } : { versioned: to.versioned });
 }
 
 function answer({ res, style }: Target, r: ItemResult): void {
@@ -163,6 +188,9 @@ function answer({ res, style }: Target, r: ItemResult): void {
   }
   if (r.contentType.startsWith(BINARY_RESULT_TYPE)) {
     res.writeHead(r.status, { 'content-type': 'application/octet-stream', 'inference-header-content-length': r.contentType.slice(BINARY_RESULT_TYPE.length) });
+  } else if (r.headers) {
+    // Headers a handler set (context.set_response_header); its content type wins over theirs.
+    res.writeHead(r.status, handlerHeaders(r.headers, r.contentType));
   } else {
     res.writeHead(r.status, headersFor(r.contentType));
   }

@@ -8,8 +8,12 @@ export interface LoadRequest {
   modelName: string;
   modelVersion: string;
   modelDir: string; // extracted archive folder
-  serializedFile: string; // absolute path of the .onnx file
-  handler: string; // base_handler | image_classifier | a .js/.mjs file inside modelDir
+  serializedFile: string; // absolute path of the serialized file ('' when the archive has none)
+  handler: string; // base_handler | image_classifier | a .js/.mjs file inside modelDir | a Python handler
+  /** Python workers: folders put first on sys.path (the model's own dependencies). */
+  pythonPath?: string[];
+  /** Python workers: context.system_properties.gpu_id (absent: CPU). */
+  gpuId?: number;
   manifest: MarManifest;
   modelConfig: Record<string, unknown>;
   batchSize: number;
@@ -23,9 +27,17 @@ export interface RequestPart {
   body: Buffer;
 }
 
+/** Request headers as they travel to a worker (lower-case names). */
+export type HeaderMap = Record<string, string | string[] | undefined>;
+
 /** An inference request as the worker sees it: its parts and the request's own headers. */
 export interface InferItem {
   parts: RequestPart[];
+  /**
+   * The request's headers, set only for models whose handlers read them (Python and custom JS
+   * handlers) and for explanations: the built-in handlers' hot path carries none.
+   */
+  headers?: HeaderMap;
 }
 
 /** One batch for one model, as it travels in an infer frame. */
@@ -36,26 +48,34 @@ export interface BatchWork {
 
 /**
  * Header of an infer frame: a group of batches (all those dispatched to the worker while it was
- * busy), each [modelKey, per item, per part [name, content type, length]]; bodies in the payload.
+ * busy), each [modelKey, per item, per part [name, content type, length]] and, only when some
+ * item of the batch has headers, per item its headers (or null); bodies in the payload.
  * One frame, one write and one wake-up of the worker carry the whole group; the worker still runs
  * each batch through its handler on its own (batch_size is kept).
  */
 export interface InferHeader {
-  b: Array<[string, Array<Array<[string, string, number]>>]>;
+  b: Array<[string, Array<Array<[string, string, number]>>, Array<HeaderMap | null>?]>;
 }
 
 /**
  * Header of a result frame: the batches the worker finished during one turn of its event loop,
- * each [group frame id, batch index in the group, per item [status, content type, length]].
+ * each [group frame id, batch index in the group, per item [status, content type, length,
+ * response headers when the handler set any]]; `m`: metrics handlers recorded meanwhile.
  */
 export interface ResultHeader {
-  r: Array<[number, number, Array<[number, string, number]>]>;
+  r: Array<[number, number, Array<[number, string, number, Record<string, string>?]>]>;
+  m?: HandlerMetric[];
 }
+
+/** [modelKey, name, value, unit, kind (counter | gauge), dimensions]: context.metrics of a Python handler. */
+export type HandlerMetric = [string, string, number, string, string, Record<string, string>];
 
 export interface ItemResult {
   status: number;
   contentType: string;
   body: Buffer;
+  /** Response headers the handler set (TorchServe's context.set_response_header). */
+  headers?: Record<string, string>;
 }
 
 /** The answers to one batch of a group. */
@@ -70,7 +90,9 @@ export function encodeInfer(batches: readonly BatchWork[]): { header: InferHeade
   const header: InferHeader = { b: [] };
   for (const { modelKey, items } of batches) {
     const descs: Array<Array<[string, string, number]>> = [];
+    let heads: Array<HeaderMap | null> | undefined;
     for (const it of items) {
+      if (it.headers) heads ??= [];
       const desc: Array<[string, string, number]> = [];
       for (const p of it.parts) {
         desc.push([p.name, p.contentType, p.body.length]);
@@ -78,22 +100,30 @@ export function encodeInfer(batches: readonly BatchWork[]): { header: InferHeade
       }
       descs.push(desc);
     }
-    header.b.push([modelKey, descs]);
+    if (heads) {
+      for (const it of items) heads.push(it.headers ?? null);
+      header.b.push([modelKey, descs, heads]);
+    } else header.b.push([modelKey, descs]);
   }
   return { header, payload: bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs) };
 }
 
 export function decodeInfer(header: InferHeader, payload: Buffer): BatchWork[] {
   let off = 0;
-  return header.b.map(([modelKey, descs]) => ({
+  return header.b.map(([modelKey, descs, heads]) => ({
     modelKey,
-    items: descs.map((desc) => ({
-      parts: desc.map(([name, contentType, len]) => {
-        const body = payload.subarray(off, off + len);
-        off += len;
-        return { name, contentType, body };
-      }),
-    })),
+    items: descs.map((desc, k) => {
+      const item: InferItem = {
+        parts: desc.map(([name, contentType, len]) => {
+          const body = payload.subarray(off, off + len);
+          off += len;
+          return { name, contentType, body };
+        }),
+      };
+      const h = heads?.[k];
+      if (h) item.headers = h;
+      return item;
+    }),
   }));
 }
 
@@ -101,7 +131,7 @@ export function encodeResults(done: readonly BatchResults[]): { header: ResultHe
   const bufs: Buffer[] = [];
   const header: ResultHeader = { r: [] };
   for (const { group, index, results } of done) {
-    header.r.push([group, index, results.map((r) => [r.status, r.contentType, r.body.length])]);
+    header.r.push([group, index, results.map((r) => (r.headers ? [r.status, r.contentType, r.body.length, r.headers] : [r.status, r.contentType, r.body.length]))]);
     for (const r of results) bufs.push(r.body);
   }
   return { header, payload: bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs) };
@@ -112,10 +142,10 @@ export function decodeResults(header: ResultHeader, payload: Buffer): BatchResul
   return header.r.map(([group, index, descs]) => ({
     group,
     index,
-    results: descs.map(([status, contentType, len]) => {
+    results: descs.map(([status, contentType, len, headers]) => {
       const body = payload.subarray(off, off + len);
       off += len;
-      return { status, contentType, body };
+      return headers ? { status, contentType, body, headers } : { status, contentType, body };
     }),
   }));
 }

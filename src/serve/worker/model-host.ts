@@ -37,8 +37,21 @@ function toResult(out: unknown): ItemResult {
 
 function toRequest(item: InferItem): HandlerRequest {
   const main = item.parts.find((p) => p.name === 'data') ?? item.parts.find((p) => p.name === 'body') ?? item.parts[0];
-  return { body: main?.body ?? Buffer.alloc(0), contentType: main?.contentType ?? '', parts: item.parts };
+  const req: HandlerRequest = { body: main?.body ?? Buffer.alloc(0), contentType: main?.contentType ?? '', parts: item.parts };
+  if (item.headers) req.headers = item.headers;
+  return req;
 }
+
+/**
+ * An explanation request (the frontend marks it with TorchServe's `explain: True` header; as
+ * TorchServe's BaseHandler, the batch's first request decides).
+ */
+function isExplain(items: InferItem[]): boolean {
+  return items[0]?.headers?.explain === 'True';
+}
+
+/** What TorchServe answers when the handler cannot explain: its BaseHandler fails the batch (503). */
+const NO_EXPLAIN = 'Prediction failed: this model\'s handler does not implement explanations (a JavaScript handler exports explain(requests, context))';
 
 export class ModelHost {
   private readonly models = new Map<string, Hosted>();
@@ -46,6 +59,8 @@ export class ModelHost {
   async load(req: LoadRequest): Promise<{ inputs: HandlerContext['inputs']; outputs: HandlerContext['outputs'] }> {
     const { default: ort } = await import('../../onnxruntime.js');
     const session = await ort.InferenceSession.create(req.serializedFile, {
+      // On a GPU server with onnxruntime-node's CUDA provider, the device the frontend gave this worker.
+      ...(req.gpuId !== undefined ? { executionProviders: [{ name: 'cuda', deviceId: req.gpuId }] } : {}),
       intraOpNumThreads: req.intraOpThreads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
@@ -77,8 +92,10 @@ export class ModelHost {
     const m = this.models.get(modelKey);
     if (!m) return items.map(() => errorResult(503, 'ServiceUnavailableException', `model ${modelKey} is not loaded in this worker`));
     let outs: unknown[];
+    const explain = isExplain(items);
+    if (explain && !m.handler.explain) return items.map(() => errorResult(503, 'InternalServerException', NO_EXPLAIN));
     try {
-      outs = await m.handler.handle(items.map(toRequest), m.ctx);
+      outs = explain ? await m.handler.explain!(items.map(toRequest), m.ctx) : await m.handler.handle(items.map(toRequest), m.ctx);
     } catch (e) {
       return items.map(() => failure(e));
     }

@@ -1,0 +1,1 @@
+"""mlserve's Python worker: TorchServe's handler contract behind mlserve's binary frames."""
