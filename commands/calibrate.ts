@@ -4,7 +4,7 @@ import { printResult } from '../src/output.js';
 
 interface CalibrateCliFlags {
   profiles: string;
-  slo: string;
+  slo?: string;
   rpsPerModel?: number;
   batchSizes?: string[];
   workers?: string[];
@@ -18,6 +18,7 @@ interface CalibrateCliFlags {
   payload?: string;
   payloadDir?: string;
   out?: string;
+  fromVerify?: string;
   json?: boolean;
 }
 
@@ -25,7 +26,7 @@ export function calibrateCommand(): Command {
   return new Command('calibrate')
     .description("Measure each model's capacity at the SLO on a live local server (batch size × workers × concurrency) and write it into the profiles")
     .requiredOption('--profiles <file>', 'profiles.yaml written by `mlserve trace`')
-    .requiredOption('--slo <spec>', 'objective each configuration must meet, e.g. p90=100ms (errors=1% unless given)')
+    .option('--slo <spec>', 'objective each configuration must meet, e.g. p90=100ms (errors=1% unless given); required unless --from-verify')
     .option('--rps-per-model <r>', "expected requests per second of each model (default: the profile's measured.rps)", numberArg('--rps-per-model', 0.001))
     .option('--batch-sizes <list>', 'batch sizes to try (default 1,4,8)', listArg)
     .option('--workers <list>', 'worker processes per model to try (default 1,2)', listArg)
@@ -39,8 +40,14 @@ export function calibrateCommand(): Command {
     .option('--payload <file>', 'request body for every model (as loadtest --payload)')
     .option('--payload-dir <dir>', 'one body per model, files named after the models')
     .option('--out <file>', 'profiles to write (default: --profiles, rewritten atomically)')
+    .option('--from-verify <verify.json>', 'measure nothing: derate the capacity of the models that missed the SLO in `loadtest --verify` (×0.8 each time) and recompute their util')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (flags: CalibrateCliFlags) => {
+      if (flags.fromVerify) {
+        const { applyVerifyFeedback } = await import('../src/calibrate/verify-feedback.js');
+        const r = await applyVerifyFeedback(flags.profiles, flags.fromVerify, flags.out ?? flags.profiles);
+        return printResult({ json: Boolean(flags.json), value: r, text: (v) => `derated ${v.derated.map((d) => `${d.name} (×${d.derate}, util ${d.util}%)`).join(', ') || 'nothing'} → ${v.profiles}` });
+      }
       const [{ resolveCalibrateOptions }, { runCalibrate }, { calibrateText, calibrateProgressLine }] = await Promise.all([
         import('../src/calibrate/options.js'),
         import('../src/calibrate/run-calibrate.js'),

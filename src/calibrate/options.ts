@@ -9,7 +9,7 @@ import type { CalibrateOptions } from './run-calibrate.js';
 
 export interface CalibrateFlags {
   profiles: string;
-  slo: string;
+  slo?: string;
   rpsPerModel?: number;
   batchSizes?: string[];
   workers?: string[];
@@ -40,6 +40,7 @@ export function parsePositiveList(values: string[], flag: string, max: number): 
 
 export async function resolveCalibrateOptions(f: CalibrateFlags): Promise<CalibrateOptions> {
   if (f.payload && f.payloadDir) throw new MlsError('MLS_ERR_USAGE', 'pass --payload or --payload-dir, not both');
+  if (!f.slo) throw new MlsError('MLS_ERR_USAGE', 'calibrate needs --slo, the objective capacity is measured at (p90=100ms)');
   const slo = parseSlo(f.slo);
   let payloadFor: (model: string) => Payload = () => EMPTY_PAYLOAD;
   if (f.payloadDir) {

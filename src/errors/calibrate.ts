@@ -14,4 +14,5 @@ export const calibrateErrors = {
     hint: 'No configuration served even one concurrency level within the SLO: relax the SLO, try other --batch-sizes / --workers, or check the payload.',
   },
   MLS_ERR_CALIBRATE_PROCESSOR_UNAVAILABLE: { exit: 5, hint: 'Calibrate with --processor cpu, on the kind of machine the plan deploys to.' },
+  MLS_ERR_CALIBRATE_NOT_CALIBRATED: { exit: 3, hint: '--from-verify corrects calibrated profiles: run `mlserve calibrate` on them first.' },
 } satisfies Record<string, ErrorSpec>;

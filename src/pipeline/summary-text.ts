@@ -21,6 +21,10 @@ export function summaryText(r: PipelineResult): string {
     const text = reportSummary(r.files.report);
     if (text) lines.push('', text);
   }
+  if (r.rounds) {
+    const rows = r.rounds.map((x) => [String(x.round), `$${x.costPerHour}/h`, String(x.instances), x.redeployed ? (x.verified ? 'met' : 'missed') : 'not redeployed', x.failed.join(', ')]);
+    lines.push('', `calibration loop (${r.loopStop}):`, table(['round', 'cost', 'instances', 'SLO at planned load', 'missed by'], rows));
+  }
   if (r.error) lines.push('', `error ${r.error.code}: ${String(r.error.message)}`);
   return lines.join('\n');
 }
