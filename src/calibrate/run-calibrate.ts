@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { MlsError } from '../errors.js';
 import { readProfiles, writeProfiles, type ModelProfile } from '../formats/profiles.js';
 import { runLoadtest } from '../loadtest/run-loadtest.js';
@@ -73,7 +73,9 @@ export async function runCalibrate(o: CalibrateOptions, onEvent: (e: CalibrateEv
     if (!m.archive) throw new MlsError('MLS_ERR_CALIBRATE_NO_ARCHIVE', `model "${m.name}" in ${o.profiles} names no archive`, { details: { model: m.name } });
     if (rateOf(m, o) === undefined) throw new MlsError('MLS_ERR_CALIBRATE_NO_RATE', `model "${m.name}" has no expected rate (measured.rps) and no --rps-per-model was given`, { details: { model: m.name } });
   }
-  const groups = await groupIdentical(doc.models);
+  // Archive paths in profiles are relative to the profiles file (as trace writes them).
+  const archiveOf = (m: ModelProfile): string => resolve(dirname(o.profiles), m.archive!);
+  const groups = await groupIdentical(doc.models, archiveOf);
   const archiveDir = o.archiveDir ?? join(dirname(o.out), 'calibrated');
   const at = new Date().toISOString();
   const slo = formatSlo(o.slo);
@@ -84,7 +86,7 @@ export async function runCalibrate(o: CalibrateOptions, onEvent: (e: CalibrateEv
     for (const group of groups) {
       const lead = group[0]!;
       onEvent({ type: 'group-start', models: group.map((m) => m.name) });
-      const measure = (c: SearchConfig): Promise<ConfigMeasurement> => measureConfig(server, lead, c, o, signal);
+      const measure = (c: SearchConfig): Promise<ConfigMeasurement> => measureConfig(server, lead.name, archiveOf(lead), c, o, signal);
       const r = await searchConfigs(o.batchSizes, o.workers, async (c) => {
         const m = await measure(c);
         onEvent({ type: 'config-done', model: lead.name, result: m });
@@ -109,7 +111,8 @@ export async function runCalibrate(o: CalibrateOptions, onEvent: (e: CalibrateEv
     const b = best.get(p.name)!;
     const rps = rateOf(p, o)!;
     const batching = { batchSize: b.m.config.batchSize, maxBatchDelay: o.maxBatchDelayMs, workers: b.m.config.workers };
-    const archive = await writeCalibratedArchive(p.archive!, join(archiveDir, p.name), batching);
+    const written = await writeCalibratedArchive(archiveOf(p), join(archiveDir, p.name), batching);
+    const archive = relative(dirname(resolve(o.out)), resolve(written));
     const family = o.family ?? p.measured?.family ?? MEASURED_FAMILY;
     updated.push(applyCalibration(p, b.m, { family, rps, slo, maxBatchDelay: o.maxBatchDelayMs, archive, tried: b.tried, at }));
     const lead = groups.find((g) => g.some((x) => x.name === p.name))![0]!;
@@ -133,13 +136,13 @@ function rateOf(m: ModelProfile, o: CalibrateOptions): number | undefined {
   return r !== undefined && r > 0 ? r : undefined;
 }
 
-async function measureConfig(server: CalibrationServer, m: ModelProfile, c: SearchConfig, o: CalibrateOptions, signal?: AbortSignal): Promise<ConfigMeasurement> {
-  await server.load(m.name, m.archive!, { batchSize: c.batchSize, maxBatchDelay: o.maxBatchDelayMs, workers: c.workers });
-  const endpoint = { model: m.name, inference: server.inference, predictUrl: `${server.inference}/predictions/${encodeURIComponent(m.name)}` };
+async function measureConfig(server: CalibrationServer, name: string, archive: string, c: SearchConfig, o: CalibrateOptions, signal?: AbortSignal): Promise<ConfigMeasurement> {
+  await server.load(name, archive, { batchSize: c.batchSize, maxBatchDelay: o.maxBatchDelayMs, workers: c.workers });
+  const endpoint = { model: name, inference: server.inference, predictUrl: `${server.inference}/predictions/${encodeURIComponent(name)}` };
   const report = await runLoadtest(
     {
       mode: 'sweep',
-      targets: [modelRequest(endpoint, o.payloadFor(m.name))],
+      targets: [modelRequest(endpoint, o.payloadFor(name))],
       concurrency: o.concurrency,
       durationMs: o.durationMs,
       warmupMs: o.warmupMs,
@@ -152,17 +155,17 @@ async function measureConfig(server: CalibrationServer, m: ModelProfile, c: Sear
     undefined,
     signal,
   );
-  const memory = await server.memory(m.name);
+  const memory = await server.memory(name);
   const knee = report.knee;
   if (!knee) return { config: c, capacity: 0, concurrency: 0, memory };
   return { config: c, capacity: knee.throughput, concurrency: knee.concurrency, latencyMs: sloLatency(knee.latencyMs, o.slo.percentile), memory };
 }
 
 /** Models whose archives are byte for byte the same are measured once (capacity does not depend on the rate). */
-async function groupIdentical(models: ModelProfile[]): Promise<ModelProfile[][]> {
+async function groupIdentical(models: ModelProfile[], archiveOf: (m: ModelProfile) => string): Promise<ModelProfile[][]> {
   const groups = new Map<string, ModelProfile[]>();
   for (const m of models) {
-    const key = await archiveKey(m.archive!);
+    const key = await archiveKey(archiveOf(m));
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }
   return [...groups.values()];

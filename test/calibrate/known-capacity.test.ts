@@ -64,6 +64,6 @@ test('a handler of known capacity (2 workers × 100 ms) is calibrated to 20 req/
   assert.equal(p.measured?.calibration?.version, 1);
   assert.ok(Math.abs(p.resources.c5!.util - (20 / m.capacity) * 100) < 0.01, `util ${p.resources.c5!.util}`);
   assert.ok(p.resources.c5!.memory > 10 * 1024 * 1024, `memory is the workers' resident memory: ${p.resources.c5!.memory}`);
-  const cfg = yaml.load(await readFile(join(p.archive!, 'model-config.yaml'), 'utf8')) as Record<string, unknown>;
+  const cfg = yaml.load(await readFile(join(dir, p.archive!, 'model-config.yaml'), 'utf8')) as Record<string, unknown>;
   assert.deepEqual({ ...cfg }, { workerConcurrency: 1, responseTimeout: 30, batchSize: 1, maxBatchDelay: 5, minWorkers: 2, maxWorkers: 2 });
 });
