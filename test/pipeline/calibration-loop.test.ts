@@ -69,7 +69,10 @@ verify: { slo: p90=300ms, duration: 5s, warmup: 300ms }
   assert.ok(last.costPerHour > rounds[0]!.costPerHour);
 
   const profiles = await readProfiles(join(dir, 'out', 'profiles-calibrated.yaml'));
-  for (const p of profiles.models) assert.ok(p.measured?.capacity! > 8 && p.measured?.capacity! < 10.2, `${p.name}: ${p.measured?.capacity}`);
+  for (const p of profiles.models) {
+    const c = p.measured?.capacity ?? 0;
+    assert.ok(c > 8 && c < 10.2, `${p.name}: ${c}`);
+  }
   const plan = await readPlan(join(dir, 'out', 'plan.yaml'));
   assert.deepEqual(plan.instances.flatMap((i) => i.servers.flatMap((s) => s.models.map((m) => [m.basis, m.rps]))), [['calibrated', 6], ['calibrated', 6]]);
 });
