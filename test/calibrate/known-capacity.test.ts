@@ -1,8 +1,13 @@
-// Calibration on a real `mlserve serve`: a handler with a fixed service time, one batch at a time
-// per worker (workerConcurrency 1), so a model served by W workers has a known capacity of
-// W × 1000 / serviceMs requests/s. Calibrate must find it within 10%, choose the workers that reach
+// Calibration on a real `mlserve serve`: a handler of known capacity, one batch at a time per
+// worker (workerConcurrency 1), each worker completing at most one request every SERVICE_MS (a
+// request takes SERVICE_MS after the previous one finished, or SERVICE_MS / 2 when the worker was
+// idle), so W workers serve exactly W × 1000 / SERVICE_MS requests/s once the frontend keeps them
+// fed — however long the frontend's hand-over takes on a busy machine, as long as it stays under
+// SERVICE_MS / 2 (a plain sleep would add that hand-over to every request and make the capacity
+// depend on the machine's load). Calibrate must find it within 10%, choose the workers that reach
 // it, and write capacity, util, memory and the batching where pack and serve read them.
 import { test } from 'node:test';
+import { preferThisProcess } from '../loadtest/test-servers.js';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,9 +18,16 @@ import { runCalibrate } from '../../src/calibrate/run-calibrate.js';
 import { readProfiles } from '../../src/formats/profiles.js';
 import { EMPTY_PAYLOAD } from '../../src/loadtest/payloads.js';
 
+// The servers this test starts inherit the priority: on a machine shared with other work, their
+// wake-ups (frontend ↔ worker) would otherwise wait behind it and lower the capacity measured.
+preferThisProcess();
+
 const SERVICE_MS = 100;
-const HANDLER = `export async function handle(requests) {
-  await new Promise((r) => setTimeout(r, ${SERVICE_MS}));
+const HANDLER = `let last = 0;
+export async function handle(requests) {
+  const done = Math.max(Date.now() + ${SERVICE_MS / 2}, last + ${SERVICE_MS});
+  await new Promise((r) => setTimeout(r, done - Date.now()));
+  last = done;
   return requests.map(() => ({ ok: true }));
 }\n`;
 
