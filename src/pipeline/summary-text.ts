@@ -14,7 +14,7 @@ export function summaryText(r: PipelineResult): string {
       r.steps.map((s) => [s.name, s.status, s.ms !== undefined ? `${(s.ms / 1000).toFixed(1)}s` : '', s.error ? `${s.error.code}` : (s.detail ?? '')]),
     ),
   );
-  const files = [r.files.modelStore, r.files.profiles, r.files.plan, r.files.planSvg, r.files.deployment, r.files.report].filter((f) => existsSync(f));
+  const files = [r.files.modelStore, r.files.profiles, r.files.calibratedProfiles, r.files.plan, r.files.planSvg, r.files.deployment, r.files.report, r.files.verifyReport].filter((f) => existsSync(f));
   if (files.length) lines.push('', 'files:', ...files.map((f) => `  ${rel(f)}`));
   // Only a report this run wrote: an older one may sit in the folder from a previous run.
   if (r.steps.some((s) => s.name === 'loadtest' && s.status === 'done') && existsSync(r.files.report)) {
