@@ -6,6 +6,7 @@ import { initCommand } from './init.js';
 import { pipelineCommand } from './pipeline.js';
 import { traceCommand } from './trace.js';
 import { packCommand } from './pack.js';
+import { calibrateCommand } from './calibrate.js';
 import { loadtestCommand } from './loadtest.js';
 import { serveCommand } from './serve.js';
 import { buildCommand } from './build.js';
@@ -14,6 +15,7 @@ import { deployCommand } from './deploy.js';
 export const COMMANDS: Array<() => Command> = [
   archiveCommand,
   traceCommand,
+  calibrateCommand,
   packCommand,
   buildCommand,
   deployCommand,

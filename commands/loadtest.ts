@@ -17,6 +17,7 @@ interface LoadtestCliFlags {
   slo?: string;
   seed?: number;
   out?: string;
+  verify?: string;
   json?: boolean;
 }
 
@@ -37,8 +38,13 @@ export function loadtestCommand(): Command {
     .option('--slo <spec>', 'objective, e.g. p90=100ms or p99=250ms,errors=1%; exit code 1 when no level meets it')
     .option('--seed <n>', 'seed of the random mode and of generated request data (default 1)', intArg('--seed', 0, 2 ** 32 - 1))
     .option('--out <dir>', 'folder for report.json, report.csv, report.svg (default loadtest-results/<time>)')
+    .option('--verify <plan>', 'open-loop run of the deployment at the request rates of plan.yaml (--duration, --warmup, --slo); exit 1 naming the servers that miss the SLO')
     .option('--json', 'print the report as JSON on stdout')
     .action(async (flags: LoadtestCliFlags) => {
+      if (flags.verify) {
+        const { verifyCommandRun } = await import('../src/loadtest/verify-command.js');
+        return verifyCommandRun({ ...flags, plan: flags.verify, durationMs: flags.duration, warmupMs: flags.warmup, timeoutMs: flags.timeout });
+      }
       const [{ resolveLoadtestOptions }, { runLoadtest }, { writeReports }, { reportText }, { createLoadtestProgress }, { MlsError }] =
         await Promise.all([
           import('../src/loadtest/options.js'),

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { choiceArg } from '../src/cli-options.js';
+import { choiceArg, intArg } from '../src/cli-options.js';
 import { printResult } from '../src/output.js';
 import { STEPS, type StepName } from '../src/config/pipeline-schema.js';
 
@@ -10,18 +10,20 @@ interface PipelineFlags {
   runtime?: 'local' | 'docker' | 'kubernetes';
   keep?: boolean;
   force?: boolean;
+  loop?: number;
   json?: boolean;
 }
 
 export function pipelineCommand(): Command {
   return new Command('pipeline')
-    .description('Run archive → trace → pack → deploy → loadtest from one mlserve.yaml (unchanged steps are skipped)')
+    .description('Run archive → trace → [calibrate] → pack → deploy → loadtest → [verify] from one mlserve.yaml (unchanged steps are skipped)')
     .option('-f, --file <path>', 'pipeline configuration', 'mlserve.yaml')
     .option('--from <step>', `first step to run (${STEPS.join(', ')})`, choiceArg('--from', STEPS))
     .option('--to <step>', 'last step to run', choiceArg('--to', STEPS))
     .option('--runtime <runtime>', 'deploy runtime: local, docker or kubernetes (overrides deploy.runtime)', choiceArg('--runtime', ['local', 'docker', 'kubernetes'] as const))
     .option('--keep', 'leave the servers deploy started running')
     .option('--force', 're-run every step even when its inputs are unchanged')
+    .option('--loop <n>', 'with calibrate: and verify: in the config, re-run calibrate → pack → deploy → verify up to n rounds while verification fails and the plan changes', intArg('--loop', 1, 20))
     .option('--json', 'print the final summary as JSON on stdout')
     .action(async (flags: PipelineFlags) => {
       const [{ runPipeline }, { summaryText }, { COMMANDS }, views] = await Promise.all([
@@ -35,7 +37,7 @@ export function pipelineCommand(): Command {
       let outcome;
       try {
         outcome = await runPipeline(
-          { configPath: flags.file, available, keep: flags.keep, force: flags.force, from: flags.from, to: flags.to, runtime: flags.runtime },
+          { configPath: flags.file, available, keep: flags.keep, force: flags.force, from: flags.from, to: flags.to, runtime: flags.runtime, loop: flags.loop },
           view.update,
         );
       } finally {

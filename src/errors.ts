@@ -10,6 +10,7 @@ import { packErrors } from './errors/pack.js';
 import { deployErrors } from './errors/deploy.js';
 import { loadtestErrors } from './errors/loadtest.js';
 import { pipelineErrors } from './errors/pipeline.js';
+import { calibrateErrors } from './errors/calibrate.js';
 
 export interface ErrorSpec {
   /** Exit code of the CLI when this error ends a command. */
@@ -40,6 +41,7 @@ export const CATALOG = {
   ...deployErrors,
   ...loadtestErrors,
   ...pipelineErrors,
+  ...calibrateErrors,
 } satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof CATALOG;

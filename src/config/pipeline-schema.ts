@@ -3,6 +3,7 @@
 import { z } from 'zod';
 
 const duration = z.string().regex(/^\s*(\d+(\.\d+)?|\.\d+)\s*(us|ms|s|m|h)\s*$/, 'a duration with a unit, like 500ms or 10s');
+const sloSpec = z.string().regex(/^p\d+(\.\d+)?=\d+(\.\d+)?(us|ms|s)(,errors=\d+(\.\d+)?%)?$/, 'like p90=100ms or p90=100ms,errors=1%');
 const size = z.string().regex(/^\s*(\d+(\.\d+)?|\.\d+)\s*([KMGT]i?B|B)\s*$/, 'a size with a unit written exactly as B, KB, MB, GB, TB, KiB, MiB, GiB or TiB (7.4GB, 512MiB)');
 
 export const modelEntrySchema = z
@@ -38,6 +39,28 @@ export const pipelineConfigSchema = z
       })
       .strict()
       .prefault({}),
+    calibrate: z
+      .object({
+        slo: sloSpec.describe('Objective each model is calibrated at (capacity = highest throughput meeting it).'),
+        batchSizes: z.array(z.number().int().min(1)).min(1).default([1, 4, 8]),
+        workers: z.array(z.number().int().min(1)).min(1).default([1, 2]),
+        maxBatchDelay: duration.default('10ms'),
+        concurrency: z.array(z.number().int().min(1)).min(1).optional(),
+        duration: duration.default('3s').describe('Measured time per concurrency level.'),
+        warmup: duration.default('1s'),
+      })
+      .strict()
+      .optional()
+      .describe('Optional step between trace and pack: measure each model on a live server (mlserve calibrate).'),
+    verify: z
+      .object({
+        slo: sloSpec.optional().describe('Default: calibrate.slo, else loadtest.slo.'),
+        duration: duration.default('5s'),
+        warmup: duration.default('1s'),
+      })
+      .strict()
+      .optional()
+      .describe('Optional last step: open-loop load at the planned rates (mlserve loadtest --verify).'),
     pack: z
       .object({
         catalog: z.string().optional(),
@@ -63,7 +86,7 @@ export const pipelineConfigSchema = z
         concurrency: z.array(z.number().int().min(1)).default([1, 2, 4, 8]),
         duration: duration.default('5s'),
         warmup: duration.default('1s'),
-        slo: z.string().regex(/^p\d+(\.\d+)?=\d+(\.\d+)?(us|ms|s)(,errors=\d+(\.\d+)?%)?$/, 'like p90=100ms or p90=100ms,errors=1%').optional(),
+        slo: sloSpec.optional(),
         payloadDir: z.string().optional(),
       })
       .strict()
@@ -74,7 +97,7 @@ export const pipelineConfigSchema = z
 export type PipelineConfig = z.output<typeof pipelineConfigSchema>;
 export type ModelEntry = z.output<typeof modelEntrySchema>;
 
-export const STEPS = ['archive', 'trace', 'pack', 'deploy', 'loadtest'] as const;
+export const STEPS = ['archive', 'trace', 'calibrate', 'pack', 'deploy', 'loadtest', 'verify'] as const;
 export type StepName = (typeof STEPS)[number];
 
 /** JSON Schema for editors (yaml-language-server, VS Code). */

@@ -38,4 +38,13 @@ export const loadtestErrors = {
     exit: 1,
     hint: 'No load level met the SLO: the report shows the measured percentiles; add capacity, lower the load, or relax the SLO.',
   },
+  MLS_ERR_VERIFY_FAILED: {
+    exit: 1,
+    hint: 'The named servers missed the SLO at the load the plan gives them: calibrate the profiles (`mlserve calibrate`), pack again with a lower --max-util, or relax the SLO.',
+  },
+  MLS_ERR_VERIFY_NO_RATE: {
+    exit: 3,
+    hint: 'The plan has no request rate for this model: pack profiles that carry measured.rps (`mlserve trace --rps`, or `mlserve calibrate`).',
+  },
+  MLS_ERR_VERIFY_PLAN_MISMATCH: { exit: 3, hint: 'Verify the deployment against the plan it was deployed from (`mlserve deploy --plan`).' },
 } satisfies Record<string, ErrorSpec>;

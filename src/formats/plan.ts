@@ -13,6 +13,8 @@ export const plannedModelSchema = z
     memory: bytesField,
     util: z.number().min(0),
     hostMemory: bytesField.optional(),
+    basis: z.enum(['traced', 'calibrated']).optional(), // where util and memory came from (profiles' measured.basis)
+    rps: z.number().min(0).optional(), // the request rate util was computed at: what `loadtest --verify` sends
   })
   .strict();
 

@@ -18,6 +18,11 @@ export const resourceSchema = z
 
 const latencyStatsSchema = z.object({ p50Ms: z.number(), p90Ms: z.number(), p95Ms: z.number().optional(), p99Ms: z.number().optional() }).catchall(z.unknown());
 
+/** The server configuration calibrate chose (batching is also written into the model's model-config). */
+export const calibratedConfigSchema = z
+  .object({ batchSize: z.number().int().min(1), maxBatchDelay: z.number().min(0), workers: z.number().int().min(1), concurrency: z.number().int().min(1) })
+  .catchall(z.unknown());
+
 /**
  * How trace measured a model (mlserve trace writes it; readers may ignore it). Known keys are typed,
  * others are kept: sizes are written with units, times in milliseconds.
@@ -36,6 +41,10 @@ export const measuredSchema = z
     busyMsPerRequest: z.number().optional(), // processor time per batch-1 request
     batch: latencyStatsSchema.partial().extend({ size: z.number() }).optional(), // figures at --batch-size
     maxAbsDiff: z.number().optional(), // optimized vs original outputs
+    basis: z.enum(['traced', 'calibrated']).optional(), // calibrated: util and memory measured on a live server at the SLO
+    capacity: z.number().min(0).optional(), // calibrate: highest requests/s meeting the SLO (measured.config)
+    config: calibratedConfigSchema.optional(), // calibrate: the configuration that reached it
+    calibration: z.object({ version: z.number().int().min(1), at: z.string(), slo: z.string() }).catchall(z.unknown()).optional(),
   })
   .catchall(z.unknown());
 

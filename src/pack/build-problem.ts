@@ -77,7 +77,7 @@ export function buildProblem(inp: ProblemInputs): Problem {
       const r = m.resources[b.family];
       return r ? sizeOf(r) : null;
     });
-    const item: ItemType = { models: [{ name: m.name, ...(m.archive ? { archive: m.archive } : {}) }], demand: m.replicas, maxPerBin: m.replicas > 1 ? 1 : m.replicas, sizes };
+    const item: ItemType = { models: [modelRef(m)], demand: m.replicas, maxPerBin: m.replicas > 1 ? 1 : m.replicas, sizes };
     if (!bins.some((_, t) => fitsEmpty({ items: [], bins, objective: inp.objective }, item, t))) throw tooLarge(m, bins);
     // identical single-copy models are one type with a demand; replicated models stay apart
     const key = m.replicas > 1 ? `replicas:${m.name}` : JSON.stringify(sizes);
@@ -89,6 +89,13 @@ export function buildProblem(inp: ProblemInputs): Problem {
     } else groups.set(key, item);
   }
   return { items: [...groups.values()], bins, objective: inp.objective };
+}
+
+/** What the plan keeps of a model: its archive, whether it was traced or calibrated, and its rate (for `loadtest --verify`). */
+function modelRef(m: ModelProfile): ItemType['models'][number] {
+  const basis = m.measured?.basis ?? (m.measured ? 'traced' : undefined);
+  const rps = m.measured?.rps;
+  return { name: m.name, ...(m.archive ? { archive: m.archive } : {}), ...(basis ? { basis } : {}), ...(rps !== undefined ? { rps } : {}) };
 }
 
 function tooLarge(m: ModelProfile, bins: BinType[]): MlsError {

@@ -39,6 +39,8 @@ export function buildPlan(p: Problem, r: SolveResult, ctx: PlanContext): Plan {
           memory: s.proc[0] ?? 0,
           util: round(s.proc[1] ?? 0),
           ...(s.inst[0] ? { hostMemory: s.inst[0] } : {}),
+          ...(copy.basis ? { basis: copy.basis } : {}),
+          ...(copy.rps !== undefined ? { rps: copy.rps } : {}),
         };
       });
       return {

@@ -10,7 +10,7 @@ export interface ItemSize {
 
 export interface ItemType {
   /** The models this type stands for: several identical models, or one model with replicas. */
-  models: Array<{ name: string; archive?: string }>;
+  models: Array<{ name: string; archive?: string; basis?: 'traced' | 'calibrated'; rps?: number }>;
   demand: number; // copies to place
   maxPerBin: number; // 1 when the copies are replicas of one model (distinct instances)
   sizes: Array<ItemSize | null>; // indexed by bin type; null when the family has no profile

@@ -13,6 +13,7 @@ import { planSteps, pipelinePaths, downInvocation, modelConfigPath, type Pipelin
 import { stepKey, cachedStep, recordStep, forgetStep } from './step-cache.js';
 import { runCliStep } from './run-cli-step.js';
 import { missingInputError } from './missing-input.js';
+import { roundOf, runLoop, type LoopOutcome, type LoopRound } from './calibration-loop.js';
 
 export type StepStatus = 'waiting' | 'running' | 'done' | 'skipped' | 'failed' | 'unavailable' | 'not-run';
 
@@ -36,6 +37,8 @@ export interface PipelineOptions {
   /** Subcommands this build of mlserve has; a step whose command is missing is reported unavailable. */
   available: ReadonlySet<string>;
   env?: NodeJS.ProcessEnv;
+  /** Rounds of calibrate → pack → deploy → verify at most (needs calibrate: and verify: in the config). */
+  loop?: number;
 }
 
 export interface PipelineResult {
@@ -45,6 +48,9 @@ export interface PipelineResult {
   files: PipelinePaths;
   steps: StepState[];
   totalMs: number;
+  /** --loop: each round's plan cost and verdict, and why the loop stopped. */
+  rounds?: LoopRound[];
+  loopStop?: LoopOutcome['stopReason'];
   error?: ReturnType<MlsError['toJSON']>;
 }
 
@@ -56,13 +62,16 @@ export async function runPipeline(opts: PipelineOptions, onChange: StepListener 
   const cfg = await loadPipelineConfig(opts.configPath, overrides);
   const paths = pipelinePaths(cfg.outDir);
   const fromIdx = STEPS.indexOf(opts.from ?? 'archive');
-  const toIdx = STEPS.indexOf(opts.to ?? 'loadtest');
+  const toIdx = STEPS.indexOf(opts.to ?? STEPS[STEPS.length - 1]!);
   if (fromIdx > toIdx) throw new MlsError('MLS_ERR_PIPELINE_BAD_RANGE', `--from ${opts.from} comes after --to ${opts.to}`);
 
   await mkdir(paths.state, { recursive: true });
   const withConfig = await writeModelConfigs(cfg, paths);
   const plans = planSteps(cfg, paths, (n) => withConfig.has(n));
-  const states: StepState[] = plans.map((p, i) => ({ name: p.name, status: i < fromIdx || i > toIdx ? 'not-run' : 'waiting' }));
+  const states: StepState[] = plans.map((p) => {
+    const i = STEPS.indexOf(p.name);
+    return { name: p.name, status: i < fromIdx || i > toIdx ? 'not-run' : 'waiting' };
+  });
   const emit = () => onChange(states.map((s) => ({ ...s })));
   emit();
 
@@ -109,6 +118,18 @@ export async function runPipeline(opts: PipelineOptions, onChange: StepListener 
     if (error) break;
   }
 
+  let loop: LoopOutcome | undefined;
+  const verifyState = states.find((s) => s.name === 'verify');
+  const looping = (opts.loop ?? 1) > 1 && cfg.config.calibrate && verifyState && (verifyState.status === 'done' || error?.code === 'MLS_ERR_VERIFY_FAILED');
+  if (looping) {
+    try {
+      loop = await runLoop({ cfg, paths, plans, states, emit, run: (p) => runStep(p, paths, true) }, opts.loop!, await roundOf(paths, 1));
+      error = loop.error;
+    } catch (e) {
+      error = toMlsError(e);
+    }
+  }
+
   if (deployed && !opts.keep) {
     const down: StepState = { name: 'down', status: 'running' };
     states.push(down);
@@ -134,6 +155,7 @@ export async function runPipeline(opts: PipelineOptions, onChange: StepListener 
     files: paths,
     steps: states,
     totalMs: Date.now() - started,
+    ...(loop ? { rounds: loop.rounds, loopStop: loop.stopReason } : {}),
     ...(error ? { error: error.toJSON() } : {}),
   };
   await writeFileAtomic(`${paths.out}/pipeline-summary.json`, `${JSON.stringify(result, null, 2)}\n`);

@@ -24,12 +24,15 @@ export interface PipelinePaths {
   modelStore: string;
   modelConfigs: string;
   profiles: string;
+  calibratedProfiles: string;
   plan: string;
   planSvg: string;
   deployDir: string;
   deployment: string;
   loadtestDir: string;
   report: string;
+  verifyDir: string;
+  verifyReport: string;
   state: string;
 }
 
@@ -39,12 +42,15 @@ export function pipelinePaths(outDir: string): PipelinePaths {
     modelStore: join(outDir, 'model_store'),
     modelConfigs: join(outDir, 'model-config'),
     profiles: join(outDir, 'profiles.yaml'),
+    calibratedProfiles: join(outDir, 'profiles-calibrated.yaml'),
     plan: join(outDir, 'plan.yaml'),
     planSvg: join(outDir, 'plan.svg'),
     deployDir: join(outDir, 'deploy'),
     deployment: join(outDir, 'deploy', 'deployment.yaml'),
     loadtestDir: join(outDir, 'loadtest'),
     report: join(outDir, 'loadtest', 'report.json'),
+    verifyDir: join(outDir, 'verify'),
+    verifyReport: join(outDir, 'verify', 'verify.json'),
     state: join(outDir, '.pipeline'),
   };
 }
@@ -86,14 +92,16 @@ export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelC
   for (const m of cfg.models) if (m.entry.replicas > 1) traceArgs.push('--replicas', `${m.name}=${m.entry.replicas}`);
   const trace: StepPlan = { name: 'trace', command: 'trace', cacheable: true, inputs: archives, outputs: [p.profiles], invocations: [{ label: `${archives.length} models`, args: traceArgs }] };
 
-  const packArgs = ['pack', '--profiles', p.profiles, '--max-mem', config.pack.maxMem, '--max-util', String(config.pack.maxUtil), '--objective', config.pack.objective, '--time-limit', config.pack.timeLimit, '--out', p.plan, '--svg', p.planSvg];
+  const calibrate = calibrateStep(cfg, p);
+  const packProfiles = calibrate ? p.calibratedProfiles : p.profiles;
+  const packArgs = ['pack', '--profiles', packProfiles, '--max-mem', config.pack.maxMem, '--max-util', String(config.pack.maxUtil), '--objective', config.pack.objective, '--time-limit', config.pack.timeLimit, '--out', p.plan, '--svg', p.planSvg];
   if (config.pack.catalog) packArgs.push('--catalog', join(cfg.dir, config.pack.catalog));
   if (config.pack.instanceTypes?.length) packArgs.push('--instance-types', config.pack.instanceTypes.join(','));
   const pack: StepPlan = {
     name: 'pack',
     command: 'pack',
     cacheable: true,
-    inputs: [p.profiles, ...(config.pack.catalog ? [join(cfg.dir, config.pack.catalog)] : [])],
+    inputs: [packProfiles, ...(config.pack.catalog ? [join(cfg.dir, config.pack.catalog)] : [])],
     outputs: [p.plan, p.planSvg],
     invocations: [{ label: 'plan', args: packArgs }],
   };
@@ -115,7 +123,42 @@ export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelC
     invocations: [{ label: lt.mode, args: ltArgs }],
   };
 
-  return [archive, trace, pack, deploy, loadtest];
+  const verify = verifyStep(cfg, p);
+  return [archive, trace, ...(calibrate ? [calibrate] : []), pack, deploy, loadtest, ...(verify ? [verify] : [])];
+}
+
+/** The optional calibrate step (when mlserve.yaml has `calibrate:`): traced profiles → calibrated ones. */
+function calibrateStep(cfg: LoadedPipelineConfig, p: PipelinePaths): StepPlan | undefined {
+  const c = cfg.config.calibrate;
+  if (!c) return undefined;
+  const args = ['calibrate', '--profiles', p.profiles, '--out', p.calibratedProfiles, '--slo', c.slo, '--batch-sizes', c.batchSizes.join(','), '--workers', c.workers.join(',')];
+  args.push('--max-batch-delay', c.maxBatchDelay, '--duration', c.duration, '--warmup', c.warmup, '--processor', cfg.config.trace.processor);
+  if (c.concurrency) args.push('--concurrency', c.concurrency.join(','));
+  if (cfg.config.loadtest.payloadDir) args.push('--payload-dir', join(cfg.dir, cfg.config.loadtest.payloadDir));
+  // Cacheable: measuring again gives a slightly different plan for no new information.
+  return { name: 'calibrate', command: 'calibrate', cacheable: true, inputs: [p.profiles], outputs: [p.calibratedProfiles], invocations: [{ label: c.slo, args }] };
+}
+
+/** The SLO verification is judged against: verify.slo, else calibrate.slo, else loadtest.slo. */
+export function verifySlo(cfg: LoadedPipelineConfig): string | undefined {
+  const { config } = cfg;
+  return config.verify?.slo ?? config.calibrate?.slo ?? config.loadtest.slo;
+}
+
+/** The optional verify step (when mlserve.yaml has `verify:`): open-loop load at the plan's rates. */
+function verifyStep(cfg: LoadedPipelineConfig, p: PipelinePaths): StepPlan | undefined {
+  const v = cfg.config.verify;
+  if (!v) return undefined;
+  const args = ['loadtest', '--verify', p.plan, '--deployment', p.deployment, '--duration', v.duration, '--warmup', v.warmup, '--out', p.verifyDir];
+  const slo = verifySlo(cfg);
+  if (slo) args.push('--slo', slo);
+  if (cfg.config.loadtest.payloadDir) args.push('--payload-dir', join(cfg.dir, cfg.config.loadtest.payloadDir));
+  return { name: 'verify', command: 'loadtest', cacheable: false, inputs: [p.plan, p.deployment], outputs: [p.verifyReport], invocations: [{ label: slo ?? 'no SLO', args }] };
+}
+
+/** Round 2+ of `pipeline --loop`: derate the models verification failed, in place. */
+export function feedbackInvocation(p: PipelinePaths): Invocation {
+  return { label: 'from verify', args: ['calibrate', '--profiles', p.calibratedProfiles, '--from-verify', p.verifyReport, '--out', p.calibratedProfiles] };
 }
 
 /** The invocation that stops what deploy started. */

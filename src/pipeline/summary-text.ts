@@ -14,12 +14,16 @@ export function summaryText(r: PipelineResult): string {
       r.steps.map((s) => [s.name, s.status, s.ms !== undefined ? `${(s.ms / 1000).toFixed(1)}s` : '', s.error ? `${s.error.code}` : (s.detail ?? '')]),
     ),
   );
-  const files = [r.files.modelStore, r.files.profiles, r.files.plan, r.files.planSvg, r.files.deployment, r.files.report].filter((f) => existsSync(f));
+  const files = [r.files.modelStore, r.files.profiles, r.files.calibratedProfiles, r.files.plan, r.files.planSvg, r.files.deployment, r.files.report, r.files.verifyReport].filter((f) => existsSync(f));
   if (files.length) lines.push('', 'files:', ...files.map((f) => `  ${rel(f)}`));
   // Only a report this run wrote: an older one may sit in the folder from a previous run.
   if (r.steps.some((s) => s.name === 'loadtest' && s.status === 'done') && existsSync(r.files.report)) {
     const text = reportSummary(r.files.report);
     if (text) lines.push('', text);
+  }
+  if (r.rounds) {
+    const rows = r.rounds.map((x) => [String(x.round), `$${x.costPerHour}/h`, String(x.instances), x.redeployed ? (x.verified ? 'met' : 'missed') : 'not redeployed', x.failed.join(', ')]);
+    lines.push('', `calibration loop (${r.loopStop}):`, table(['round', 'cost', 'instances', 'SLO at planned load', 'missed by'], rows));
   }
   if (r.error) lines.push('', `error ${r.error.code}: ${String(r.error.message)}`);
   return lines.join('\n');

@@ -16,10 +16,10 @@ const MARK: Record<StepState['status'], { mark: string; color: string }> = {
 export function PipelineSteps({ steps }: { steps: readonly StepState[] }): React.JSX.Element {
   return (
     <Box flexDirection="column">
-      {steps.map((s) => {
+      {steps.map((s, i) => {
         const m = MARK[s.status];
         return (
-          <Box key={s.name}>
+          <Box key={i}>
             <Text color={m.color}>{m.mark} </Text>
             <Box width={10}>
               <Text bold={s.status === 'running'}>{s.name}</Text>
@@ -55,12 +55,13 @@ export function inkStepsView(): { update: (steps: readonly StepState[]) => void;
 
 /** Plain lines on stderr when not on a terminal: one line per change of a step's state. */
 export function plainStepsView(write: (line: string) => void): { update: (steps: readonly StepState[]) => void; done: () => void } {
-  const last = new Map<string, string>();
+  const last = new Map<number, string>();
   return {
     update(steps) {
-      for (const s of steps) {
-        if (last.get(s.name) === s.status) continue;
-        last.set(s.name, s.status);
+      // By position: pipeline --loop repeats step names in later rounds.
+      for (const [i, s] of steps.entries()) {
+        if (last.get(i) === s.status) continue;
+        last.set(i, s.status);
         if (s.status === 'waiting' || s.status === 'not-run') continue;
         const t = s.ms !== undefined ? ` (${(s.ms / 1000).toFixed(1)}s)` : '';
         const extra = s.error ? `: ${s.error.code}: ${s.error.message}` : s.detail ? `: ${s.detail}` : '';

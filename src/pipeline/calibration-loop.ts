@@ -1,0 +1,115 @@
+// `mlserve pipeline --loop N`: after the first calibrate → pack → deploy → verify, while the
+// verification fails and rounds are left, feed the failures back (the models that missed the SLO
+// get their calibrated capacity derated: `calibrate --from-verify`) and pack again; when the plan
+// changed, deploy it and verify again; when it did not, the same servers would fail the same way,
+// so the round only derates further. Stops when a round verifies or after N rounds, and reports
+// each round's plan cost and verdict.
+import { existsSync, readFileSync } from 'node:fs';
+import { MlsError, toMlsError } from '../errors.js';
+import { readPlan, type Plan } from '../formats/plan.js';
+import type { LoadedPipelineConfig } from '../config/load-pipeline-config.js';
+import { runCliStep } from './run-cli-step.js';
+import { downInvocation, feedbackInvocation, type PipelinePaths, type StepPlan } from './steps.js';
+import type { StepState } from './run-pipeline.js';
+
+export interface LoopRound {
+  round: number;
+  costPerHour: number;
+  instances: number;
+  verified: boolean;
+  /** False when the round's plan equalled the previous one (not deployed again; the verdict carries over). */
+  redeployed: boolean;
+  /** server/model that missed the SLO in this round's verification. */
+  failed: string[];
+}
+
+export interface LoopOutcome {
+  rounds: LoopRound[];
+  stopReason: 'verified' | 'rounds-exhausted';
+  /** The last round's verification failure, if it failed. */
+  error?: MlsError;
+}
+
+export interface LoopContext {
+  cfg: LoadedPipelineConfig;
+  paths: PipelinePaths;
+  plans: StepPlan[];
+  states: StepState[];
+  emit: () => void;
+  run: (plan: StepPlan) => Promise<unknown>;
+}
+
+/** Which models each server holds: two plans with the same assignment deploy the same servers. */
+export function assignment(plan: Plan): string {
+  return JSON.stringify(plan.instances.map((i) => [i.type, i.servers.map((s) => s.models.map((m) => `${m.name}#${m.replica}`).sort())]).sort());
+}
+
+export async function roundOf(paths: PipelinePaths, round: number): Promise<LoopRound> {
+  const plan = await readPlan(paths.plan);
+  let failed: string[] = [];
+  let verified = false;
+  if (existsSync(paths.verifyReport)) {
+    const report = JSON.parse(readFileSync(paths.verifyReport, 'utf8')) as { ok?: boolean; failed?: string[] };
+    verified = report.ok === true;
+    failed = report.failed ?? [];
+  }
+  return { round, costPerHour: plan.totals.costPerHour, instances: plan.totals.instances, verified, redeployed: true, failed };
+}
+
+export async function runLoop(ctx: LoopContext, maxRounds: number, first: LoopRound): Promise<LoopOutcome> {
+  const rounds = [first];
+  const step = (name: StepState['name'], round: number, fn: () => Promise<unknown>) => runState(ctx, name, `round ${round}`, fn);
+  const plan = (name: StepPlan['name']) => ctx.plans.find((p) => p.name === name)!;
+  let error: MlsError | undefined;
+  let up = true;
+  for (let round = 2; round <= maxRounds; round++) {
+    const last = rounds.at(-1)!;
+    if (last.verified) return { rounds, stopReason: 'verified' };
+    const before = assignment(await readPlan(ctx.paths.plan));
+    if (up) await step('down', round, () => runCliStep(downInvocation(ctx.cfg, ctx.paths).args));
+    up = false;
+    await step('calibrate', round, () => runCliStep(feedbackInvocation(ctx.paths).args));
+    await step('pack', round, () => ctx.run(plan('pack')));
+    if (assignment(await readPlan(ctx.paths.plan)) === before) {
+      rounds.push({ ...(await roundOf(ctx.paths, round)), verified: false, redeployed: false, failed: last.failed });
+      continue;
+    }
+    await step('deploy', round, () => ctx.run(plan('deploy')));
+    up = true;
+    error = undefined;
+    try {
+      await step('verify', round, () => ctx.run(plan('verify')));
+    } catch (e) {
+      error = toMlsError(e);
+      if (error.code !== 'MLS_ERR_VERIFY_FAILED') throw error;
+    }
+    rounds.push(await roundOf(ctx.paths, round));
+  }
+  const final = rounds.at(-1)!;
+  return final.verified ? { rounds, stopReason: 'verified' } : { rounds, stopReason: 'rounds-exhausted', error: error ?? verifyFailed(final) };
+}
+
+function verifyFailed(r: LoopRound): MlsError | undefined {
+  if (r.verified) return undefined;
+  return new MlsError('MLS_ERR_VERIFY_FAILED', `round ${r.round}: ${r.failed.length} server model(s) missed the SLO at the planned load: ${r.failed.join(', ')}`, { details: { failed: r.failed } });
+}
+
+/** Runs one step of a round as its own row of the steps table. */
+async function runState(ctx: LoopContext, name: StepState['name'], detail: string, fn: () => Promise<unknown>): Promise<void> {
+  const state: StepState = { name, status: 'running', detail };
+  ctx.states.push(state);
+  ctx.emit();
+  const t0 = Date.now();
+  try {
+    await fn();
+    state.status = 'done';
+  } catch (e) {
+    const err = toMlsError(e);
+    state.status = 'failed';
+    state.error = { code: err.code, message: err.message };
+    throw err;
+  } finally {
+    state.ms = Date.now() - t0;
+    ctx.emit();
+  }
+}
