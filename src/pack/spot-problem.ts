@@ -36,12 +36,16 @@ export function canGoSpot(set: SpotSetup, i: number): boolean {
 
 /**
  * Copies per zone for u all-spot models of item type i: at most u in each zone; whole instances'
- * worth (of the type cheapest per copy) where that leaves enough room in the zones after it, so a zone ends in a partly filled
- * instance only where the total does (2 × 2,000 copies at 76 per instance over three zones:
- * 1,976 + 1,976 + 48 — 53 instances, not 27 + 27). Zones are taken least loaded first.
+ * worth (of the type cheapest per copy) where that leaves enough room in the zones after it, so a
+ * zone ends in a partly filled instance only where the total does (2 × 2,000 copies at 76 per
+ * instance over three zones: 1,976 + 1,976 + 48 — 53 instances, not 27 + 27). Zones are filled in
+ * one order for every item type (most pools first, then catalog order), so each of the first c
+ * zones holds one copy of most all-spot models and packs like the on-demand problem would:
+ * spreading copies evenly over more zones leaves a partly filled instance in each.
  */
-export function splitByZone(set: SpotSetup, i: number, u: number, load: Map<string, number>): Map<string, number> {
-  const zones = zonesFor(set, i).sort((a, b) => (load.get(a) ?? 0) - (load.get(b) ?? 0));
+export function splitByZone(set: SpotSetup, i: number, u: number): Map<string, number> {
+  const pools = (z: string) => set.offers.filter((o) => o?.zones.includes(z)).length;
+  const zones = zonesFor(set, i).sort((a, b) => pools(b) - pools(a) || set.zones.indexOf(a) - set.zones.indexOf(b));
   // instances' worth on the spot type with the lowest price per copy
   let per = 1;
   let best = Infinity;
@@ -76,7 +80,6 @@ export function spotProblem(set: SpotSetup, u: number[]): SpotProblem {
     }
   });
   const items: ItemType[] = [];
-  const load = new Map<string, number>();
   let spotModels = 0;
   let addedReplicas = 0;
   p.items.forEach((it, i) => {
@@ -92,10 +95,9 @@ export function spotProblem(set: SpotSetup, u: number[]): SpotProblem {
     addedReplicas += (c - r) * spot;
     const models = it.models.slice(k - spot);
     let next = 0; // the next spot copy: model next mod spot
-    for (const [zone, d] of splitByZone(set, i, spot, load)) {
+    for (const [zone, d] of splitByZone(set, i, spot)) {
       const window = Array.from({ length: d }, (_, j) => models[(next + j) % spot]!);
       next += d;
-      load.set(zone, (load.get(zone) ?? 0) + d);
       // one model with several copies stays one entry (plan-build numbers its replicas)
       items.push({
         models: r > 1 || k === 1 ? [models[0]!] : window,
