@@ -79,7 +79,6 @@ test('spot bound and plans against brute force on small cases (survive 1 and 2, 
       assert.ok(s.bound.value <= best + 1e-9, `bound ${s.bound.value} above the optimum ${best} (${what})`);
       assert.ok(cost >= best - 1e-9, `plan ${cost} below the brute-force optimum ${best} (${what}): the brute force or the checker is wrong`);
       if (s.result.optimal) assert.ok(Math.abs(cost - best) < 1e-9, `claimed optimal at ${cost}, optimum ${best} (${what})`);
-      if (process.env.SPOT_DEBUG) console.log(what, { best, bound: s.bound.value, cost, optimal: s.result.optimal, spotModels: s.chosen.spotModels });
       proved += s.result.optimal ? 1 : 0;
       cases++;
     }
