@@ -1,6 +1,6 @@
 // Benchmarks of `mlserve pack`'s solver: (a) the AWS blog's 3,000 bert-base-cased models,
 // (b) 78 and (c) 500 distinct random models on inf1 + g4dn under 7.4 GB / 83 %, (d) BPPLIB 1-D
-// and vector bin-packing instances with known optima. Prints a table, writes bench/results/pack.json.
+// and vector bin-packing instances with known optima, (e) the spot scenario (bench/pack-spot.ts). Prints a table, writes bench/results/pack.json.
 // Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 10s] [--limit-vector 10s] [--skip-benchmarks] [--out FILE]
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { loadDefaultCatalog } from '../src/pack/catalog-load.js';
 import { readBenchmark } from '../src/pack/benchmark-instances.js';
 import { price } from '../src/pack/pricing.js';
 import { solvePacking } from '../src/pack/solver.js';
+import { spotScenario } from './pack-spot.js';
 import type { Problem } from '../src/pack/problem.js';
 import type { ModelProfiles } from '../src/formats/profiles.js';
 import { writeFileAtomic } from '../src/fs/atomic.js';
@@ -138,6 +139,7 @@ async function benchmarkCases(): Promise<void> {
 
 console.log(`time limits: 1-D instances ${limit1d / 1000} s each (3 s in runs before 2026-11-22), vector ${limitVector / 1000} s`);
 await modelCases();
+if (!only || only.test('spot')) rows.push(...(await spotScenario()));
 await benchmarkCases();
 const bench = rows.filter((r) => r.known !== undefined);
 const summary = {
