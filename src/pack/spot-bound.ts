@@ -16,6 +16,7 @@ import type { Problem } from './problem.js';
 import { copiesPerInstance, type SpotSetup } from './spot-setup.js';
 
 const MIP_MAX_VARS = 4000; // columns above which only the LP is solved
+const LP_MAX_VARS = 7000; // above: the per-dimension bound (500 distinct models, 10 markets: LP 5 s on one core)
 const MIP_SECONDS = 5; // glpk's own limit (not a hard one: notes/glpk.md)
 
 export interface SpotBound {
@@ -96,7 +97,43 @@ export function nextReachableCost(prices: number[], lb: number): number {
   return lb;
 }
 
+/**
+ * Without the LP (too many item types): per dimension, every model pays the cheaper of its modes
+ * at the lowest price per unit of that dimension over the types and markets; the spot share cap
+ * is dropped (a relaxation still). Rounded up to a reachable cost; the larger over dimensions.
+ */
+export function spotContinuousBound(set: SpotSetup): SpotBound {
+  const p = set.base;
+  const prices = p.bins.flatMap((b, t) => [b.price, ...(set.offers[t] ? [set.offers[t]!.price] : [])]);
+  let best = 0;
+  let spotModels = p.items.map(() => 0);
+  const dims = Math.max(0, ...p.bins.map((_, t) => capsOf(p, t).length));
+  for (let d = 0; d < dims; d++) {
+    let total = 0;
+    const u = p.items.map((it, i) => {
+      const { k, r, c } = set.groups[i]!;
+      let od = Infinity;
+      let sp = Infinity;
+      p.bins.forEach((b, t) => {
+        const s = it.sizes[t];
+        if (!s) return;
+        const need = [...s.proc, ...s.inst][d] ?? 0;
+        const cap = capsOf(p, t)[d] ?? 0;
+        const per = (price: number) => (need <= 0 ? 0 : cap > 0 ? (price * need) / cap : Infinity);
+        od = Math.min(od, per(b.price));
+        if (set.offers[t]) sp = Math.min(sp, per(set.offers[t]!.price));
+      });
+      total += k * Math.min(r * od, c * sp);
+      return c * sp < r * od ? k : 0;
+    });
+    if (total > best) [best, spotModels] = [total, u];
+  }
+  return { value: nextReachableCost(prices, best), method: 'per-dimension spot bound (share cap relaxed), rounded up to a reachable cost', spotModels };
+}
+
 export function spotBound(g: GLPK, set: SpotSetup): SpotBound {
+  const markets = set.base.bins.length + set.offers.filter(Boolean).length;
+  if (set.base.items.length * markets > LP_MAX_VARS) return spotContinuousBound(set);
   const lp = spotLp(g, set);
   const uOf = (vars: Record<string, number>) => set.base.items.map((_, i) => vars[`u${i}`] ?? 0);
   const relaxed = g.solve(lp, { msglev: g.GLP_MSG_OFF });

@@ -53,6 +53,18 @@ function perModel(set: SpotSetup, i: number): { od: number; spot: number } {
   return { od: r * od, spot: c * spot };
 }
 
+/** The spot cost over the cap ($/h) by the per-model estimates: ≤ 0 when under it. */
+export function estimatedExcess(set: SpotSetup, u: number[]): number {
+  let spot = 0;
+  let od = 0;
+  set.base.items.forEach((_, i) => {
+    const m = perModel(set, i);
+    spot += (u[i] ?? 0) * m.spot;
+    od += (set.groups[i]!.k - (u[i] ?? 0)) * m.od;
+  });
+  return spot - set.maxShare * (spot + od);
+}
+
 /** Fewer all-spot models: enough, by the per-model estimates, to bring `excess` $ under the cap. */
 export function reduceSpot(set: SpotSetup, u: number[], excess: number): number[] {
   const next = [...u];
@@ -84,6 +96,14 @@ export async function solveSpot(set: SpotSetup, timeLimitMs: number, onProgress?
   const allOnDemand = spotProblem(set, set.base.items.map(() => 0));
   let best: { sp: SpotProblem; r: SolveResult } = { sp: allOnDemand, r: onDemandOnly };
   let u = bound.spotModels.map((v, i) => (canGoSpot(set, i) ? Math.min(set.groups[i]!.k, Math.round(v + 1e-6)) : 0));
+  // a bound that relaxed the cap (too many item types for the LP) may suggest too much spot
+  const over = estimatedExcess(set, u);
+  if (over > 0) u = reduceSpot(set, u, over);
+  // plans pack worse than the one-type estimates say: scale the next correction by what the
+  // last one achieved
+  let scale = 1;
+  let asked = 0;
+  let lastExcess = 0;
   let rounds = 0;
   const proven = () => solutionCost(best.sp.problem, best.r.solution) <= bound.value + 1e-6;
   while (rounds < MAX_ROUNDS && u.some((v) => v > 0) && Date.now() < deadline && !proven()) {
@@ -98,7 +118,10 @@ export async function solveSpot(set: SpotSetup, timeLimitMs: number, onProgress?
       if (r.objectiveValue < solutionCost(best.sp.problem, best.r.solution) - 1e-9) best = { sp, r };
       break;
     }
-    u = reduceSpot(set, u, excess);
+    if (asked > 0 && lastExcess - excess > 1e-9) scale = Math.min(10, Math.max(1, (scale * asked) / (lastExcess - excess)));
+    asked = excess * scale;
+    lastExcess = excess;
+    u = reduceSpot(set, u, asked);
   }
   const cost = solutionCost(best.sp.problem, best.r.solution);
   if (bound.value > cost + 1e-6 * Math.max(1, cost)) throw new Error(`spot bound ${bound.value} above a feasible plan's cost ${cost}`);
