@@ -9,6 +9,7 @@ import { solveSpot } from '../../src/pack/spot-solve.js';
 import { spotBound, nextReachableCost } from '../../src/pack/spot-bound.js';
 import { spotProblem, splitByZone } from '../../src/pack/spot-problem.js';
 import { violation } from '../../src/pack/problem.js';
+import { lcg } from '../../src/seeded-random.js';
 import type { Catalog } from '../../src/formats/catalog.js';
 import type { ModelProfiles } from '../../src/formats/profiles.js';
 import { checkSpotPlan } from './spot-checker.js';
@@ -16,11 +17,6 @@ import { bruteForceSpot } from './spot-brute-force.js';
 
 const GB = 1e9;
 const caps = { memory: 7.4 * GB, util: 83 };
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 const catalog: Catalog = {
   apiVersion: 'mlserve/v1',
@@ -35,7 +31,7 @@ const catalog: Catalog = {
 };
 
 function randomProfiles(n: number, seed: number): ModelProfiles {
-  const r = rng(seed);
+  const r = lcg(seed);
   return {
     apiVersion: 'mlserve/v1',
     kind: 'ModelProfiles',
