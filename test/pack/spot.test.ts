@@ -93,13 +93,13 @@ test('the pool checker catches a plan that loses a model with one pool', async (
   assert.ok(checkSpotPlan(broken, profiles, catalog, caps, rule).some((e) => e.includes('no replica left')));
 });
 
-test('3,000 identical models: spot-aware plan proven optimal, cheaper than the on-demand optimum', async () => {
+test('3,000 identical models: spot-aware plan proven optimal, below the on-demand lower bound', async () => {
   const resources = { acc: { memory: 0.3 * GB, util: 3.4, hostMemory: 0.5 * GB } };
   const profiles: ModelProfiles = { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', models: Array.from({ length: 3000 }, (_, i) => ({ name: `bert-${i}`, replicas: 1, resources })) };
   const rule = { survive: 1, maxShare: 0.7 };
   const { s, plan } = await spotPlanOf(profiles, rule, 20_000);
-  assert.equal(s.onDemandOnly.optimal, true);
-  assert.ok(s.result.objectiveValue < s.onDemandOnly.objectiveValue * 0.85, `${s.result.objectiveValue} vs on-demand ${s.onDemandOnly.objectiveValue}`);
+  // below the on-demand lower bound: cheaper than any on-demand plan (proven or not in the time)
+  assert.ok(s.result.objectiveValue < s.onDemandOnly.lowerBound * 0.85, `${s.result.objectiveValue} vs on-demand bound ${s.onDemandOnly.lowerBound}`);
   assert.equal(s.result.optimal, true, `gap to the spot bound: ${s.result.objectiveValue} vs ${s.result.lowerBound}`);
   assert.ok(plan.spot!.share <= 0.7 + 1e-9);
   assert.ok(plan.spot!.expectedCostPerHour > plan.totals.costPerHour, 'interruptions cost something');
