@@ -1,11 +1,13 @@
 // pack --spot on the AWS blog's reference case: 3,000 bert-base-cased models on the blog's
 // instance table (inf1.xlarge/2xlarge/6xlarge, g4dn.xlarge/12xlarge) under 7.4 GB / 83 %, spot
 // prices and bands from the default catalog (its sources say which are assumptions). The
-// on-demand-only optimum against spot-aware plans, each with its lower bound and proof.
+// on-demand-only optimum against spot-aware plans, each with its lower bound and proof; and
+// bench/pack.ts's 78 distinct random models, where the bound is weaker.
 // Usage: node dist/bench/pack-spot.js [--out FILE]   (bench/pack.js runs it too, unless --only excludes "spot")
 import { join } from 'node:path';
 import { buildProblem } from '../src/pack/build-problem.js';
 import { loadDefaultCatalog } from '../src/pack/catalog-load.js';
+import type { Catalog } from '../src/formats/catalog.js';
 import { solvePacking } from '../src/pack/solver.js';
 import { BAND_RATE, spotSetup } from '../src/pack/spot-setup.js';
 import { costsOf, solveSpot } from '../src/pack/spot-solve.js';
@@ -13,6 +15,8 @@ import { writeFileAtomic } from '../src/fs/atomic.js';
 import { table } from '../src/output.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import type { ModelProfiles } from '../src/formats/profiles.js';
+import { lcg } from '../src/seeded-random.js';
+import type { Problem } from '../src/pack/problem.js';
 
 const GB = 1e9;
 const TYPES = ['inf1.xlarge', 'inf1.2xlarge', 'inf1.6xlarge', 'g4dn.xlarge', 'g4dn.12xlarge'];
@@ -29,6 +33,21 @@ export interface SpotRow {
   note?: string;
 }
 
+/** 78 distinct models (bench/pack.ts's case b, seed 1): spot on models that do not group. */
+function random78(): ModelProfiles {
+  const r = lcg(1);
+  const step = (lo: number, hi: number, q: number) => Math.round((lo + r() * (hi - lo)) / q) * q;
+  return {
+    apiVersion: 'mlserve/v1',
+    kind: 'ModelProfiles',
+    models: Array.from({ length: 78 }, (_, i) => {
+      const mem = step(0.2, 3.0, 0.1);
+      const util = step(2, 40, 1);
+      return { name: `m${i}`, replicas: 1, resources: { inf1: { memory: +(mem * GB).toFixed(0), util }, g4dn: { memory: (Math.round(mem * 1.3 * 10) / 10) * GB, util: Math.max(1, Math.round(util * 0.8)) } } };
+    }),
+  };
+}
+
 function bert(n: number): ModelProfiles {
   const resources = { inf1: { memory: 0.3 * GB, util: 3.4, hostMemory: 0.66 * GB }, g4dn: { memory: 0.41 * GB, util: 4.1, hostMemory: 0.66 * GB } };
   return { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', models: Array.from({ length: n }, (_, i) => ({ name: `bert-${i}`, replicas: 1, resources })) };
@@ -36,19 +55,25 @@ function bert(n: number): ModelProfiles {
 
 export async function spotScenario(log: (line: string) => void = console.log): Promise<SpotRow[]> {
   const catalog = await loadDefaultCatalog();
-  const p = buildProblem({ profiles: bert(3000), catalog, instanceTypes: TYPES, maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost' });
   const rows: SpotRow[] = [];
-  const row = (r: SpotRow) => {
-    rows.push(r);
-    log(`${r.case}: $${r.value}/h (bound ${r.lowerBound}) ${r.optimal ? 'proven optimal' : `gap ${(r.gap * 100).toFixed(2)}%`} in ${r.seconds}s${r.note ? ` — ${r.note}` : ''}`);
-  };
+  const cases: Array<[string, ModelProfiles, Array<{ survive: number; maxShare: number }>]> = [
+    ['3000 × bert', bert(3000), [{ survive: 1, maxShare: 0.7 }, { survive: 1, maxShare: 1 }, { survive: 2, maxShare: 0.7 }]],
+    ['78 random models', random78(), [{ survive: 1, maxShare: 0.7 }]],
+  ];
+  for (const [name, profiles, rules] of cases) {
+    const p = buildProblem({ profiles, catalog, instanceTypes: TYPES, maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost' });
+    await scenario(name, p, rules, catalog, (r) => {
+      rows.push(r);
+      log(`${r.case}: $${r.value}/h (bound ${r.lowerBound}) ${r.optimal ? 'proven optimal' : `gap ${(r.gap * 100).toFixed(2)}%`} in ${r.seconds}s${r.note ? ` — ${r.note}` : ''}`);
+    });
+  }
+  return rows;
+}
+
+async function scenario(name: string, p: Problem, rules: Array<{ survive: number; maxShare: number }>, catalog: Catalog, row: (r: SpotRow) => void): Promise<void> {
   const od = await solvePacking(p, { timeLimitMs: 10_000 });
-  row({ case: 'spot: 3000 × bert, on-demand only', objective: 'cost', value: +od.objectiveValue.toFixed(4), lowerBound: +od.lowerBound.toFixed(4), gap: +od.gap.toFixed(5), optimal: od.optimal, seconds: +od.seconds.toFixed(2), method: od.method });
-  for (const rule of [
-    { survive: 1, maxShare: 0.7 },
-    { survive: 1, maxShare: 1 },
-    { survive: 2, maxShare: 0.7 },
-  ]) {
+  row({ case: `spot: ${name}, on-demand only`, objective: 'cost', value: +od.objectiveValue.toFixed(4), lowerBound: +od.lowerBound.toFixed(4), gap: +od.gap.toFixed(5), optimal: od.optimal, seconds: +od.seconds.toFixed(2), method: od.method });
+  for (const rule of rules) {
     const set = spotSetup(p, catalog, rule);
     const s = await solveSpot(set, 20_000);
     const c = costsOf(s.chosen, s.result);
@@ -61,7 +86,7 @@ export async function spotScenario(log: (line: string) => void = console.log): P
     }
     const total = c.spot + c.onDemand;
     row({
-      case: `spot: 3000 × bert, spot-aware survive ${rule.survive} share ≤ ${rule.maxShare}`,
+      case: `spot: ${name}, spot-aware survive ${rule.survive} share ≤ ${rule.maxShare}`,
       objective: 'cost',
       value: +total.toFixed(4),
       lowerBound: +s.result.lowerBound.toFixed(4),
@@ -72,7 +97,6 @@ export async function spotScenario(log: (line: string) => void = console.log): P
       note: `${(total / od.objectiveValue).toFixed(3)} × on-demand; spot $${c.spot.toFixed(4)} + on-demand $${c.onDemand.toFixed(4)} (share ${(c.spot / total).toFixed(3)}); ${s.chosen.spotModels} models all-spot (+${s.chosen.addedReplicas} replicas); expected $${expected.toFixed(4)}/h with interruptions`,
     });
   }
-  return rows;
 }
 
 if (process.argv[1]?.endsWith('pack-spot.js')) {
