@@ -2,7 +2,7 @@
 // instance table (inf1.xlarge/2xlarge/6xlarge, g4dn.xlarge/12xlarge) under 7.4 GB / 83 %, spot
 // prices and bands from the default catalog (its sources say which are assumptions). The
 // on-demand-only optimum against spot-aware plans, each with its lower bound and proof; and
-// bench/pack.ts's 78 distinct random models, where the bound is weaker.
+// bench/pack.ts's 78 distinct random models (seed 1), where the bound is weaker.
 // Usage: node dist/bench/pack-spot.js [--out FILE]   (bench/pack.js runs it too, unless --only excludes "spot")
 import { join } from 'node:path';
 import { buildProblem } from '../src/pack/build-problem.js';
@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../src/fs/atomic.js';
 import { table } from '../src/output.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import type { ModelProfiles } from '../src/formats/profiles.js';
-import { lcg } from '../src/seeded-random.js';
+import { randomProfiles } from './random-profiles.js';
 import type { Problem } from '../src/pack/problem.js';
 
 const GB = 1e9;
@@ -33,21 +33,6 @@ export interface SpotRow {
   note?: string;
 }
 
-/** 78 distinct models (bench/pack.ts's case b, seed 1): spot on models that do not group. */
-function random78(): ModelProfiles {
-  const r = lcg(1);
-  const step = (lo: number, hi: number, q: number) => Math.round((lo + r() * (hi - lo)) / q) * q;
-  return {
-    apiVersion: 'mlserve/v1',
-    kind: 'ModelProfiles',
-    models: Array.from({ length: 78 }, (_, i) => {
-      const mem = step(0.2, 3.0, 0.1);
-      const util = step(2, 40, 1);
-      return { name: `m${i}`, replicas: 1, resources: { inf1: { memory: +(mem * GB).toFixed(0), util }, g4dn: { memory: (Math.round(mem * 1.3 * 10) / 10) * GB, util: Math.max(1, Math.round(util * 0.8)) } } };
-    }),
-  };
-}
-
 function bert(n: number): ModelProfiles {
   const resources = { inf1: { memory: 0.3 * GB, util: 3.4, hostMemory: 0.66 * GB }, g4dn: { memory: 0.41 * GB, util: 4.1, hostMemory: 0.66 * GB } };
   return { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', models: Array.from({ length: n }, (_, i) => ({ name: `bert-${i}`, replicas: 1, resources })) };
@@ -58,7 +43,7 @@ export async function spotScenario(log: (line: string) => void = console.log): P
   const rows: SpotRow[] = [];
   const cases: Array<[string, ModelProfiles, Array<{ survive: number; maxShare: number }>]> = [
     ['3000 × bert', bert(3000), [{ survive: 1, maxShare: 0.7 }, { survive: 1, maxShare: 1 }, { survive: 2, maxShare: 0.7 }]],
-    ['78 random models', random78(), [{ survive: 1, maxShare: 0.7 }]],
+    ['78 random models', randomProfiles(78, 1), [{ survive: 1, maxShare: 0.7 }]],
   ];
   for (const [name, profiles, rules] of cases) {
     const p = buildProblem({ profiles, catalog, instanceTypes: TYPES, maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost' });
