@@ -99,8 +99,8 @@ export function nextReachableCost(prices: number[], lb: number): number {
 
 /**
  * Without the LP (too many item types): per dimension, every model pays the cheaper of its modes
- * at the lowest price per unit of that dimension over the types and markets; the spot share cap
- * is dropped (a relaxation still). Rounded up to a reachable cost; the larger over dimensions.
+ * (one on-demand replica and r − 1 anywhere, or c spot replicas) at the lowest price per unit of
+ * that dimension over the types and markets; the spot share cap is dropped (a relaxation still). Rounded up to a reachable cost; the larger over dimensions.
  */
 export function spotContinuousBound(set: SpotSetup): SpotBound {
   const p = set.base;
@@ -123,8 +123,10 @@ export function spotContinuousBound(set: SpotSetup): SpotBound {
         od = Math.min(od, per(b.price));
         if (set.offers[t]) sp = Math.min(sp, per(set.offers[t]!.price));
       });
-      total += k * Math.min(r * od, c * sp);
-      return c * sp < r * od ? k : 0;
+      // a model that keeps one on-demand replica may have its other r − 1 on spot
+      const keep = od + (r - 1) * Math.min(od, sp);
+      total += k * Math.min(keep, c * sp);
+      return c * sp < keep ? k : 0;
     });
     if (total > best) [best, spotModels] = [total, u];
   }

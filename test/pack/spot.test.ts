@@ -6,7 +6,7 @@ import { buildPlan } from '../../src/pack/plan-build.js';
 import { annotateSpotPlan } from '../../src/pack/spot-plan.js';
 import { spotSetup } from '../../src/pack/spot-setup.js';
 import { solveSpot } from '../../src/pack/spot-solve.js';
-import { spotBound, nextReachableCost } from '../../src/pack/spot-bound.js';
+import { spotBound, spotContinuousBound, nextReachableCost } from '../../src/pack/spot-bound.js';
 import { spotProblem, splitByZone } from '../../src/pack/spot-problem.js';
 import { violation } from '../../src/pack/problem.js';
 import { lcg } from '../../src/seeded-random.js';
@@ -68,11 +68,13 @@ test('spot bound and plans against brute force on small cases (survive 1 and 2, 
   for (let seed = 1; seed <= 6; seed++) {
     const profiles = randomProfiles(seed % 2 ? 3 : 4, seed);
     for (const rule of rules.slice(seed % 2, seed % 2 + 3)) {
-      const { s } = await spotPlanOf(profiles, rule, 2000);
+      const { s, set } = await spotPlanOf(profiles, rule, 2000);
       const best = bruteForceSpot(profiles, catalog, caps, rule);
       const cost = s.result.objectiveValue;
       const what = `seed ${seed} survive ${rule.survive} share ${rule.maxShare}`;
       assert.ok(s.bound.value <= best + 1e-9, `bound ${s.bound.value} above the optimum ${best} (${what})`);
+      const cheap = spotContinuousBound(set).value;
+      assert.ok(cheap <= best + 1e-9, `per-dimension bound ${cheap} above the optimum ${best} (${what})`);
       assert.ok(cost >= best - 1e-9, `plan ${cost} below the brute-force optimum ${best} (${what}): the brute force or the checker is wrong`);
       if (s.result.optimal) assert.ok(Math.abs(cost - best) < 1e-9, `claimed optimal at ${cost}, optimum ${best} (${what})`);
       proved += s.result.optimal ? 1 : 0;
