@@ -1,6 +1,6 @@
 // Benchmarks of `mlserve pack`'s solver: (a) the AWS blog's 3,000 bert-base-cased models,
 // (b) 78 and (c) 500 distinct random models on inf1 + g4dn under 7.4 GB / 83 %, (d) BPPLIB 1-D
-// and vector bin-packing instances with known optima. Prints a table, writes bench/results/pack.json.
+// and vector bin-packing instances with known optima, (e) the spot scenario (bench/pack-spot.ts). Prints a table, writes bench/results/pack.json.
 // Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 10s] [--limit-vector 10s] [--skip-benchmarks] [--out FILE]
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ import { loadDefaultCatalog } from '../src/pack/catalog-load.js';
 import { readBenchmark } from '../src/pack/benchmark-instances.js';
 import { price } from '../src/pack/pricing.js';
 import { solvePacking } from '../src/pack/solver.js';
+import { spotScenario } from './pack-spot.js';
+import { randomProfiles } from './random-profiles.js';
 import type { Problem } from '../src/pack/problem.js';
 import type { ModelProfiles } from '../src/formats/profiles.js';
 import { writeFileAtomic } from '../src/fs/atomic.js';
@@ -60,11 +62,6 @@ async function run(name: string, p: Problem, limitMs: number, known?: number, no
   return row;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
 const BLOG_TYPES = ['inf1.xlarge', 'inf1.2xlarge', 'inf1.6xlarge', 'g4dn.xlarge', 'g4dn.12xlarge'];
 
 function bertProfiles(n: number): ModelProfiles {
@@ -72,27 +69,6 @@ function bertProfiles(n: number): ModelProfiles {
   // 0.41 GB of T4 memory at 4.1 %, 0.66 GB of host memory each (see default-catalog.yaml [reserve])
   const resources = { inf1: { memory: 0.3 * GB, util: 3.4, hostMemory: 0.66 * GB }, g4dn: { memory: 0.41 * GB, util: 4.1, hostMemory: 0.66 * GB } };
   return { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', models: Array.from({ length: n }, (_, i) => ({ name: `bert-${i}`, replicas: 1, resources })) };
-}
-
-function randomProfiles(n: number, seed: number): ModelProfiles {
-  const r = rng(seed);
-  const step = (lo: number, hi: number, q: number) => Math.round((lo + r() * (hi - lo)) / q) * q;
-  return {
-    apiVersion: 'mlserve/v1',
-    kind: 'ModelProfiles',
-    models: Array.from({ length: n }, (_, i) => {
-      const mem = step(0.2, 3.0, 0.1);
-      const util = step(2, 40, 1);
-      return {
-        name: `m${i}`,
-        replicas: 1,
-        resources: {
-          inf1: { memory: +(mem * GB).toFixed(0), util },
-          g4dn: { memory: Math.round(mem * 1.3 * 10) / 10 * GB, util: Math.max(1, Math.round(util * 0.8)) },
-        },
-      };
-    }),
-  };
 }
 
 async function modelCases(): Promise<void> {
@@ -138,6 +114,7 @@ async function benchmarkCases(): Promise<void> {
 
 console.log(`time limits: 1-D instances ${limit1d / 1000} s each (3 s in runs before 2026-11-22), vector ${limitVector / 1000} s`);
 await modelCases();
+if (!only || only.test('spot')) rows.push(...(await spotScenario()));
 await benchmarkCases();
 const bench = rows.filter((r) => r.known !== undefined);
 const summary = {

@@ -1,6 +1,6 @@
 // mlserve pack: models from profiles.yaml onto the fewest / cheapest instances (plan.yaml).
 import { Command, Option } from 'commander';
-import { bytesArg, choiceArg, durationArg, listArg, percentArg } from '../src/cli-options.js';
+import { bytesArg, choiceArg, durationArg, intArg, listArg, numberArg, percentArg } from '../src/cli-options.js';
 import { printResult } from '../src/output.js';
 import { stderrLogger } from '../src/log.js';
 
@@ -16,6 +16,9 @@ interface Flags {
   out: string;
   svg?: string;
   json?: boolean;
+  spot?: boolean;
+  spotMaxShare: number;
+  survive: number;
 }
 
 export function packCommand(): Command {
@@ -32,6 +35,9 @@ export function packCommand(): Command {
     .option('--out <file>', 'plan to write', 'plan.yaml')
     .option('--svg <file>', 'also draw the plan as SVG')
     .option('--json', 'print the plan as JSON on stdout')
+    .option('--spot', 'buy spot instances where cheaper, keeping every model served through --survive spot pool interruptions')
+    .option('--spot-max-share <fraction>', 'with --spot: cap on the spot share of the hourly cost (0–1)', numberArg('--spot-max-share', 0, 1), 0.7)
+    .option('--survive <pools>', 'with --spot: spot pools (instance type × zone) that may be interrupted at once', intArg('--survive', 1, 10), 1)
     .action(async (f: Flags) => {
       const { runPack } = await import('../src/pack/pack.js');
       const { planTable } = await import('../src/pack/render.js');
@@ -47,6 +53,7 @@ export function packCommand(): Command {
         out: f.out,
         svg: f.svg,
         logger: f.json ? undefined : stderrLogger(),
+        ...(f.spot ? { spot: { survive: f.survive, maxShare: f.spotMaxShare } } : {}),
       });
       printResult({ json: !!f.json, value: { ok: true, out: r.out, svg: r.svg, plan: r.plan }, text: () => `${planTable(r.plan)}\nwrote ${r.out}${r.svg ? ` and ${r.svg}` : ''}` });
     });

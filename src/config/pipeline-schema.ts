@@ -69,6 +69,8 @@ export const pipelineConfigSchema = z
         maxUtil: z.number().min(1).max(100).default(83),
         objective: z.enum(['cost', 'count']).default('cost'),
         timeLimit: duration.default('30s'),
+        // pack --spot (README "Spot instances"); absent: on-demand only
+        spot: z.object({ survive: z.number().int().min(1).default(1), maxShare: z.number().min(0).max(1).default(0.7) }).strict().optional(),
       })
       .strict()
       .prefault({}),

@@ -26,6 +26,9 @@ export interface DeployServer {
   hostMemory?: number; // bytes of host memory its models need, when the plan says
   util: number; // % of one processor
   models: DeployModel[];
+  // pack --spot plans: how the instance is bought and its spot pool (instance type × zone)
+  market?: 'on-demand' | 'spot';
+  zone?: string;
 }
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -110,6 +113,8 @@ export async function resolveServers(plan: Plan, opts: ResolveOptions): Promise<
         hostMemory,
         util: s.util,
         models: [...models.values()],
+        ...(inst.market ? { market: inst.market } : {}),
+        ...(inst.zone ? { zone: inst.zone } : {}),
       });
     }
   }

@@ -42,6 +42,8 @@ async function schemaClass(apiVersion: string, kind: string): Promise<SchemaCtor
       return (await import('kubernetes-models/apps/v1')).Deployment as unknown as SchemaCtor;
     case 'autoscaling/v2/HorizontalPodAutoscaler':
       return (await import('kubernetes-models/autoscaling/v2')).HorizontalPodAutoscaler as unknown as SchemaCtor;
+    case 'policy/v1/PodDisruptionBudget':
+      return (await import('kubernetes-models/policy/v1')).PodDisruptionBudget as unknown as SchemaCtor;
     case 'networking.k8s.io/v1/Ingress':
       return (await import('kubernetes-models/networking.k8s.io/v1')).Ingress as unknown as SchemaCtor;
     default:

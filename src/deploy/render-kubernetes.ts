@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { MlsError } from '../errors.js';
 import type { DeployServer } from './deploy-plan.js';
 import { serverResources } from './k8s-resources.js';
+import { disruptionBudgets, GROUP_LABEL, isSpotPlan, spotScheduling } from './k8s-spot.js';
 import type { InstanceShape, ProcessorKind, ProcessorTable } from './processors.js';
 import { serveArgs, CONTAINER_STORE, CONTAINER_WORKDIR } from './serve-args.js';
 import { fillTemplate, loadTemplate, readTemplateText } from './template-fill.js';
@@ -43,7 +44,9 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
     service: await loadTemplate(join(dir, 'service.yaml')),
     hpa: await loadTemplate(join(dir, 'hpa.yaml')),
     ingress: await loadTemplate(join(dir, 'ingress.yaml')),
+    pdb: await loadTemplate(join(dir, 'pdb.yaml')),
   };
+  const spot = isSpotPlan(servers) ? spotScheduling(servers) : undefined;
   const fetchScript = o.archiveUrl ? await readTemplateText(join(dir, 'fetch-models.mjs')) : undefined;
   const serverConfig = await readTemplateText(join(dir, 'config.properties'));
   const commonLabels = { 'app.kubernetes.io/name': APP, 'app.kubernetes.io/managed-by': 'mlserve' };
@@ -54,7 +57,8 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
   for (const s of servers) {
     const file = `kubernetes/server-${s.dnsName}.yaml`;
     const selector = { 'app.kubernetes.io/name': APP, 'app.kubernetes.io/instance': s.dnsName };
-    const labels = { ...commonLabels, 'app.kubernetes.io/instance': s.dnsName, 'mlserve.dev/instance-id': toLabelValue(s.instanceId), 'mlserve.dev/processor': s.processor };
+    const sched = spot?.get(s.dnsName);
+    const labels = { ...commonLabels, 'app.kubernetes.io/instance': s.dnsName, 'mlserve.dev/instance-id': toLabelValue(s.instanceId), 'mlserve.dev/processor': s.processor, ...sched?.labels };
     const configName = `${s.dnsName}-config`;
     const files: Record<string, string> = { 'config.properties': serverConfig };
     if (fetchScript) files['fetch-models.mjs'] = fetchScript;
@@ -90,7 +94,9 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
       replicas: o.autoscale ? o.autoscale.min : 1,
       modelList: s.models.map((m) => m.name).join(','),
       instanceType: s.instanceType,
-      tolerations: s.device ? [{ key: s.device, operator: 'Exists', effect: 'NoSchedule' }] : undefined,
+      tolerations: s.device || sched?.tolerations.length ? [...(s.device ? [{ key: s.device, operator: 'Exists', effect: 'NoSchedule' }] : []), ...(sched?.tolerations ?? [])] : undefined,
+      affinity: sched?.affinity,
+      topologySpread: sched?.topologySpread,
       initContainers,
       image,
       workingDir: CONTAINER_WORKDIR,
@@ -117,6 +123,12 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
     out.push({ file, object: fillTemplate(t.deployment, values, 'deployment.yaml') });
     out.push({ file, object: fillTemplate(t.service, values, 'service.yaml') });
     if (o.autoscale) out.push({ file, object: fillTemplate(t.hpa, values, 'hpa.yaml') });
+  }
+
+  for (const b of spot ? disruptionBudgets(servers) : []) {
+    const name = `${APP}-${b.group}`;
+    const selector = { 'app.kubernetes.io/name': APP, [GROUP_LABEL]: b.group };
+    out.push({ file: 'kubernetes/disruption-budgets.yaml', object: fillTemplate(t.pdb, { name, namespace: o.namespace, labels: { ...commonLabels, [GROUP_LABEL]: b.group }, selector }, 'pdb.yaml') });
   }
 
   if (o.ingress) {

@@ -20,5 +20,13 @@ export const packErrors = {
   },
   MLS_ERR_PACK_NO_MODELS: { exit: 3, hint: 'The profiles file lists no models: run mlserve trace first.' },
   MLS_ERR_PACK_DUPLICATE_MODEL: { exit: 3, hint: 'Model names must be unique in profiles.yaml (use replicas: N for copies).' },
+  MLS_ERR_PACK_NO_SPOT_OFFER: {
+    exit: 2,
+    hint: 'Give the instance types a `spot: { pricePerHour, interruption }` entry (and zones) in a --catalog file, or pack without --spot.',
+  },
+  MLS_ERR_PACK_SPOT_ZONES: {
+    exit: 2,
+    hint: 'Surviving N pool interruptions needs spot pools in N + 1 availability zones: list more zones under `spot.zones` in a --catalog file, or lower --survive.',
+  },
   MLS_ERR_PACK_SOLVER: { exit: 70, hint: 'The solver failed unexpectedly; the greedy plan was not written. Please report it.' },
 } satisfies Record<string, ErrorSpec>;

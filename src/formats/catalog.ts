@@ -4,6 +4,21 @@ import { z } from 'zod';
 import { bytesField } from './quantities.js';
 import { readYamlFile } from './yaml-file.js';
 
+// Interruption frequency bands as AWS's Spot Instance Advisor publishes them (share of a pool's
+// instances reclaimed over the trailing month).
+export const interruptionBands = ['<5%', '5-10%', '10-15%', '15-20%', '>20%'] as const;
+export type InterruptionBand = (typeof interruptionBands)[number];
+
+/** The spot market of one instance type: a price users paste from AWS, the band, the zones. */
+export const spotOfferSchema = z
+  .object({
+    pricePerHour: z.number().min(0),
+    interruption: z.enum(interruptionBands),
+    zones: z.array(z.string().min(1)).min(1).optional(), // default: the catalog's spot.zones
+    source: z.string().optional(),
+  })
+  .strict();
+
 export const instanceTypeSchema = z
   .object({
     family: z.string().min(1), // processor family: inf1, g4dn, c5 — the key into profile resources
@@ -15,6 +30,7 @@ export const instanceTypeSchema = z
     reservedHostMemory: bytesField.optional(),
     vcpus: z.number().int().min(1),
     pricePerHour: z.number().min(0),
+    spot: spotOfferSchema.optional(), // pack --spot: absent means the type is bought on-demand only
     source: z.string().optional(),
   })
   .strict();
@@ -48,12 +64,15 @@ export const catalogSchema = z
     kind: z.literal('InstanceCatalog'),
     instanceTypes: z.record(z.string(), instanceTypeSchema),
     families: z.record(z.string(), familySchema).default({}),
+    // availability zones a spot pool can be in (instance type × zone), unless a type lists its own
+    spot: z.object({ zones: z.array(z.string().min(1)).min(1), source: z.string().optional() }).strict().optional(),
   })
   .strict();
 
 export type Catalog = z.output<typeof catalogSchema>;
 export type InstanceType = z.output<typeof instanceTypeSchema>;
 export type Family = z.output<typeof familySchema>;
+export type SpotOffer = z.output<typeof spotOfferSchema>;
 
 export function readCatalog(path: string): Promise<Catalog> {
   return readYamlFile(catalogSchema, path);

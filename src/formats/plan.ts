@@ -35,8 +35,30 @@ export const plannedInstanceSchema = z
     family: z.string().min(1),
     pricePerHour: z.number().min(0),
     processors: z.number().int().min(1).optional(), // the type's processors (servers ≤ processors)
+    // pack --spot: how the instance is bought, and its spot pool (instance type × zone)
+    market: z.enum(['on-demand', 'spot']).optional(),
+    zone: z.string().min(1).optional(),
+    pool: z.string().min(1).optional(),
+    interruption: z.string().optional(), // the pool's interruption band (Spot Instance Advisor)
     hostMemory: bytesField.optional(), // used on this instance
     servers: z.array(plannedServerSchema),
+  })
+  .strict();
+
+/** What pack --spot promised and what the plan costs on each market. */
+export const spotSummarySchema = z
+  .object({
+    survive: z.number().int().min(1), // spot pools that may be lost at once with every model served
+    maxShare: z.number().min(0).max(1), // cap on the spot share of the hourly cost
+    share: z.number().min(0).max(1), // the plan's spot share of the hourly cost
+    onDemandCostPerHour: z.number().min(0),
+    spotCostPerHour: z.number().min(0),
+    // the cost to expect given the interruption bands (model in expectedCostModel)
+    expectedCostPerHour: z.number().min(0),
+    expectedCostModel: z.string(),
+    spotModels: z.number().int().min(0), // models whose replicas are all on spot, in ≥ survive+1 pools
+    addedReplicas: z.number().int().min(0), // replicas added beyond profiles.yaml to spread them
+    onDemandOnlyCostPerHour: z.number().min(0).optional(), // the on-demand plan it was compared with
   })
   .strict();
 
@@ -69,6 +91,7 @@ export const planSchema = z
         costPerModelHour: z.number().min(0),
       })
       .strict(),
+    spot: spotSummarySchema.optional(), // pack --spot only
     instances: z.array(plannedInstanceSchema),
   })
   .strict();

@@ -20,5 +20,6 @@ export async function loadCatalog(userPath?: string, mode: 'extend' | 'replace' 
     ...base,
     instanceTypes: { ...base.instanceTypes, ...user.instanceTypes },
     families: { ...base.families, ...user.families },
+    ...(user.spot ?? base.spot ? { spot: user.spot ?? base.spot } : {}),
   };
 }

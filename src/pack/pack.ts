@@ -6,7 +6,8 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import type { Logger } from '../log.js';
 import { buildProblem } from './build-problem.js';
 import { loadCatalog } from './catalog-load.js';
-import { buildPlan } from './plan-build.js';
+import { buildPlan, type PlanContext } from './plan-build.js';
+import type { Problem } from './problem.js';
 import { planSvg } from './render.js';
 import { solvePacking } from './solver.js';
 import { cheapestEqualCount } from './count-tie-break.js';
@@ -23,6 +24,8 @@ export interface PackOptions {
   out?: string;
   svg?: string;
   logger?: Logger;
+  /** pack --spot: buy spot capacity where the survivability rule and the share cap allow it. */
+  spot?: { survive: number; maxShare: number };
 }
 
 export interface PackResult {
@@ -35,14 +38,19 @@ export async function runPack(o: PackOptions): Promise<PackResult> {
   const [profiles, catalog] = await Promise.all([readProfiles(o.profiles), loadCatalog(o.catalog, o.catalogMode)]);
   const problem = buildProblem({ profiles, catalog, instanceTypes: o.instanceTypes, maxMemory: o.maxMemory, maxUtil: o.maxUtil, objective: o.objective });
   o.logger?.info(`packing ${profiles.models.length} models (${problem.items.length} types) on ${problem.bins.map((b) => b.name).join(', ')}`);
-  const result = await solvePacking(problem, {
-    timeLimitMs: o.timeLimitMs,
-    onProgress: (e) => o.logger?.debug(`${e.kind} ${e.value} (${e.method})`),
-  });
-  // Count ties broken by price (the solver's objective gives every instance the same cost).
-  const solution = cheapestEqualCount(problem, result.solution);
-  const plan = buildPlan(problem, { ...result, solution }, { profilesPath: o.profiles, maxMemory: o.maxMemory, maxUtil: o.maxUtil, timeLimitMs: o.timeLimitMs });
+  const ctx = { profilesPath: o.profiles, maxMemory: o.maxMemory, maxUtil: o.maxUtil, timeLimitMs: o.timeLimitMs };
+  const plan = o.spot ? await (await import('./spot-pack.js')).packSpot(problem, catalog, o.spot, ctx, o.logger) : await packOnDemand(problem, ctx, o.logger);
   if (o.out) await writePlan(o.out, plan);
   if (o.svg) await writeFileAtomic(o.svg, planSvg(plan));
   return { plan, ...(o.out ? { out: o.out } : {}), ...(o.svg ? { svg: o.svg } : {}) };
+}
+
+async function packOnDemand(problem: Problem, ctx: PlanContext, logger?: Logger): Promise<Plan> {
+  const result = await solvePacking(problem, {
+    timeLimitMs: ctx.timeLimitMs,
+    onProgress: (e) => logger?.debug(`${e.kind} ${e.value} (${e.method})`),
+  });
+  // Count ties broken by price (the solver's objective gives every instance the same cost).
+  const solution = cheapestEqualCount(problem, result.solution);
+  return buildPlan(problem, { ...result, solution }, ctx);
 }

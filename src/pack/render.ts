@@ -7,7 +7,7 @@ import { formatBytes } from '../units.js';
 export function planTable(plan: Plan): string {
   const rows = plan.instances.map((i) => [
     i.id,
-    i.type,
+    i.market === 'spot' ? `${i.type} spot ${i.zone ?? ''}` : i.type,
     i.pricePerHour.toFixed(3),
     i.servers.length,
     i.servers.reduce((a, s) => a + s.models.length, 0),
@@ -24,7 +24,16 @@ export function planTable(plan: Plan): string {
     `${t.instances} instances, ${t.processors} servers, ${t.models} models: $${t.costPerHour.toFixed(3)}/h ($${t.costPerModelHour.toFixed(4)} per model-hour)`,
     `objective ${plan.objective}: ${s.objectiveValue} ${unit}, lower bound ${s.lowerBound}, gap ${(s.gap * 100).toFixed(2)}%, ` +
       `${s.optimal ? 'optimal' : s.status === 'time-limit' ? 'not proven optimal (time limit)' : 'not proven optimal'}, ${s.solveSeconds}s (${s.method})`,
+    ...(plan.spot ? [spotLine(plan.spot)] : []),
   ].join('\n');
+}
+
+function spotLine(x: NonNullable<Plan['spot']>): string {
+  const vs = x.onDemandOnlyCostPerHour ? ` (on-demand only: $${x.onDemandOnlyCostPerHour.toFixed(3)}/h)` : '';
+  return (
+    `spot: $${x.spotCostPerHour.toFixed(3)}/h spot + $${x.onDemandCostPerHour.toFixed(3)}/h on-demand${vs}, spot share ${(x.share * 100).toFixed(1)}% (cap ${(x.maxShare * 100).toFixed(0)}%); ` +
+    `${x.spotModels} models all-spot in ≥ ${x.survive + 1} pools (+${x.addedReplicas} replicas), the rest keep a replica on-demand; expected $${x.expectedCostPerHour.toFixed(3)}/h with interruptions`
+  );
 }
 
 function esc(s: string): string {

@@ -97,6 +97,7 @@ export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelC
   const packArgs = ['pack', '--profiles', packProfiles, '--max-mem', config.pack.maxMem, '--max-util', String(config.pack.maxUtil), '--objective', config.pack.objective, '--time-limit', config.pack.timeLimit, '--out', p.plan, '--svg', p.planSvg];
   if (config.pack.catalog) packArgs.push('--catalog', join(cfg.dir, config.pack.catalog));
   if (config.pack.instanceTypes?.length) packArgs.push('--instance-types', config.pack.instanceTypes.join(','));
+  if (config.pack.spot) packArgs.push('--spot', '--survive', String(config.pack.spot.survive), '--spot-max-share', String(config.pack.spot.maxShare));
   const pack: StepPlan = {
     name: 'pack',
     command: 'pack',

@@ -101,3 +101,14 @@ test('the starter file from init validates, and the JSON Schema rejects unknown 
   assert.equal(schema.additionalProperties, false);
   assert.deepEqual(schema.required?.sort(), ['apiVersion', 'kind', 'models']);
 });
+
+test('pack.spot in mlserve.yaml becomes pack --spot with its rule', async () => {
+  const { planSteps, pipelinePaths } = await import('../../src/pipeline/steps.js');
+  const cfg = await loadPipelineConfig(await project(`${BASE}pack:\n  spot: { maxShare: 0.6 }\n`));
+  assert.deepEqual(cfg.config.pack.spot, { survive: 1, maxShare: 0.6 });
+  const pack = planSteps(cfg, pipelinePaths(cfg.outDir), () => false).find((s) => s.name === 'pack')!;
+  const args = pack.invocations[0]!.args;
+  assert.deepEqual(args.slice(args.indexOf('--spot'), args.indexOf('--spot') + 5), ['--spot', '--survive', '1', '--spot-max-share', '0.6']);
+  const plain = await loadPipelineConfig(await project(BASE));
+  assert.ok(!planSteps(plain, pipelinePaths(plain.outDir), () => false).find((s) => s.name === 'pack')!.invocations[0]!.args.includes('--spot'));
+});
