@@ -46,12 +46,14 @@ const small = () => assignmentSize(problem, best) <= ASSIGNMENT_MAX_VARS;
 const arcflow = arcflowApplies(problem);
 const shares = arcflow ? { mipShare: 0.4, diveShare: 0 } : small() ? { mipShare: 0.2, diveShare: 0.2 } : { mipShare: 0.5, diveShare: 1 };
 // the pattern LP can stop short of a step in the cost of instance mixes: check the mixes
-// (one type: the continuous bound says as much; at most a tenth of the time left)
-const refineBound = (lb: number) => {
+// (one type: the continuous bound says as much)
+const MIX_SHARE = 0.3; // of the time left, for the instance-mix bound after the root LP
+const EARLY_MIX_SHARE = 0.15; // of the time, before column generation (which may not converge in time)
+const refineBound = (lb: number, share = MIX_SHARE) => {
   if (problem.bins.length < 2) return lb;
-  const until = Date.now() + (deadline - Date.now()) * 0.1;
+  const until = Date.now() + (deadline - Date.now()) * share;
   const mixBound = capacityBound(g, problem, Math.max(lb, roundBound(problem, continuousBound(problem))), best, until);
-  if (mixBound > bound + 1e-9) events.bound(mixBound, 'instance-mix capacity LP');
+  if (mixBound > bound + 1e-9) events.bound(mixBound, 'instance-mix bound');
   return mixBound;
 };
 // one dimension: the converged LP's whole patterns and a search on what they leave (this
@@ -70,6 +72,8 @@ const afterRoot = oneDimensional(problem)
       if (Math.round(best / unit) > target) await lpResidualSearch(problem, root, dive, target, until, () => Math.round(best / unit), (s) => events.solution(s, 'LP rounding + consistent neighborhood search'));
     }
   : undefined;
+// many instance types (a whole catalog): the mix bound first, from the continuous bound
+if (problem.bins.length > 2) refineBound(roundBound(problem, continuousBound(problem)), EARLY_MIX_SHARE);
 const r = await columnGeneration(g, problem, start, { deadline, target: () => best, roundBound: (lb) => roundBound(problem, lb), refineBound, afterRoot, ...shares }, events);
 if (bound < best - 1e-9 && deadline - Date.now() > 500 && arcflow) {
   const out = solveArcflow(g, problem, (deadline - Date.now()) / 1000);
