@@ -48,7 +48,7 @@ const shares = arcflow ? { mipShare: 0.4, diveShare: 0 } : small() ? { mipShare:
 // the pattern LP can stop short of a step in the cost of instance mixes: check the mixes
 // (one type: the continuous bound says as much)
 const MIX_SHARE = 0.3; // of the time left, for the instance-mix bound after the root LP
-const EARLY_MIX_SHARE = 0.15; // of the time, before column generation (which may not converge in time)
+const EARLY_MIX_SHARE = 0.25; // of the time, before column generation (which may not converge in time)
 const refineBound = (lb: number, share = MIX_SHARE) => {
   if (problem.bins.length < 2) return lb;
   const until = Date.now() + (deadline - Date.now()) * share;
