@@ -75,7 +75,7 @@ export function mixHolds(g: GLPK, p: Problem, mix: number[]): boolean {
  * returns a bound ≥ lb (the incumbent's cost when no cheaper mix can), or lb when the deadline
  * comes first. Few mixes are checked one by one, many by one MIP.
  */
-export function capacityBound(g: GLPK, p: Problem, lb: number, incumbent: number, deadline: number): number {
+export function capacityBound(g: GLPK, p: Problem, lb: number, incumbent: number, deadline: number, onMix?: (mix: number[]) => void): number {
   const scale = p.objective === 'count' ? 1 : 1000;
   const costs = p.bins.map((_, t) => intCost(p, t));
   // a free type could be bought without limit: no mix of paid types bounds anything then
@@ -83,11 +83,15 @@ export function capacityBound(g: GLPK, p: Problem, lb: number, incumbent: number
   const mixes = mixesBetween(costs, Math.ceil(lb * scale - 1e-6), Math.round(incumbent * scale));
   if (!mixes || mixes.length > ONE_BY_ONE) {
     const r = mixMip(g, p, lb, incumbent, (deadline - Date.now()) / 1000);
+    if (r.kind === 'bound') onMix?.(r.mix);
     return r.kind === 'bound' ? r.value : r.kind === 'incumbent-optimal' ? incumbent : lb;
   }
   for (const mix of mixes) {
     if (Date.now() >= deadline) return lb;
-    if (mixHolds(g, p, mix)) return Math.max(lb, mix.reduce((a, n, t) => a + n * costs[t]!, 0) / scale);
+    if (mixHolds(g, p, mix)) {
+      onMix?.(mix);
+      return Math.max(lb, mix.reduce((a, n, t) => a + n * costs[t]!, 0) / scale);
+    }
   }
   return incumbent;
 }

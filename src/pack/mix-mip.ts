@@ -8,7 +8,7 @@
 import type { GLPK, LP } from 'glpk.js/node';
 import { fitsEmpty, intCost, type Problem } from './problem.js';
 
-export type MixMipOutcome = { kind: 'bound'; value: number } | { kind: 'incumbent-optimal' } | { kind: 'unknown' };
+export type MixMipOutcome = { kind: 'bound'; value: number; mix: number[] } | { kind: 'incumbent-optimal' } | { kind: 'unknown' };
 
 /** Most copies of item i one instance of type t can hold (processors, instance, maxPerBin). */
 function perInstance(p: Problem, i: number, t: number): number {
@@ -41,15 +41,19 @@ export function mixMip(g: GLPK, p: Problem, lb: number, incumbent: number, secon
     rows.push({ name: `i${i}`, vars: own, bnds: { type: g.GLP_FX, lb: it.demand, ub: it.demand } });
   }
   capRows.forEach((dims, t) => dims.forEach((v, d) => v.length && rows.push({ name: `c${t}_${d}`, vars: [...v, { name: `n${t}`, coef: -1 }], bnds: { type: g.GLP_UP, lb: 0, ub: 0 } })));
-  const objective = p.bins.map((_, t) => ({ name: `n${t}`, coef: intCost(p, t) }));
+  const costs = p.bins.map((_, t) => ({ name: `n${t}`, coef: intCost(p, t) }));
   const from = Math.ceil(lb * scale - 1e-6);
   const below = Math.round(incumbent * scale);
-  rows.push({ name: 'range', vars: objective, bnds: { type: g.GLP_DB, lb: from, ub: below - 1 } });
+  rows.push({ name: 'range', vars: costs, bnds: { type: g.GLP_DB, lb: from, ub: below - 1 } });
+  // among mixes of one cost, the one with fewest instances (a plan on it is easier to find,
+  // src/pack/mix-plan.ts): weight w exceeds any mix's instance count, so cost still comes first
+  const w = 1 + Math.ceil(below / Math.max(1, Math.min(...costs.map((c) => c.coef))));
+  const objective = costs.map((c) => ({ name: c.name, coef: c.coef * w + 1 }));
   const r = g.solve(
     { name: 'mix', objective: { direction: g.GLP_MIN, name: 'cost', vars: objective }, subjectTo: rows, generals: p.bins.map((_, t) => `n${t}`) },
     { msglev: g.GLP_MSG_OFF, tmlim: Math.max(1, Math.floor(seconds)), presol: true },
   );
   if (r.result.status === g.GLP_NOFEAS) return { kind: 'incumbent-optimal' };
-  if (r.result.status === g.GLP_OPT) return { kind: 'bound', value: Math.max(lb, Math.round(r.result.z) / scale) };
+  if (r.result.status === g.GLP_OPT) return { kind: 'bound', value: Math.max(lb, Math.floor((Math.round(r.result.z) + 0.5) / w) / scale), mix: p.bins.map((_, t) => Math.round(r.result.vars[`n${t}`] ?? 0)) };
   return { kind: 'unknown' };
 }

@@ -6,6 +6,7 @@ import GLPK from 'glpk.js/node';
 import { columnGeneration, type DiveTo, type RootLp } from './colgen.js';
 import { continuousBound, roundBound } from './bounds.js';
 import { capacityBound } from './capacity-bound.js';
+import { planOnMix } from './mix-plan.js';
 import { arcflowApplies, solveArcflow } from './arcflow.js';
 import { ASSIGNMENT_MAX_VARS, assignmentSize, solveAssignment } from './assignment.js';
 import { solutionCost, type Problem, type Solution } from './problem.js';
@@ -48,12 +49,19 @@ const shares = arcflow ? { mipShare: 0.4, diveShare: 0 } : small() ? { mipShare:
 // the pattern LP can stop short of a step in the cost of instance mixes: check the mixes
 // (one type: the continuous bound says as much)
 const MIX_SHARE = 0.3; // of the time left, for the instance-mix bound after the root LP
+const MIX_PLAN_SHARE = 0.1; // of the time left, for a plan on the mix's types
 const EARLY_MIX_SHARE = 0.25; // of the time, before column generation (which may not converge in time)
 const refineBound = (lb: number, share = MIX_SHARE) => {
   if (problem.bins.length < 2) return lb;
   const until = Date.now() + (deadline - Date.now()) * share;
-  const mixBound = capacityBound(g, problem, Math.max(lb, roundBound(problem, continuousBound(problem))), best, until);
+  let mix: number[] | null = null;
+  const mixBound = capacityBound(g, problem, Math.max(lb, roundBound(problem, continuousBound(problem))), best, until, (m) => (mix = m));
   if (mixBound > bound + 1e-9) events.bound(mixBound, 'instance-mix bound');
+  // a plan on that mix's types at the bound's cost is optimal
+  if (mix && mixBound < best - 1e-9) {
+    const plan = planOnMix(g, problem, mix, mixBound, (deadline - Date.now()) * MIX_PLAN_SHARE / 1000);
+    if (plan) events.solution(plan, 'assignment MIP on the instance-mix bound\'s types');
+  }
   return mixBound;
 };
 // one dimension: the converged LP's whole patterns and a search on what they leave (this

@@ -11,12 +11,13 @@ import { columnGeneration } from '../../src/pack/colgen.js';
 import { ColumnPool, generate } from '../../src/pack/master-lp.js';
 import { capacityBound } from '../../src/pack/capacity-bound.js';
 import { mixMip } from '../../src/pack/mix-mip.js';
+import { planOnMix } from '../../src/pack/mix-plan.js';
 import { continuousBound, roundBound } from '../../src/pack/bounds.js';
 import { bestGreedy } from '../../src/pack/greedy.js';
 import { price } from '../../src/pack/pricing.js';
 import { solveAssignment } from '../../src/pack/assignment.js';
 import { solvePacking } from '../../src/pack/solver.js';
-import { solutionCost, type Problem } from '../../src/pack/problem.js';
+import { solutionCost, violation, type Problem } from '../../src/pack/problem.js';
 import { realisticProfiles } from '../../bench/realistic-profiles.js';
 import { bruteForceOptimum } from './brute-force.js';
 
@@ -93,5 +94,18 @@ test('the instance-mix MIP proves a 50-model whole-catalog fleet optimal where 2
   // the plan price-and-branch finds (2.975 $/h); the LP bound is 2.936 and a cheaper mix of types
   // exists for every cost between, but none can hold the models, replicas and copies counted
   assert.deepEqual(mixMip(g, p, 2.936, 2.975, 60), { kind: 'incumbent-optimal' });
-  assert.deepEqual(mixMip(g, p, 2.936, 2.976, 60), { kind: 'bound', value: 2.975 }, 'with a dearer incumbent it gives the bound itself');
+  const r = mixMip(g, p, 2.936, 2.976, 60);
+  assert.ok(r.kind === 'bound' && r.value === 2.975, 'with a dearer incumbent it gives the bound itself');
+});
+
+test('a plan on the mix the bound found: 50 models that fill c5.9xlarge + c5.4xlarge to 2 % util of the brim', () => {
+  const p = problem(50, 1);
+  // greedy and local search stop at 2.295 $/h, one c5.large above the bound
+  const r = mixMip(g, p, 2.209, 2.295, 60);
+  assert.ok(r.kind === 'bound' && r.value === 2.21);
+  assert.deepEqual(r.mix.flatMap((n, t) => (n ? [`${n} × ${p.bins[t]!.name}`] : [])), ['1 × c5.4xlarge', '1 × c5.9xlarge'], 'fewest instances among the cheapest mixes');
+  const plan = planOnMix(g, p, r.mix, r.value, 30);
+  assert.ok(plan, 'a plan at the bound');
+  assert.equal(violation(p, plan), null);
+  assert.equal(+solutionCost(p, plan).toFixed(3), 2.21);
 });
