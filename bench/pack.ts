@@ -1,7 +1,10 @@
 // Benchmarks of `mlserve pack`'s solver: (a) the AWS blog's 3,000 bert-base-cased models,
 // (b) 78 and (c) 500 distinct random models on inf1 + g4dn under 7.4 GB / 83 %, (d) BPPLIB 1-D
-// and vector bin-packing instances with known optima, (e) the spot scenario (bench/pack-spot.ts). Prints a table, writes bench/results/pack.json.
-// Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 10s] [--limit-vector 10s] [--skip-benchmarks] [--out FILE]
+// and vector bin-packing instances with known optima, (e) realistic fleets over the whole default
+// catalog (bench/realistic-profiles.ts: distinct models, groups of copies, replicas: 2; 50, 200
+// and 1,000 models, several seeds), (f) the spot scenario (bench/pack-spot.ts). Prints a table,
+// writes bench/results/pack.json.
+// Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 10s] [--limit-vector 10s] [--limit-realistic 30s] [--skip-benchmarks] [--out FILE]
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildProblem } from '../src/pack/build-problem.js';
@@ -17,6 +20,7 @@ import { writeFileAtomic } from '../src/fs/atomic.js';
 import { table } from '../src/output.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { parseDurationMs } from '../src/units.js';
+import { realisticProfiles } from './realistic-profiles.js';
 
 const BENCH_DIR = '/work/shared/packing-benchmarks';
 const GB = 1e9;
@@ -28,6 +32,7 @@ const flag = (name: string) => {
 const only = flag('--only') ? new RegExp(flag('--only')!) : null;
 const limit1d = parseDurationMs(flag('--limit-1d') ?? '10s'); // 3 s until the 1-D fast path
 const limitVector = parseDurationMs(flag('--limit-vector') ?? '10s'); // 2 s until the vector search and exact vector pricing (2026-11-22)
+const limitRealistic = parseDurationMs(flag('--limit-realistic') ?? '30s');
 
 interface Row {
   case: string;
@@ -92,6 +97,20 @@ async function modelCases(): Promise<void> {
   }
 }
 
+/** (e): what users pack — the whole catalog (inf1, g4dn, c5), caps 7.4 GB / 83 %. */
+async function realisticCases(): Promise<void> {
+  const catalog = await loadDefaultCatalog();
+  const shapes: Array<[number, number[]]> = [[50, [1, 2, 3]], [200, [1, 2, 3]], [1000, [1, 2]]];
+  for (const [n, seeds] of shapes) {
+    for (const seed of seeds) {
+      const name = `e: realistic ${n} models (seed ${seed}), whole catalog`;
+      if (only && !only.test(name)) continue;
+      const p = buildProblem({ catalog, profiles: realisticProfiles(catalog, n, seed), maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost' });
+      await run(name, p, limitRealistic);
+    }
+  }
+}
+
 async function tsv(path: string): Promise<Map<string, number>> {
   const lines = (await readFile(path, 'utf8')).trim().split('\n').slice(1);
   return new Map(lines.map((l) => l.split('\t')).map((c) => [c[0]!, Number(c[2])]));
@@ -112,8 +131,9 @@ async function benchmarkCases(): Promise<void> {
   }
 }
 
-console.log(`time limits: 1-D instances ${limit1d / 1000} s each (3 s in runs before 2026-11-22), vector ${limitVector / 1000} s`);
+console.log(`time limits: 1-D instances ${limit1d / 1000} s each (3 s in runs before 2026-11-22), vector ${limitVector / 1000} s, realistic fleets ${limitRealistic / 1000} s`);
 await modelCases();
+await realisticCases();
 if (!only || only.test('spot')) rows.push(...(await spotScenario()));
 await benchmarkCases();
 const bench = rows.filter((r) => r.known !== undefined);
@@ -153,7 +173,7 @@ const sets = [...perSet].map(([set, rs]) => ({
   meanSeconds: +(rs.reduce((a, r) => a + r.seconds, 0) / rs.length).toFixed(2),
 }));
 const out = flag('--out') ?? join(PACKAGE_ROOT, 'bench/results/pack.json');
-await writeFileAtomic(out, JSON.stringify({ date: new Date().toISOString(), machine: 'shared 2-core machine (other jobs running)', limit1dMs: limit1d, limitVectorMs: limitVector, summary, sets, rows }, null, 2));
+await writeFileAtomic(out, JSON.stringify({ date: new Date().toISOString(), machine: 'shared 2-core machine (other jobs running)', limit1dMs: limit1d, limitVectorMs: limitVector, limitRealisticMs: limitRealistic, summary, sets, rows }, null, 2));
 console.log(table(['case', 'obj', 'value', 'bound', 'known', 'gap %', 'optimal', 's'], rows.map((r) => [r.case, r.objective, r.value, r.lowerBound, r.known ?? '', (r.gap * 100).toFixed(2), r.optimal ? 'yes' : 'no', r.seconds])));
 console.log(table(['set', 'count', 'at known optimum', 'proved optimal', 'worst over known', 'mean s'], sets.map((x) => [x.set, x.count, x.atKnownOptimum, x.provedOptimal, `+${x.worstOverKnown}`, x.meanSeconds])));
 console.log(JSON.stringify(summary));

@@ -7,8 +7,10 @@
 // $4.91, while every cheaper mix with g4dn.xlarge lacks processor utilization).
 import type { GLPK, LP } from 'glpk.js/node';
 import { fitsEmpty, intCost, type Problem } from './problem.js';
+import { mixMip } from './mix-mip.js';
 
 const MAX_MIXES = 3000; // beyond this many candidate mixes the check is not worth its time
+const ONE_BY_ONE = 300; // above this many mixes, one MIP over all of them (src/pack/mix-mip.ts) is faster
 
 /** Instance-type counts whose cost (integer units, see intCost) is in [from, below), cheapest first. */
 export function mixesBetween(costs: number[], from: number, below: number, max = MAX_MIXES): number[][] | null {
@@ -70,19 +72,26 @@ export function mixHolds(g: GLPK, p: Problem, mix: number[]): boolean {
 
 /**
  * The cheapest mix of instance types that can hold the models, when it costs more than `lb`:
- * returns a bound ≥ lb (the incumbent's cost when no cheaper mix can), or lb when there are
- * too many mixes to check or the deadline comes first.
+ * returns a bound ≥ lb (the incumbent's cost when no cheaper mix can), or lb when the deadline
+ * comes first. Few mixes are checked one by one, many by one MIP.
  */
-export function capacityBound(g: GLPK, p: Problem, lb: number, incumbent: number, deadline: number): number {
+export function capacityBound(g: GLPK, p: Problem, lb: number, incumbent: number, deadline: number, onMix?: (mix: number[]) => void): number {
   const scale = p.objective === 'count' ? 1 : 1000;
   const costs = p.bins.map((_, t) => intCost(p, t));
   // a free type could be bought without limit: no mix of paid types bounds anything then
   if (costs.some((c) => c <= 0)) return lb;
   const mixes = mixesBetween(costs, Math.ceil(lb * scale - 1e-6), Math.round(incumbent * scale));
-  if (!mixes) return lb;
+  if (!mixes || mixes.length > ONE_BY_ONE) {
+    const r = mixMip(g, p, lb, incumbent, (deadline - Date.now()) / 1000);
+    if (r.kind === 'bound') onMix?.(r.mix);
+    return r.kind === 'bound' ? r.value : r.kind === 'incumbent-optimal' ? incumbent : lb;
+  }
   for (const mix of mixes) {
     if (Date.now() >= deadline) return lb;
-    if (mixHolds(g, p, mix)) return Math.max(lb, mix.reduce((a, n, t) => a + n * costs[t]!, 0) / scale);
+    if (mixHolds(g, p, mix)) {
+      onMix?.(mix);
+      return Math.max(lb, mix.reduce((a, n, t) => a + n * costs[t]!, 0) / scale);
+    }
   }
   return incumbent;
 }

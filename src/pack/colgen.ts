@@ -2,10 +2,11 @@
 // many instances use each packing (column); duals price new columns (src/pack/pricing.ts). The
 // LP value (or Farley's bound while columns are still missing) is a lower bound; a MIP over the
 // generated columns gives integer plans. Runs inside the solver worker: glpk.js blocks.
-import type { GLPK, LP } from 'glpk.js/node';
+import type { GLPK } from 'glpk.js/node';
 import { price, type Pattern } from './pricing.js';
+import { ColumnPool, generate, master } from './master-lp.js';
 import { downgrade } from './greedy.js';
-import { intCost, solutionCost, type Problem, type Solution } from './problem.js';
+import { solutionCost, type Problem, type Solution } from './problem.js';
 
 export interface ColgenEvents {
   bound(value: number, method: string): void;
@@ -24,10 +25,6 @@ export interface ColgenOptions {
   afterRoot?: (root: RootLp, dive: DiveTo) => Promise<void>;
 }
 
-function patternKey(pt: Pattern): string {
-  return `${pt.type}:${[...pt.counts.entries()].sort((a, b) => a[0] - b[0]).map((e) => e.join('x')).join(',')}`;
-}
-
 export function patternsOf(s: Solution): Pattern[] {
   return s.bins.map((b) => {
     const counts = new Map<number, number>();
@@ -36,23 +33,6 @@ export function patternsOf(s: Solution): Pattern[] {
   });
 }
 
-
-function master(g: GLPK, p: Problem, cols: Pattern[], integer: boolean): LP {
-  const rows = p.items.map((it, i) => ({
-    name: `r${i}`,
-    vars: [] as Array<{ name: string; coef: number }>,
-    bnds: { type: g.GLP_LO, lb: it.demand, ub: 0 },
-  }));
-  cols.forEach((c, j) => {
-    for (const [i, n] of c.counts) rows[i]!.vars.push({ name: `x${j}`, coef: n });
-  });
-  return {
-    name: 'master',
-    objective: { direction: g.GLP_MIN, name: 'cost', vars: cols.map((c, j) => ({ name: `x${j}`, coef: integer ? intCost(p, c.type) : p.bins[c.type]!.cost })) },
-    subjectTo: rows,
-    ...(integer ? { generals: cols.map((_, j) => `x${j}`) } : {}),
-  };
-}
 
 /** Turns chosen columns into instances, dropping copies beyond each item's demand. */
 export function columnsToSolution(p: Problem, cols: Pattern[], mult: number[]): Solution {
@@ -67,82 +47,8 @@ export function columnsToSolution(p: Problem, cols: Pattern[], mult: number[]): 
   return downgrade(p, { bins });
 }
 
-class ColumnPool {
-  readonly cols: Pattern[] = [];
-  private readonly seen = new Set<string>();
-  add(pt: Pattern): boolean {
-    const k = patternKey(pt);
-    if (pt.counts.size === 0 || this.seen.has(k)) return false;
-    this.seen.add(k);
-    this.cols.push(pt);
-    return true;
-  }
-}
-
-interface LpState {
-  z: number;
-  x: number[];
-  farley: number; // a valid lower bound for this (sub)problem
-  converged: boolean;
-  duals: number[]; // of the last master LP solved (item rows, clipped at 0)
-}
-
-const EXTRA_COLUMNS = 4;
-const EXTRA_BUDGET = 2_000_000; // vector pricing work for each extra column (it need not be the best)
 const DIVE_ROUNDS = 5; // pricing rounds per step of the rounding dive
 const DIVE_PRICE_EVERY = 3; // dive steps between pricing rounds (the others only re-solve the LP)
-
-/**
- * A few more improving columns per iteration, each avoiding the items of the previous one: the
- * master LP is rebuilt from scratch on every solve (glpk.js keeps no basis), so fewer, richer
- * iterations are cheaper.
- */
-function extraColumns(p: Problem, t: number, duals: number[], first: Pattern, pool: ColumnPool): number {
-  const d = [...duals];
-  let last = first;
-  let added = 0;
-  for (let k = 0; k < EXTRA_COLUMNS; k++) {
-    for (const i of last.counts.keys()) d[i] = 0;
-    const pr = price(p, t, d, EXTRA_BUDGET);
-    // judged by the true duals: a column is worth adding only if it prices out
-    const value = [...pr.pattern.counts].reduce((a, [i, n]) => a + (duals[i] ?? 0) * n, 0);
-    if (value <= p.bins[t]!.cost * (1 + 1e-9) || !pool.add(pr.pattern)) break;
-    added++;
-    last = pr.pattern;
-  }
-  return added;
-}
-
-/** Column generation on `p` (the whole problem or a residual) until no column improves the LP. */
-function generate(g: GLPK, p: Problem, pool: ColumnPool, deadline: number, stop: (lb: number, z: number) => boolean, maxRounds = Infinity): LpState | null {
-  let best: LpState | null = null;
-  let farley = 0;
-  for (let round = 0; round < Math.max(1, maxRounds) && Date.now() < deadline; round++) {
-    const r = g.solve(master(g, p, pool.cols, false), { msglev: g.GLP_MSG_OFF });
-    if (r.result.status !== g.GLP_OPT) break;
-    const duals = p.items.map((_, i) => Math.max(0, r.result.dual?.[`r${i}`] ?? 0));
-    if (maxRounds === 0) return { z: r.result.z, x: pool.cols.map((_, j) => r.result.vars[`x${j}`] ?? 0), farley: 0, converged: false, duals };
-    let rho = 0;
-    let added = 0;
-    let priced = 0;
-    for (let t = 0; t < p.bins.length && Date.now() < deadline; t++, priced++) {
-      const pr = price(p, t, duals);
-      const cost = p.bins[t]!.cost;
-      rho = Math.max(rho, pr.upper / cost);
-      if (pr.value > cost * (1 + 1e-9) && pool.add(pr.pattern)) {
-        added++;
-        added += extraColumns(p, t, duals, pr.pattern, pool);
-      }
-    }
-    // out of time before every type was priced: this iteration proves nothing
-    if (priced < p.bins.length) break;
-    // Farley: duals scaled by 1/ρ are feasible for the full dual, so z/ρ bounds the LP optimum
-    farley = Math.max(farley, r.result.z / Math.max(1, rho));
-    best = { z: r.result.z, x: pool.cols.map((_, j) => r.result.vars[`x${j}`] ?? 0), farley, converged: rho <= 1 + 1e-9, duals };
-    if (added === 0 || stop(farley, r.result.z)) break;
-  }
-  return best;
-}
 
 /**
  * Diving: fix the columns the LP uses at whole values (or the largest one once), regenerate

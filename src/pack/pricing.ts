@@ -32,6 +32,7 @@ function itemsFor(p: Problem, t: number, duals: number[], dims: 'proc' | 'inst' 
 }
 
 const AGGREGATE_STATES = 20_000;
+const FILL_STATES = 20_000; // each processor's fill is a heuristic packing: a coarser grid is enough
 
 /** `budget`: work allowed to a vector search that need not be exact (see vectorKnapsack). */
 export function price(p: Problem, t: number, duals: number[], budget?: number): Priced {
@@ -78,7 +79,7 @@ export function price(p: Problem, t: number, duals: number[], budget?: number): 
       const s = p.items[x.id]!.sizes[t]!.inst;
       return s.every((v, d) => v <= instLeft[d]! + 1e-9);
     });
-    const found = knapsack(items, bt.procCap, 'up');
+    const found = knapsack(items, bt.procCap, 'up', FILL_STATES);
     // keep the most valuable items per unit of instance resources that still fit the instance
     const take = [...found.take].sort((a, b) => density(p, t, duals, b, bt.instCap) - density(p, t, duals, a, bt.instCap));
     const proc: number[] = [];

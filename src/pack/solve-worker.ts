@@ -6,6 +6,7 @@ import GLPK from 'glpk.js/node';
 import { columnGeneration, type DiveTo, type RootLp } from './colgen.js';
 import { continuousBound, roundBound } from './bounds.js';
 import { capacityBound } from './capacity-bound.js';
+import { planOnMix } from './mix-plan.js';
 import { arcflowApplies, solveArcflow } from './arcflow.js';
 import { ASSIGNMENT_MAX_VARS, assignmentSize, solveAssignment } from './assignment.js';
 import { solutionCost, type Problem, type Solution } from './problem.js';
@@ -46,12 +47,21 @@ const small = () => assignmentSize(problem, best) <= ASSIGNMENT_MAX_VARS;
 const arcflow = arcflowApplies(problem);
 const shares = arcflow ? { mipShare: 0.4, diveShare: 0 } : small() ? { mipShare: 0.2, diveShare: 0.2 } : { mipShare: 0.5, diveShare: 1 };
 // the pattern LP can stop short of a step in the cost of instance mixes: check the mixes
-// (one type: the continuous bound says as much; at most a tenth of the time left)
-const refineBound = (lb: number) => {
+// (one type: the continuous bound says as much)
+const MIX_SHARE = 0.3; // of the time left, for the instance-mix bound after the root LP
+const MIX_PLAN_SHARE = 0.1; // of the time left, for a plan on the mix's types
+const EARLY_MIX_SHARE = 0.25; // of the time, before column generation (which may not converge in time)
+const refineBound = (lb: number, share = MIX_SHARE) => {
   if (problem.bins.length < 2) return lb;
-  const until = Date.now() + (deadline - Date.now()) * 0.1;
-  const mixBound = capacityBound(g, problem, Math.max(lb, roundBound(problem, continuousBound(problem))), best, until);
-  if (mixBound > bound + 1e-9) events.bound(mixBound, 'instance-mix capacity LP');
+  const until = Date.now() + (deadline - Date.now()) * share;
+  let mix: number[] | null = null;
+  const mixBound = capacityBound(g, problem, Math.max(lb, roundBound(problem, continuousBound(problem))), best, until, (m) => (mix = m));
+  if (mixBound > bound + 1e-9) events.bound(mixBound, 'instance-mix bound');
+  // a plan on that mix's types at the bound's cost is optimal
+  if (mix && mixBound < best - 1e-9) {
+    const plan = planOnMix(g, problem, mix, mixBound, (deadline - Date.now()) * MIX_PLAN_SHARE / 1000);
+    if (plan) events.solution(plan, 'assignment MIP on the instance-mix bound\'s types');
+  }
   return mixBound;
 };
 // one dimension: the converged LP's whole patterns and a search on what they leave (this
@@ -70,6 +80,8 @@ const afterRoot = oneDimensional(problem)
       if (Math.round(best / unit) > target) await lpResidualSearch(problem, root, dive, target, until, () => Math.round(best / unit), (s) => events.solution(s, 'LP rounding + consistent neighborhood search'));
     }
   : undefined;
+// many instance types (a whole catalog): the mix bound first, from the continuous bound
+if (problem.bins.length > 2) refineBound(roundBound(problem, continuousBound(problem)), EARLY_MIX_SHARE);
 const r = await columnGeneration(g, problem, start, { deadline, target: () => best, roundBound: (lb) => roundBound(problem, lb), refineBound, afterRoot, ...shares }, events);
 if (bound < best - 1e-9 && deadline - Date.now() > 500 && arcflow) {
   const out = solveArcflow(g, problem, (deadline - Date.now()) / 1000);

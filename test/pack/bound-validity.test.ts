@@ -1,0 +1,111 @@
+// Every lower bound the solver reports on mixed-type, multi-resource problems shaped like trace's
+// output (bench/realistic-profiles.ts) is checked against an optimum found independently: brute
+// force on tiny cases, an exact assignment MIP (glpk.js) on medium ones. A bound above the
+// optimum would let the solver call a worse plan optimal.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import GLPK from 'glpk.js/node';
+import { buildProblem } from '../../src/pack/build-problem.js';
+import { loadDefaultCatalog } from '../../src/pack/catalog-load.js';
+import { columnGeneration } from '../../src/pack/colgen.js';
+import { ColumnPool, generate } from '../../src/pack/master-lp.js';
+import { capacityBound } from '../../src/pack/capacity-bound.js';
+import { mixMip } from '../../src/pack/mix-mip.js';
+import { planOnMix } from '../../src/pack/mix-plan.js';
+import { continuousBound, roundBound } from '../../src/pack/bounds.js';
+import { bestGreedy } from '../../src/pack/greedy.js';
+import { price } from '../../src/pack/pricing.js';
+import { solveAssignment } from '../../src/pack/assignment.js';
+import { solvePacking } from '../../src/pack/solver.js';
+import { solutionCost, violation, type Problem } from '../../src/pack/problem.js';
+import { realisticProfiles } from '../../bench/realistic-profiles.js';
+import { bruteForceOptimum } from './brute-force.js';
+
+const GB = 1e9;
+const g = await GLPK();
+const catalog = await loadDefaultCatalog();
+
+function problem(n: number, seed: number, instanceTypes?: string[]): Problem {
+  return buildProblem({ catalog, profiles: realisticProfiles(catalog, n, seed), maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost', ...(instanceTypes ? { instanceTypes } : {}) });
+}
+
+/** Every bound the pieces of the solver can give on `p`, with what gave it. */
+function bounds(p: Problem): Array<[string, number]> {
+  const out: Array<[string, number]> = [['continuous', roundBound(p, continuousBound(p))]];
+  const start = bestGreedy(p);
+  // column generation cut short after k rounds (Farley at the smoothed and the LP duals), and run to the end
+  for (const rounds of [1, 2, 3, 6, Infinity]) {
+    const pool = new ColumnPool();
+    p.bins.forEach((_, t) => pool.add(price(p, t, p.items.map(() => 1)).pattern));
+    const lp = generate(g, p, pool, Date.now() + 20_000, () => false, rounds);
+    out.push([`column generation, ${rounds} rounds`, roundBound(p, lp?.farley ?? 0)]);
+  }
+  const lb = out.reduce((a, [, v]) => Math.max(a, v), 0);
+  const incumbent = solutionCost(p, start);
+  out.push(['instance mix', capacityBound(g, p, lb, incumbent, Date.now() + 20_000)]);
+  // the MIP form directly (capacityBound checks few mixes one by one); "optimal" claims the incumbent
+  const mm = mixMip(g, p, out[0]![1], incumbent, 20);
+  out.push(['instance-mix MIP', mm.kind === 'bound' ? mm.value : mm.kind === 'incumbent-optimal' ? incumbent : 0]);
+  return out;
+}
+
+/** The optimum by the exact assignment MIP: better plans until none is left (each run proven). */
+function exactOptimum(p: Problem): number {
+  let best = solutionCost(p, bestGreedy(p));
+  for (;;) {
+    const r = solveAssignment(g, p, best, 120);
+    assert.ok(r.proven, 'the exact MIP finished');
+    if (r.kind === 'none-better') return best;
+    best = solutionCost(p, r.solution);
+  }
+}
+
+test('bounds on tiny realistic cases (whole catalog) never exceed the brute-force optimum', async () => {
+  let cases = 0;
+  for (let seed = 1; cases < 6 && seed < 40; seed++) {
+    const p = problem(5 + (seed % 3), seed);
+    if (p.items.reduce((a, it) => a + it.demand, 0) > 9) continue;
+    cases++;
+    const opt = bruteForceOptimum(p);
+    for (const [how, v] of bounds(p)) assert.ok(v <= opt + 1e-9, `seed ${seed}: ${how} bound ${v} > optimum ${opt}`);
+    const r = await solvePacking(p, { timeLimitMs: 3000 });
+    assert.ok(r.lowerBound <= opt + 1e-9, `seed ${seed}: solver bound ${r.lowerBound} > optimum ${opt}`);
+    assert.ok(Math.abs(r.objectiveValue - opt) < 1e-9, `seed ${seed}: plan ${r.objectiveValue}, optimum ${opt}`);
+  }
+  assert.equal(cases, 6);
+});
+
+test('bounds on medium realistic cases never exceed the exact MIP optimum; replicas are counted', async () => {
+  const types = ['inf1.xlarge', 'inf1.6xlarge', 'g4dn.xlarge', 'c5.xlarge', 'c5.2xlarge'];
+  for (const seed of [3, 4]) {
+    const p = problem(14, seed, types);
+    assert.ok(p.items.some((it) => it.maxPerBin === 1 && it.demand === 2) || p.items.some((it) => it.demand > 1), 'copies or replicas in the case');
+    const opt = exactOptimum(p);
+    for (const [how, v] of bounds(p)) assert.ok(v <= opt + 1e-9, `seed ${seed}: ${how} bound ${v} > optimum ${opt}`);
+    const cg = await columnGeneration(g, p, bestGreedy(p), { deadline: Date.now() + 10_000, target: () => opt, roundBound: (lb) => roundBound(p, lb), mipShare: 0.5, diveShare: 0.2 }, { bound: () => {}, solution: () => {} });
+    assert.ok(roundBound(p, cg.lowerBound) <= opt + 1e-9, `seed ${seed}: column generation ${cg.lowerBound} > optimum ${opt}`);
+    const r = await solvePacking(p, { timeLimitMs: 4000 });
+    assert.ok(r.lowerBound <= opt + 1e-9 && r.objectiveValue >= opt - 1e-9, `seed ${seed}: solver ${r.lowerBound}..${r.objectiveValue}, optimum ${opt}`);
+  }
+});
+
+test('the instance-mix MIP proves a 50-model whole-catalog fleet optimal where 2,957 mixes were too many to check', () => {
+  const p = problem(50, 3);
+  // the plan price-and-branch finds (2.975 $/h); the LP bound is 2.936 and a cheaper mix of types
+  // exists for every cost between, but none can hold the models, replicas and copies counted
+  assert.deepEqual(mixMip(g, p, 2.936, 2.975, 60), { kind: 'incumbent-optimal' });
+  const r = mixMip(g, p, 2.936, 2.976, 60);
+  assert.ok(r.kind === 'bound' && r.value === 2.975, 'with a dearer incumbent it gives the bound itself');
+});
+
+test('a plan on the mix the bound found: 50 models that fill c5.9xlarge + c5.4xlarge to 2 % util of the brim', () => {
+  const p = problem(50, 1);
+  // greedy and local search stop at 2.295 $/h, one c5.large above the bound
+  const r = mixMip(g, p, 2.209, 2.295, 60);
+  assert.ok(r.kind === 'bound' && r.value === 2.21);
+  assert.deepEqual(r.mix.flatMap((n, t) => (n ? [`${n} × ${p.bins[t]!.name}`] : [])), ['1 × c5.4xlarge', '1 × c5.9xlarge'], 'fewest instances among the cheapest mixes');
+  const plan = planOnMix(g, p, r.mix, r.value, 30);
+  assert.ok(plan, 'a plan at the bound');
+  assert.equal(violation(p, plan), null);
+  assert.equal(+solutionCost(p, plan).toFixed(3), 2.21);
+});
