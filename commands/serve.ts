@@ -27,6 +27,9 @@ export function serveCommand(): Command {
     .option('--model-control <mode>', "Triton's model control: none (load the whole store at start), poll (follow the store: load, reload, unload), explicit (API only)", choiceArg('--model-control', ['none', 'poll', 'explicit'] as const))
     .option('--poll-interval <duration>', 'how often --model-control poll scans the store (default 2s)', durationArg('--poll-interval'))
     .option('--python <path>', 'Python interpreter for models with Python handlers (default: MLSERVE_PYTHON, else python3 on PATH; `python:` in a model-config.yaml wins)')
+    .option('--processor <kind>', 'what the models run on: cpu, gpu (CUDA; ONNX on onnxruntime\'s CUDA provider, gpu_id for Python handlers) or inf (Neuron, Python handlers); default MLSERVE_PROCESSOR, else cpu. A processor that cannot be used is refused at start', choiceArg('--processor', ['cpu', 'gpu', 'inf'] as const))
+    .option('--devices <n,...>', 'the GPUs or Neuron devices this server owns (default MLSERVE_DEVICES, else every visible one)', listArg)
+    .option('--allow-cpu-fallback', 'when --processor gpu|inf cannot be used, run on the CPU (said in the log, describe, /v2 metadata and metrics) instead of refusing to start')
     .option('--stop', 'stop the server named by the pid file (SIGTERM, waits until it exits)')
     .option('--json', 'print one JSON line when ready (or the --stop result as JSON)')
     .action(async (flags: ServeCliFlags) => {

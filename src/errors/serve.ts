@@ -51,6 +51,16 @@ export const serveErrors = {
     http: 500,
     hint: 'install_py_dep_per_model=true runs pip on the archive requirements file: pip must reach a package index (or set PIP_INDEX_URL / PIP_FIND_LINKS); otherwise install the packages into the interpreter and turn the setting off.',
   },
+  MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE: {
+    exit: 4,
+    http: 500,
+    hint: 'The processor asked for (--processor / MLSERVE_PROCESSOR) is not usable here: run where it is, or start with --allow-cpu-fallback to run on the CPU and say so.',
+  },
+  MLS_ERR_SERVE_ONNX_ON_INF: {
+    exit: 3,
+    http: 400,
+    hint: 'onnxruntime has no Neuron provider: compile the model with torch-neuron (inf1) or torch-neuronx (inf2) and archive it with a Python handler, or serve the ONNX model on a cpu or gpu server.',
+  },
   MLS_ERR_SERVE_ALREADY_RUNNING: {
     exit: 5,
     hint: 'A server already runs with this pid file: stop it with `mlserve serve --stop`, or pass another --pid-file.',

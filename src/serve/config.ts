@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { MlsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseAllowedUrls } from './url-fetch.js';
+import { SERVE_PROCESSORS, type ServeProcessor } from './processor.js';
 
 export interface Address {
   host: string;
@@ -54,6 +55,12 @@ export interface ServeOptions {
   python?: string;
   /** TorchServe's install_py_dep_per_model: pip-install each archive's requirements into a folder of the model. */
   installPyDepPerModel: boolean;
+  /** The processor the models run on (--processor, MLSERVE_PROCESSOR): refused at start when unusable. */
+  processor: ServeProcessor;
+  /** Device numbers the server owns (--devices, MLSERVE_DEVICES; default: every visible one). */
+  devices?: number[];
+  /** Run on the CPU, and say so, when the processor cannot be used (--allow-cpu-fallback). */
+  allowCpuFallback: boolean;
 }
 
 export const MODEL_CONTROL = ['none', 'poll', 'explicit'] as const;
@@ -88,6 +95,8 @@ export function defaultOptions(): ServeOptions {
     pollIntervalMs: 2_000,
     python: process.env.MLSERVE_PYTHON || undefined,
     installPyDepPerModel: false,
+    processor: 'cpu',
+    allowCpuFallback: false,
   };
 }
 
@@ -167,4 +176,25 @@ export function parseModelList(value: string | string[]): 'all' | string[] {
   if (items.length === 1 && (items[0] === 'all' || items[0] === 'ALL')) return 'all';
   if (items.length === 1 && items[0] === 'standalone') return [];
   return items;
+}
+
+export function parseProcessor(value: string, what: string): ServeProcessor {
+  const v = value.trim().toLowerCase();
+  if (!(SERVE_PROCESSORS as readonly string[]).includes(v)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${what}: "${value}" is not one of ${SERVE_PROCESSORS.join(', ')}`);
+  return v as ServeProcessor;
+}
+
+/** `0,1` → [0, 1]: device numbers, distinct. */
+export function parseDevices(value: string | string[], what: string): number[] {
+  const items = (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0 || !items.every((d) => /^\d{1,3}$/.test(d))) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${what}: "${String(value)}" is not a list of device numbers (e.g. 0,1)`);
+  const ids = items.map(Number);
+  if (new Set(ids).size !== ids.length) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${what}: "${String(value)}" names a device twice`);
+  return ids;
+}
+
+/** MLSERVE_PROCESSOR / MLSERVE_DEVICES (the images set MLSERVE_PROCESSOR): above the config file, below flags. */
+export function applyProcessorEnv(opts: ServeOptions, env: NodeJS.ProcessEnv): void {
+  if (env.MLSERVE_PROCESSOR) opts.processor = parseProcessor(env.MLSERVE_PROCESSOR, 'MLSERVE_PROCESSOR');
+  if (env.MLSERVE_DEVICES) opts.devices = parseDevices(env.MLSERVE_DEVICES, 'MLSERVE_DEVICES');
 }

@@ -2,7 +2,7 @@
 // wait for SIGTERM/SIGINT, then a graceful shutdown (stop accepting, drain, stop workers).
 import { resolve } from 'node:path';
 import type { Logger } from '../log.js';
-import { applyConfigFile, defaultOptions, parseAddress, parseModelList, type ModelControl, type ServeOptions } from './config.js';
+import { applyConfigFile, applyProcessorEnv, defaultOptions, parseAddress, parseDevices, parseModelList, parseProcessor, type ModelControl, type ServeOptions } from './config.js';
 import { availableParallelism } from 'node:os';
 import { claimPidFile, releasePidFile } from './pid-file.js';
 import { startServer, type ServeHandle } from './server.js';
@@ -27,11 +27,18 @@ export interface ServeFlags {
   maxModelMemory?: number;
   modelControl?: ModelControl;
   pollInterval?: number;
+  processor?: string;
+  devices?: string[];
+  allowCpuFallback?: boolean;
 }
 
 export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promise<ServeOptions> {
   const opts = defaultOptions();
   if (flags.config) await applyConfigFile(opts, flags.config, log);
+  applyProcessorEnv(opts, process.env);
+  if (flags.processor) opts.processor = parseProcessor(flags.processor, '--processor');
+  if (flags.devices) opts.devices = parseDevices(flags.devices, '--devices');
+  if (flags.allowCpuFallback) opts.allowCpuFallback = true;
   if (flags.modelStore) opts.modelStore = resolve(flags.modelStore);
   if (flags.models) opts.models = parseModelList(flags.models);
   if (flags.inferenceAddress) opts.inference = parseAddress(flags.inferenceAddress, '--inference-address');

@@ -20,6 +20,8 @@ import { requireKey, writeKeyFile } from './token-auth.js';
 import { readSnapshot, snapshotSaver, type SnapshotModel } from './snapshot.js';
 import { WorkerGroup } from './frontend/worker-group.js';
 import { ModelStorePoller, storeArchives } from './model-store-poller.js';
+import { resolveProcessor } from './processor.js';
+import { systemProbe, type DeviceProbe } from './devices.js';
 
 export interface ServeHandle {
   pid: number;
@@ -143,7 +145,24 @@ async function initialModels(opts: ServeOptions): Promise<StartModel[]> {
   return (await storeArchives(opts.modelStore)).map((url) => ({ url }));
 }
 
-export async function startServer(opts: ServeOptions, log: Logger): Promise<ServeHandle> {
+export interface ServerDeps {
+  /** What the machine offers (tests inject one; default: the system's). */
+  probe?: DeviceProbe;
+}
+
+export async function startServer(opts: ServeOptions, log: Logger, deps: ServerDeps = {}): Promise<ServeHandle> {
+  // Checked before anything listens: a server that cannot use its processor refuses to start.
+  const processor = await resolveProcessor(
+    {
+      processor: opts.processor,
+      ...(opts.devices ? { devices: opts.devices } : {}),
+      allowCpuFallback: opts.allowCpuFallback,
+      ...(Number(process.env.MLSERVE_NEURON_CORES_PER_DEVICE) > 0 ? { neuronCoresPerDevice: Number(process.env.MLSERVE_NEURON_CORES_PER_DEVICE) } : {}),
+      ...(process.env.NEURON_RT_VISIBLE_CORES ? { visibleCores: process.env.NEURON_RT_VISIBLE_CORES } : {}),
+    },
+    deps.probe ?? systemProbe(),
+    log,
+  );
   const hub = new WorkerHub();
   await hub.listen();
   const workDir = join(hub.dir, 'models');
@@ -170,6 +189,7 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       group,
       python: opts.python,
       installPyDepPerModel: opts.installPyDepPerModel,
+      processor,
     },
     log,
   );

@@ -337,17 +337,17 @@ describe('metrics', () => {
   it('serves Prometheus text with per-model request counts', async () => {
     const base = server.metrics;
     const text = await (await fetch(`${base}/metrics`)).text();
-    const m = /ts_inference_requests_total\{model_name="identity",model_version="1.0"\} (\d+)/.exec(text);
+    const m = /ts_inference_requests_total\{model_name="identity",model_version="1.0",device="cpu"\} (\d+)/.exec(text);
     assert.ok(m, text.slice(0, 500));
     await post('/predictions/identity', '[[1,2,3,4]]');
     const after = await (await fetch(`${base}/metrics`)).text();
-    const n = /ts_inference_requests_total\{model_name="identity",model_version="1.0"\} (\d+)/.exec(after);
+    const n = /ts_inference_requests_total\{model_name="identity",model_version="1.0",device="cpu"\} (\d+)/.exec(after);
     assert.equal(Number(n![1]), Number(m[1]) + 1);
     assert.match(after, /process_resident_memory_bytes/);
-    const mem = /mlserve_worker_memory_bytes\{model_name="identity",model_version="1.0"\} (\d+)/.exec(after);
+    const mem = /mlserve_worker_memory_bytes\{model_name="identity",model_version="1.0",device="cpu"\} (\d+)/.exec(after);
     assert.ok(mem && Number(mem[1]) > 10_000_000, 'a worker holds at least 10 MB');
-    assert.match(after, /mlserve_model_load_seconds\{model_name="ocr",model_version="1.0"\} 0\.\d+|mlserve_model_load_seconds\{model_name="ocr",model_version="1.0"\} [1-9]/);
-    assert.match(after, /mlserve_batches_total\{model_name="mlp8",model_version="1.0"\} [1-9]/);
+    assert.match(after, /mlserve_model_load_seconds\{model_name="ocr",model_version="1.0",device="cpu"\} 0\.\d+|mlserve_model_load_seconds\{model_name="ocr",model_version="1.0",device="cpu"\} [1-9]/);
+    assert.match(after, /mlserve_batches_total\{model_name="mlp8",model_version="1.0",device="cpu"\} [1-9]/);
     assert.equal((await fetch(`${base}/other`)).status, 404);
   });
 });

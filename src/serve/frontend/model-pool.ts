@@ -24,6 +24,8 @@ export interface PoolOptions {
   onChange: (event: 'ready' | 'load-failed') => void;
   /** The kind of process to start (default: a Node worker). */
   spawn?: WorkerSpawn;
+  /** Where each new worker goes (its GPU and ONNX providers; processor.ts, model-device.ts). */
+  place?: () => Partial<LoadRequest>;
   /** Metrics recorded by Python handlers (context.metrics). */
   onMetrics?: (m: NonNullable<ResultHeader['m']>) => void;
 }
@@ -101,7 +103,7 @@ export class ModelPool implements WorkerPool {
     });
     const t0 = performance.now();
     try {
-      this.io = await w.load(this.loadRequest, this.opts.startupTimeoutMs);
+      this.io = await w.load({ ...this.loadRequest, ...this.opts.place?.() }, this.opts.startupTimeoutMs);
       this.lastLoadMs = performance.now() - t0;
     } catch (e) {
       this.opts.onChange('load-failed');

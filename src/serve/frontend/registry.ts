@@ -5,6 +5,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../log.js';
+import { MlsError } from '../../errors.js';
 import { HttpError, modelNotFound, versionNotFound } from '../http/errors.js';
 import { openArchive, type OpenedArchive } from '../model-archive.js';
 import { fetchArchive, isUrl } from '../url-fetch.js';
@@ -17,6 +18,8 @@ import type { WorkerGroup } from './worker-group.js';
 import { choosePython, installModelDependencies } from './python-env.js';
 import type { WorkerSpawn } from './worker-process.js';
 import { HandlerMetrics } from './handler-metrics.js';
+import { cpuState, type ModelDevice, type ProcessorState } from '../processor.js';
+import { GpuCounter, modelDevice, workerPlacer } from '../model-device.js';
 
 export interface RegistrySettings {
   modelStore: string;
@@ -38,6 +41,8 @@ export interface RegistrySettings {
   python?: string;
   /** install_py_dep_per_model: pip-install each archive's requirements file into a folder of the model. */
   installPyDepPerModel?: boolean;
+  /** The server's processor (--processor, --devices), checked at start; default: cpu. */
+  processor?: ProcessorState;
 }
 
 export interface RegisterParams {
@@ -69,6 +74,8 @@ export interface ModelEntry {
   passHeaders: boolean;
   /** Metrics the model's Python handler recorded (context.metrics). */
   handlerMetrics: HandlerMetrics;
+  /** What the model runs on (describe's deviceType / deviceIds, /v2 metadata, the metrics' device label). */
+  device: ModelDevice;
 }
 
 interface Versions {
@@ -81,6 +88,12 @@ function configNumber(cfg: Record<string, unknown>, key: string): number | undef
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
+/** A Python worker that refused its device answers the load with the code first: the same coded error as the frontend's own check. */
+function deviceError(e: unknown): unknown {
+  const m = /^MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE: (.*)$/s.exec((e as Error)?.message ?? '');
+  return m ? new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', m[1]!, { cause: e }) : e;
+}
+
 export class Registry {
   private readonly models = new Map<string, Versions>();
   private readonly registering = new Set<string>();
@@ -88,6 +101,8 @@ export class Registry {
   closing = false;
   /** Set in model control modes none and poll: why the API may not register or unregister (Triton's rule). */
   apiLocked?: string;
+  /** The server-wide round robin of workers over GPUs (TorchServe's). */
+  private readonly gpuCounter: GpuCounter;
   /** Called after every change of what is registered (the snapshot saver). */
   onChange: () => void = () => {};
 
@@ -95,7 +110,13 @@ export class Registry {
     private readonly hub: WorkerHub,
     readonly settings: RegistrySettings,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.gpuCounter = new GpuCounter(Math.max(1, this.processor.deviceIds.length));
+  }
+
+  get processor(): ProcessorState {
+    return this.settings.processor ?? cpuState();
+  }
 
   /** Finds a model's default version, or a given one. */
   get(name: string, version?: string): ModelEntry {
@@ -145,10 +166,17 @@ export class Registry {
     const handler = archive.handler;
     let spawn: WorkerSpawn = { kind: 'node' };
     let pythonPath: string[] = [];
+    let device: ModelDevice;
+    try {
+      device = modelDevice(this.processor, archive.workerKind, name, this.log);
+    } catch (e) {
+      if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
+      throw e;
+    }
     if (archive.workerKind === 'python') {
       try {
         const python = await choosePython(cfg, s.python, name);
-        spawn = { kind: 'python', python };
+        spawn = { kind: 'python', python, ...(device.type === 'neuron' ? { env: { NEURON_RT_VISIBLE_CORES: this.processor.neuronCores ?? '' } } : {}) };
         if (s.installPyDepPerModel) pythonPath = await installModelDependencies(python, archive.dir, archive.manifest.model.requirementsFile, name);
       } catch (e) {
         if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
@@ -160,7 +188,7 @@ export class Registry {
     // Batching models keep one batch per worker so batches fill; others overlap requests.
     const workerConcurrency = Math.max(1, configNumber(cfg, 'workerConcurrency') ?? (batchSize > 1 ? 1 : s.workerConcurrency));
     // The pool tells the queue when workers come and go; the queue is created right after it.
-    const late: { queue?: ModelQueue } = {};
+    const late: { queue?: ModelQueue; entry?: ModelEntry } = {};
     const loadRequest = {
       modelKey: key,
       modelName: name,
@@ -173,9 +201,20 @@ export class Registry {
       batchSize,
       intraOpThreads: intraOp,
       ...(pythonPath.length > 0 ? { pythonPath } : {}),
+      // Python workers check the device at load (torch.cuda / torch-neuron) and fall back only when allowed.
+      ...(spawn.kind === 'python' && device.type !== 'cpu' ? { device: { type: device.type, allowCpuFallback: this.processor.allowCpuFallback } } : {}),
     };
+    const place = workerPlacer(this.processor, device, cfg, this.gpuCounter, name);
     const onChange = (ev: 'ready' | 'load-failed', message?: string) => {
-      if (ev === 'ready') late.queue?.pump();
+      if (ev === 'ready') {
+        // A Python worker that found no usable device and was allowed to fall back says so at load.
+        const fellBack = pool.io?.fallback;
+        if (fellBack && late.entry && late.entry.device.type !== 'cpu') {
+          late.entry.device = { type: 'cpu', ids: [], fallback: fellBack };
+          this.log.warn(`${key}: ${fellBack}: running on the CPU (--allow-cpu-fallback)`);
+        }
+        late.queue?.pump();
+      }
       // A shared model failed to load for these requests; a dedicated pool only when no worker is left.
       else if (pool.kind === 'shared' || pool.liveCount() === 0) late.queue?.failQueued(message ?? `workers of model ${name} failed to start`);
     };
@@ -183,7 +222,7 @@ export class Registry {
     // Python models keep processes of their own (TorchServe's model): the shared group is Node only.
     if (s.group && spawn.kind === 'node') {
       const bytes = estimateModelMemory((await stat(archive.serializedFile).catch(() => undefined))?.size ?? 0);
-      const shared = new SharedPool(s.group, loadRequest, this.log, {
+      const shared = new SharedPool(s.group, { ...loadRequest, ...place() }, this.log, {
         concurrency: workerConcurrency,
         bytes,
         onChange,
@@ -197,13 +236,15 @@ export class Registry {
         concurrency: workerConcurrency,
         onChange,
         spawn,
+        place,
         onMetrics: (m) => handlerMetrics.add(m),
       });
     }
     const queue = new ModelQueue({ modelKey: key, batchSize, maxBatchDelayMs: maxBatchDelay, capacity: s.jobQueueSize, responseTimeoutMs: responseTimeout * 1000 }, pool);
     late.queue = queue;
     const passHeaders = spawn.kind === 'python' || archive.handler.includes('.');
-    const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue, passHeaders, handlerMetrics };
+    const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue, passHeaders, handlerMetrics, device };
+    late.entry = entry;
     this.registering.add(key);
     try {
       const workers = p.initialWorkers ?? configNumber(cfg, 'minWorkers') ?? p.fallbackWorkers ?? 0;
@@ -213,7 +254,7 @@ export class Registry {
       else await scaling;
     } catch (e) {
       await this.dispose(entry);
-      throw e;
+      throw deviceError(e);
     } finally {
       this.registering.delete(key);
     }

@@ -13,7 +13,7 @@ import type { TensorMeta } from '../handlers/types.js';
 import { PYTHON_SOURCES } from './python-env.js';
 
 /** What process to start: a Node worker (default) or a Python worker on the given interpreter. */
-export type WorkerSpawn = { kind: 'node' } | { kind: 'python'; python: string };
+export type WorkerSpawn = { kind: 'node' } | { kind: 'python'; python: string; env?: Record<string, string> };
 const NODE_WORKER: WorkerSpawn = { kind: 'node' };
 
 export type WorkerStatus = 'STARTING' | 'READY' | 'UNLOADING' | 'DEAD';
@@ -70,7 +70,7 @@ function startWorker(spawn: WorkerSpawn, socketPath: string, id: string, opts: P
   const pythonPath = [PYTHON_SOURCES, process.env.PYTHONPATH].filter(Boolean).join(':');
   return start(spawn.python, ['-u', '-m', 'mlserve_worker', socketPath, id], {
     ...opts,
-    env: { PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
+    env: { ...spawn.env, PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
   });
 }
 
@@ -83,6 +83,8 @@ function deadlineOf(timeoutMs: number): number {
 export interface ModelIo {
   inputs: TensorMeta[];
   outputs: TensorMeta[];
+  /** A Python worker allowed to fall back found no usable device: why it runs on the CPU. */
+  fallback?: string;
 }
 
 let nextWorkerId = 9000; // TorchServe numbers its workers from 9000

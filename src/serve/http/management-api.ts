@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isMlsError } from '../../errors.js';
 import type { ModelEntry, Registry } from '../frontend/registry.js';
 import { MANAGEMENT_API } from './api-description.js';
+import { deviceFields } from '../processor.js';
 import { HttpError, badRequest, methodNotAllowed, notFound, readBody, sendError, sendJson } from './errors.js';
 
 const PROCESSING = 'Processing worker updates...';
@@ -41,13 +42,14 @@ export function describe(e: ModelEntry): Record<string, unknown> {
     maxBatchDelay: e.maxBatchDelay,
     loadedAtStartup: e.loadedAtStartup,
     responseTimeout: e.responseTimeout,
+    ...deviceFields(e.device),
     workers: e.pool.workers.map((w) => ({
       id: w.id,
       startTime: w.startTime.toISOString(),
       status: w.status,
       memoryUsage: w.memoryUsage(),
       pid: w.pid,
-      gpu: false,
+      gpu: e.device.type === 'gpu',
       gpuUsage: 'N/A',
     })),
     jobQueueStatus: { remainingCapacity: e.queue.settings.capacity - e.queue.pending, pendingRequests: e.queue.pending },

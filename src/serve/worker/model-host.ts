@@ -62,6 +62,8 @@ export class ModelHost {
       intraOpNumThreads: req.intraOpThreads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
+      // The GPU the frontend placed this worker on (gpu servers; processor.ts); absent: the CPU.
+      executionProviders: req.executionProviders ?? ['cpu'],
     });
     const ctx: HandlerContext = {
       modelName: req.modelName,
