@@ -78,9 +78,10 @@ export function systemProbe(env: NodeJS.ProcessEnv = process.env): DeviceProbe {
       return numberedEntries(devNames(), 'neuron');
     },
     async cudaProvider() {
+      // The CUDA provider loads through the shared provider bridge: both come from the installer.
       const dir = onnxBindingDir();
-      const lib = dir && join(dir, 'libonnxruntime_providers_cuda.so');
-      return lib && existsSync(lib) ? lib : undefined;
+      const libs = dir ? ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so'].map((f) => join(dir, f)) : [];
+      return libs.length > 0 && libs.every((l) => existsSync(l)) ? libs[0] : undefined;
     },
     async neuronRuntime() {
       for (const dir of neuronLibDirs(env)) {
