@@ -29,6 +29,7 @@ export function serveCommand(): Command {
     .option('--python <path>', 'Python interpreter for models with Python handlers (default: MLSERVE_PYTHON, else python3 on PATH; `python:` in a model-config.yaml wins)')
     .option('--processor <kind>', 'what the models run on: cpu, gpu (CUDA; ONNX on onnxruntime\'s CUDA provider, gpu_id for Python handlers) or inf (Neuron, Python handlers); default MLSERVE_PROCESSOR, else cpu. A processor that cannot be used is refused at start', choiceArg('--processor', ['cpu', 'gpu', 'inf'] as const))
     .option('--devices <n,...>', 'the GPUs or Neuron devices this server owns (default MLSERVE_DEVICES, else every visible one)', listArg)
+    .option('--neuron-cores-per-device <n>', 'inf: NeuronCores per Neuron device, for NEURON_RT_VISIBLE_CORES (inf1: 4, the default; inf2, trn1: 2)', intArg('--neuron-cores-per-device', 1, 64))
     .option('--allow-cpu-fallback', 'when --processor gpu|inf cannot be used, run on the CPU (said in the log, describe, /v2 metadata and metrics) instead of refusing to start')
     .option('--stop', 'stop the server named by the pid file (SIGTERM, waits until it exits)')
     .option('--json', 'print one JSON line when ready (or the --stop result as JSON)')

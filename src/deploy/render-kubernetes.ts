@@ -8,6 +8,7 @@ import type { DeployServer } from './deploy-plan.js';
 import { serverResources } from './k8s-resources.js';
 import type { InstanceShape, ProcessorKind, ProcessorTable } from './processors.js';
 import { serveArgs, CONTAINER_STORE, CONTAINER_WORKDIR } from './serve-args.js';
+import { kubernetesNeuronCores } from './devices.js';
 import { fillTemplate, loadTemplate, readTemplateText } from './template-fill.js';
 
 export interface KubernetesRenderOptions {
@@ -54,7 +55,7 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
   for (const s of servers) {
     const file = `kubernetes/server-${s.dnsName}.yaml`;
     const selector = { 'app.kubernetes.io/name': APP, 'app.kubernetes.io/instance': s.dnsName };
-    const labels = { ...commonLabels, 'app.kubernetes.io/instance': s.dnsName, 'mlserve.dev/instance-id': toLabelValue(s.instanceId), 'mlserve.dev/processor': s.processor };
+    const labels = { ...commonLabels, 'app.kubernetes.io/instance': s.dnsName, 'mlserve.dev/instance-id': toLabelValue(s.instanceId), 'mlserve.dev/processor': s.processor, 'mlserve.dev/processor-index': String(s.processorIndex) };
     const configName = `${s.dnsName}-config`;
     const files: Record<string, string> = { 'config.properties': serverConfig };
     if (fetchScript) files['fetch-models.mjs'] = fetchScript;
@@ -100,7 +101,8 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
         '--config',
         '/etc/mlserve/config.properties',
         ...o.extraServeArgs,
-      ]),
+      ], false),
+      neuronCores: kubernetesNeuronCores(s),
       resources: serverResources(s, o.table, o.shapes[s.instanceType]),
       volumeMounts: [
         { name: 'tmp', mountPath: '/tmp' },

@@ -61,6 +61,8 @@ export interface ServeOptions {
   devices?: number[];
   /** Run on the CPU, and say so, when the processor cannot be used (--allow-cpu-fallback). */
   allowCpuFallback: boolean;
+  /** inf: NeuronCores per device (--neuron-cores-per-device, MLSERVE_NEURON_CORES_PER_DEVICE; default 4, inf1's). */
+  neuronCoresPerDevice?: number;
 }
 
 export const MODEL_CONTROL = ['none', 'poll', 'explicit'] as const;
@@ -197,4 +199,7 @@ export function parseDevices(value: string | string[], what: string): number[] {
 export function applyProcessorEnv(opts: ServeOptions, env: NodeJS.ProcessEnv): void {
   if (env.MLSERVE_PROCESSOR) opts.processor = parseProcessor(env.MLSERVE_PROCESSOR, 'MLSERVE_PROCESSOR');
   if (env.MLSERVE_DEVICES) opts.devices = parseDevices(env.MLSERVE_DEVICES, 'MLSERVE_DEVICES');
+  const cores = Number(env.MLSERVE_NEURON_CORES_PER_DEVICE);
+  if (env.MLSERVE_NEURON_CORES_PER_DEVICE && !(Number.isInteger(cores) && cores > 0)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `MLSERVE_NEURON_CORES_PER_DEVICE: "${env.MLSERVE_NEURON_CORES_PER_DEVICE}" is not a whole number above 0`);
+  if (cores > 0) opts.neuronCoresPerDevice = cores;
 }

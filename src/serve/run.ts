@@ -30,6 +30,7 @@ export interface ServeFlags {
   processor?: string;
   devices?: string[];
   allowCpuFallback?: boolean;
+  neuronCoresPerDevice?: number;
 }
 
 export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promise<ServeOptions> {
@@ -39,6 +40,7 @@ export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promi
   if (flags.processor) opts.processor = parseProcessor(flags.processor, '--processor');
   if (flags.devices) opts.devices = parseDevices(flags.devices, '--devices');
   if (flags.allowCpuFallback) opts.allowCpuFallback = true;
+  if (flags.neuronCoresPerDevice !== undefined) opts.neuronCoresPerDevice = flags.neuronCoresPerDevice;
   if (flags.modelStore) opts.modelStore = resolve(flags.modelStore);
   if (flags.models) opts.models = parseModelList(flags.models);
   if (flags.inferenceAddress) opts.inference = parseAddress(flags.inferenceAddress, '--inference-address');

@@ -157,7 +157,7 @@ export async function startServer(opts: ServeOptions, log: Logger, deps: ServerD
       processor: opts.processor,
       ...(opts.devices ? { devices: opts.devices } : {}),
       allowCpuFallback: opts.allowCpuFallback,
-      ...(Number(process.env.MLSERVE_NEURON_CORES_PER_DEVICE) > 0 ? { neuronCoresPerDevice: Number(process.env.MLSERVE_NEURON_CORES_PER_DEVICE) } : {}),
+      ...(opts.neuronCoresPerDevice ? { neuronCoresPerDevice: opts.neuronCoresPerDevice } : {}),
       ...(process.env.NEURON_RT_VISIBLE_CORES ? { visibleCores: process.env.NEURON_RT_VISIBLE_CORES } : {}),
     },
     deps.probe ?? systemProbe(),
