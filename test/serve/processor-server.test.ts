@@ -4,7 +4,6 @@
 // says so in describe, /v2 metadata and the metrics.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { ensureFixtureModels } from '../../fixtures/index.js';
 import type { MlsError } from '../../src/errors.js';
@@ -14,17 +13,10 @@ import { startServer, type ServeHandle } from '../../src/serve/server.js';
 import type { ServeProcessor } from '../../src/serve/processor.js';
 import { addFolderArchive, tempStore } from './store.js';
 import { pythonWith } from './python-env.js';
-import { probe } from './device-probe.js';
+import { probe, torchSeesCuda } from './device-probe.js';
 
 const python = await pythonWith();
-/** True when this machine's Python has torch with a usable CUDA device (then the Python worker would not refuse). */
-const torchCuda = (() => {
-  try {
-    return python ? execFileSync(python, ['-c', 'import torch; print(torch.cuda.is_available())'], { timeout: 120_000, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() === 'True' : false;
-  } catch {
-    return false;
-  }
-})();
+const torchCuda = torchSeesCuda(python);
 const NO_PYTHON = python ? false : 'no python3 interpreter found (set MLSERVE_TEST_PYTHON)';
 
 const WHERE = `

@@ -6,24 +6,17 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { ensureFixtureModels } from '../../fixtures/index.js';
 import { writeArchive } from '../../src/archive/writer.js';
 import { traceModels } from '../../src/trace/trace-models.js';
 import { deviceBusy, traceDevice, withDeviceFigures } from '../../src/trace/device-trace.js';
 import { traceSummaryText } from '../../src/trace/summary-text.js';
 import { pythonWith } from '../serve/python-env.js';
-import { probe } from '../serve/device-probe.js';
+import { probe, torchSeesCuda } from '../serve/device-probe.js';
 import { FAST } from './fast.js';
 
 const python = await pythonWith();
-const torchCuda = (() => {
-  try {
-    return python ? execFileSync(python, ['-c', 'import torch; print(torch.cuda.is_available())'], { timeout: 120_000, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() === 'True' : false;
-  } catch {
-    return false;
-  }
-})();
+const torchCuda = torchSeesCuda(python);
 
 let dir: string;
 before(async () => {
