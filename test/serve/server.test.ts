@@ -290,7 +290,7 @@ describe('management API', () => {
     assert.equal(desc.modelName, 'identity');
     assert.equal(desc.modelVersion, '1.0');
     assert.equal(desc.loadedAtStartup, true);
-    assert.deepEqual(Object.keys(desc), ['modelName', 'modelVersion', 'modelUrl', 'runtime', 'minWorkers', 'maxWorkers', 'batchSize', 'maxBatchDelay', 'loadedAtStartup', 'responseTimeout', 'workers', 'jobQueueStatus']);
+    assert.deepEqual(Object.keys(desc), ['modelName', 'modelVersion', 'modelUrl', 'runtime', 'minWorkers', 'maxWorkers', 'batchSize', 'maxBatchDelay', 'loadedAtStartup', 'responseTimeout', 'deviceType', 'deviceIds', 'workers', 'jobQueueStatus']);
     const w = (desc.workers as Array<Record<string, unknown>>)[0]!;
     assert.equal(w.status, 'READY');
     assert.ok(Number(w.memoryUsage) > 0);
