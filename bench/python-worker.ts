@@ -7,7 +7,9 @@
 //     cannot pass on one process.
 // Archives are built with mlserve's archive writer (.py handlers, a .pt serialized file). Needs a
 // python3 with torch for part 2 (Debian: apt-get install python3-torch); part 1 needs any python3.
-// Usage: node dist/bench/python-worker.js [seconds=10] [connections=32]
+// On a shared machine the load drifts: the servers are measured in alternating windows (JS, Python,
+// MLP, JS, ...) for `rounds` rounds and the medians are compared.
+// Usage: node dist/bench/python-worker.js [seconds=5] [connections=32] [rounds=3]
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +22,10 @@ import { runEngine, type EngineRequest } from '../src/loadtest/autocannon-engine
 import { findInterpreter } from '../src/serve/frontend/python-env.js';
 import { ensureFixtureModels } from '../fixtures/index.js';
 
-const [secondsArg, connArg] = process.argv.slice(2);
-const seconds = Number(secondsArg ?? 10);
+const [secondsArg, connArg, roundsArg] = process.argv.slice(2);
+const seconds = Number(secondsArg ?? 5);
 const connections = Number(connArg ?? 32);
+const rounds = Number(roundsArg ?? 3);
 
 const NOOP_JS = 'export function handle(requests) { return requests.map((r) => r.body); }\n';
 const NOOP_PY = 'def handle(data, context):\n    return None if data is None else [row.get("body") for row in data]\n';
@@ -62,6 +65,7 @@ interface Figures {
   errors: number;
 }
 
+/** One window of `seconds` (after a 1 s warm-up) against one model. */
 async function measure(name: string, origin: string, req: EngineRequest): Promise<Figures> {
   const lat: number[] = [];
   let errors = 0;
@@ -73,7 +77,7 @@ async function measure(name: string, origin: string, req: EngineRequest): Promis
     timeout: () => (errors += keep ? 1 : 0),
     connectionError: () => (errors += keep ? 1 : 0),
   });
-  await runEngine({ origin, connections, durationMs: 2000, timeoutMs: 10_000, requests: [req] }, sink(false));
+  await runEngine({ origin, connections, durationMs: 1000, timeoutMs: 10_000, requests: [req] }, sink(false));
   await runEngine({ origin, connections, durationMs: seconds * 1000, timeoutMs: 10_000, requests: [req] }, sink(true));
   lat.sort((a, b) => a - b);
   const q = (p: number) => Number((lat[Math.min(lat.length - 1, Math.ceil((p / 100) * lat.length) - 1)] ?? NaN).toFixed(3));
@@ -129,12 +133,20 @@ async function main(): Promise<void> {
       void server.then((r) => reject(new Error(`mlserve serve exited early (${r.exitCode})`)), reject);
     });
     const req = (model: string, body: string, type: string): EngineRequest => ({ model, method: 'POST', path: `/predictions/${model}`, headers: { 'content-type': type }, body: Buffer.from(body) });
-    results.push(await measure('no-op JavaScript handler (Node worker)', origin, req('noop_js', 'ping', 'application/octet-stream')));
-    results.push(await measure('no-op Python handler (Python worker)', origin, req('noop_py', 'ping', 'application/octet-stream')));
-    if (python) {
-      results.push(await measure('TorchScript MLP 64-256-256-10 via BaseHandler', origin, req('mlp_pt', JSON.stringify(Array(64).fill(0.5)), 'application/json')));
-      rawRps = Math.round(Number(execFileSync(python, ['-c', RAW_LOOP, pt, String(seconds)], { env: { ...process.env, OMP_NUM_THREADS: '1' } }).toString().trim()));
+    const targets: Array<[string, EngineRequest]> = [
+      ['no-op JavaScript handler (Node worker)', req('noop_js', 'ping', 'application/octet-stream')],
+      ['no-op Python handler (Python worker)', req('noop_py', 'ping', 'application/octet-stream')],
+    ];
+    if (python) targets.push(['TorchScript MLP 64-256-256-10 via BaseHandler', req('mlp_pt', JSON.stringify(Array(64).fill(0.5)), 'application/json')]);
+    const windows: Figures[][] = targets.map(() => []);
+    const raw: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      for (const [i, [name, request]] of targets.entries()) windows[i]!.push(await measure(name, origin, request));
+      if (python) raw.push(Number(execFileSync(python, ['-c', RAW_LOOP, pt, String(seconds)], { env: { ...process.env, OMP_NUM_THREADS: '1' } }).toString().trim()));
     }
+    // The window with the median throughput stands for each target.
+    for (const w of windows) results.push([...w].sort((a, b) => a.rps - b.rps)[Math.floor(w.length / 2)]!);
+    if (raw.length > 0) rawRps = Math.round([...raw].sort((a, b) => a - b)[Math.floor(raw.length / 2)]!);
   } finally {
     server.kill('SIGTERM');
     await server.catch(() => {});
@@ -146,13 +158,13 @@ async function main(): Promise<void> {
     servedVsRawTorch: mlp && rawRps ? Number((mlp.rps / rawRps).toFixed(2)) : null,
     rawTorchCallsPerSecond: rawRps ?? null,
   };
-  console.log(`\n${connections} connections, ${seconds} s each (after 2 s warm-up), ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)}; python ${anyPython}`);
+  console.log(`\n${connections} connections, median of ${rounds} alternating windows of ${seconds} s (after 1 s warm-up each), ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)}; python ${anyPython}`);
   for (const r of results) console.log(`${r.name.padEnd(50)} ${String(r.rps).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  errors ${r.errors}`);
   if (rawRps) console.log(`${'same MLP, raw torch loop in one Python process'.padEnd(50)} ${String(rawRps).padStart(7)} calls/s`);
   console.log(`Python / JS no-op: ${summary.pythonVsJsNoop}×   served MLP / raw torch loop: ${summary.servedVsRawTorch ?? 'n/a (no torch)'}×`);
   await writeFileAtomic(
     join(PACKAGE_ROOT, 'bench', 'results', 'python-worker.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), seconds, connections, cpus: cpus().length, loadavg: loadavg(), python: anyPython, results, rawTorchCallsPerSecond: rawRps ?? null, summary }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), seconds, rounds, connections, cpus: cpus().length, loadavg: loadavg(), python: anyPython, results, rawTorchCallsPerSecond: rawRps ?? null, summary }, null, 2)}\n`,
   );
 }
 

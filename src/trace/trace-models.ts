@@ -90,6 +90,8 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
   const catalog = await loadCatalog(opts.catalogPath);
   // Python archives take --example as a request body: it is parsed as tensors only for ONNX models.
   const parsedExample = opts.examplePath ? await readExample(opts.examplePath).catch((e: unknown) => toMlsError(e)) : undefined;
+  // Only archives can hold Python handlers: with bare .onnx files a bad example stops the run at once.
+  if (parsedExample instanceof MlsError && opts.inputs.every((i) => /\.onnx$/i.test(i))) throw parsedExample;
   const example = parsedExample instanceof MlsError ? undefined : parsedExample;
   const optimizedDir = opts.optimizedDir ?? join(dirname(opts.out), 'optimized');
   const host = hostInfo(settings.threads);

@@ -3,7 +3,7 @@
 
 /** MMS-style module-level handle(data, context): echoes what it got, reads headers, sets status and headers. */
 export const MMS_SERVICE = `
-import json, os
+import json, os, time
 initialized = []
 
 def handle(data, context):
@@ -15,8 +15,14 @@ def handle(data, context):
         body = row.get("data") or row.get("body")
         if body == "boom":
             raise ValueError("boom requested")
+        if body == "slow":  # keeps the worker busy so that requests spread over workers
+            time.sleep(0.2)
         if body == "exit":
             os._exit(3)
+        if body == "framing":  # headers of the transport and a status that is not HTTP
+            context.set_response_header(i, "Content-Length", "1")
+            context.set_response_header(i, "connection", "close")
+            context.set_response_status(999, "nope", idx=i)
         if body == "teapot":
             context.set_response_status(418, "I'm a teapot", idx=i)
         context.set_response_header(i, "x-echo-header", str(context.get_request_header(i, "x-probe")))
@@ -100,6 +106,14 @@ class M(torch.nn.Module):
     def forward(self, x):
         return x * 2
 torch.jit.trace(M(), torch.zeros(1, 4)).save(sys.argv[1])
+`;
+
+/** A tiny TorchScript CNN for TorchServe's image_classifier built-in: 3×224×224 → 3 classes. */
+export const MAKE_CNN = `
+import sys, torch
+torch.manual_seed(0)
+m = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3, stride=4), torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(4, 3))
+torch.jit.trace(m.eval(), torch.zeros(1, 3, 224, 224)).save(sys.argv[1])
 `;
 
 export const IMPORT_ERROR = `

@@ -10,7 +10,9 @@ import { silentLogger } from '../../src/log.js';
 import { defaultOptions } from '../../src/serve/config.js';
 import { startServer, type ServeHandle } from '../../src/serve/server.js';
 import { addFolderArchive, tempStore, waitFor } from './store.js';
-import { CLASS_HANDLER, ENTRY_POINT, IMPORT_ERROR, MAKE_TORCHSCRIPT, MMS_SERVICE, TORCH_HANDLER } from './python-handlers.js';
+import { CLASS_HANDLER, ENTRY_POINT, IMPORT_ERROR, MAKE_CNN, MAKE_TORCHSCRIPT, MMS_SERVICE, TORCH_HANDLER } from './python-handlers.js';
+import { OCR_IMAGE_FILES } from '../../fixtures/ocr-images.js';
+import { readFile } from 'node:fs/promises';
 import { BATCH_PROBE } from './handlers.js';
 import { pythonWith } from './python-env.js';
 import { PORTS0, startCli } from '../helpers/cli.js';
@@ -19,6 +21,8 @@ const SLEEPY = 'import time\n\ndef handle(data, context):\n    if data:\n       
 
 const python = await pythonWith();
 const torchPython = await pythonWith('torch');
+const visionPython = await pythonWith('torchvision');
+const NO_VISION = visionPython ? false : 'no Python interpreter with torchvision (Debian: apt-get install python3-torchvision)';
 // node:test prints these reasons beside the skipped tests.
 const NO_PYTHON = python ? false : 'no python3 interpreter found (set MLSERVE_TEST_PYTHON)';
 const NO_TORCH = torchPython ? false : 'no Python interpreter with torch (Debian: apt-get install python3-torch; .ci/run installs it)';
@@ -52,12 +56,20 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     await addFolderArchive(store, { name: 'js', model: fx.identity, handler: 'probe.mjs', files: { 'probe.mjs': BATCH_PROBE } });
     await addFolderArchive(store, { name: 'identity', model: fx.identity, handler: 'base_handler' });
     await addFolderArchive(store, { name: 'sleepy', handler: 'sleepy.py', files: { 'sleepy.py': SLEEPY } });
-    const models = ['mms', 'mms4', 'echo', 'entry', 'js', 'identity'];
+    await addFolderArchive(store, { name: 'hang', handler: 'sleepy.py', files: { 'sleepy.py': SLEEPY }, config: 'responseTimeout: 1\n' });
+    await addFolderArchive(store, { name: 'deps', handler: 'service.py', files: { 'service.py': MMS_SERVICE }, requirements: 'package-that-no-index-has==1.0\n' });
+    const models = ['mms', 'mms4', 'echo', 'entry', 'js', 'identity', 'hang'];
     if (torchPython) {
       const pt = join(store, 'doubler.pt');
       execFileSync(torchPython, ['-c', MAKE_TORCHSCRIPT, pt], { timeout: 120_000 });
       await addFolderArchive(store, { name: 'doubler', model: pt, handler: 'doubler.py', files: { 'doubler.py': TORCH_HANDLER } });
       models.push('doubler');
+    }
+    if (visionPython && visionPython === torchPython) {
+      const cnn = join(store, 'cnn.pt');
+      execFileSync(visionPython, ['-c', MAKE_CNN, cnn], { timeout: 120_000 });
+      await addFolderArchive(store, { name: 'cnn', model: cnn, handler: 'image_classifier', files: { 'index_to_name.json': '{"0": "cat", "1": "dog", "2": "fish"}' } });
+      models.push('cnn');
     }
     const opts = defaultOptions();
     Object.assign(opts, {
@@ -68,6 +80,7 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
       metrics: { host: '127.0.0.1', port: 0 },
       python: torchPython ?? python,
       defaultStartupTimeoutSec: 60,
+      installPyDepPerModel: true,
     });
     server = await startServer(opts, silentLogger);
     I = server.inference;
@@ -98,6 +111,13 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     const ok = await post('/predictions/mms', 'fine', { 'content-type': 'text/plain' });
     assert.equal(ok.status, 200);
     assert.equal(ok.headers.get('x-echo-header'), 'None');
+  });
+
+  it('keeps the transport\'s framing headers and answers a status that is not HTTP with 500', async () => {
+    const r = await post('/predictions/mms', 'framing', { 'content-type': 'text/plain' });
+    assert.equal(r.status, 500);
+    assert.equal(r.json().body, 'framing');
+    assert.equal(r.headers.get('content-length'), String(r.buf.length));
   });
 
   it('hands batch_size 4 handlers lists of up to 4 requests', async () => {
@@ -160,6 +180,28 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     assert.equal((await fetch(`${I}/ping`)).status, 200);
   });
 
+  it('replaces a Python worker that hangs past responseTimeout (503 for its request)', async () => {
+    const before = (await mgmt('GET', '/models/hang')).body[0]!.workers as Array<{ pid: number }>;
+    const r = await post('/predictions/hang', 'x', { 'content-type': 'text/plain' });
+    assert.equal(r.status, 503);
+    await waitFor('a replacement worker', async () => {
+      const ws = (await mgmt('GET', '/models/hang')).body[0]!.workers as Array<{ pid: number; status: string }>;
+      return ws.find((w) => w.status === 'READY' && w.pid !== before[0]!.pid);
+    });
+  });
+
+  it('install_py_dep_per_model: a requirements file pip cannot install fails the registration with pip\'s words', async () => {
+    process.env.PIP_NO_INDEX = '1'; // no index here either way: fail fast instead of retrying the network
+    try {
+      const r = await mgmt('POST', '/models?url=deps&initial_workers=1&synchronous=true');
+      assert.equal(r.status, 500);
+      assert.match(String(r.body.message), /pip could not install requirements\.txt/);
+      assert.equal((await mgmt('GET', '/models/deps')).status, 404);
+    } finally {
+      delete process.env.PIP_NO_INDEX;
+    }
+  });
+
   it('serves JavaScript and Python models side by side', async () => {
     const [js, py, onnx] = await Promise.all([post('/predictions/js', 'x', { 'content-type': 'text/plain' }), post('/predictions/mms', '3'), post('/predictions/identity', '[[1,2,3,4]]')]);
     assert.equal(js.json().echo, 'x');
@@ -174,6 +216,14 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     assert.equal(v1.status, 503);
     const v2 = await post('/v2/models/identity/explain', '{}');
     assert.equal(v2.status, 503);
+  });
+
+  it('runs TorchServe\'s image_classifier built-in over a TorchScript CNN: labels from index_to_name.json', { skip: NO_VISION }, async () => {
+    const r = await post('/predictions/cnn', await readFile(OCR_IMAGE_FILES.upright), { 'content-type': 'image/png' });
+    assert.equal(r.status, 200, r.text);
+    const probs = r.json() as Record<string, number>;
+    assert.deepEqual(Object.keys(probs).sort(), ['cat', 'dog', 'fish']);
+    assert.ok(Math.abs(Object.values(probs).reduce((a, b) => a + b, 0) - 1) < 1e-4);
   });
 
   it('leaves no Python worker behind when the frontend is killed, even one busy in its handler', async () => {
@@ -209,3 +259,4 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     assert.match(text, /DoublerRows\{[^}]*model_name="doubler"[^}]*\} [1-9]/);
   });
 });
+

@@ -12,6 +12,8 @@ export interface FolderArchive {
   files?: Record<string, string | Buffer>;
   /** model-config.yaml text */
   config?: string;
+  /** requirements.txt text (TorchServe's --requirements-file) */
+  requirements?: string;
   /** folder name in the store (default: name, or name-version) */
   dirName?: string;
 }
@@ -27,6 +29,7 @@ export async function addFolderArchive(store: string, a: FolderArchive): Promise
   if (a.model) await copyFile(a.model, join(dir, basename(a.model)));
   for (const [f, content] of Object.entries(a.files ?? {})) await writeFile(join(dir, f), content);
   if (a.config) await writeFile(join(dir, 'model-config.yaml'), a.config);
+  if (a.requirements !== undefined) await writeFile(join(dir, 'requirements.txt'), a.requirements);
   const manifest = {
     createdOn: '22/11/2026 00:00:00',
     runtime: a.handler.endsWith('js') ? 'mlserve-js' : 'python',
@@ -36,6 +39,7 @@ export async function addFolderArchive(store: string, a: FolderArchive): Promise
       handler: a.handler,
       modelVersion: a.version ?? '1.0',
       ...(a.config ? { configFile: 'model-config.yaml' } : {}),
+      ...(a.requirements !== undefined ? { requirementsFile: 'requirements.txt' } : {}),
     },
     archiverVersion: '0.12.0',
   };

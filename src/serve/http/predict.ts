@@ -8,6 +8,15 @@ import { readMultipart } from './multipart.js';
 import { BINARY_PART, BINARY_RESULT_TYPE } from '../handlers/protocols.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+/** Framing headers belong to the transport: a handler's would contradict the ones it writes. */
+const TRANSPORT_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'date', 'keep-alive']);
+
+function handlerHeaders(set: Record<string, string>, contentType: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(set)) if (!TRANSPORT_HEADERS.has(k.toLowerCase()) && k.toLowerCase() !== 'content-type') out[k] = String(v);
+  out['content-type'] = contentType;
+  return out;
+}
 const headerCache = new Map<string, Record<string, string>>();
 
 function headersFor(contentType: string): Record<string, string> {
@@ -101,7 +110,7 @@ function enqueue(entry: ModelEntry, parts: RequestPart[], headers: HeaderMap | u
         res.writeHead(r.status, { 'content-type': 'application/octet-stream', 'inference-header-content-length': r.contentType.slice(BINARY_RESULT_TYPE.length) });
       } else if (r.headers) {
         // Headers a handler set (context.set_response_header); its content type wins over theirs.
-        res.writeHead(r.status, { ...r.headers, 'content-type': r.contentType });
+        res.writeHead(r.status, handlerHeaders(r.headers, r.contentType));
       } else {
         res.writeHead(r.status, headersFor(r.contentType));
       }

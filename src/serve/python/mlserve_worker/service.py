@@ -119,5 +119,9 @@ class Service:
             p = processors[i]
             headers = dict(p.get_response_headers())
             ctype = headers.pop("content-type", None) or headers.pop("Content-Type", None) or ctype
-            out.append([int(p.get_response_status_code() or 200), ctype, body, headers or None])
+            status = int(p.get_response_status_code() or 200)
+            if not 100 <= status <= 599:  # not an HTTP status: the handler's mistake, answered as one
+                logger.warning("model %s: set_response_status(%s) is not an HTTP status", ctx.model_name, status)
+                status = 500
+            out.append([status, ctype, body, {str(k): str(v) for k, v in headers.items()} or None])
         return out

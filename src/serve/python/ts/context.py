@@ -11,7 +11,9 @@ class RequestProcessor:
         self._response_header = {}
 
     def get_request_property(self, key):
-        return self._request_header.get(key)
+        # mlserve's frontend hands header names in lower case; handlers often ask for "X-Header".
+        value = self._request_header.get(key)
+        return self._request_header.get(key.lower()) if value is None and isinstance(key, str) else value
 
     def get_request_properties(self):
         return self._request_header

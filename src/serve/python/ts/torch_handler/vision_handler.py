@@ -26,6 +26,8 @@ class VisionHandler(BaseHandler):
                 image = base64.b64decode(image)
             if isinstance(image, (bytes, bytearray)):
                 image = Image.open(io.BytesIO(image))
+                if image.mode != "RGB":  # PNGs with alpha, greyscale: the ImageNet transforms want 3 channels
+                    image = image.convert("RGB")
                 image = self.image_processing(image) if self.image_processing else image
             else:
                 image = torch.FloatTensor(image)
