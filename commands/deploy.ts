@@ -22,6 +22,7 @@ interface DeployFlags {
   catalog?: string;
   templates?: string;
   exposeManagement?: boolean;
+  allowCpuFallback?: boolean;
   readyTimeout?: number;
   json?: boolean;
 }
@@ -60,6 +61,7 @@ export function deployCommand(): Command {
     .option('--base-port <port>', 'local/docker: fixed ports, server i on PORT+3i (inference), +1 (management), +2 (metrics); default: free ports', intArg('--base-port', 1, 65_000))
     .option('--docker-network <mode>', 'docker: bridge (publish on 127.0.0.1) or host', choiceArg('--docker-network', ['bridge', 'host'] as const), 'bridge')
     .option('--expose-management', 'docker/kubernetes: publish the management API too (kept on the container loopback by default)')
+    .option('--allow-cpu-fallback', 'servers whose GPU or Neuron device cannot be used run on the CPU and say so (mlserve serve --allow-cpu-fallback) instead of refusing to start')
     .option('--catalog <file>', 'instance catalog for CPU requests (default: the built-in catalog)')
     .option('--templates <dir>', 'templates folder to use instead of the built-in one (copy templates/ and edit it)')
     .option('--ready-timeout <duration>', 'how long a server may take to load its models (default 120s)', durationArg('--ready-timeout'))
@@ -89,6 +91,7 @@ export function deployCommand(): Command {
         ingress: flags.ingressHost ? { host: flags.ingressHost, className: flags.ingressClass } : undefined,
         catalogPath: flags.catalog,
         exposeManagement: Boolean(flags.exposeManagement),
+        allowCpuFallback: Boolean(flags.allowCpuFallback),
         basePort: flags.basePort,
         dockerNetwork: flags.dockerNetwork,
         readyTimeoutMs: flags.readyTimeout ?? 120_000,

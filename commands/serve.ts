@@ -1,17 +1,10 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { bytesArg, choiceArg, durationArg, intArg, listArg } from '../src/cli-options.js';
 import { printResult } from '../src/output.js';
 import { stderrLogger } from '../src/log.js';
 import type { ServeFlags } from '../src/serve/run.js';
 
 type ServeCliFlags = ServeFlags & { stop?: boolean; json?: boolean };
-
-/** `0,1,3` → [0, 1, 3]. */
-function devicesArg(v: string): number[] {
-  const list = v.split(',').map((s) => s.trim());
-  if (list.some((s) => !/^\d+$/.test(s))) throw new InvalidArgumentError(`--devices: "${v}" is not a comma-separated list of device indices`);
-  return list.map(Number);
-}
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -38,9 +31,10 @@ export function serveCommand(): Command {
     .option('--poll-interval <duration>', 'how often --model-control poll scans the store (default 2s)', durationArg('--poll-interval'))
     .option('--http-transport <kind>', 'inference transport: auto (llhttp after a start-up check, else node:http, logged), llhttp (refuse to start if its check fails) or node (default auto; env MLSERVE_HTTP_TRANSPORT)', choiceArg('--http-transport', ['auto', 'llhttp', 'node'] as const))
     .option('--python <path>', 'Python interpreter for models with Python handlers (default: MLSERVE_PYTHON, else python3 on PATH; `python:` in a model-config.yaml wins)')
-    .option('--processor <kind>', 'what the models run on: cpu, gpu (CUDA), inf (Inferentia NeuronCores); default MLSERVE_PROCESSOR, else cpu', choiceArg('--processor', ['cpu', 'gpu', 'inf'] as const))
-    .option('--devices <list>', 'device indices this server owns, e.g. 0,1 (GPUs, or NeuronCores for inf); Python workers take them round-robin', devicesArg)
-    .option('--allow-cpu-fallback', 'when the processor cannot be used, run on the CPU (logged) instead of refusing to start')
+    .option('--processor <kind>', 'what the models run on: cpu, gpu (CUDA; ONNX on onnxruntime\'s CUDA provider, gpu_id for Python handlers) or inf (Neuron, Python handlers); default MLSERVE_PROCESSOR, else cpu. A processor that cannot be used is refused at start', choiceArg('--processor', ['cpu', 'gpu', 'inf'] as const))
+    .option('--devices <n,...>', 'the GPUs or Neuron devices this server owns (default MLSERVE_DEVICES, else every visible one)', listArg)
+    .option('--neuron-cores-per-device <n>', 'inf: NeuronCores per Neuron device, for NEURON_RT_VISIBLE_CORES (inf1: 4, the default; inf2, trn1: 2)', intArg('--neuron-cores-per-device', 1, 64))
+    .option('--allow-cpu-fallback', 'when --processor gpu|inf cannot be used, run on the CPU (said in the log, describe, /v2 metadata and metrics) instead of refusing to start')
     .option('--stop', 'stop the server named by the pid file (SIGTERM, waits until it exits)')
     .option('--json', 'print one JSON line when ready (or the --stop result as JSON)')
     .action(async (flags: ServeCliFlags) => {

@@ -27,7 +27,7 @@ export function traceCommand(): Command {
   return new Command('trace')
     .description('Optimize each model for its target, check it, and measure the memory, latency and processor share packing needs (writes profiles.yaml)')
     .argument('<models...>', 'model archives (.mar, .tar.gz, folder) or ONNX files')
-    .option('--processor <kind>', 'target processor: cpu, gpu or inf (only the CPU is measured here; others are estimated)', choiceArg('--processor', ['cpu', 'gpu', 'inf'] as const), 'cpu')
+    .option('--processor <kind>', 'target processor: cpu, gpu or inf (measured on the device where one is usable here, through the serve worker paths; estimated from the CPU otherwise)', choiceArg('--processor', ['cpu', 'gpu', 'inf'] as const), 'cpu')
     .option('--batch-size <n>', 'batch size measured besides batch 1', intArg('--batch-size', 1, 4096), 8)
     .option('--rps <r>', 'expected requests per second per model (util is the busy share at this rate)', numberArg('--rps', 0), 10)
     .option('--example <file>', 'JSON file of input tensors to trace with (instead of generated ones); for archives with Python handlers, the request body to send')

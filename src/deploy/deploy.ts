@@ -79,7 +79,7 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
   };
   try {
     if (o.runtime === 'local') {
-      await startLocal(servers, { outDir, basePort: o.basePort, readyTimeoutMs: o.readyTimeoutMs, logger: o.logger, onStarted });
+      await startLocal(servers, { outDir, extraServeArgs: rendered.serveFlags, basePort: o.basePort, readyTimeoutMs: o.readyTimeoutMs, logger: o.logger, onStarted });
     } else if (o.runtime === 'docker') {
       await assertDockerEngine();
       await startDocker(servers, { outDir, images: rendered.images, network: o.dockerNetwork, serveFlags: rendered.serveFlags, exposeManagement: o.exposeManagement, basePort: o.basePort, readyTimeoutMs: o.readyTimeoutMs, logger: o.logger, onStarted });

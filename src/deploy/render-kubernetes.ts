@@ -9,6 +9,7 @@ import { serverResources } from './k8s-resources.js';
 import { disruptionBudgets, GROUP_LABEL, isSpotPlan, spotScheduling } from './k8s-spot.js';
 import type { InstanceShape, ProcessorKind, ProcessorTable } from './processors.js';
 import { serveArgs, CONTAINER_STORE, CONTAINER_WORKDIR } from './serve-args.js';
+import { kubernetesNeuronCores } from './devices.js';
 import { fillTemplate, loadTemplate, readTemplateText } from './template-fill.js';
 
 export interface KubernetesRenderOptions {
@@ -58,7 +59,7 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
     const file = `kubernetes/server-${s.dnsName}.yaml`;
     const selector = { 'app.kubernetes.io/name': APP, 'app.kubernetes.io/instance': s.dnsName };
     const sched = spot?.get(s.dnsName);
-    const labels = { ...commonLabels, 'app.kubernetes.io/instance': s.dnsName, 'mlserve.dev/instance-id': toLabelValue(s.instanceId), 'mlserve.dev/processor': s.processor, ...sched?.labels };
+    const labels = { ...commonLabels, 'app.kubernetes.io/instance': s.dnsName, 'mlserve.dev/instance-id': toLabelValue(s.instanceId), 'mlserve.dev/processor': s.processor, 'mlserve.dev/processor-index': String(s.processorIndex), ...sched?.labels };
     const configName = `${s.dnsName}-config`;
     const files: Record<string, string> = { 'config.properties': serverConfig };
     if (fetchScript) files['fetch-models.mjs'] = fetchScript;
@@ -106,7 +107,8 @@ export async function renderKubernetes(servers: DeployServer[], o: KubernetesRen
         '--config',
         '/etc/mlserve/config.properties',
         ...o.extraServeArgs,
-      ]),
+      ], false),
+      neuronCores: kubernetesNeuronCores(s),
       resources: serverResources(s, o.table, o.shapes[s.instanceType]),
       volumeMounts: [
         { name: 'tmp', mountPath: '/tmp' },

@@ -35,6 +35,8 @@ export interface RenderOptions {
   catalogPath?: string;
   /** Make the management API reachable from outside the container/pod (private by default). */
   exposeManagement?: boolean;
+  /** Servers whose processor (GPU, Neuron) is not usable run on the CPU and say so, instead of refusing to start. */
+  allowCpuFallback?: boolean;
   logger?: Logger;
 }
 
@@ -56,6 +58,7 @@ export async function renderForRuntime(o: RenderOptions): Promise<Rendered> {
   const procs = [...new Set(o.servers.map((s) => s.processor))];
   const images = { cpu: serverImage('cpu', o.image), gpu: serverImage('gpu', o.image), inf: serverImage('inf', o.image) };
   const out: Rendered = { files: [], manifestFiles: [], images, modelImages: [], serveFlags: o.runtime === 'local' ? [] : await containerServeFlags() };
+  if (o.allowCpuFallback) out.serveFlags.push('--allow-cpu-fallback');
   if (o.exposeManagement && o.runtime !== 'local' && !out.serveFlags.includes('--token-auth')) {
     o.logger?.warn('--expose-management: this mlserve serve has no --token-auth, so the management API is open to whoever reaches it');
   }

@@ -12,6 +12,7 @@ import { linkArchives } from './model-store.js';
 import { assertPortsFree, pickFreePorts } from './ports.js';
 import type { ProcessorKind } from './processors.js';
 import { serveArgs, CONTAINER_STORE } from './serve-args.js';
+import { dockerDeviceArgs } from './devices.js';
 import { waitFor } from './wait.js';
 
 export type DockerNetwork = 'bridge' | 'host';
@@ -65,8 +66,7 @@ export async function startDocker(servers: DeployServer[], o: DockerOptions): Pr
       '--label', 'mlserve.managed-by=mlserve', '--label', `mlserve.server=${s.name}`,
       '-v', `${store}:${CONTAINER_STORE}:ro`,
       ...(host ? ['--network', 'host', '-e', `MLSERVE_HEALTH_URL=http://127.0.0.1:${inf}/ping`] : ['-p', `127.0.0.1:${inf}:8080`, '-p', `127.0.0.1:${met}:8082`, ...(o.exposeManagement ? ['-p', `127.0.0.1:${mgmt}:8081`] : [])]),
-      ...(s.processor === 'gpu' ? ['--gpus', `device=${s.processorIndex}`] : []),
-      ...(s.processor === 'inf' ? ['--device', `/dev/neuron${s.processorIndex}`] : []),
+      ...dockerDeviceArgs(s),
       o.images[s.processor],
       ...serveArgs(s, { store: CONTAINER_STORE, ...addr }, [...o.serveFlags, '--json']),
     ];

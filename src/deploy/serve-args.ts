@@ -1,6 +1,7 @@
 // The `mlserve serve` command line of one server: the same flags for every runtime (a process on
 // this machine, a container, a pod), only the addresses and the model store differ.
 import type { DeployServer } from './deploy-plan.js';
+import { processorServeArgs } from './devices.js';
 
 /** Where the images keep things (templates/docker/Dockerfile.*). */
 export const CONTAINER_HOME = '/home/mlserve';
@@ -23,7 +24,8 @@ export function modelsArg(s: DeployServer): string {
   return s.models.map((m) => `${m.name}=${m.file}`).join(',');
 }
 
-export function serveArgs(s: DeployServer, a: ServeAddresses, extra: string[] = []): string[] {
+/** `pinDevice`: pass the plan's processor index (--devices), where the runtime chooses the device (not Kubernetes). */
+export function serveArgs(s: DeployServer, a: ServeAddresses, extra: string[] = [], pinDevice = true): string[] {
   return [
     'serve',
     '--model-store',
@@ -38,6 +40,7 @@ export function serveArgs(s: DeployServer, a: ServeAddresses, extra: string[] = 
     a.metrics,
     ...(a.grpcInference ? ['--grpc-inference-address', a.grpcInference] : []),
     ...(a.grpcManagement ? ['--grpc-management-address', a.grpcManagement] : []),
+    ...processorServeArgs(s, pinDevice),
     ...extra,
   ];
 }

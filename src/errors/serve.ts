@@ -59,12 +59,12 @@ export const serveErrors = {
   MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE: {
     exit: 4,
     http: 500,
-    hint: 'Run the server where its processor is visible (docker --gpus / --device /dev/neuronN, the Kubernetes device plugin), give --devices it owns, install onnxruntime-node with its CUDA provider for ONNX on GPUs (--onnxruntime-node-install=cuda12), or pass --allow-cpu-fallback to run on the CPU and say so.',
+    hint: 'The processor asked for (--processor / MLSERVE_PROCESSOR) is not usable here: run where it is, or start with --allow-cpu-fallback to run on the CPU and say so.',
   },
-  MLS_ERR_SERVE_ONNX_ON_INFERENTIA: {
+  MLS_ERR_SERVE_ONNX_ON_INF: {
     exit: 3,
     http: 400,
-    hint: 'Compile the model for Neuron (torch-neuron trace for inf1, torch-neuronx for inf2) and serve it with a Python handler, or place the ONNX model on a cpu or gpu server.',
+    hint: 'onnxruntime has no Neuron provider: compile the model with torch-neuron (inf1) or torch-neuronx (inf2) and archive it with a Python handler, or serve the ONNX model on a cpu or gpu server.',
   },
   MLS_ERR_SERVE_ALREADY_RUNNING: {
     exit: 5,

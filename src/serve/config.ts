@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import { parseAllowedUrls } from './url-fetch.js';
 import { HTTP_TRANSPORTS, type HttpTransport } from './http/transport-check.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http1-server.js';
-import { PROCESSORS, type Processor, type ProcessorProbe } from './processor.js';
+import { SERVE_PROCESSORS, type ServeProcessor } from './processor.js';
 
 export interface Address {
   host: string;
@@ -73,22 +73,14 @@ export interface ServeOptions {
   python?: string;
   /** TorchServe's install_py_dep_per_model: pip-install each archive's requirements into a folder of the model. */
   installPyDepPerModel: boolean;
-  /** --processor / MLSERVE_PROCESSOR: what this server's models run on. */
-  processor: Processor;
-  /** --devices: the GPU indices or NeuronCores this server owns (default: every GPU visible; core 0). */
+  /** The processor the models run on (--processor, MLSERVE_PROCESSOR): refused at start when unusable. */
+  processor: ServeProcessor;
+  /** Device numbers the server owns (--devices, MLSERVE_DEVICES; default: every visible one). */
   devices?: number[];
-  /** --allow-cpu-fallback: run on the CPU (and say so) when the processor cannot be used. */
+  /** Run on the CPU, and say so, when the processor cannot be used (--allow-cpu-fallback). */
   allowCpuFallback: boolean;
-  /** What the machine offers (tests inject one). */
-  processorProbe?: ProcessorProbe;
-}
-
-/** MLSERVE_PROCESSOR (the images set it); anything else than cpu, gpu, inf is a configuration error. */
-function processorFromEnv(): Processor {
-  const v = process.env.MLSERVE_PROCESSOR;
-  if (!v) return 'cpu';
-  if (!(PROCESSORS as readonly string[]).includes(v)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `MLSERVE_PROCESSOR: "${v}" is not one of ${PROCESSORS.join(', ')}`);
-  return v as Processor;
+  /** inf: NeuronCores per device (--neuron-cores-per-device, MLSERVE_NEURON_CORES_PER_DEVICE; default 4, inf1's). */
+  neuronCoresPerDevice?: number;
 }
 
 export const MODEL_CONTROL = ['none', 'poll', 'explicit'] as const;
@@ -135,7 +127,7 @@ export function defaultOptions(): ServeOptions {
     metricsLogIntervalMs: 60_000,
     python: process.env.MLSERVE_PYTHON || undefined,
     installPyDepPerModel: false,
-    processor: processorFromEnv(),
+    processor: 'cpu',
     allowCpuFallback: false,
   };
 }
@@ -275,4 +267,28 @@ export function parseModelList(value: string | string[]): 'all' | string[] {
   if (items.length === 1 && (items[0] === 'all' || items[0] === 'ALL')) return 'all';
   if (items.length === 1 && items[0] === 'standalone') return [];
   return items;
+}
+
+export function parseProcessor(value: string, what: string): ServeProcessor {
+  const v = value.trim().toLowerCase();
+  if (!(SERVE_PROCESSORS as readonly string[]).includes(v)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${what}: "${value}" is not one of ${SERVE_PROCESSORS.join(', ')}`);
+  return v as ServeProcessor;
+}
+
+/** `0,1` → [0, 1]: device numbers, distinct. */
+export function parseDevices(value: string | string[], what: string): number[] {
+  const items = (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0 || !items.every((d) => /^\d{1,3}$/.test(d))) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${what}: "${String(value)}" is not a list of device numbers (e.g. 0,1)`);
+  const ids = items.map(Number);
+  if (new Set(ids).size !== ids.length) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${what}: "${String(value)}" names a device twice`);
+  return ids;
+}
+
+/** MLSERVE_PROCESSOR / MLSERVE_DEVICES (the images set MLSERVE_PROCESSOR): above the config file, below flags. */
+export function applyProcessorEnv(opts: ServeOptions, env: NodeJS.ProcessEnv): void {
+  if (env.MLSERVE_PROCESSOR) opts.processor = parseProcessor(env.MLSERVE_PROCESSOR, 'MLSERVE_PROCESSOR');
+  if (env.MLSERVE_DEVICES) opts.devices = parseDevices(env.MLSERVE_DEVICES, 'MLSERVE_DEVICES');
+  const cores = Number(env.MLSERVE_NEURON_CORES_PER_DEVICE);
+  if (env.MLSERVE_NEURON_CORES_PER_DEVICE && !(Number.isInteger(cores) && cores > 0)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `MLSERVE_NEURON_CORES_PER_DEVICE: "${env.MLSERVE_NEURON_CORES_PER_DEVICE}" is not a whole number above 0`);
+  if (cores > 0) opts.neuronCoresPerDevice = cores;
 }

@@ -1,119 +1,132 @@
-// The processor a server runs its models on (`--processor cpu|gpu|inf`, MLSERVE_PROCESSOR, and
-// `--devices`, the device indices this server owns). Never silent: a processor that cannot be used
-// (no device visible) refuses the start with a coded error, unless --allow-cpu-fallback, which runs
-// on the CPU and says so. Python workers get the devices round-robin as TorchServe assigns GPUs
-// (context.system_properties.gpu_id); on Inferentia they see only this server's NeuronCores.
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+// The processor a server runs its models on (--processor cpu|gpu|inf, --devices), checked once at
+// start, and the device each model and worker then gets. One place holds this state: the
+// registry reads it at registration, the describe, v2 metadata and metrics code read each model's
+// `device`. A server never runs silently on something else: when its processor cannot be used it
+// refuses with MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE, or, with --allow-cpu-fallback, runs on the CPU
+// and says so (log, describe, metadata, metrics).
 import { MlsError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { DeviceProbe } from './devices.js';
 
-export const PROCESSORS = ['cpu', 'gpu', 'inf'] as const;
-export type Processor = (typeof PROCESSORS)[number];
+export const SERVE_PROCESSORS = ['cpu', 'gpu', 'inf'] as const;
+export type ServeProcessor = (typeof SERVE_PROCESSORS)[number];
+/** TorchServe's describe names: cpu, gpu, and neuron for Inferentia / Trainium. */
+export type DeviceType = 'cpu' | 'gpu' | 'neuron';
 
-/** What this machine offers; injected in tests. */
-export interface ProcessorProbe {
-  /** Indices of the NVIDIA GPUs visible (/dev/nvidiaN). */
-  gpus(): number[];
-  /** Indices of the Neuron devices visible (/dev/neuronN). */
-  neuronDevices(): number[];
-  /** onnxruntime-node's CUDA execution provider library is installed. */
-  onnxCuda(): boolean;
-}
+/** NeuronCores per device: inf1 has 4, inf2 and trn1 have 2 (MLSERVE_NEURON_CORES_PER_DEVICE overrides). */
+export const DEFAULT_NEURON_CORES_PER_DEVICE = 4;
 
-function devIndices(prefix: string): number[] {
-  try {
-    return readdirSync('/dev')
-      .map((f) => new RegExp(`^${prefix}(\\d+)$`).exec(f)?.[1])
-      .filter((n): n is string => n !== undefined)
-      .map(Number)
-      .sort((a, b) => a - b);
-  } catch {
-    return [];
-  }
-}
-
-export const machineProbe: ProcessorProbe = {
-  gpus: () => devIndices('nvidia'),
-  neuronDevices: () => devIndices('neuron'),
-  onnxCuda() {
-    try {
-      const ortDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'));
-      const bin = join(ortDir, '..', 'bin', 'napi-v6', process.platform, process.arch);
-      return readdirSync(bin).some((f) => f.startsWith('libonnxruntime_providers_cuda'));
-    } catch {
-      return false;
-    }
-  },
-};
-
-export interface ProcessorPlan {
-  /** What was asked for. */
-  asked: Processor;
-  /** What the models run on (cpu after a fallback). */
-  used: Processor;
-  /** Device indices this server owns (GPUs or NeuronCores); empty on the CPU. */
-  devices: number[];
-  /** Why the server fell back to the CPU (logged, and shown where the device is reported). */
-  fallback?: string;
-  /** ONNX models can run on the GPU (onnxruntime-node's CUDA provider is installed). */
-  onnxOnDevice: boolean;
-}
-
-export interface ProcessorOptions {
-  processor: Processor;
+export interface ProcessorRequest {
+  processor: ServeProcessor;
+  /** Device numbers this server owns (default: every visible one). */
   devices?: number[];
   allowCpuFallback: boolean;
+  neuronCoresPerDevice?: number;
+  /** NEURON_RT_VISIBLE_CORES already set for this server (deploy sets it per pod): kept as it is. */
+  visibleCores?: string;
 }
 
-export function resolveProcessor(o: ProcessorOptions, probe: ProcessorProbe = machineProbe): ProcessorPlan {
-  if (o.processor === 'cpu') return { asked: 'cpu', used: 'cpu', devices: [], onnxOnDevice: false };
-  const visible = o.processor === 'gpu' ? probe.gpus() : probe.neuronDevices();
-  const what = o.processor === 'gpu' ? 'NVIDIA GPU (/dev/nvidiaN)' : 'Neuron device (/dev/neuronN)';
-  let reason: string | undefined;
-  if (visible.length === 0) reason = `--processor ${o.processor}: no ${what} is visible to this server`;
-  // NeuronCores are numbered per core, not per device file: only GPUs can be checked against /dev.
-  const missing = o.processor === 'gpu' ? (o.devices ?? []).filter((d) => !visible.includes(d)) : [];
-  if (!reason && missing.length > 0) reason = `--devices ${missing.join(',')}: no such GPU here (visible: ${visible.join(',')})`;
-  if (reason) {
-    if (!o.allowCpuFallback) {
-      throw new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', reason, { details: { processor: o.processor, visible } });
-    }
-    return { asked: o.processor, used: 'cpu', devices: [], fallback: `${reason}; running on the CPU (--allow-cpu-fallback)`, onnxOnDevice: false };
-  }
-  const devices = o.devices && o.devices.length > 0 ? o.devices : o.processor === 'gpu' ? visible : [0];
-  return { asked: o.processor, used: o.processor, devices, onnxOnDevice: o.processor === 'gpu' && probe.onnxCuda() };
+export interface ProcessorState {
+  requested: ServeProcessor;
+  /** What the server's models run on (cpu after a fallback). */
+  deviceType: DeviceType;
+  /** The server's devices as this machine numbers them (/dev/nvidiaN, /dev/neuronN). */
+  deviceIds: number[];
+  /** The CUDA / Neuron ordinal of each device: its place among the visible ones (a container given /dev/nvidia3 sees it as cuda:0). */
+  ordinals: number[];
+  /** NEURON_RT_VISIBLE_CORES of the server's workers ("0-3"). */
+  neuronCores?: string;
+  /** onnxruntime-node's CUDA provider library (gpu), when installed. */
+  cudaProvider?: string;
+  allowCpuFallback: boolean;
+  /** Why the server runs on the CPU although asked for gpu or inf. */
+  fallback?: string;
 }
 
-/** Hands out the server's devices round-robin, one per Python worker started (TorchServe's gpu_id rule). */
-export class DeviceCycle {
-  private next = 0;
+/** What one model runs on (describe's deviceType / deviceIds, the metrics' device label). */
+export interface ModelDevice {
+  type: DeviceType;
+  ids: number[];
+  /** Why this model runs on the CPU of a gpu or inf server. */
+  fallback?: string;
+}
 
-  constructor(readonly plan: ProcessorPlan) {}
+function unavailable(processor: ServeProcessor, problems: string[], hint: string): MlsError {
+  return new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', `--processor ${processor} cannot be used: ${problems.join('; ')}`, {
+    hint: `${hint} Or start with --allow-cpu-fallback to run on the CPU (the server then says so in its log, describe, /v2 metadata and metrics).`,
+    details: { processor, problems },
+  });
+}
 
-  /** The gpu_id for the next worker (undefined on the CPU and on Inferentia, where cores are set by env). */
-  nextGpuId(): number | undefined {
-    if (this.plan.used !== 'gpu' || this.plan.devices.length === 0) return undefined;
-    return this.plan.devices[this.next++ % this.plan.devices.length];
+/** Contiguous ranges of NeuronCore numbers, as NEURON_RT_VISIBLE_CORES takes them ("0-3,8-11"). */
+export function coreRanges(ordinals: number[], perDevice: number): string {
+  return ordinals.map((o) => (perDevice === 1 ? `${o * perDevice}` : `${o * perDevice}-${o * perDevice + perDevice - 1}`)).join(',');
+}
+
+const HINTS = {
+  gpu: 'Run on a machine with an NVIDIA GPU and its driver (docker: --gpus device=N; Kubernetes: nvidia.com/gpu), and name visible GPUs in --devices.',
+  inf: 'Run on an Inferentia / Trainium instance with the Neuron driver (/dev/neuronN; docker: --device /dev/neuronN) and the Neuron runtime (aws-neuronx-runtime-lib, /opt/aws/neuron/lib), and name visible devices in --devices.',
+};
+
+/** Checks the processor asked for; throws when it cannot be used and no fallback is allowed. */
+export async function resolveProcessor(req: ProcessorRequest, probe: DeviceProbe, log: Logger): Promise<ProcessorState> {
+  const base = { requested: req.processor, allowCpuFallback: req.allowCpuFallback };
+  if (req.processor === 'cpu') {
+    if (req.devices?.length) throw new MlsError('MLS_ERR_SERVE_CONFIG', '--devices names GPUs or Neuron devices: it needs --processor gpu or inf');
+    return { ...base, deviceType: 'cpu', deviceIds: [], ordinals: [] };
   }
-
-  /** Environment of Python workers: Inferentia workers see only this server's NeuronCores. */
-  workerEnv(): Record<string, string> {
-    return this.plan.used === 'inf' ? { NEURON_RT_VISIBLE_CORES: this.plan.devices.join(',') } : {};
+  const gpu = req.processor === 'gpu';
+  const visible = gpu ? await probe.gpus() : await probe.neuronDevices();
+  const what = gpu ? 'NVIDIA GPU' : 'Neuron device';
+  const problems: string[] = [];
+  if (visible.length === 0) problems.push(gpu ? 'no NVIDIA GPU is visible (no /dev/nvidiaN, and `nvidia-smi -L` lists none)' : 'no Neuron device is visible (no /dev/neuronN)');
+  const ids = req.devices?.length ? req.devices : visible;
+  const missing = ids.filter((d) => !visible.includes(d));
+  if (visible.length > 0 && missing.length > 0) problems.push(`${what} ${missing.join(',')} of --devices is not visible (visible: ${visible.join(',')})`);
+  if (!gpu && !(await probe.neuronRuntime())) problems.push('the Neuron runtime library (libnrt.so) is not installed (looked in /opt/aws/neuron/lib and LD_LIBRARY_PATH)');
+  if (problems.length > 0) {
+    const e = unavailable(req.processor, problems, HINTS[req.processor]);
+    if (!req.allowCpuFallback) throw e;
+    log.warn(`${e.message}: running on the CPU (--allow-cpu-fallback)`);
+    return { ...base, deviceType: 'cpu', deviceIds: [], ordinals: [], fallback: problems.join('; ') };
   }
+  const ordinals = ids.map((d) => visible.indexOf(d));
+  const state: ProcessorState = { ...base, deviceType: gpu ? 'gpu' : 'neuron', deviceIds: ids, ordinals };
+  if (gpu) {
+    const cuda = await probe.cudaProvider();
+    if (cuda) state.cudaProvider = cuda;
+  } else {
+    state.neuronCores = req.visibleCores || coreRanges(ordinals, req.neuronCoresPerDevice ?? DEFAULT_NEURON_CORES_PER_DEVICE);
+  }
+  log.info(`processor ${req.processor}: ${what} ${ids.join(',')}${state.neuronCores ? ` (NeuronCores ${state.neuronCores})` : ''}`);
+  return state;
+}
+
+/** The server's state when no processor was asked for (cpu). */
+export function cpuState(): ProcessorState {
+  return { requested: 'cpu', deviceType: 'cpu', deviceIds: [], ordinals: [], allowCpuFallback: false };
 }
 
 /**
- * Whether an ONNX model (Node worker) may be registered on this server: on Inferentia never
- * (onnxruntime has no Neuron provider); on a GPU only with onnxruntime-node's CUDA provider,
- * unless falling back to the CPU is allowed.
+ * TorchServe's describe fields (deviceType, deviceIds: absent on the CPU, where TorchServe leaves
+ * it null), with why the model runs on the CPU after a fallback.
  */
-export function checkOnnxPlacement(plan: ProcessorPlan, model: string, allowCpuFallback: boolean): string | undefined {
-  if (plan.used === 'inf') {
-    throw new MlsError('MLS_ERR_SERVE_ONNX_ON_INFERENTIA', `${model}: an ONNX model cannot run on Inferentia: onnxruntime has no Neuron execution provider`, { details: { model } });
-  }
-  if (plan.used !== 'gpu' || plan.onnxOnDevice) return undefined;
-  const reason = `${model}: onnxruntime-node's CUDA execution provider is not installed, so this ONNX model cannot use the GPU`;
-  if (!allowCpuFallback) throw new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', reason, { details: { model, processor: 'gpu' } });
-  return `${reason}; it runs on the CPU (--allow-cpu-fallback)`;
+export function deviceFields(d: ModelDevice): Record<string, unknown> {
+  return { deviceType: d.type, ...(d.ids.length > 0 ? { deviceIds: d.ids } : {}), ...(d.fallback ? { deviceFallback: d.fallback } : {}) };
+}
+
+/** The `device` label of the per-model metrics: cpu, gpu0 / gpu0,1, neuron0. */
+export function deviceLabel(d: ModelDevice): string {
+  return `${d.type}${d.ids.join(',')}`;
+}
+
+/** Open Inference Protocol v2 metadata `parameters`: where the model runs, and a fallback when there was one. */
+export function deviceParameters(d: ModelDevice, requested: ServeProcessor): Record<string, unknown> {
+  return {
+    processor: requested,
+    device_type: d.type,
+    device_ids: d.ids.join(','),
+    cpu_fallback: d.fallback !== undefined,
+    ...(d.fallback ? { cpu_fallback_reason: d.fallback } : {}),
+  };
 }

@@ -2,7 +2,7 @@
 // wait for SIGTERM/SIGINT, then a graceful shutdown (stop accepting, drain, stop workers).
 import { resolve } from 'node:path';
 import type { Logger } from '../log.js';
-import { applyConfigFile, applyGrpcFlags, defaultOptions, defaultPidFile, parseAddress, parseModelList, type ModelControl, type ServeOptions } from './config.js';
+import { applyConfigFile, applyGrpcFlags, applyProcessorEnv, defaultOptions, defaultPidFile, parseAddress, parseDevices, parseModelList, parseProcessor, type ModelControl, type ServeOptions } from './config.js';
 import { availableParallelism } from 'node:os';
 import { claimPidFile, releasePidFile } from './pid-file.js';
 import { startServer, type ServeHandle } from './server.js';
@@ -25,9 +25,6 @@ export interface ServeFlags {
   snapshotFile?: string;
   sharedWorkers?: number;
   python?: string;
-  processor?: 'cpu' | 'gpu' | 'inf';
-  devices?: number[];
-  allowCpuFallback?: boolean;
   maxModelMemory?: number;
   modelControl?: ModelControl;
   pollInterval?: number;
@@ -36,11 +33,20 @@ export interface ServeFlags {
   grpc?: boolean;
   grpcInferenceAddress?: string;
   grpcManagementAddress?: string;
+  processor?: string;
+  devices?: string[];
+  allowCpuFallback?: boolean;
+  neuronCoresPerDevice?: number;
 }
 
 export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promise<ServeOptions> {
   const opts = defaultOptions();
   if (flags.config) await applyConfigFile(opts, flags.config, log);
+  applyProcessorEnv(opts, process.env);
+  if (flags.processor) opts.processor = parseProcessor(flags.processor, '--processor');
+  if (flags.devices) opts.devices = parseDevices(flags.devices, '--devices');
+  if (flags.allowCpuFallback) opts.allowCpuFallback = true;
+  if (flags.neuronCoresPerDevice !== undefined) opts.neuronCoresPerDevice = flags.neuronCoresPerDevice;
   if (flags.modelStore) opts.modelStore = resolve(flags.modelStore);
   if (flags.models) opts.models = parseModelList(flags.models);
   if (flags.inferenceAddress) opts.inference = parseAddress(flags.inferenceAddress, '--inference-address');
@@ -53,9 +59,6 @@ export async function resolveServeOptions(flags: ServeFlags, log: Logger): Promi
   if (flags.keyFile) opts.keyFile = resolve(flags.keyFile);
   if (flags.sharedWorkers !== undefined) opts.sharedWorkers = flags.sharedWorkers;
   if (flags.python !== undefined) opts.python = flags.python;
-  if (flags.processor) opts.processor = flags.processor;
-  if (flags.devices) opts.devices = flags.devices;
-  if (flags.allowCpuFallback) opts.allowCpuFallback = true;
   if (flags.maxModelMemory !== undefined) opts.maxModelMemory = flags.maxModelMemory;
   if (flags.modelControl) opts.modelControl = flags.modelControl;
   if (flags.pollInterval !== undefined) opts.pollIntervalMs = flags.pollInterval;

@@ -21,12 +21,13 @@ import { startTsMetricsLog, type TsMetricsLog } from './http/ts-metrics-log.js';
 import { loggedFamilies } from './http/ts-metrics.js';
 import type { HostStats } from './frontend/host-stats.js';
 import { handlerMetricsText } from './frontend/handler-metrics.js';
-import { resolveProcessor } from './processor.js';
 import { requireKey, writeKeyFile } from './token-auth.js';
 import { readSnapshot, snapshotSaver, type SnapshotModel } from './snapshot.js';
 import { WorkerGroup } from './frontend/worker-group.js';
 import { ModelStorePoller, storeArchives } from './model-store-poller.js';
 import type { GrpcListeners } from './grpc/grpc-server.js';
+import { resolveProcessor } from './processor.js';
+import { systemProbe, type DeviceProbe } from './devices.js';
 
 export interface ServeHandle {
   pid: number;
@@ -177,11 +178,24 @@ async function restorable(snapshotFile: string, modelStore: string, log: Logger)
   return saved.models.map((m) => ({ url: m.url, name: m.name, saved: m }));
 }
 
-export async function startServer(opts: ServeOptions, log: Logger): Promise<ServeHandle> {
-  // Before anything starts: a server that cannot use its processor refuses (or falls back, and says so).
-  const processor = resolveProcessor({ processor: opts.processor, ...(opts.devices ? { devices: opts.devices } : {}), allowCpuFallback: opts.allowCpuFallback }, opts.processorProbe);
-  if (processor.fallback) log.warn(processor.fallback);
-  else if (processor.used !== 'cpu') log.info(`processor ${processor.used}, devices ${processor.devices.join(',')}`);
+export interface ServerDeps {
+  /** What the machine offers (tests inject one; default: the system's). */
+  probe?: DeviceProbe;
+}
+
+export async function startServer(opts: ServeOptions, log: Logger, deps: ServerDeps = {}): Promise<ServeHandle> {
+  // Checked before anything listens: a server that cannot use its processor refuses to start.
+  const processor = await resolveProcessor(
+    {
+      processor: opts.processor,
+      ...(opts.devices ? { devices: opts.devices } : {}),
+      allowCpuFallback: opts.allowCpuFallback,
+      ...(opts.neuronCoresPerDevice ? { neuronCoresPerDevice: opts.neuronCoresPerDevice } : {}),
+      ...(process.env.NEURON_RT_VISIBLE_CORES ? { visibleCores: process.env.NEURON_RT_VISIBLE_CORES } : {}),
+    },
+    deps.probe ?? systemProbe(),
+    log,
+  );
   const hub = new WorkerHub();
   await hub.listen();
   const workDir = join(hub.dir, 'models');
@@ -208,9 +222,8 @@ export async function startServer(opts: ServeOptions, log: Logger): Promise<Serv
       maxDownloadSize: opts.maxDownloadSize,
       group,
       python: opts.python,
-      processor,
-      allowCpuFallback: opts.allowCpuFallback,
       installPyDepPerModel: opts.installPyDepPerModel,
+      processor,
     },
     log,
   );

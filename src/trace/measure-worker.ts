@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const baseline = memoryStatus().rss;
   const peakResettable = resetPeak();
   const t0 = performance.now();
-  const session = await openSession(job.model, job.modelPath, { level: job.level, threads: job.threads });
+  const session = await openSession(job.model, job.modelPath, { level: job.level, threads: job.threads, ...(job.executionProviders ? { executionProviders: job.executionProviders } : {}) });
   const loadMs = performance.now() - t0;
   const afterLoad = memoryStatus();
   // Peak memory of inference: a few runs at each batch size (the largest last), read before the

@@ -35,6 +35,8 @@ export interface MeasureJob extends Omit<MeasureSettings, 'timeoutMs'> {
   level: SessionSettings['level'];
   plans: InputPlan[];
   batchSize: number;
+  /** Measure on the GPU through onnxruntime's CUDA provider (trace --processor gpu where one is). */
+  executionProviders?: Array<{ name: 'cuda'; deviceId: number }>;
 }
 
 export interface LatencyStats {

@@ -10,7 +10,7 @@ import { extname } from 'node:path';
 import { MlsError } from '../errors.js';
 import { silentLogger } from '../log.js';
 import type { ExtractedArchive } from '../archive/types.js';
-import type { InferItem, ItemResult } from '../serve/ipc/messages.js';
+import type { InferItem, ItemResult, LoadRequest } from '../serve/ipc/messages.js';
 import { WorkerHub } from '../serve/frontend/worker-hub.js';
 import { WorkerProcess } from '../serve/frontend/worker-process.js';
 import type { LatencyStats, Measurement, MeasureSettings } from './measure.js';
@@ -23,6 +23,8 @@ export interface PythonMeasureJob {
   examplePath: string | undefined;
   batchSize: number;
   settings: MeasureSettings;
+  /** trace --processor gpu|inf with the device here: load fields and worker environment that put the worker on it. */
+  onDevice?: { load: Partial<LoadRequest>; env?: Record<string, string> };
 }
 
 const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s
@@ -91,7 +93,7 @@ export async function measurePythonArchive(job: PythonMeasureJob): Promise<Measu
   const item = await requestItem(job);
   const hub = new WorkerHub();
   await hub.listen();
-  const w = new WorkerProcess(hub, silentLogger, { kind: 'python', python: job.python });
+  const w = new WorkerProcess(hub, silentLogger, { kind: 'python', python: job.python, ...(job.onDevice?.env ? { env: job.onDevice.env } : {}) });
   try {
     await w.ready(job.settings.timeoutMs);
     const baselineRss = statusBytes(w.pid, 'VmRSS');
@@ -109,9 +111,12 @@ export async function measurePythonArchive(job: PythonMeasureJob): Promise<Measu
         modelConfig: job.archive.modelConfig ?? {},
         batchSize: job.batchSize,
         intraOpThreads: job.settings.threads,
+        ...job.onDevice?.load,
       },
       job.settings.timeoutMs,
     ).catch((e: unknown) => {
+      const refused = /^MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE: (.*)$/s.exec((e as Error).message);
+      if (refused) throw new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', `${job.model}: ${refused[1]}`, { details: { model: job.model }, hint: 'trace measures on the device when it is here: make torch see it (a CUDA build of torch; torch-neuron / torch-neuronx), or trace on a machine without the device to estimate from the catalog.' });
       throw new MlsError('MLS_ERR_TRACE_MEASURE_FAILED', `${job.model}: the Python handler did not load: ${(e as Error).message}`, { details: { model: job.model } });
     });
     const loadMs = Number((performance.now() - t0).toFixed(1));

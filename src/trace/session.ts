@@ -31,6 +31,8 @@ export interface SessionSettings {
   /** Intra-op threads; 1 makes latency and busy time those of one core. */
   threads: number;
   optimizedModelFilePath?: string;
+  /** trace --processor gpu on a machine with a GPU: onnxruntime's CUDA provider (device-trace.ts). */
+  executionProviders?: Array<{ name: 'cuda'; deviceId: number }>;
 }
 
 /** The reason in onnxruntime's message, without the C++ function signature in front of it. */
@@ -61,6 +63,7 @@ export async function openSession(model: string, path: string, s: SessionSetting
       // Warnings (e.g. "optimized for this hardware") would clutter the progress display.
       logSeverityLevel: 3,
       ...(s.optimizedModelFilePath ? { optimizedModelFilePath: s.optimizedModelFilePath } : {}),
+      ...(s.executionProviders ? { executionProviders: s.executionProviders } : {}),
     });
   } catch (e) {
     throw loadError(model, e);

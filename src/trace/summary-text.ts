@@ -21,9 +21,11 @@ export function traceSummaryText(r: TraceResult): string {
     lines.push(table(['model', ...families.map((f) => `${f} mem util`), 'p50 ms', 'p90 ms', 'batch p50 ms'], rows));
     lines.push(`* estimated from the measured ${families[0]} figures with the catalog's scaling rule`);
   }
-  if (r.processor !== 'cpu') {
+  if (r.processor !== 'cpu' && r.measuredOn) {
+    lines.push(`--processor ${r.processor}: measured on ${r.measuredOn} where the model runs there (Python handlers; ONNX with onnxruntime's CUDA provider), estimated otherwise.`);
+  } else if (r.processor !== 'cpu') {
     lines.push(
-      `--processor ${r.processor}: only the CPU execution provider exists here; the saved models keep standard ONNX operators (${r.optimization} optimizations) for the target's provider or compiler; figures for other families are estimates.`,
+      `--processor ${r.processor}: no usable ${r.processor} device here; the saved models keep standard ONNX operators (${r.optimization} optimizations) for the target's provider or compiler; figures for other families are estimates.`,
     );
   }
   for (const w of r.warnings) lines.push(`warning: ${w}`);

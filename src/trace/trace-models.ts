@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
 import { toMlsError, MlsError } from '../errors.js';
 import { writeProfiles, type ModelProfile } from '../formats/profiles.js';
 import { readExample } from './example-file.js';
-import { familyResources, loadCatalog } from './estimate.js';
+import { familyResources, loadCatalog, MEASURED_FAMILY, type MeasuredFigures } from './estimate.js';
+import { deviceBusy, onnxProviders, pythonOnDevice, traceDevice, withDeviceFigures, type TraceDevice } from './device-trace.js';
+import type { DeviceProbe } from '../serve/devices.js';
 import { hostInfo, type HostInfo } from './host-info.js';
 import { DEFAULT_MEASURE, measureModel, type MeasureSettings } from './measure.js';
 import { resolveModelSource } from './model-source.js';
@@ -39,6 +41,8 @@ export interface TraceOptions {
   replicas?: Record<string, number>;
   /** Interpreter for archives with Python handlers (else MLSERVE_PYTHON, else python3; model-config `python` wins). */
   python?: string;
+  /** What the machine offers (tests inject one): trace measures on a gpu / inf device when one is usable. */
+  probe?: DeviceProbe;
 }
 
 export type TracePhase = 'queued' | 'optimizing' | 'measuring' | 'archiving' | 'done' | 'failed';
@@ -74,6 +78,8 @@ export interface TraceResult {
   failures: TraceFailure[];
   /** E.g. a --shape naming an input no traced model has (a typo would otherwise go unnoticed). */
   warnings: string[];
+  /** The device measured on (trace --processor gpu|inf where one is usable), e.g. "gpu 0". */
+  measuredOn?: string;
 }
 
 /** A model name as a file name: names come from manifests, which must not reach outside the folder. */
@@ -96,6 +102,12 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
   const names = new Set<string>();
   const inputNames = new Set<string>();
   opts.inputs.forEach((input, index) => onEvent({ index, input, phase: 'queued' }));
+  const device = await traceDevice(opts.processor, opts.probe);
+  // The families of the device's kind get the device's figures; the others are estimated as before.
+  const resourcesOf = (measured: MeasuredFigures) => {
+    const all = familyResources(catalog, measured);
+    return device ? withDeviceFigures(all, all[MEASURED_FAMILY]!, device) : all;
+  };
   const workDir = await mkdtemp(join(tmpdir(), 'mlserve-trace-'));
   try {
     for (const [index, input] of opts.inputs.entries()) {
@@ -107,7 +119,7 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
         names.add(model);
         if (source.python) {
           onEvent({ index, input, model, phase: 'measuring' });
-          const profile = await tracePython(source, opts, settings, host, (m) => familyResources(catalog, m));
+          const profile = await tracePython(source, opts, settings, host, resourcesOf, device);
           profiles.push(profile);
           onEvent({ index, input, model, phase: 'done', profile });
           continue;
@@ -130,17 +142,20 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
         for (const plan of optimized.plans) inputNames.add(plan.name);
         onEvent({ index, input, model, phase: 'measuring' });
         const { timeoutMs, ...job } = settings;
-        const measurement = await measureModel(
-          { ...job, model, modelPath: optimized.optimizedPath, level: SERVING_LEVEL, plans: optimized.plans, batchSize: optimized.batchSize },
+        // ONNX runs on the device only through onnxruntime's CUDA provider; otherwise it is measured on the CPU and the device estimated.
+        const providers = device ? onnxProviders(device) : undefined;
+        const cpuMeasurement = await measureModel(
+          { ...job, model, modelPath: optimized.optimizedPath, level: SERVING_LEVEL, plans: optimized.plans, batchSize: optimized.batchSize, ...(providers ? { executionProviders: providers } : {}) },
           timeoutMs,
         );
+        const measurement = providers ? deviceBusy(cpuMeasurement) : cpuMeasurement;
         let archive: string | undefined = source.archive ? input : undefined;
         if (opts.writeArchive && source.archive) {
           onEvent({ index, input, model, phase: 'archiving' });
           archive = (await rebuildArchive(source, optimized.optimizedPath, optimizedDir, join(workDir, `${index}-staging`))).path;
         }
         const profile = buildProfile({ name: model, input, archive, out: opts.out, optimized, measurement, rps: opts.rps, host, processor: opts.processor, replicas: opts.replicas?.[model] ?? 1 }, (measured) =>
-          familyResources(catalog, measured),
+          providers ? resourcesOf(measured) : familyResources(catalog, measured),
         );
         profiles.push(profile);
         onEvent({ index, input, model, phase: 'done', profile });
@@ -162,14 +177,16 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
   }
   const optimization = savedOptimizationLevel(opts.processor);
   const warnings = profiles.length === 0 ? [] : unusedNames(opts.shapes, example, inputNames);
-  return { ok: failures.length === 0, ...(profiles.length > 0 ? { out: opts.out } : {}), processor: opts.processor, optimization, host, profiles, failures, warnings };
+  return { ok: failures.length === 0, ...(profiles.length > 0 ? { out: opts.out } : {}), processor: opts.processor, optimization, host, profiles, failures, warnings, ...(device ? { measuredOn: `${device.processor} ${device.deviceId}` } : {}) };
 }
 
 /** A Python archive: measured through a Python worker; nothing to optimize, the archive is deployed as it is. */
-async function tracePython(source: ModelSource, opts: TraceOptions, settings: MeasureSettings, host: HostInfo, resources: Parameters<typeof buildProfile>[1]): Promise<ModelProfile> {
+async function tracePython(source: ModelSource, opts: TraceOptions, settings: MeasureSettings, host: HostInfo, resources: Parameters<typeof buildProfile>[1], device?: TraceDevice): Promise<ModelProfile> {
   const archive = source.archive!;
   const python = await choosePython(archive.modelConfig ?? {}, opts.python ?? process.env.MLSERVE_PYTHON, source.name);
-  const measurement = await measurePythonArchive({ model: source.name, archive, python, examplePath: opts.examplePath, batchSize: opts.batchSize, settings });
+  const onDevice = device ? pythonOnDevice(device) : undefined;
+  const measured0 = await measurePythonArchive({ model: source.name, archive, python, examplePath: opts.examplePath, batchSize: opts.batchSize, settings, ...(onDevice ? { onDevice } : {}) });
+  const measurement = device ? deviceBusy(measured0) : measured0;
   const optimized = { plans: [], optimizedPath: source.modelPath, level: 'basic' as SavedLevel, batchSize: opts.batchSize, maxAbsDiff: 0, outputs: [] };
   const profile = buildProfile({ name: source.name, input: source.input, archive: source.input, out: opts.out, optimized, measurement, rps: opts.rps, host, processor: opts.processor }, resources);
   // No ONNX optimization happened: say what ran instead of onnxruntime levels.

@@ -354,10 +354,10 @@ describe('metrics', () => {
     const n = series.exec(after);
     assert.equal(Number(n![1]), Number(m[1]) + 1);
     assert.match(after, /process_resident_memory_bytes/);
-    const mem = /mlserve_worker_memory_bytes\{model_name="identity",model_version="1.0"\} (\d+)/.exec(after);
+    const mem = /mlserve_worker_memory_bytes\{model_name="identity",model_version="1.0",device="cpu"\} (\d+)/.exec(after);
     assert.ok(mem && Number(mem[1]) > 10_000_000, 'a worker holds at least 10 MB');
-    assert.match(after, /mlserve_model_load_seconds\{model_name="ocr",model_version="1.0"\} 0\.\d+|mlserve_model_load_seconds\{model_name="ocr",model_version="1.0"\} [1-9]/);
-    assert.match(after, /mlserve_batches_total\{model_name="mlp8",model_version="1.0"\} [1-9]/);
+    assert.match(after, /mlserve_model_load_seconds\{model_name="ocr",model_version="1.0",device="cpu"\} 0\.\d+|mlserve_model_load_seconds\{model_name="ocr",model_version="1.0",device="cpu"\} [1-9]/);
+    assert.match(after, /mlserve_batches_total\{model_name="mlp8",model_version="1.0",device="cpu"\} [1-9]/);
     assert.equal((await fetch(`${base}/other`)).status, 404);
   });
 });

@@ -24,8 +24,8 @@ export interface PoolOptions {
   onChange: (event: 'ready' | 'load-failed') => void;
   /** The kind of process to start (default: a Node worker). */
   spawn?: WorkerSpawn;
-  /** The gpu_id of each new worker (round-robin over the server's GPUs); undefined on the CPU. */
-  nextGpuId?: () => number | undefined;
+  /** Where each new worker goes (its GPU and ONNX providers; processor.ts, model-device.ts). */
+  place?: () => Partial<LoadRequest>;
   /** Metrics recorded by Python handlers (context.metrics). */
   onMetrics?: (m: NonNullable<ResultHeader['m']>) => void;
 }
@@ -106,8 +106,7 @@ export class ModelPool implements WorkerPool {
     });
     const t0 = performance.now();
     try {
-      const gpuId = this.opts.nextGpuId?.();
-      this.io = await w.load(gpuId === undefined ? this.loadRequest : { ...this.loadRequest, gpuId }, this.opts.startupTimeoutMs);
+      this.io = await w.load({ ...this.loadRequest, ...this.opts.place?.() }, this.opts.startupTimeoutMs);
       this.lastLoadMs = performance.now() - t0;
       this.loadMs.set(w.id, this.lastLoadMs);
     } catch (e) {

@@ -5,6 +5,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../log.js';
+import { MlsError } from '../../errors.js';
 import { HttpError, modelNotFound, versionNotFound } from '../http/errors.js';
 import { openArchive, type OpenedArchive } from '../model-archive.js';
 import { fetchArchive, isUrl } from '../url-fetch.js';
@@ -19,7 +20,8 @@ import { serveRefusal } from '../../archive/serve-support.js';
 import { choosePython, installModelDependencies } from './python-env.js';
 import type { WorkerSpawn } from './worker-process.js';
 import { HandlerMetrics } from './handler-metrics.js';
-import { checkOnnxPlacement, DeviceCycle, type ProcessorPlan } from '../processor.js';
+import { cpuState, type ModelDevice, type ProcessorState } from '../processor.js';
+import { GpuCounter, modelDevice, workerPlacer } from '../model-device.js';
 
 export interface RegistrySettings {
   modelStore: string;
@@ -41,9 +43,8 @@ export interface RegistrySettings {
   python?: string;
   /** install_py_dep_per_model: pip-install each archive's requirements file into a folder of the model. */
   installPyDepPerModel?: boolean;
-  /** The processor the server runs on (resolved at start); CPU when absent. */
-  processor?: ProcessorPlan;
-  allowCpuFallback?: boolean;
+  /** The server's processor (--processor, --devices), checked at start; default: cpu. */
+  processor?: ProcessorState;
 }
 
 export interface RegisterParams {
@@ -89,8 +90,8 @@ export interface ModelEntry {
   passHeaders: boolean;
   /** Metrics the model's Python handler recorded (context.metrics). */
   handlerMetrics: HandlerMetrics;
-  /** Where the model runs: cpu, or gpu / inf with the server's device indices (describe, metadata). */
-  device: { type: 'cpu' | 'gpu' | 'inf'; ids: number[]; fallback?: string };
+  /** What the model runs on (describe's deviceType / deviceIds, /v2 metadata, the metrics' device label). */
+  device: ModelDevice;
 }
 
 interface Versions {
@@ -103,6 +104,12 @@ function configNumber(cfg: Record<string, unknown>, key: string): number | undef
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
+/** A Python worker that refused its device answers the load with the code first: the same coded error as the frontend's own check. */
+function deviceError(e: unknown): unknown {
+  const m = /^MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE: (.*)$/s.exec((e as Error)?.message ?? '');
+  return m ? new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', m[1]!, { cause: e }) : e;
+}
+
 export class Registry {
   private readonly models = new Map<string, Versions>();
   private readonly registering = new Set<string>();
@@ -112,8 +119,8 @@ export class Registry {
   apiLocked?: string;
   /** Server-wide answer counts and gauges (TorchServe's host-level metrics). */
   readonly host = new HostStats();
-  /** Devices handed to Python workers round-robin, server-wide (TorchServe's gpu_id assignment). */
-  private readonly devices: DeviceCycle;
+  /** The server-wide round robin of workers over GPUs (TorchServe's). */
+  private readonly gpuCounter: GpuCounter;
   /** Called after every change of what is registered (the snapshot saver). */
   onChange: () => void = () => {};
 
@@ -122,7 +129,11 @@ export class Registry {
     readonly settings: RegistrySettings,
     private readonly log: Logger,
   ) {
-    this.devices = new DeviceCycle(settings.processor ?? { asked: 'cpu', used: 'cpu', devices: [], onnxOnDevice: false });
+    this.gpuCounter = new GpuCounter(Math.max(1, this.processor.deviceIds.length));
+  }
+
+  get processor(): ProcessorState {
+    return this.settings.processor ?? cpuState();
   }
 
   /** Finds a model's default version, or a given one. */
@@ -180,23 +191,17 @@ export class Registry {
     }
     let spawn: WorkerSpawn = { kind: 'node' };
     let pythonPath: string[] = [];
-    const plan = this.devices.plan;
-    let device: ModelEntry['device'] = plan.used === 'cpu' ? { type: 'cpu', ids: [], ...(plan.fallback ? { fallback: plan.fallback } : {}) } : { type: plan.used, ids: plan.devices };
-    if (workerKind === 'node') {
-      try {
-        const fallback = checkOnnxPlacement(plan, name, s.allowCpuFallback ?? false);
-        if (fallback) {
-          this.log.warn(fallback);
-          device = { type: 'cpu', ids: [], fallback };
-        }
-      } catch (e) {
-        if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
-        throw e;
-      }
-    } else {
+    let device: ModelDevice;
+    try {
+      device = modelDevice(this.processor, workerKind, name, this.log);
+    } catch (e) {
+      if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
+      throw e;
+    }
+    if (workerKind === 'python') {
       try {
         const python = await choosePython(cfg, s.python, name);
-        spawn = { kind: 'python', python, env: this.devices.workerEnv() };
+        spawn = { kind: 'python', python, ...(device.type === 'neuron' ? { env: { NEURON_RT_VISIBLE_CORES: this.processor.neuronCores ?? '' } } : {}) };
         if (s.installPyDepPerModel) pythonPath = await installModelDependencies(python, archive.dir, archive.manifest.model.requirementsFile, name);
       } catch (e) {
         if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
@@ -209,7 +214,7 @@ export class Registry {
     // Batching models keep one batch per worker so batches fill; others overlap requests.
     const workerConcurrency = Math.max(1, configNumber(cfg, 'workerConcurrency') ?? (batchSize > 1 ? 1 : s.workerConcurrency));
     // The pool tells the queue when workers come and go; the queue is created right after it.
-    const late: { queue?: ModelQueue } = {};
+    const late: { queue?: ModelQueue; entry?: ModelEntry } = {};
     const loadRequest = {
       modelKey: key,
       modelName: name,
@@ -222,9 +227,20 @@ export class Registry {
       batchSize,
       intraOpThreads: intraOp,
       ...(pythonPath.length > 0 ? { pythonPath } : {}),
+      // Python workers check the device at load (torch.cuda / torch-neuron) and fall back only when allowed.
+      ...(spawn.kind === 'python' && device.type !== 'cpu' ? { device: { type: device.type, allowCpuFallback: this.processor.allowCpuFallback } } : {}),
     };
+    const place = workerPlacer(this.processor, device, cfg, this.gpuCounter, name);
     const onChange = (ev: 'ready' | 'load-failed', message?: string) => {
-      if (ev === 'ready') late.queue?.pump();
+      if (ev === 'ready') {
+        // A Python worker that found no usable device and was allowed to fall back says so at load.
+        const fellBack = pool.io?.fallback;
+        if (fellBack && late.entry && late.entry.device.type !== 'cpu') {
+          late.entry.device = { type: 'cpu', ids: [], fallback: fellBack };
+          this.log.warn(`${key}: ${fellBack}: running on the CPU (--allow-cpu-fallback)`);
+        }
+        late.queue?.pump();
+      }
       // A shared model failed to load for these requests; a dedicated pool only when no worker is left.
       else if (pool.kind === 'shared' || pool.liveCount() === 0) late.queue?.failQueued(message ?? `workers of model ${name} failed to start`);
     };
@@ -232,7 +248,7 @@ export class Registry {
     // Python models keep processes of their own (TorchServe's model): the shared group is Node only.
     if (s.group && spawn.kind === 'node') {
       const bytes = estimateModelMemory((await stat(archive.serializedFile).catch(() => undefined))?.size ?? 0);
-      const shared = new SharedPool(s.group, loadRequest, this.log, {
+      const shared = new SharedPool(s.group, { ...loadRequest, ...place() }, this.log, {
         concurrency: workerConcurrency,
         bytes,
         onChange,
@@ -246,9 +262,8 @@ export class Registry {
         concurrency: workerConcurrency,
         onChange,
         spawn,
+        place,
         onMetrics: (m) => handlerMetrics.add(m),
-        // Python workers take the GPUs round-robin; ONNX workers too when the CUDA provider is there.
-        ...(spawn.kind === 'python' || (plan.onnxOnDevice && device.type === 'gpu') ? { nextGpuId: () => this.devices.nextGpuId() } : {}),
       });
     }
     const queue = new ModelQueue({ modelKey: key, batchSize, maxBatchDelayMs: maxBatchDelay, capacity: s.jobQueueSize, responseTimeoutMs: responseTimeout * 1000, host: this.host }, pool);
@@ -256,6 +271,7 @@ export class Registry {
     const runtime = p.runtime ?? archive.manifest.runtime ?? 'python';
     const passHeaders = spawn.kind === 'python' || handler.includes('.');
     const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, startupTimeout, runtime, handler, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue, passHeaders, handlerMetrics, device };
+    late.entry = entry;
     this.registering.add(key);
     try {
       const cfgMin = configNumber(cfg, 'minWorkers');
@@ -271,7 +287,7 @@ export class Registry {
       else await scaling;
     } catch (e) {
       await this.dispose(entry);
-      throw e;
+      throw deviceError(e);
     } finally {
       this.registering.delete(key);
     }

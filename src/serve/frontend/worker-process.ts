@@ -83,6 +83,8 @@ function deadlineOf(timeoutMs: number): number {
 export interface ModelIo {
   inputs: TensorMeta[];
   outputs: TensorMeta[];
+  /** A Python worker allowed to fall back found no usable device: why it runs on the CPU. */
+  fallback?: string;
 }
 
 let nextWorkerId = 9000; // TorchServe numbers its workers from 9000

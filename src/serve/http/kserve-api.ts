@@ -11,6 +11,7 @@ import type { ModelEntry, Registry } from '../frontend/registry.js';
 import { v2Datatype } from '../handlers/protocols.js';
 import { HttpError, methodNotAllowed, notFound, sendJson } from './errors.js';
 import { predict, sendStyled, type InferenceOptions } from './predict.js';
+import { deviceParameters } from '../processor.js';
 
 const V2_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer|\/config|\/explain)?$/;
 const V1_MODEL = /^\/v1\/models\/([^/:]+)(:predict|:explain)?$/;
@@ -33,15 +34,21 @@ async function io(e: ModelEntry): Promise<{ inputs: Io; outputs: Io }> {
   return { inputs: e.pool.io?.inputs, outputs: e.pool.io?.outputs };
 }
 
+/** Triton's platform names: ONNX models on onnxruntime, Python handlers (torch, torch-neuron) as its python backend. */
+function platformOf(e: ModelEntry): string {
+  return e.archive.workerKind === 'python' ? 'python' : 'onnxruntime_onnx';
+}
+
 export async function metadata(e: ModelEntry, reg: Registry): Promise<Record<string, unknown>> {
   const tensors = (list: Io) => (list ?? []).map((t) => ({ name: t.name, datatype: v2Datatype(t.type), shape: t.shape }));
   const { inputs, outputs } = await io(e);
   return {
     name: e.name,
     versions: reg.allVersions(e.name).map((v) => v.version),
-    platform: 'onnxruntime_onnx',
+    platform: platformOf(e),
     inputs: tensors(inputs),
     outputs: tensors(outputs),
+    parameters: deviceParameters(e.device, reg.processor.requested),
   };
 }
 
@@ -64,7 +71,7 @@ export async function config(e: ModelEntry): Promise<Record<string, unknown>> {
     input: tensors(inputs),
     output: tensors(outputs),
     ...(batching && e.batchSize > 1 ? { dynamic_batching: { preferred_batch_size: [e.batchSize], max_queue_delay_microseconds: e.maxBatchDelay * 1000 } } : {}),
-    instance_group: [{ name: e.name, kind: 'KIND_CPU', count: Math.max(1, e.pool.minWorkers) }],
+    instance_group: [{ name: e.name, kind: e.device.type === 'gpu' ? 'KIND_GPU' : 'KIND_CPU', count: Math.max(1, e.pool.minWorkers), ...(e.device.type === 'gpu' ? { gpus: e.device.ids } : {}) }],
   };
 }
 

@@ -10,9 +10,11 @@ import client from 'prom-client';
 import { registerTsFamilies, servedFamilies, type MetricsMode } from './ts-metrics.js';
 import type { ModelEntry, Registry } from '../frontend/registry.js';
 import { notFound, sendError } from './errors.js';
+import { deviceLabel } from '../processor.js';
 import type { CacheStats, WorkerGroup } from '../frontend/worker-group.js';
 
-const LABELS = ['model_name', 'model_version'] as const;
+// device: what the model runs on (cpu, gpu0, neuron0): a gpu or inf server that fell back to the CPU shows it here too.
+const LABELS = ['model_name', 'model_version', 'device'] as const;
 
 function perModel(reg: Registry): ModelEntry[] {
   return reg.names().flatMap((n) => reg.allVersions(n));
@@ -32,7 +34,7 @@ export function createMetrics(reg: Registry, opts: MetricsOptions = {}): client.
   const fill = (m: client.Counter | client.Gauge, value: (e: ModelEntry) => number) => {
     m.reset();
     for (const e of perModel(reg)) {
-      const labels = { model_name: e.name, model_version: e.version };
+      const labels = { model_name: e.name, model_version: e.version, device: deviceLabel(e.device) };
       if (m instanceof client.Gauge) m.set(labels, value(e));
       else m.inc(labels, value(e));
     }
@@ -65,7 +67,7 @@ export function createMetrics(reg: Registry, opts: MetricsOptions = {}): client.
       registers: [registry],
       collect() {
         this.reset();
-        for (const e of perModel(reg)) for (const [k, n] of values(e)) this.inc({ model_name: e.name, model_version: e.version, [label]: String(k) }, n);
+        for (const e of perModel(reg)) for (const [k, n] of values(e)) this.inc({ model_name: e.name, model_version: e.version, device: deviceLabel(e.device), [label]: String(k) }, n);
       },
     });
   split('mlserve_requests_total', 'Inference requests answered, by model and HTTP status', 'status', (e) => e.queue.stats.byStatus);

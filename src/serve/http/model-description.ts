@@ -3,6 +3,7 @@
 // Fields for TorchServe features mlserve does not have show their "off" values: no parallelism,
 // no continuous batching, job tickets, virtual environments or sequence batching.
 import type { ModelEntry } from '../frontend/registry.js';
+import { deviceFields } from '../processor.js';
 
 function configNumber(e: ModelEntry, key: string, dflt: number): number {
   const v = e.archive.modelConfig[key];
@@ -26,7 +27,7 @@ export function describe(e: ModelEntry): Record<string, unknown> {
     clientTimeoutInMills: 0,
     parallelType: '',
     parallelLevel: 0,
-    deviceType: 'cpu',
+    ...deviceFields(e.device),
     continuousBatching: false,
     useJobTicket: false,
     useVenv: false,
@@ -42,7 +43,7 @@ export function describe(e: ModelEntry): Record<string, unknown> {
       status: w.status,
       memoryUsage: w.memoryUsage(),
       pid: w.pid,
-      gpu: false,
+      gpu: e.device.type === 'gpu',
       gpuUsage: 'N/A',
     })),
     jobQueueStatus: { remainingCapacity: e.queue.settings.capacity - e.queue.pending, pendingRequests: e.queue.pending },

@@ -14,6 +14,10 @@ export interface LoadRequest {
   pythonPath?: string[];
   /** Python workers: context.system_properties.gpu_id (absent: CPU). */
   gpuId?: number;
+  /** Node workers: onnxruntime execution providers of the session (absent: CPU). */
+  executionProviders?: Array<{ name: 'cuda' | 'tensorrt'; deviceId: number }>;
+  /** Python workers on a gpu or inf server: the device to check at load (torch.cuda, torch-neuron) and whether a CPU fallback is allowed. */
+  device?: { type: 'gpu' | 'neuron'; allowCpuFallback: boolean };
   manifest: MarManifest;
   modelConfig: Record<string, unknown>;
   batchSize: number;

@@ -59,11 +59,11 @@ export class ModelHost {
   async load(req: LoadRequest): Promise<{ inputs: HandlerContext['inputs']; outputs: HandlerContext['outputs'] }> {
     const { default: ort } = await import('../../onnxruntime.js');
     const session = await ort.InferenceSession.create(req.serializedFile, {
-      // On a GPU server with onnxruntime-node's CUDA provider, the device the frontend gave this worker.
-      ...(req.gpuId !== undefined ? { executionProviders: [{ name: 'cuda', deviceId: req.gpuId }] } : {}),
       intraOpNumThreads: req.intraOpThreads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
+      // The GPU the frontend placed this worker on (gpu servers; processor.ts); absent: the CPU.
+      executionProviders: req.executionProviders ?? ['cpu'],
     });
     const ctx: HandlerContext = {
       modelName: req.modelName,

@@ -11,7 +11,7 @@ import socket
 import sys
 import traceback
 
-from . import frames
+from . import device, frames
 from .loader import HandlerError
 from .service import Service
 
@@ -30,7 +30,7 @@ def _die_with_parent():
 
 def _message(e, model_dir):
     """The exception as the registering user should read it: type and message, archive paths relative."""
-    text = str(e) if isinstance(e, HandlerError) else "%s: %s" % (type(e).__name__, e)
+    text = str(e) if isinstance(e, (HandlerError, device.DeviceUnavailable)) else "%s: %s" % (type(e).__name__, e)
     return text.replace(model_dir.rstrip("/") + "/", "").replace(model_dir, ".")
 
 
@@ -81,8 +81,9 @@ def main():
                 if p not in sys.path:
                     sys.path.insert(0, p)
             try:
-                models[header["modelKey"]] = Service(header)
-                fs.send(frames.OK, fid, {"inputs": [], "outputs": []})
+                gpu_id, fallback = device.check(header)
+                models[header["modelKey"]] = Service(dict(header, gpuId=gpu_id))
+                fs.send(frames.OK, fid, {"inputs": [], "outputs": [], "fallback": fallback} if fallback else {"inputs": [], "outputs": []})
             except BaseException as e:  # noqa: B036 - SystemExit in a handler's import must not end the worker silently
                 traceback.print_exc()
                 fs.send(frames.ERROR, fid, {"message": _message(e, header["modelDir"])})
