@@ -79,6 +79,9 @@ export const pipelineConfigSchema = z
         runtime: z.enum(['local', 'docker', 'kubernetes']).default('local'),
         namespace: z.string().default('mlserve'),
         dryRun: z.boolean().default(false),
+        // Servers whose GPU or Neuron device is missing run on the CPU and say so (deploy
+        // --allow-cpu-fallback), e.g. an inf1/g4dn plan tried on this machine with runtime: local.
+        allowCpuFallback: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

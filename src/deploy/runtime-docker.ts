@@ -46,6 +46,8 @@ export function containerName(s: DeployServer): string {
 
 export async function startDocker(servers: DeployServer[], o: DockerOptions): Promise<DeployedServer[]> {
   const free = o.basePort === undefined ? await pickFreePorts(3 * servers.length) : [];
+  // gRPC inference (7070 in the container) on a free loopback port each, beside --base-port's three.
+  const grpcPorts = await pickFreePorts(servers.length);
   const ports = servers.map((_, i) => [0, 1, 2].map((k) => (o.basePort === undefined ? free[3 * i + k]! : o.basePort + 3 * i + k)));
   if (o.basePort !== undefined) {
     await assertPortsFree(servers.flatMap((s, i) => ports[i]!.map((port) => ({ port, what: `${s.name}` }))));
@@ -53,19 +55,20 @@ export async function startDocker(servers: DeployServer[], o: DockerOptions): Pr
   const started: DeployedServer[] = [];
   for (const [i, s] of servers.entries()) {
     const [inf, mgmt, met] = ports[i]!;
+    const grpc = grpcPorts[i]!;
     const name = containerName(s);
     const store = resolve(join(o.outDir, 'docker', s.dnsName, 'model-store'));
     await linkArchives(s, store);
     await run('docker', ['rm', '-f', name]); // a container left by an earlier run of this deployment
     const host = o.network === 'host';
     const addr = host
-      ? { inference: `127.0.0.1:${inf}`, management: `127.0.0.1:${mgmt}`, metrics: `127.0.0.1:${met}`, grpcInference: '127.0.0.1:0', grpcManagement: '127.0.0.1:0' }
+      ? { inference: `127.0.0.1:${inf}`, management: `127.0.0.1:${mgmt}`, metrics: `127.0.0.1:${met}`, grpcInference: `127.0.0.1:${grpc}`, grpcManagement: '127.0.0.1:0' }
       : { inference: '0.0.0.0:8080', management: o.exposeManagement ? '0.0.0.0:8081' : '127.0.0.1:8081', metrics: '0.0.0.0:8082', grpcInference: '0.0.0.0:7070', grpcManagement: '127.0.0.1:7071' };
     const args = [
       'run', '-d', '--name', name,
       '--label', 'mlserve.managed-by=mlserve', '--label', `mlserve.server=${s.name}`,
       '-v', `${store}:${CONTAINER_STORE}:ro`,
-      ...(host ? ['--network', 'host', '-e', `MLSERVE_HEALTH_URL=http://127.0.0.1:${inf}/ping`] : ['-p', `127.0.0.1:${inf}:8080`, '-p', `127.0.0.1:${met}:8082`, ...(o.exposeManagement ? ['-p', `127.0.0.1:${mgmt}:8081`] : [])]),
+      ...(host ? ['--network', 'host', '-e', `MLSERVE_HEALTH_URL=http://127.0.0.1:${inf}/ping`] : ['-p', `127.0.0.1:${inf}:8080`, '-p', `127.0.0.1:${met}:8082`, '-p', `127.0.0.1:${grpc}:7070`, ...(o.exposeManagement ? ['-p', `127.0.0.1:${mgmt}:8081`] : [])]),
       ...dockerDeviceArgs(s),
       o.images[s.processor],
       ...serveArgs(s, { store: CONTAINER_STORE, ...addr }, [...o.serveFlags, '--json']),
@@ -77,6 +80,7 @@ export async function startDocker(servers: DeployServer[], o: DockerOptions): Pr
       instance: s.instanceId,
       inference: base,
       metrics: `http://127.0.0.1:${met}`,
+      grpcInference: `127.0.0.1:${grpc}`,
       ...(host || o.exposeManagement ? { management: `http://127.0.0.1:${mgmt}` } : {}),
       models: s.models.map((m) => ({ name: m.name, url: `${base}/predictions/${m.name}` })),
       handle: { container: name, ...(r.stdout.trim() ? { id: r.stdout.trim() } : {}) },

@@ -18,6 +18,8 @@ export const deployedServerSchema = z
     inference: z.string().min(1), // base URL of the inference API
     management: z.string().optional(),
     metrics: z.string().optional(),
+    /** host:port of the gRPC inference service (TorchServe's and KServe's), where published. */
+    grpcInference: z.string().optional(),
     models: z.array(deployedModelSchema),
     /** Runtime handle: pid (local), container id (docker), object names (kubernetes). */
     handle: z.record(z.string(), z.union([z.string(), z.number()])).optional(),

@@ -109,6 +109,7 @@ export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelC
 
   const deployArgs = ['deploy', '--plan', p.plan, '--runtime', config.deploy.runtime, '--out', p.deployDir, '--namespace', config.deploy.namespace];
   if (config.deploy.dryRun) deployArgs.push('--dry-run');
+  if (config.deploy.allowCpuFallback) deployArgs.push('--allow-cpu-fallback');
   const deploy: StepPlan = { name: 'deploy', command: 'deploy', cacheable: false, inputs: [p.plan], outputs: [p.deployment], invocations: [{ label: config.deploy.runtime, args: deployArgs }] };
 
   const lt = config.loadtest;

@@ -89,7 +89,7 @@ describe('a gpu server without a usable CUDA provider', () => {
     it('serves ONNX on the CPU and says so in describe, /v2 metadata and the metrics', async () => {
       const [d] = await json(`${s.management}/models/identity`);
       assert.equal(d!.deviceType, 'cpu');
-      assert.deepEqual(d!.deviceIds, []);
+      assert.equal(d!.deviceIds, undefined, 'absent on the CPU, as TorchServe leaves it null');
       assert.match(String(d!.deviceFallback), /CUDA provider/);
       assert.equal((d!.workers as Array<{ gpu: boolean }>)[0]!.gpu, false);
       const meta = await json(`${s.inference}/v2/models/identity`);
@@ -99,7 +99,8 @@ describe('a gpu server without a usable CUDA provider', () => {
       assert.equal(r.status, 200);
       await r.arrayBuffer();
       const m = (await get(`${s.metrics}/metrics`)).text;
-      assert.match(m, /ts_inference_requests_total\{model_name="identity",model_version="1\.0",device="cpu"\} 1/);
+      // mlserve's per-model families carry the device; TorchServe's ts_* keep TorchServe's labels.
+      assert.match(m, /mlserve_inference_requests_total\{model_name="identity",model_version="1\.0",device="cpu"\} 1/);
     });
 
     it('a Python handler on a GPU-less machine falls back at load: no gpu_id, and describe says why', { skip: NO_PYTHON || (torchCuda && 'this Python has torch on CUDA') }, async () => {

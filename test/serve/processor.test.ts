@@ -84,7 +84,7 @@ describe('modelDevice and workerPlacer (each model, each worker)', () => {
     const fell = { ...cpuState(), requested: 'gpu' as const, allowCpuFallback: true, fallback: 'no NVIDIA GPU is visible' };
     const d = modelDevice(fell, 'python', 'm', silentLogger);
     assert.deepEqual(d, { type: 'cpu', ids: [], fallback: 'no NVIDIA GPU is visible' });
-    assert.deepEqual(deviceFields(d), { deviceType: 'cpu', deviceIds: [], deviceFallback: 'no NVIDIA GPU is visible' });
+    assert.deepEqual(deviceFields(d), { deviceType: 'cpu', deviceFallback: 'no NVIDIA GPU is visible' });
     assert.deepEqual(deviceParameters(d, 'gpu'), { processor: 'gpu', device_type: 'cpu', device_ids: '', cpu_fallback: true, cpu_fallback_reason: 'no NVIDIA GPU is visible' });
     assert.equal(deviceLabel(d), 'cpu');
     assert.equal(deviceLabel({ type: 'gpu', ids: [0, 1] }), 'gpu0,1');
