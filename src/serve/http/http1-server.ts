@@ -7,7 +7,7 @@
 // pipelining with answers in request order, `Expect: 100-continue`, the same header, request,
 // keep-alive and first-byte timeouts as server.ts gives node:http, JSON errors for bad requests.
 import { createRequire } from 'node:module';
-import { STATUS_CODES, type RequestListener } from 'node:http';
+import { STATUS_CODES, type RequestListener, type ServerResponse } from 'node:http';
 import { collectBody, sendError } from './errors.js';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
@@ -464,8 +464,39 @@ export class Http1Server {
   }
 }
 
-/** The same handler on node:http (a Node without the llhttp binding): the body is read first. */
+/** The same handler on node:http (when the llhttp transport is not used): the body is read first. */
 export function viaNodeHttp(handler: Http1Handler, maxBodySize: number): RequestListener {
   return (req, res) =>
-    collectBody(req, maxBodySize, (e, body) => (e ? sendError(res, e) : handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers as Record<string, string | undefined>, body: body! }, res)));
+    collectBody(req, maxBodySize, (e, body) => (e ? sendError(res, e) : handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers as Record<string, string | undefined>, body: body! }, nodeReply(res))));
+}
+
+/**
+ * node:http's response as a Reply that frames answers as the llhttp transport does: the status and
+ * headers are set, not written, so that end() sends Content-Length (an explicit writeHead would
+ * switch node:http to chunked encoding), and a header value node:http refuses is a 500.
+ */
+function nodeReply(res: ServerResponse): Reply {
+  let refused: string | undefined;
+  return {
+    get headersSent() {
+      return res.headersSent;
+    },
+    writeHead(status: number, headers: Record<string, string>) {
+      res.statusCode = status;
+      try {
+        for (const k in headers) res.setHeader(k, headers[k]!);
+      } catch (e) {
+        refused = (e as Error).message;
+      }
+      return this;
+    },
+    end(body?: string | Buffer) {
+      if (refused === undefined) return res.end(body);
+      for (const h of res.getHeaderNames()) res.removeHeader(h);
+      res.statusCode = 500;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ code: 500, type: 'InternalServerException', message: `invalid header in the handler's response: ${refused}` }));
+    },
+    destroy: () => res.destroy(),
+  };
 }
