@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureFixtureModels } from '../../fixtures/index.js';
 import { silentLogger } from '../../src/log.js';
-import { defaultOptions } from '../../src/serve/config.js';
+import { testServerOptions } from '../../fixtures/tiny-store.js';
 import { startServer, type ServeHandle } from '../../src/serve/server.js';
 import { addFolderArchive, tempStore, waitFor } from './store.js';
 import { CLASS_HANDLER, ENTRY_POINT, IMPORT_ERROR, MAKE_CNN, MAKE_TORCHSCRIPT, MMS_SERVICE, TORCH_HANDLER } from './python-handlers.js';
@@ -71,17 +71,7 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
       await addFolderArchive(store, { name: 'cnn', model: cnn, handler: 'image_classifier', files: { 'index_to_name.json': '{"0": "cat", "1": "dog", "2": "fish"}' } });
       models.push('cnn');
     }
-    const opts = defaultOptions();
-    Object.assign(opts, {
-      modelStore: store,
-      models,
-      inference: { host: '127.0.0.1', port: 0 },
-      management: { host: '127.0.0.1', port: 0 },
-      metrics: { host: '127.0.0.1', port: 0 },
-      python: torchPython ?? python,
-      defaultStartupTimeoutSec: 60,
-      installPyDepPerModel: true,
-    });
+    const opts = testServerOptions(store, { models, python: torchPython ?? python, defaultStartupTimeoutSec: 60, installPyDepPerModel: true });
     server = await startServer(opts, silentLogger);
     I = server.inference;
     M = server.management;

@@ -8,10 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureFixtureModels } from '../../fixtures/index.js';
 import { defaultPidFile } from '../../src/serve/config.js';
-import { runCli, startCli } from '../helpers/cli.js';
+import { PORTS0, runCli, startCli } from '../helpers/cli.js';
 import { addFolderArchive, tempStore, waitFor } from './store.js';
-
-const PORTS0 = ['--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--no-grpc'];
 
 let storeA: string;
 let storeB: string;

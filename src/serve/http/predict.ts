@@ -153,9 +153,8 @@ export interface SubmitOptions {
 
 /** Queues one request's parts on the model's queue and batcher (HTTP and gRPC); a full queue throws 503. */
 export function submitParts(entry: ModelEntry, parts: RequestPart[], t0: number, done: (r: ItemResult) => void, opts: SubmitOptions = {}): void {
-  const { headers, ...job } = opts;
-  const item: InferItem = headers ? { parts, headers } : { parts };
-  if (!entry.queue.submit({ item, t0, done, ...job })) throw queueFull(entry);
+  const item: InferItem = opts.headers ? { parts, headers: opts.headers } : { parts };
+  if (!entry.queue.submit({ item, t0, done, expiresAt: opts.expiresAt, versioned: opts.versioned })) throw queueFull(entry);
 }
 
 function queueFull(entry: ModelEntry): HttpError {
@@ -177,7 +176,7 @@ function enqueueInstances(to: Target, instances: Buffer[]): void {
 }
 
 function enqueue(to: Target, parts: RequestPart[]): void {
-  submitParts(to.entry, parts, to.t0, (r: ItemResult) => answer(to, r), to.headers ? { versioned: to.versioned, headers: to.headers } : { versioned: to.versioned });
+  submitParts(to.entry, parts, to.t0, (r: ItemResult) => answer(to, r), to);
 }
 
 function answer({ res, style }: Target, r: ItemResult): void {
