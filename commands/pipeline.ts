@@ -26,18 +26,16 @@ export function pipelineCommand(): Command {
     .option('--loop <n>', 'with calibrate: and verify: in the config, re-run calibrate → pack → deploy → verify up to n rounds while verification fails and the plan changes', intArg('--loop', 1, 20))
     .option('--json', 'print the final summary as JSON on stdout')
     .action(async (flags: PipelineFlags) => {
-      const [{ runPipeline }, { summaryText }, { COMMANDS }, views] = await Promise.all([
+      const [{ runPipeline }, { summaryText }, views] = await Promise.all([
         import('../src/pipeline/run-pipeline.js'),
         import('../src/pipeline/summary-text.js'),
-        import('./index.js'),
         import('../src/ui/pipeline-view.js'),
       ]);
-      const available = new Set(COMMANDS.map((make) => make().name()));
       const view = process.stderr.isTTY ? views.inkStepsView() : views.plainStepsView((l) => process.stderr.write(`${l}\n`));
       let outcome;
       try {
         outcome = await runPipeline(
-          { configPath: flags.file, available, keep: flags.keep, force: flags.force, from: flags.from, to: flags.to, runtime: flags.runtime, loop: flags.loop },
+          { configPath: flags.file, keep: flags.keep, force: flags.force, from: flags.from, to: flags.to, runtime: flags.runtime, loop: flags.loop },
           view.update,
         );
       } finally {

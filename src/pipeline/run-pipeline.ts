@@ -15,7 +15,7 @@ import { runCliStep } from './run-cli-step.js';
 import { missingInputError } from './missing-input.js';
 import { roundOf, runLoop, type LoopOutcome, type LoopRound } from './calibration-loop.js';
 
-export type StepStatus = 'waiting' | 'running' | 'done' | 'skipped' | 'failed' | 'unavailable' | 'not-run';
+export type StepStatus = 'waiting' | 'running' | 'done' | 'skipped' | 'failed' | 'not-run';
 
 export interface StepState {
   name: StepName | 'down';
@@ -34,8 +34,6 @@ export interface PipelineOptions {
   keep?: boolean;
   /** Re-run every step even when its inputs are unchanged. */
   force?: boolean;
-  /** Subcommands this build of mlserve has; a step whose command is missing is reported unavailable. */
-  available: ReadonlySet<string>;
   env?: NodeJS.ProcessEnv;
   /** Rounds of calibrate → pack → deploy → verify at most (needs calibrate: and verify: in the config). */
   loop?: number;
@@ -82,13 +80,6 @@ export async function runPipeline(opts: PipelineOptions, onChange: StepListener 
   for (const [i, plan] of plans.entries()) {
     const state = states[i]!;
     if (state.status === 'not-run') continue;
-    if (!opts.available.has(plan.command)) {
-      state.status = 'unavailable';
-      state.detail = `mlserve ${plan.command} is not available in this build`;
-      error = new MlsError('MLS_ERR_PIPELINE_STEP_UNAVAILABLE', `step ${plan.name}: mlserve ${plan.command} is not available yet`);
-      emit();
-      break;
-    }
     const missing = plan.inputs.find((f) => !existsSync(f));
     if (missing) {
       state.status = 'failed';

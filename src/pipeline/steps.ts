@@ -10,8 +10,6 @@ export interface Invocation {
 
 export interface StepPlan {
   name: StepName;
-  /** Subcommand that must exist for the step to run. */
-  command: string;
   invocations: Invocation[];
   inputs: string[];
   outputs: string[];
@@ -69,7 +67,6 @@ export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelC
 
   const archive: StepPlan = {
     name: 'archive',
-    command: 'archive',
     cacheable: true,
     inputs: cfg.models.flatMap((m) => [
       m.file,
@@ -90,7 +87,7 @@ export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelC
   const traceArgs = ['trace', ...archives, '--processor', config.trace.processor, '--batch-size', String(config.trace.batchSize), '--rps', String(config.trace.rps), '--out', p.profiles];
   for (const s of config.trace.shapes) traceArgs.push('--shape', s);
   for (const m of cfg.models) if (m.entry.replicas > 1) traceArgs.push('--replicas', `${m.name}=${m.entry.replicas}`);
-  const trace: StepPlan = { name: 'trace', command: 'trace', cacheable: true, inputs: archives, outputs: [p.profiles], invocations: [{ label: `${archives.length} models`, args: traceArgs }] };
+  const trace: StepPlan = { name: 'trace', cacheable: true, inputs: archives, outputs: [p.profiles], invocations: [{ label: `${archives.length} models`, args: traceArgs }] };
 
   const calibrate = calibrateStep(cfg, p);
   const packProfiles = calibrate ? p.calibratedProfiles : p.profiles;
@@ -100,7 +97,6 @@ export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelC
   if (config.pack.spot) packArgs.push('--spot', '--survive', String(config.pack.spot.survive), '--spot-max-share', String(config.pack.spot.maxShare));
   const pack: StepPlan = {
     name: 'pack',
-    command: 'pack',
     cacheable: true,
     inputs: [packProfiles, ...(config.pack.catalog ? [join(cfg.dir, config.pack.catalog)] : [])],
     outputs: [p.plan, p.planSvg],
@@ -110,7 +106,7 @@ export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelC
   const deployArgs = ['deploy', '--plan', p.plan, '--runtime', config.deploy.runtime, '--out', p.deployDir, '--namespace', config.deploy.namespace];
   if (config.deploy.dryRun) deployArgs.push('--dry-run');
   if (config.deploy.allowCpuFallback) deployArgs.push('--allow-cpu-fallback');
-  const deploy: StepPlan = { name: 'deploy', command: 'deploy', cacheable: false, inputs: [p.plan], outputs: [p.deployment], invocations: [{ label: config.deploy.runtime, args: deployArgs }] };
+  const deploy: StepPlan = { name: 'deploy', cacheable: false, inputs: [p.plan], outputs: [p.deployment], invocations: [{ label: config.deploy.runtime, args: deployArgs }] };
 
   const lt = config.loadtest;
   const ltArgs = ['loadtest', '--deployment', p.deployment, '--mode', lt.mode, '--concurrency', lt.concurrency.join(','), '--duration', lt.duration, '--warmup', lt.warmup, '--out', p.loadtestDir];
@@ -118,7 +114,6 @@ export function planSteps(cfg: LoadedPipelineConfig, p: PipelinePaths, hasModelC
   if (lt.payloadDir) ltArgs.push('--payload-dir', join(cfg.dir, lt.payloadDir));
   const loadtest: StepPlan = {
     name: 'loadtest',
-    command: 'loadtest',
     cacheable: false,
     inputs: [p.deployment, ...(lt.payloadDir ? [join(cfg.dir, lt.payloadDir)] : [])],
     outputs: [p.report],
@@ -138,7 +133,7 @@ function calibrateStep(cfg: LoadedPipelineConfig, p: PipelinePaths): StepPlan | 
   if (c.concurrency) args.push('--concurrency', c.concurrency.join(','));
   if (cfg.config.loadtest.payloadDir) args.push('--payload-dir', join(cfg.dir, cfg.config.loadtest.payloadDir));
   // Cacheable: measuring again gives a slightly different plan for no new information.
-  return { name: 'calibrate', command: 'calibrate', cacheable: true, inputs: [p.profiles], outputs: [p.calibratedProfiles], invocations: [{ label: c.slo, args }] };
+  return { name: 'calibrate', cacheable: true, inputs: [p.profiles], outputs: [p.calibratedProfiles], invocations: [{ label: c.slo, args }] };
 }
 
 /** The SLO verification is judged against: verify.slo, else calibrate.slo, else loadtest.slo. */
@@ -155,7 +150,7 @@ function verifyStep(cfg: LoadedPipelineConfig, p: PipelinePaths): StepPlan | und
   const slo = verifySlo(cfg);
   if (slo) args.push('--slo', slo);
   if (cfg.config.loadtest.payloadDir) args.push('--payload-dir', join(cfg.dir, cfg.config.loadtest.payloadDir));
-  return { name: 'verify', command: 'loadtest', cacheable: false, inputs: [p.plan, p.deployment], outputs: [p.verifyReport], invocations: [{ label: slo ?? 'no SLO', args }] };
+  return { name: 'verify', cacheable: false, inputs: [p.plan, p.deployment], outputs: [p.verifyReport], invocations: [{ label: slo ?? 'no SLO', args }] };
 }
 
 /** Round 2+ of `pipeline --loop`: derate the models verification failed, in place. */

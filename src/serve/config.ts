@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import { parseAllowedUrls } from './url-fetch.js';
 import { HTTP_TRANSPORTS, type HttpTransport } from './http/transport-check.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http1-server.js';
+import { DEFAULT_WORKER_LIMITS, type WorkerLimits } from './frontend/worker-limits.js';
 import { SERVE_PROCESSORS, type ServeProcessor } from './processor.js';
 
 export interface Address {
@@ -58,6 +59,8 @@ export interface ServeOptions {
   httpTransport: HttpTransport;
   /** Header, request, keep-alive and first-byte timeouts and the header size bound of the listeners. */
   httpLimits: HttpLimits;
+  /** Worker supervision: replacement backoff, stable time, deadline sweep, retire wait, stop grace. */
+  workerLimits: WorkerLimits;
   /** metrics_mode: TorchServe's metric families on /metrics (prometheus), written to the log (log), or split (legacy). */
   metricsMode: 'prometheus' | 'log' | 'legacy';
   /** How often metrics_mode=log writes its lines (TorchServe's system metrics interval: 1 minute). */
@@ -123,6 +126,7 @@ export function defaultOptions(): ServeOptions {
     pollIntervalMs: 2_000,
     httpTransport: httpTransportFromEnv(),
     httpLimits: { ...DEFAULT_HTTP_LIMITS },
+    workerLimits: { ...DEFAULT_WORKER_LIMITS },
     metricsMode: 'prometheus',
     metricsLogIntervalMs: 60_000,
     python: process.env.MLSERVE_PYTHON || undefined,

@@ -28,6 +28,7 @@ import { ModelStorePoller, storeArchives } from './model-store-poller.js';
 import type { GrpcListeners } from './grpc/grpc-server.js';
 import { resolveProcessor } from './processor.js';
 import { systemProbe, type DeviceProbe } from './devices.js';
+import { systemClock, type Clock } from './clock.js';
 
 export interface ServeHandle {
   pid: number;
@@ -181,6 +182,8 @@ async function restorable(snapshotFile: string, modelStore: string, log: Logger)
 export interface ServerDeps {
   /** What the machine offers (tests inject one; default: the system's). */
   probe?: DeviceProbe;
+  /** The clock of the queues, the registry and worker supervision (tests inject a fake; default: the system's). */
+  clock?: Clock;
 }
 
 export async function startServer(opts: ServeOptions, log: Logger, deps: ServerDeps = {}): Promise<ServeHandle> {
@@ -196,13 +199,14 @@ export async function startServer(opts: ServeOptions, log: Logger, deps: ServerD
     deps.probe ?? systemProbe(),
     log,
   );
+  const time = { clock: deps.clock ?? systemClock, limits: opts.workerLimits };
   const hub = new WorkerHub();
   await hub.listen();
   const workDir = join(hub.dir, 'models');
   await mkdir(workDir, { recursive: true });
   const group =
     opts.sharedWorkers > 0
-      ? new WorkerGroup(hub, log, { size: opts.sharedWorkers, processConcurrency: opts.processConcurrency, maxModelMemory: opts.maxModelMemory, startupTimeoutMs: opts.defaultStartupTimeoutSec * 1000 })
+      ? new WorkerGroup(hub, log, { size: opts.sharedWorkers, processConcurrency: opts.processConcurrency, maxModelMemory: opts.maxModelMemory, startupTimeoutMs: opts.defaultStartupTimeoutSec * 1000, time })
       : undefined;
   let poller: ModelStorePoller | undefined;
   let metricsLog: TsMetricsLog | undefined;
@@ -224,6 +228,7 @@ export async function startServer(opts: ServeOptions, log: Logger, deps: ServerD
       python: opts.python,
       installPyDepPerModel: opts.installPyDepPerModel,
       processor,
+      time,
     },
     log,
   );

@@ -9,7 +9,6 @@ const MARK: Record<StepState['status'], { mark: string; color: string }> = {
   done: { mark: '✔', color: 'green' },
   skipped: { mark: '↷', color: 'blue' },
   failed: { mark: '✘', color: 'red' },
-  unavailable: { mark: '∅', color: 'yellow' },
   'not-run': { mark: ' ', color: 'gray' },
 };
 

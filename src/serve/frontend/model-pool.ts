@@ -1,16 +1,15 @@
 // The worker processes of one model version: scaled to min_worker through the management API,
 // replaced with backoff when they die or hang. A replacement that fails to load backs off longer
-// (0.1 s, 1 s, 2 s, 4 s ... 30 s); one that ran fine before dying is replaced at once.
+// (WorkerLimits.backoffMs: 0.1 s, 1 s, 2 s, 4 s ... 30 s); one that ran fine before dying is
+// replaced at once.
 import type { Logger } from '../../log.js';
 import type { LoadRequest } from '../ipc/messages.js';
 import type { WorkerHub } from './worker-hub.js';
 import type { WorkerPool } from './pool-types.js';
-import { WorkerProcess, type ModelIo, type WorkerSpawn } from './worker-process.js';
+import { WorkerProcess, type ModelIo, type WorkerSpawn, type WorkerTime } from './worker-process.js';
 import type { ResultHeader } from '../ipc/messages.js';
-
-export const BACKOFF_MS = [100, 1000, 2000, 4000, 8000, 16000, 30000];
-/** A worker that dies sooner than this after loading counts as a failure for the backoff. */
-export const STABLE_MS = 5000;
+import type { TimerHandle } from '../clock.js';
+import { backoffDelay } from './worker-limits.js';
 
 export interface PoolOptions {
   startupTimeoutMs: number;
@@ -28,6 +27,10 @@ export interface PoolOptions {
   place?: () => Partial<LoadRequest>;
   /** Metrics recorded by Python handlers (context.metrics). */
   onMetrics?: (m: NonNullable<ResultHeader['m']>) => void;
+  /** The server's clock and worker limits (backoff, stable time, retire wait). */
+  time: WorkerTime;
+  /** Starts one worker (default: a WorkerProcess; supervision tests pass fakes). */
+  startWorker?: (spawn: WorkerSpawn | undefined, time: WorkerTime) => WorkerProcess;
 }
 
 export class ModelPool implements WorkerPool {
@@ -42,7 +45,7 @@ export class ModelPool implements WorkerPool {
   readonly loadMs = new Map<string, number>();
   maxWorkers = 0;
   private failures = 0;
-  private restartTimer?: NodeJS.Timeout;
+  private restartTimer?: TimerHandle;
   private closed = false;
 
   constructor(
@@ -84,13 +87,15 @@ export class ModelPool implements WorkerPool {
 
   private async retire(w: WorkerProcess): Promise<void> {
     w.status = 'UNLOADING';
-    const deadline = Date.now() + 30_000;
-    while (w.inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const { clock, limits } = this.opts.time;
+    const deadline = clock.now() + limits.retireWaitMs;
+    while (w.inflight > 0 && clock.now() < deadline) await new Promise((r) => clock.setTimeout(() => r(undefined), 20));
     await w.stop();
   }
 
   private async spawn(): Promise<void> {
-    const w = new WorkerProcess(this.hub, this.log, this.opts.spawn);
+    const { time, startWorker } = this.opts;
+    const w = startWorker ? startWorker(this.opts.spawn, time) : new WorkerProcess(this.hub, this.log, this.opts.spawn, time);
     w.onMetrics = this.opts.onMetrics;
     this.workers.push(w);
     let readyAt = 0;
@@ -99,28 +104,28 @@ export class ModelPool implements WorkerPool {
       if (i >= 0) this.workers.splice(i, 1);
       this.loadMs.delete(w.id);
       if (this.closed || w.status === 'UNLOADING') return;
-      if (readyAt > 0 && Date.now() - readyAt >= STABLE_MS) this.failures = 0;
+      if (readyAt > 0 && time.clock.now() - readyAt >= time.limits.stableMs) this.failures = 0;
       else this.failures++;
       this.log.warn(`worker ${w.id} of ${this.loadRequest.modelKey} died; replacing it`);
       this.scheduleRestart();
     });
-    const t0 = performance.now();
+    const t0 = time.clock.now();
     try {
       this.io = await w.load({ ...this.loadRequest, ...this.opts.place?.() }, this.opts.startupTimeoutMs);
-      this.lastLoadMs = performance.now() - t0;
+      this.lastLoadMs = time.clock.now() - t0;
       this.loadMs.set(w.id, this.lastLoadMs);
     } catch (e) {
       this.opts.onChange('load-failed');
       throw e;
     }
-    readyAt = Date.now();
+    readyAt = time.clock.now();
     this.opts.onChange('ready');
   }
 
   private scheduleRestart(): void {
     if (this.restartTimer || this.closed) return;
-    const delay = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)]!;
-    this.restartTimer = setTimeout(() => {
+    const delay = backoffDelay(this.opts.time.limits, this.failures);
+    this.restartTimer = this.opts.time.clock.setTimeout(() => {
       this.restartTimer = undefined;
       const missing = this.minWorkers - this.workers.filter((w) => w.status !== 'DEAD' && w.status !== 'UNLOADING').length;
       for (let i = 0; i < missing; i++) {
@@ -134,7 +139,7 @@ export class ModelPool implements WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.opts.time.clock.clearTimer(this.restartTimer);
     await Promise.all([...this.workers].map((w) => w.stop()));
   }
 }

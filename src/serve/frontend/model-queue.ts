@@ -7,14 +7,15 @@ import type { BatchTarget, WorkerPool } from './pool-types.js';
 import { WorkerGoneError } from './worker-process.js';
 import { errorBody } from '../http/errors.js';
 import type { HostStats } from './host-stats.js';
+import type { Clock, TimerHandle } from '../clock.js';
 
 export interface Job {
   item: InferItem;
   done: (r: ItemResult) => void;
-  t0: number; // performance.now() at arrival
+  t0: number; // the queue's clock at arrival (performance.now() on the system clock)
   /** The request named a version (TorchServe labels the others model_version="default"). */
   versioned?: boolean;
-  /** performance.now() after which the client no longer waits (a gRPC deadline): such a job is answered 504, not run. */
+  /** The clock's time after which the client no longer waits (a gRPC deadline): such a job is answered 504, not run. */
   expiresAt?: number;
 }
 
@@ -26,6 +27,8 @@ export interface QueueSettings {
   responseTimeoutMs: number;
   /** Server-wide QueueTime / WorkerThreadTime gauges. */
   host?: HostStats;
+  /** The batch delay's timer and every time measured here (the server's clock; tests drive a fake). */
+  clock: Clock;
 }
 
 /** TorchServe's per-model series: requests at arrival, arrival-to-answer and queue time (µs) of answered ones. */
@@ -57,7 +60,7 @@ export class ModelQueue {
   /** Queued jobs from `head` on; slots before it are cleared as jobs leave (see pump). */
   private jobs: Array<Job | undefined> = [];
   private head = 0;
-  private timer?: NodeJS.Timeout;
+  private timer?: TimerHandle;
   private inflightBatches = 0;
   private drainWaiters: Array<() => void> = [];
   readonly stats: QueueStats = { requests: 0, errors: 0, batches: 0, batchedRequests: 0, queueMicros: 0, inferenceMicros: 0, requestMicros: 0, byStatus: new Map(), bySize: new Map(), ts: [newSeries(), newSeries()] };
@@ -90,9 +93,9 @@ export class ModelQueue {
       const w = this.pool.idleWorker();
       if (!w) return;
       if (this.pending < batchSize) {
-        const wait = this.jobs[this.head]!.t0 + maxBatchDelayMs - performance.now();
+        const wait = this.jobs[this.head]!.t0 + maxBatchDelayMs - this.settings.clock.now();
         if (wait > 0.5) {
-          this.timer ??= setTimeout(() => {
+          this.timer ??= this.settings.clock.setTimeout(() => {
             this.timer = undefined;
             this.pump();
           }, wait);
@@ -111,10 +114,10 @@ export class ModelQueue {
         this.head = 0;
       }
       // TorchServe's clientExpireTS: work nobody waits for any more is not given to a worker.
-      if (batch.some(expired)) {
+      if (batch.some(this.expired)) {
         const r = deadlinePassed();
-        for (const j of batch) if (expired(j)) this.finish(j, r);
-        batch = batch.filter((j) => !expired(j));
+        for (const j of batch) if (this.expired(j)) this.finish(j, r);
+        batch = batch.filter((j) => !this.expired(j));
         this.checkDrained();
         if (batch.length === 0) continue;
       }
@@ -128,7 +131,8 @@ export class ModelQueue {
     this.stats.batchedRequests += batch.length;
     this.stats.bySize.set(batch.length, (this.stats.bySize.get(batch.length) ?? 0) + 1);
     if (batch.length > this.maxBatchSeen) this.maxBatchSeen = batch.length;
-    const sent = performance.now();
+    const clock = this.settings.clock;
+    const sent = clock.now();
     for (const j of batch) {
       const waited = (sent - j.t0) * 1000;
       this.stats.queueMicros += waited;
@@ -136,7 +140,7 @@ export class ModelQueue {
     }
     const host = this.settings.host;
     if (host) host.queueTimeMs = Math.round((sent - batch[batch.length - 1]!.t0) * 1000) / 1000;
-    const prepared = performance.now() - sent;
+    const prepared = clock.now() - sent;
     const after = (): void => {
       this.inflightBatches--;
       this.pump();
@@ -149,7 +153,7 @@ export class ModelQueue {
           for (const j of batch) this.finish(j, r);
           return;
         }
-        const back = performance.now();
+        const back = clock.now();
         this.stats.inferenceMicros += (back - sent) * 1000 * batch.length;
         for (let i = 0; i < batch.length; i++) {
           const j = batch[i]!;
@@ -158,18 +162,20 @@ export class ModelQueue {
           this.finish(j, results[i] ?? workerFailed('no result for this request'));
         }
         // The frontend's own time on the batch: preparing it, and answering its requests.
-        if (host) host.workerThreadTimeMs = Math.round((prepared + performance.now() - back) * 1000) / 1000;
+        if (host) host.workerThreadTimeMs = Math.round((prepared + clock.now() - back) * 1000) / 1000;
       } finally {
         after();
       }
     });
   }
 
+  private readonly expired = (j: Job): boolean => j.expiresAt !== undefined && j.expiresAt <= this.settings.clock.now();
+
   private finish(j: Job, r: ItemResult): void {
     this.stats.requests++;
     if (r.status >= 400) this.stats.errors++;
     this.stats.byStatus.set(r.status, (this.stats.byStatus.get(r.status) ?? 0) + 1);
-    this.stats.requestMicros += (performance.now() - j.t0) * 1000;
+    this.stats.requestMicros += (this.settings.clock.now() - j.t0) * 1000;
     j.done(r);
   }
 
@@ -195,7 +201,7 @@ export class ModelQueue {
   }
 
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.settings.clock.clearTimer(this.timer);
     this.failQueued('the model was unregistered');
   }
 }
@@ -204,9 +210,6 @@ function newSeries(): TsSeries {
   return { requests: 0, latencyMicros: 0, queueMicros: 0 };
 }
 
-function expired(j: Job): boolean {
-  return j.expiresAt !== undefined && j.expiresAt <= performance.now();
-}
 
 function deadlinePassed(): ItemResult {
   return { status: 504, contentType: 'application/json', body: errorBody(504, 'RequestTimeoutException', 'The client deadline passed while the request was queued; it was not run.') };

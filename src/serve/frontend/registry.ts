@@ -18,7 +18,8 @@ import type { WorkerGroup } from './worker-group.js';
 import { HostStats } from './host-stats.js';
 import { serveRefusal } from '../../archive/serve-support.js';
 import { choosePython, installModelDependencies } from './python-env.js';
-import type { WorkerSpawn } from './worker-process.js';
+import type { WorkerSpawn, WorkerTime } from './worker-process.js';
+import type { PoolOptions } from './model-pool.js';
 import { HandlerMetrics } from './handler-metrics.js';
 import { cpuState, type ModelDevice, type ProcessorState } from '../processor.js';
 import { GpuCounter, modelDevice, workerPlacer } from '../model-device.js';
@@ -45,6 +46,10 @@ export interface RegistrySettings {
   installPyDepPerModel?: boolean;
   /** The server's processor (--processor, --devices), checked at start; default: cpu. */
   processor?: ProcessorState;
+  /** The server's clock and worker limits, for every queue and pool (startServer: deps.clock, options.workerLimits). */
+  time: WorkerTime;
+  /** How dedicated pools start a worker (default: a process; registry tests pass fakes). */
+  startWorker?: PoolOptions['startWorker'];
 }
 
 export interface RegisterParams {
@@ -264,9 +269,11 @@ export class Registry {
         spawn,
         place,
         onMetrics: (m) => handlerMetrics.add(m),
+        time: s.time,
+        startWorker: s.startWorker,
       });
     }
-    const queue = new ModelQueue({ modelKey: key, batchSize, maxBatchDelayMs: maxBatchDelay, capacity: s.jobQueueSize, responseTimeoutMs: responseTimeout * 1000, host: this.host }, pool);
+    const queue = new ModelQueue({ modelKey: key, batchSize, maxBatchDelayMs: maxBatchDelay, capacity: s.jobQueueSize, responseTimeoutMs: responseTimeout * 1000, host: this.host, clock: s.time.clock }, pool);
     late.queue = queue;
     const runtime = p.runtime ?? archive.manifest.runtime ?? 'python';
     const passHeaders = spawn.kind === 'python' || handler.includes('.');
@@ -352,7 +359,7 @@ export class Registry {
     this.onChange = () => {}; // shutting down is not a change to remember
     const entries = [...this.models.values()].flatMap((v) => [...v.byVersion.values()]);
     this.models.clear();
-    await Promise.race([Promise.all(entries.map((e) => e.queue.drain())), new Promise((r) => setTimeout(r, drainMs).unref())]);
+    await Promise.race([Promise.all(entries.map((e) => e.queue.drain())), new Promise((r) => this.settings.time.clock.setTimeout(() => r(undefined), drainMs).unref())]);
     await Promise.all(entries.map((e) => this.dispose(e)));
   }
 }

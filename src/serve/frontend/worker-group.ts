@@ -5,10 +5,11 @@
 // the model memory budget (--max-model-memory): least recently used idle models are unloaded to
 // make room, and loaded again on their next request.
 import type { Logger } from '../../log.js';
-import { WorkerProcess } from './worker-process.js';
+import { WorkerProcess, type WorkerTime } from './worker-process.js';
 import type { WorkerHub } from './worker-hub.js';
 import type { SharedPool } from './shared-pool.js';
-import { BACKOFF_MS, STABLE_MS } from './model-pool.js';
+import type { TimerHandle } from '../clock.js';
+import { backoffDelay } from './worker-limits.js';
 
 
 export interface GroupOptions {
@@ -18,6 +19,10 @@ export interface GroupOptions {
   /** Budget for loaded models in bytes (0: no budget). */
   maxModelMemory: number;
   startupTimeoutMs: number;
+  /** The server's clock and worker limits (backoff, stable time). */
+  time: WorkerTime;
+  /** Starts one process (default: a WorkerProcess; supervision tests pass fakes). */
+  startWorker?: (time: WorkerTime) => WorkerProcess;
 }
 
 /** Counters for the metrics (SageMaker multi-model endpoint style). */
@@ -51,7 +56,7 @@ export class WorkerGroup {
   private readonly loaded = new Set<SharedPool>();
   private readyWaiters: Array<() => void> = [];
   private failures = 0;
-  private restartTimer?: NodeJS.Timeout;
+  private restartTimer?: TimerHandle;
   private closed = false;
 
   constructor(
@@ -71,13 +76,14 @@ export class WorkerGroup {
   /** Resolves once some process is ready (bounded by the startup timeout). */
   async whenReady(): Promise<void> {
     if (this.readyProcs().length > 0) return;
-    let timer: NodeJS.Timeout | undefined;
+    const clock = this.opts.time.clock;
+    let timer: TimerHandle | undefined;
     await Promise.race([
       new Promise<void>((resolve) => this.readyWaiters.push(resolve)),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no shared worker process started within ${this.opts.startupTimeoutMs} ms`)), this.opts.startupTimeoutMs);
+        timer = clock.setTimeout(() => reject(new Error(`no shared worker process started within ${this.opts.startupTimeoutMs} ms`)), this.opts.startupTimeoutMs);
       }),
-    ]).finally(() => clearTimeout(timer));
+    ]).finally(() => clock.clearTimer(timer));
   }
 
   /** The `n` ready processes with the fewest model bytes, not already holding `except`. */
@@ -161,7 +167,8 @@ export class WorkerGroup {
   }
 
   private async spawn(): Promise<void> {
-    const w = new WorkerProcess(this.hub, this.log);
+    const { time, startWorker } = this.opts;
+    const w = startWorker ? startWorker(time) : new WorkerProcess(this.hub, this.log, undefined, time);
     const p = new GroupProcess(w);
     this.procs.push(p);
     let readyAt = 0;
@@ -177,20 +184,20 @@ export class WorkerGroup {
       p.waitingSet.clear();
       for (const m of models) m.pumpQueue();
       if (this.closed) return;
-      if (readyAt > 0 && Date.now() - readyAt >= STABLE_MS) this.failures = 0;
+      if (readyAt > 0 && time.clock.now() - readyAt >= time.limits.stableMs) this.failures = 0;
       else this.failures++;
       this.log.warn(`shared worker ${w.id} died; replacing it`);
       this.scheduleRestart();
     });
     await w.ready(this.opts.startupTimeoutMs);
-    readyAt = Date.now();
+    readyAt = time.clock.now();
     for (const r of this.readyWaiters.splice(0)) r();
   }
 
   private scheduleRestart(): void {
     if (this.restartTimer || this.closed) return;
-    const delay = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)]!;
-    this.restartTimer = setTimeout(() => {
+    const delay = backoffDelay(this.opts.time.limits, this.failures);
+    this.restartTimer = this.opts.time.clock.setTimeout(() => {
       this.restartTimer = undefined;
       const missing = this.opts.size - this.procs.filter((p) => p.w.status !== 'DEAD' && p.w.status !== 'UNLOADING').length;
       for (let i = 0; i < missing; i++) {
@@ -202,7 +209,7 @@ export class WorkerGroup {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.opts.time.clock.clearTimer(this.restartTimer);
     await Promise.all(this.procs.map((p) => p.w.stop()));
   }
 }

@@ -11,17 +11,26 @@ import type { WorkerHub } from './worker-hub.js';
 import type { BatchDone } from './pool-types.js';
 import type { TensorMeta } from '../handlers/types.js';
 import { PYTHON_SOURCES } from './python-env.js';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import { DEFAULT_WORKER_LIMITS, type WorkerLimits } from './worker-limits.js';
 
 /** What process to start: a Node worker (default) or a Python worker on the given interpreter. */
 export type WorkerSpawn = { kind: 'node' } | { kind: 'python'; python: string; env?: Record<string, string> };
 const NODE_WORKER: WorkerSpawn = { kind: 'node' };
+
+/** The clock and limits a worker runs on (the server's, from startServer; tests pass a fake clock). */
+export interface WorkerTime {
+  clock: Clock;
+  limits: WorkerLimits;
+}
+const SYSTEM_TIME: WorkerTime = { clock: systemClock, limits: DEFAULT_WORKER_LIMITS };
 
 export type WorkerStatus = 'STARTING' | 'READY' | 'UNLOADING' | 'DEAD';
 
 interface Pending {
   resolve: (v: Frame) => void;
   reject: (e: Error) => void;
-  /** performance.now() after which the worker counts as hung (0: no deadline). */
+  /** The clock's time after which the worker counts as hung (0: no deadline). */
   deadline: number;
   timeoutMs: number;
 }
@@ -40,8 +49,6 @@ interface Group {
   remaining: number;
 }
 
-/** How often deadlines are checked: one sweep per worker instead of a timer per request (hot path). */
-const SWEEP_MS = 100;
 /**
  * Groups a worker may have unanswered before new batches wait in the frontend: one it runs and
  * the next ones waiting in its socket, so that it never idles while the frontend answers the
@@ -74,9 +81,9 @@ function startWorker(spawn: WorkerSpawn, socketPath: string, id: string, opts: P
   });
 }
 
-/** performance.now() after which a request counts as unanswered (0: no deadline). */
-function deadlineOf(timeoutMs: number): number {
-  return timeoutMs > 0 ? performance.now() + timeoutMs : 0;
+/** The clock's time after which a request counts as unanswered (0: no deadline). */
+function deadlineOf(clock: Clock, timeoutMs: number): number {
+  return timeoutMs > 0 ? clock.now() + timeoutMs : 0;
 }
 
 /** A loaded model's inputs and outputs, as the worker's ONNX Runtime session reports them. */
@@ -104,7 +111,7 @@ export class WorkerProcess {
   private nextId = 1;
   private readonly child: ReturnType<typeof start>;
   private connected!: Promise<void>;
-  private sweeper?: NodeJS.Timeout;
+  private sweeper?: TimerHandle;
   /** The process exited or its connection closed. */
   private gone = false;
   /** Batches not sent yet, and groups sent and not fully answered (by frame id). */
@@ -115,7 +122,7 @@ export class WorkerProcess {
   /** Metrics a Python handler recorded (context.metrics), delivered with its answers. */
   onMetrics?: (m: NonNullable<ResultHeader['m']>) => void;
 
-  constructor(hub: WorkerHub, private readonly log: Logger, spawn: WorkerSpawn = NODE_WORKER) {
+  constructor(hub: WorkerHub, private readonly log: Logger, spawn: WorkerSpawn = NODE_WORKER, private readonly time: WorkerTime = SYSTEM_TIME) {
     this.connected = new Promise((resolve) => {
       hub.expect(this.id, (conn, pid) => {
         this.pid = pid;
@@ -167,9 +174,9 @@ export class WorkerProcess {
     const gone = this.exited.then(() => {
       throw new WorkerGoneError(`worker ${this.id} exited while starting`);
     });
-    let timer: NodeJS.Timeout | undefined;
+    let timer: TimerHandle | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`worker ${this.id} did not start within ${timeoutMs} ms`)), timeoutMs);
+      timer = this.time.clock.setTimeout(() => reject(new Error(`worker ${this.id} did not start within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       await Promise.race([this.connected, gone, timeout]);
@@ -178,7 +185,7 @@ export class WorkerProcess {
       this.kill();
       throw e;
     } finally {
-      clearTimeout(timer);
+      this.time.clock.clearTimer(timer);
     }
   }
 
@@ -200,7 +207,7 @@ export class WorkerProcess {
   infer(modelKey: string, items: InferItem[], timeoutMs: number, done: BatchDone): void {
     if (!this.writer || this.gone || this.status === 'DEAD') return done(new WorkerGoneError(`worker ${this.id} is not running`));
     this.inflight++;
-    this.outbox.push({ work: { modelKey, items }, done, deadline: deadlineOf(timeoutMs), timeoutMs });
+    this.outbox.push({ work: { modelKey, items }, done, deadline: deadlineOf(this.time.clock, timeoutMs), timeoutMs });
     this.startSweeper();
     this.scheduleGroup();
   }
@@ -254,18 +261,18 @@ export class WorkerProcess {
     if (!this.writer || this.gone || this.status === 'DEAD') return Promise.reject(new WorkerGoneError(`worker ${this.id} is not running`));
     const id = this.nextId++;
     return new Promise<Frame>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, deadline: deadlineOf(timeoutMs), timeoutMs });
+      this.pending.set(id, { resolve, reject, deadline: deadlineOf(this.time.clock, timeoutMs), timeoutMs });
       this.startSweeper();
       this.writer!.send(type, id, header, payload);
     });
   }
 
   private startSweeper(): void {
-    this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
+    this.sweeper ??= this.time.clock.setInterval(() => this.sweep(), this.time.limits.deadlineSweepMs).unref();
   }
 
   private sweep(): void {
-    const now = performance.now();
+    const now = this.time.clock.now();
     for (const [id, p] of this.pending) {
       if (p.deadline === 0 || now < p.deadline) continue;
       this.pending.delete(id);
@@ -299,7 +306,7 @@ export class WorkerProcess {
     // A worker being retired stays UNLOADING: its pool must not mistake the exit for a crash.
     if (this.status !== 'UNLOADING') this.status = 'DEAD';
     this.gone = true;
-    if (this.sweeper) clearInterval(this.sweeper);
+    this.time.clock.clearTimer(this.sweeper);
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
     const calls = this.outbox;
@@ -325,11 +332,11 @@ export class WorkerProcess {
   }
 
   /** Graceful stop: SIGTERM, SIGKILL if it lingers. */
-  async stop(graceMs = 2000): Promise<void> {
+  async stop(graceMs = this.time.limits.stopGraceMs): Promise<void> {
     this.status = 'UNLOADING';
     this.child.kill('SIGTERM');
-    const t = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    const t = this.time.clock.setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await this.exited;
-    clearTimeout(t);
+    this.time.clock.clearTimer(t);
   }
 }
