@@ -63,7 +63,8 @@ describe('faults', () => {
     ctx.diagnostic(`worker restart after SIGKILL: ${restartMs.toFixed(0)} ms; requests ok ${results.reduce((a, r) => a + r.ok, 0)}, failed while it was down ${failed.length}`);
     // Requests in flight on the killed worker fail with 503 JSON; nothing else.
     for (const f of failed) assert.match(f, /^503 /);
-    assert.ok(restartMs < 5000, `restart took ${restartMs} ms`);
+    // How soon the replacement starts (0.1 s after a stable worker, then backoff) is asserted on a
+    // fake clock in test/serve/worker-supervision.test.ts; here only that it comes and serves.
   });
 
   it('answers a handler that throws with a JSON error, and the worker survives', async () => {
@@ -81,7 +82,9 @@ describe('faults', () => {
     const r = await post('staged', 'hang');
     const ms = performance.now() - t0;
     assert.ok(r.status >= 500 && isJsonError(r.text), `${r.status} ${r.text}`);
-    assert.ok(ms >= 900 && ms < 8000, `answered after ${ms} ms`);
+    // Not before the timeout (a loaded machine only makes it later), and because of it.
+    assert.ok(ms >= 900, `answered after ${ms} ms`);
+    assert.match(r.text, /did not answer within 1000 ms/);
     await waitFor('a replacement for the hung worker', () => pidsOf('staged').some((p) => p !== hung));
     const ok = await waitFor('staged serving again', async () => (await post('staged', '[1,2,3,4]')).status === 200);
     assert.ok(ok);

@@ -52,8 +52,9 @@ test('every 5th request never answers: timeouts are counted exactly, per model, 
     assert.equal(e.ok, 0);
     assert.equal(e.latencyMs.count, 0);
     for (const m of level.models.filter((x) => x.model !== 'e')) assert.equal(m.timeouts, 0);
-    // No timed-out request leaks into the latencies (they would be >= 1000 ms).
-    assert.ok(level.latencyMs.max < 900, `max ${level.latencyMs.max}`);
+    // No timed-out request leaks into the latencies: one would be >= the 1000 ms timeout, and an
+    // answer that slow is itself a timeout, whatever the machine's load.
+    assert.ok(level.latencyMs.max < 1000, `max ${level.latencyMs.max}`);
   } finally {
     await server.close();
   }

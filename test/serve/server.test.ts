@@ -179,14 +179,13 @@ describe('inference API', () => {
 
   it('answers 503 promptly when a worker dies or hangs, then replaces it', async () => {
     const pidBefore = server.registry.get('staged').pool.workers[0]!.pid;
-    const t0 = Date.now();
     const died = await post('/predictions/staged', 'exit');
     assert.equal(died.status, 503);
     assert.equal(died.json().type, 'ServiceUnavailableException');
     await waitFor('a replacement worker', () => server.registry.get('staged').pool.workers.some((w) => w.status === 'READY' && w.pid !== pidBefore));
     const hung = await post('/predictions/staged', 'hang'); // response_timeout 2 s in model-config.yaml
     assert.equal(hung.status, 503);
-    assert.ok(Date.now() - t0 < 12_000);
+    assert.match(String(hung.json().message), /did not answer within 2000 ms/, 'answered by the response timeout');
     await waitFor('a worker after the hang', () => server.registry.get('staged').pool.liveCount() === 1);
     assert.deepEqual((await post('/predictions/staged', '[2,2,2,2]')).json(), { sum: 8 });
   });
