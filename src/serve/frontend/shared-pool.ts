@@ -33,7 +33,7 @@ export class SharedPool implements WorkerPool {
   maxWorkers = 1;
   io?: ModelIo;
   lastLoadMs = 0;
-  /** performance.now() of the last dispatch attempt (LRU order). */
+  /** The clock's time of the last dispatch attempt (LRU order). */
   lastUsed = 0;
   /** Bytes of the budget this model holds. */
   reservedBytes = 0;
@@ -75,7 +75,7 @@ export class SharedPool implements WorkerPool {
   }
 
   idleWorker(): BatchTarget | undefined {
-    this.lastUsed = performance.now();
+    this.lastUsed = this.group.opts.time.clock.now();
     if (this.placements.size === 0) {
       if (!this.loading) {
         this.cold = true;
@@ -125,7 +125,7 @@ export class SharedPool implements WorkerPool {
   private place(): Promise<void> {
     if (this.loading || this.closed) return this.loading ?? Promise.resolve();
     this.loading = (async () => {
-      const t0 = performance.now();
+      const t0 = this.group.opts.time.clock.now();
       try {
         await this.group.whenReady();
         const procs = this.group.pick(this.target() - this.placements.size, new Set(this.placements.keys()));
@@ -149,7 +149,7 @@ export class SharedPool implements WorkerPool {
         });
         if (this.placements.size === 0) throw error ?? new Error('not loaded');
         this.group.markLoaded(this, true);
-        this.lastLoadMs = performance.now() - t0;
+        this.lastLoadMs = this.group.opts.time.clock.now() - t0;
         this.group.stats.loads++;
         this.group.stats.loadMicros += this.lastLoadMs * 1000;
         this.loading = undefined;
@@ -179,7 +179,7 @@ export class SharedPool implements WorkerPool {
     this.group.markLoaded(this, false);
     this.group.release(this.reservedBytes);
     this.reservedBytes = 0;
-    const t0 = performance.now();
+    const t0 = this.group.opts.time.clock.now();
     await Promise.allSettled(
       procs.map((p) => {
         p.models.delete(this);
@@ -189,7 +189,7 @@ export class SharedPool implements WorkerPool {
     );
     if (counted) {
       this.group.stats.evictions++;
-      this.group.stats.unloadMicros += (performance.now() - t0) * 1000;
+      this.group.stats.unloadMicros += (this.group.opts.time.clock.now() - t0) * 1000;
     }
   }
 

@@ -2,6 +2,7 @@
 // and a call's deadline becomes the queue's expiry time.
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, ServiceError, UntypedHandleCall } from '@grpc/grpc-js';
 import { toGrpcError } from './status.js';
+import type { Clock } from '../clock.js';
 
 /** A unary method written as a function of the request (sync or async): what it throws is answered as an error. */
 export function unary<Req, Res>(fn: (req: Req, call: ServerUnaryCall<Req, Res>, done: sendUnaryData<Res>) => Res | Promise<Res> | undefined): UntypedHandleCall {
@@ -18,11 +19,11 @@ export function unary<Req, Res>(fn: (req: Req, call: ServerUnaryCall<Req, Res>, 
 }
 
 /**
- * performance.now() at the call's deadline (grpc-timeout), for the queue to drop work nobody waits
+ * The call's deadline (grpc-timeout) on the server's clock, for the queue to drop work nobody waits
  * for; undefined without a deadline.
  */
-export function expiresAt(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>): number | undefined {
+export function expiresAt(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, clock: Clock): number | undefined {
   const d = call.getDeadline();
   const ms = d instanceof Date ? d.getTime() : d;
-  return Number.isFinite(ms) ? performance.now() + (ms - Date.now()) : undefined;
+  return Number.isFinite(ms) ? clock.now() + (ms - Date.now()) : undefined;
 }

@@ -38,7 +38,7 @@ function modelInfer(reg: Registry, req: ModelInferRequest, deadline: number | un
   submitParts(
     entry,
     parts,
-    performance.now(),
+    reg.settings.time.clock.now(),
     (r) => {
       if (r.status >= 400) return done(grpcError(grpcCode(r.status), resultMessage(r)) as ServiceError);
       try {
@@ -63,7 +63,7 @@ export function kserveService(reg: Registry): UntypedServiceImplementation {
       return configMessage(await config(e), e.version);
     }),
     ModelInfer: unary((req: ModelInferRequest, call, done: sendUnaryData<ModelInferResponse>) => {
-      modelInfer(reg, req, expiresAt(call), done);
+      modelInfer(reg, req, expiresAt(call, reg.settings.time.clock), done);
       return undefined;
     }),
     // The repository is the model store: the archive (file or folder) named after the model,

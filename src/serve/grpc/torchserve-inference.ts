@@ -35,7 +35,7 @@ function predict(reg: Registry, req: PredictionsRequest, deadline: number | unde
     submitParts(
       entry,
       parts,
-      performance.now(),
+      reg.settings.time.clock.now(),
       (r: ItemResult) => (r.status >= 400 ? answer(grpcError(grpcCode(r.status), resultMessage(r), 'InternalServerException')) : answer(null, { prediction: r.body })),
       { expiresAt: deadline, versioned: Boolean(req.model_version) },
     );
@@ -49,10 +49,10 @@ export function torchserveInferenceService(reg: Registry): UntypedServiceImpleme
     // The JSON /ping answers with, as TorchServe's Ping does (its status is in the text, the call is OK).
     Ping: unary(() => ({ health: JSON.stringify({ status: health(reg) }, null, 2) })),
     Predictions: (call: ServerUnaryCall<PredictionsRequest, PredictionResponse>, done: sendUnaryData<PredictionResponse>) =>
-      predict(reg, call.request, expiresAt(call), (e, r) => (e ? done(e as ServiceError) : done(null, r))),
+      predict(reg, call.request, expiresAt(call, reg.settings.time.clock), (e, r) => (e ? done(e as ServiceError) : done(null, r))),
     // mlserve's handlers answer once, so the stream carries one message (TorchServe's rule for handlers that do not stream).
     StreamPredictions: (call: ServerWritableStream<PredictionsRequest, PredictionResponse>) =>
-      predict(reg, call.request, expiresAt(call), (e, r) => {
+      predict(reg, call.request, expiresAt(call, reg.settings.time.clock), (e, r) => {
         if (e) return void call.emit('error', e);
         call.write(r!);
         call.end();

@@ -39,8 +39,9 @@ function predictionPath(path: string, prefix = PREDICTIONS.length): { name: stri
 
 export function inferenceListener(reg: Registry, opts: InferenceOptions) {
   const protocols = kserveRoutes(reg, opts);
+  const clock = reg.settings.time.clock; // the queue's: arrival and batch delay on one clock
   return (req: Http1Request, res: Reply): void => {
-    const t0 = performance.now();
+    const t0 = clock.now();
     const url = req.url;
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);

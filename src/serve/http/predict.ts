@@ -143,7 +143,7 @@ export function inferenceTarget(reg: Registry, name: string, version: string | u
 }
 
 export interface SubmitOptions {
-  /** performance.now() after which the client no longer waits (a gRPC deadline). */
+  /** The server clock's time after which the client no longer waits (a gRPC deadline). */
   expiresAt?: number;
   /** The request named a version (TorchServe labels the others model_version="default"). */
   versioned?: boolean;
