@@ -12,10 +12,15 @@ import { allFailed, describeFailure } from './failure.js';
 /** Generator CPU (share of one core) or event-loop busy share above which a level's figures are bounded by the client. */
 export const CPU_SATURATION = 0.9;
 
+/**
+ * `measure` runs one level (default: the autocannon engine for its duration); tests of the sweep's
+ * decisions (knee, plateau, SLO stop) pass levels of known figures instead of timing a server.
+ */
 export async function runLoadtest(
   opts: LoadtestOptions,
   onEvent: (e: LoadtestEvent) => void = () => {},
   signal?: AbortSignal,
+  measure: typeof runLevel = runLevel,
 ): Promise<LoadtestReport> {
   await probeOrigins([...new Set(opts.targets.map((t) => t.origin))]);
   const sequence = opts.mode === 'random' ? randomSequence(opts.targets, opts.seed) : opts.targets;
@@ -29,7 +34,7 @@ export async function runLoadtest(
 
   if (opts.warmupMs > 0) {
     onEvent({ type: 'warmup', concurrency: levels[0]!, durationMs: opts.warmupMs });
-    const warm = await runLevel({ ...base, concurrency: levels[0]!, durationMs: opts.warmupMs }, undefined, signal);
+    const warm = await measure({ ...base, concurrency: levels[0]!, durationMs: opts.warmupMs }, undefined, signal);
     // Nothing will succeed after a warmup where everything failed: stop before the measured levels.
     if (allFailed(warm)) return finish(opts, [], 'all-errors', warnings, await describeFailure(opts.targets, warm, 'the warmup'));
   }
@@ -41,7 +46,7 @@ export async function runLoadtest(
   for (const [index, concurrency] of levels.entries()) {
     if (signal?.aborted) throw new MlsError('MLS_ERR_INTERRUPTED', 'load test interrupted');
     onEvent({ type: 'level-start', index, total: levels.length, concurrency, durationMs: opts.durationMs });
-    const level = await runLevel(
+    const level = await measure(
       { ...base, concurrency },
       (t) => onEvent({ type: 'tick', concurrency, ...t }),
       signal,
