@@ -4,28 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLoadtest } from '../../src/loadtest/run-loadtest.js';
-import { modelRequest } from '../../src/loadtest/targets.js';
-import { EMPTY_PAYLOAD } from '../../src/loadtest/payloads.js';
 import { parseSlo } from '../../src/loadtest/slo.js';
-import type { LoadtestEvent, LoadtestOptions } from '../../src/loadtest/types.js';
-import { preferThisProcess, startChildServer } from './test-servers.js';
+import type { LoadtestEvent } from '../../src/loadtest/types.js';
+import { preferThisProcess, startChildServer, sweepOptions as options } from './test-servers.js';
 
 preferThisProcess();
-
-function options(url: string, o: Partial<LoadtestOptions>): LoadtestOptions {
-  return {
-    mode: 'sweep',
-    targets: ['a', 'b'].map((m) => modelRequest({ model: m, inference: url, predictUrl: `${url}/predictions/${m}` }, EMPTY_PAYLOAD)),
-    concurrency: [1, 2, 4, 8, 16, 32],
-    durationMs: 800,
-    warmupMs: 0,
-    timeoutMs: 10_000,
-    plateauSteps: 2,
-    minGain: 0.05,
-    seed: 1,
-    ...o,
-  };
-}
 
 // Latencies here are 100 ms per service and the SLO is on P50. The machine's load can only make
 // responses slower and throughput lower, so these tests assert bounds load cannot cross (the

@@ -7,10 +7,9 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { runLoadtest } from '../../src/loadtest/run-loadtest.js';
 import type { LevelPlan } from '../../src/loadtest/run-level.js';
-import { modelRequest } from '../../src/loadtest/targets.js';
-import { EMPTY_PAYLOAD } from '../../src/loadtest/payloads.js';
 import { parseSlo } from '../../src/loadtest/slo.js';
 import type { LevelResult, LoadtestOptions } from '../../src/loadtest/types.js';
+import { sweepOptions } from './test-servers.js';
 
 // runLoadtest checks that each origin accepts connections before it measures.
 let listener: Server;
@@ -22,20 +21,7 @@ before(async () => {
 });
 after(() => new Promise<void>((r) => listener.close(() => r())));
 
-function options(o: Partial<LoadtestOptions>): LoadtestOptions {
-  return {
-    mode: 'sweep',
-    targets: [modelRequest({ model: 'a', inference: url, predictUrl: `${url}/predictions/a` }, EMPTY_PAYLOAD)],
-    concurrency: [1, 2, 4, 8, 16, 32],
-    durationMs: 1000,
-    warmupMs: 0,
-    timeoutMs: 10_000,
-    plateauSteps: 2,
-    minGain: 0.05,
-    seed: 1,
-    ...o,
-  };
-}
+const options = (o: Partial<LoadtestOptions>): LoadtestOptions => sweepOptions(url, { durationMs: 1000, ...o });
 
 /** A server of `slots` slots and `serviceMs` per request, as a closed-loop level would measure it. */
 function knownServer(slots: number, serviceMs: number) {

@@ -6,6 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { modelRequest } from '../../src/loadtest/targets.js';
+import { EMPTY_PAYLOAD } from '../../src/loadtest/payloads.js';
+import type { LoadtestOptions } from '../../src/loadtest/types.js';
 
 export interface Behaviour {
   /** Delay before answering request number i (1-based, in arrival order). */
@@ -185,5 +188,21 @@ export async function startChildServer(spec: BehaviourSpec): Promise<ChildServer
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/** Sweep options over models a and b of one server (the sweep tests change what they need). */
+export function sweepOptions(url: string, o: Partial<LoadtestOptions>): LoadtestOptions {
+  return {
+    mode: 'sweep',
+    targets: ['a', 'b'].map((m) => modelRequest({ model: m, inference: url, predictUrl: `${url}/predictions/${m}` }, EMPTY_PAYLOAD)),
+    concurrency: [1, 2, 4, 8, 16, 32],
+    durationMs: 800,
+    warmupMs: 0,
+    timeoutMs: 10_000,
+    plateauSteps: 2,
+    minGain: 0.05,
+    seed: 1,
+    ...o,
   };
 }
