@@ -37,6 +37,8 @@ export function describe(e: ModelEntry): Record<string, unknown> {
     maxNumSequence: 0,
     maxSequenceJobQueueSize: 0,
     loadedAtStartup: e.loadedAtStartup,
+    // mlserve's: ONNX Runtime threads per worker (chosen from the machine unless set; README).
+    intraOpThreads: e.intraOpThreads,
     workers: e.pool.workers.map((w) => ({
       id: w.id,
       startTime: w.startTime.toISOString(),
