@@ -11,7 +11,7 @@ export interface MachineDefaults {
   intraOpThreads: number;
 }
 
-export function machineDefaults(set: { defaultWorkersPerModel?: number; intraOpThreads?: number }, processor: Pick<ProcessorState, 'deviceType' | 'deviceIds'>, cores = availableParallelism()): MachineDefaults {
+export function machineDefaults(set: { defaultWorkersPerModel?: number; intraOpThreads?: number }, processor: { deviceType: ProcessorState['deviceType']; deviceIds: readonly number[] }, cores = availableParallelism()): MachineDefaults {
   const gpus = processor.deviceType === 'gpu' ? processor.deviceIds.length : 0;
   const workersPerModel = set.defaultWorkersPerModel ?? (gpus > 0 ? gpus : cores);
   const intraOpThreads = set.intraOpThreads ?? Math.max(1, Math.floor(cores / Math.max(1, workersPerModel)));

@@ -68,6 +68,9 @@ before(async () => {
     metrics: { host: '127.0.0.1', port: 0 },
     jobQueueSize: 40,
     maxRequestSize: 1 << 20,
+    // One worker per model whatever the machine's cores (the tests count frames per worker).
+    defaultWorkersPerModel: 1,
+    intraOpThreads: 1,
   });
   server = await startServer(opts, silentLogger);
   I = server.inference;
@@ -303,6 +306,8 @@ describe('management API', () => {
       'modelName', 'modelVersion', 'modelUrl', 'runtime', 'minWorkers', 'maxWorkers', 'batchSize', 'maxBatchDelay', 'responseTimeout', 'startupTimeout',
       'maxRetryTimeoutInSec', 'clientTimeoutInMills', 'parallelType', 'parallelLevel', 'deviceType', 'continuousBatching', 'useJobTicket', 'useVenv',
       'stateful', 'sequenceMaxIdleMSec', 'sequenceTimeoutMSec', 'maxNumSequence', 'maxSequenceJobQueueSize', 'loadedAtStartup', 'workers', 'jobQueueStatus',
+      // mlserve's own, after TorchServe's fields: ONNX Runtime threads per worker.
+      'intraOpThreads',
     ]);
     assert.equal(desc.startupTimeout, 120);
     assert.equal(desc.maxRetryTimeoutInSec, 300);

@@ -37,8 +37,6 @@ export function describe(e: ModelEntry): Record<string, unknown> {
     maxNumSequence: 0,
     maxSequenceJobQueueSize: 0,
     loadedAtStartup: e.loadedAtStartup,
-    // mlserve's: ONNX Runtime threads per worker (chosen from the machine unless set; README).
-    intraOpThreads: e.intraOpThreads,
     workers: e.pool.workers.map((w) => ({
       id: w.id,
       startTime: w.startTime.toISOString(),
@@ -49,5 +47,7 @@ export function describe(e: ModelEntry): Record<string, unknown> {
       gpuUsage: 'N/A',
     })),
     jobQueueStatus: { remainingCapacity: e.queue.settings.capacity - e.queue.pending, pendingRequests: e.queue.pending },
+    // mlserve's own, after TorchServe's fields: ONNX Runtime threads per worker (chosen from the machine unless set; README).
+    intraOpThreads: e.intraOpThreads,
   };
 }
