@@ -320,7 +320,10 @@ async function main(): Promise<void> {
     const origin = ready.inference;
     const pids = { frontend: ready.pid, workers: await childrenOf(ready.pid) };
 
-    const rows: Array<{ case: string; limit: LimitFigures; served: ServedFigures; ratio: number }> = [];
+    // ratio: throughput against the limit's. cpuRatio: the limit's CPU per item over the server's
+    // (frontend + worker) CPU per request, steadier than throughput on a machine shared with other
+    // work, since it counts what each side burns rather than what the scheduler gave it.
+    const rows: Array<{ case: string; limit: LimitFigures; served: ServedFigures; ratio: number; cpuRatio: number }> = [];
     // A case whose answer is wrong is still timed (to keep figures of a server without a feature), and said.
     const problems: Record<string, string> = {};
     for (const c of cases) {
@@ -332,25 +335,28 @@ async function main(): Promise<void> {
         await limitLoop(session, c, 0.5); // warm-up
         const limit = await limitLoop(session, c, seconds);
         const s = await served(origin, c, pids, seconds);
-        rows.push({ case: c.name, limit, served: s, ratio: Number((s.rps / limit.itemsPerSec).toFixed(2)) });
-        const u = limit.usPerItem;
         const cpu = s.cpuUsPerRequest;
+        const cpuRatio = Number((limit.cpuUsPerItem / (cpu.frontend + cpu.worker)).toFixed(2));
+        rows.push({ case: c.name, limit, served: s, ratio: Number((s.rps / limit.itemsPerSec).toFixed(2)), cpuRatio });
+        const u = limit.usPerItem;
         console.log(
           `${c.name.padEnd(13)} limit ${String(limit.itemsPerSec).padStart(6)} items/s (decode ${u.decode} run ${u.run} encode ${u.encode} µs/item)  served ${String(s.rps).padStart(6)} req/s  ` +
-            `ratio ${rows.at(-1)!.ratio.toFixed(2)}  CPU µs/req: frontend ${cpu.frontend} worker ${cpu.worker} loadgen ${cpu.loadgen}${s.errors ? `  errors ${JSON.stringify(s.statuses)}` : ''}`,
+            `ratio ${rows.at(-1)!.ratio.toFixed(2)}  CPU µs: limit ${limit.cpuUsPerItem}/item, served frontend ${cpu.frontend} worker ${cpu.worker} loadgen ${cpu.loadgen} /req (cpu ratio ${cpuRatio.toFixed(2)})${s.errors ? `  errors ${JSON.stringify(s.statuses)}` : ''}`,
         );
       }
     }
     const summary = Object.fromEntries(cases.map((c) => [c.name, median(rows.filter((x) => x.case === c.name).map((x) => x.ratio))]));
+    const cpuSummary = Object.fromEntries(cases.map((c) => [c.name, median(rows.filter((x) => x.case === c.name).map((x) => x.cpuRatio))]));
     const b1 = rows.filter((x) => x.case === 'ts-json@b1').map((x) => x.served.rps);
     const b8 = rows.filter((x) => x.case === 'ts-json').map((x) => x.served.rps);
     const batchingGain = b1.length > 0 ? Number((median(b8) / median(b1)).toFixed(2)) : undefined;
     console.log(`\n${modelKind}, batch ${B}, ${connections} connections, ${seconds} s per measure, ${repeat} rounds, ${cpus().length} CPUs, load ${loadavg()[0]!.toFixed(2)}`);
     console.log(`median ratio served/limit: ${Object.entries(summary).map(([k, v]) => `${k} ${v}`).join('  ')}`);
+    console.log(`median CPU ratio limit/served: ${Object.entries(cpuSummary).map(([k, v]) => `${k} ${v}`).join('  ')}`);
     if (batchingGain !== undefined) console.log(`dynamic batching: served ts-json at batch_size ${B} / batch_size 1 = ${batchingGain}×`);
     await writeFileAtomic(
       join(PACKAGE_ROOT, 'bench', 'results', `serve-vs-ort-${modelKind}-b${B}.json`),
-      `${JSON.stringify({ date: new Date().toISOString(), model: modelKind, batch: B, seconds, connections, repeat, cpus: cpus().length, loadavg: loadavg(), summary, batchingGain, problems, rows }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), model: modelKind, batch: B, seconds, connections, repeat, cpus: cpus().length, loadavg: loadavg(), summary, cpuSummary, batchingGain, problems, rows }, null, 2)}\n`,
     );
   } finally {
     server?.kill('SIGTERM');

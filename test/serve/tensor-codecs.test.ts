@@ -59,8 +59,7 @@ describe('tensor codecs', () => {
   it('joins raw bodies that lie back to back in an infer frame without copying, others by copy', () => {
     const rows = [Float32Array.from([1, 2]), Float32Array.from([3, 4]), Float32Array.from([5, 6])];
     const { header, payload } = encodeInfer([{ modelKey: 'm/1', items: rows.map((r) => ({ parts: [{ name: 'body', contentType: 'application/octet-stream', body: Buffer.from(r.buffer) }] })) }]);
-    const aligned = Buffer.alloc(payload.length);
-    payload.copy(aligned);
+    const aligned = Buffer.concat(payload);
     const items = decodeInfer(JSON.parse(JSON.stringify(header)), aligned)[0]!.items;
     const parts = items.map((it) => fromBytes(it.parts[0]!.body, 'float32', [2], 'x'));
     const joined = concatBatch(parts)!;
