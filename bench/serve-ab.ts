@@ -22,7 +22,7 @@ const request = { model: 'identity', method: 'POST', path: '/predictions/identit
 /** Starts `mlserve serve` from a cli.js on the store; resolves with its inference URL. */
 function serve(cli: string, store: string): { url: Promise<string>; stop: () => Promise<unknown> } {
   const child = start(process.execPath, [cli, 'serve', '--model-store', store, '--models', 'identity=identity.mar', '--inference-address', '127.0.0.1:0',
-    '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--pid-file', join(store, `${cli.length}-${Date.now()}.pid`), '--no-snapshot', '--json'], { stdout: 'pipe', stderr: 'inherit', buffer: false });
+    '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--pid-file', join(store, `${cli.length}-${Date.now()}.pid`), '--no-snapshot', '--no-grpc', '--json', '--workers', '1'], { stdout: 'pipe', stderr: 'inherit', buffer: false });
   const url = new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {

@@ -19,7 +19,7 @@ export function serveCommand(): Command {
     .option('--grpc-management-address <host:port>', "gRPC management address: TorchServe's ManagementAPIsService (default 127.0.0.1:7071)")
     .option('--no-grpc', 'do not start the gRPC listeners')
     .option('--pid-file <file>', 'pid file of the server (default $TMPDIR/.mlserve-<hash of the model store>.pid: one per store)')
-    .option('--workers <n>', 'workers per model loaded at start (default_workers_per_model, default 1)', intArg('--workers', 0, 64))
+    .option('--workers <n>', 'workers per model loaded at start (default_workers_per_model; default: one per CPU core, or one per GPU on a gpu server, as TorchServe)', intArg('--workers', 0, 64))
     .option('--job-queue-size <n>', 'queued requests per model before 503 (default 100)', intArg('--job-queue-size', 1, 1_000_000))
     .option('--token-auth', 'require `Authorization: Bearer <management key>` on the management API (keys written to --key-file)')
     .option('--key-file <file>', 'where --token-auth writes its keys, mode 0600 (default: key_file.json next to the pid file)')

@@ -25,14 +25,16 @@ export interface ServeOptions {
   management: Address;
   metrics: Address;
   pidFile: string;
-  defaultWorkersPerModel: number;
+  /** Workers of a model loaded at start; absent: from the machine (machine-defaults.ts). */
+  defaultWorkersPerModel?: number;
   jobQueueSize: number;
   defaultResponseTimeoutSec: number;
   defaultStartupTimeoutSec: number;
   maxRequestSize: number;
   batchSize: number;
   maxBatchDelayMs: number;
-  intraOpThreads: number;
+  /** ONNX Runtime intra-op threads per worker; absent: cores / workers per model (machine-defaults.ts). */
+  intraOpThreads?: number;
   workerConcurrency: number;
   /** Require the management key (written to keyFile) on the management API. */
   tokenAuth: boolean;
@@ -107,14 +109,12 @@ export function defaultOptions(): ServeOptions {
     management: { host: '127.0.0.1', port: 8081 },
     metrics: { host: '127.0.0.1', port: 8082 },
     pidFile: defaultPidFile(modelStore),
-    defaultWorkersPerModel: 1,
     jobQueueSize: 100, // TorchServe's default
     defaultResponseTimeoutSec: 120,
     defaultStartupTimeoutSec: 120,
     maxRequestSize: 6_553_500, // TorchServe's default max_request_size
     batchSize: 1,
     maxBatchDelayMs: 100,
-    intraOpThreads: 1,
     workerConcurrency: 32,
     tokenAuth: false,
     drainTimeoutMs: 30_000,

@@ -27,6 +27,8 @@ import { WorkerGroup } from './frontend/worker-group.js';
 import { ModelStorePoller, storeArchives } from './model-store-poller.js';
 import type { GrpcListeners } from './grpc/grpc-server.js';
 import { resolveProcessor } from './processor.js';
+import { machineDefaults } from './machine-defaults.js';
+import { availableParallelism } from 'node:os';
 import { systemProbe, type DeviceProbe } from './devices.js';
 import { systemClock, type Clock } from './clock.js';
 
@@ -200,6 +202,10 @@ export async function startServer(opts: ServeOptions, log: Logger, deps: ServerD
     log,
   );
   const time = { clock: deps.clock ?? systemClock, limits: opts.workerLimits };
+  const fit = machineDefaults(opts, processor);
+  if (opts.defaultWorkersPerModel === undefined || opts.intraOpThreads === undefined) {
+    log.info(`from this machine (${availableParallelism()} cores${processor.deviceType === 'gpu' ? `, ${processor.deviceIds.length} GPUs` : ''}): ${fit.workersPerModel} workers per model loaded at start, ${fit.intraOpThreads} intra-op thread(s) per worker (set default_workers_per_model / intra_op_threads to choose)`);
+  }
   const hub = new WorkerHub();
   await hub.listen();
   const workDir = join(hub.dir, 'models');
@@ -220,7 +226,7 @@ export async function startServer(opts: ServeOptions, log: Logger, deps: ServerD
       defaultBatchSize: opts.batchSize,
       defaultMaxBatchDelayMs: opts.maxBatchDelayMs,
       startupTimeoutMs: opts.defaultStartupTimeoutSec * 1000,
-      intraOpThreads: opts.intraOpThreads,
+      intraOpThreads: fit.intraOpThreads,
       workerConcurrency: opts.workerConcurrency,
       allowedUrls: opts.allowedUrls,
       maxDownloadSize: opts.maxDownloadSize,
@@ -297,7 +303,7 @@ export async function startServer(opts: ServeOptions, log: Logger, deps: ServerD
                   runtime: saved.runtime,
                   loadedAtStartup: true,
                 }
-              : { url, modelName: name, fallbackWorkers: opts.defaultWorkersPerModel, loadedAtStartup: true },
+              : { url, modelName: name, fallbackWorkers: fit.workersPerModel, loadedAtStartup: true },
           );
           if (saved) e.pool.maxWorkers = Math.max(saved.minWorkers, saved.maxWorkers);
           log.info(`loaded ${e.name} ${e.version} (${url}) with ${e.pool.liveCount()} worker(s)`);

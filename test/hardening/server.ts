@@ -28,6 +28,8 @@ export async function startTestServer(archives: Array<Omit<FolderArchive, 'model
     management: { host: '127.0.0.1', port: 0 },
     metrics: { host: '127.0.0.1', port: 0 },
     drainTimeoutMs: 2000,
+    defaultWorkersPerModel: 1,
+    intraOpThreads: 1,
     ...options,
   });
   const server = await startServer(opts, silentLogger);

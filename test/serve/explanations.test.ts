@@ -33,7 +33,7 @@ describe('explanations', () => {
     await addFolderArchive(store, { name: 'explainer', model: fx.identity, handler: 'explainer.mjs', files: { 'explainer.mjs': EXPLAINER } });
     await addFolderArchive(store, { name: 'identity', model: fx.identity, handler: 'base_handler' });
     const opts = defaultOptions();
-    Object.assign(opts, { modelStore: store, models: ['explainer', 'identity'], inference: { host: '127.0.0.1', port: 0 }, management: { host: '127.0.0.1', port: 0 }, metrics: { host: '127.0.0.1', port: 0 } });
+    Object.assign(opts, { modelStore: store, models: ['explainer', 'identity'], defaultWorkersPerModel: 1, intraOpThreads: 1, inference: { host: '127.0.0.1', port: 0 }, management: { host: '127.0.0.1', port: 0 }, metrics: { host: '127.0.0.1', port: 0 } });
     server = await startServer(opts, silentLogger);
   });
 

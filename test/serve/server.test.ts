@@ -68,6 +68,9 @@ before(async () => {
     metrics: { host: '127.0.0.1', port: 0 },
     jobQueueSize: 40,
     maxRequestSize: 1 << 20,
+    // One worker per model whatever the machine's cores (the tests count frames per worker).
+    defaultWorkersPerModel: 1,
+    intraOpThreads: 1,
   });
   server = await startServer(opts, silentLogger);
   I = server.inference;
@@ -108,6 +111,14 @@ describe('inference API', () => {
     assert.deepEqual(single.json(), { output: [0.5, 1, 2, 3] });
     const bin = await post('/predictions/identity', Buffer.from(Float32Array.from([9, 8, 7, 6]).buffer), 'application/octet-stream');
     assert.deepEqual(bin.json(), { output: [[9, 8, 7, 6]] });
+    // Accept: application/octet-stream answers the output's raw bytes, described by x-tensor-* headers.
+    for (const [body, type] of [[Buffer.from(Float32Array.from([9, 8, 7, 6, 1, 2, 3, 4]).buffer), 'application/octet-stream'], [JSON.stringify([[9, 8, 7, 6], [1, 2, 3, 4]]), 'application/json']] as const) {
+      const raw = await fetch(`${I}/predictions/identity`, { method: 'POST', body, headers: { 'content-type': type, accept: 'application/octet-stream' } });
+      assert.equal(raw.status, 200);
+      assert.equal(raw.headers.get('content-type'), 'application/octet-stream');
+      assert.deepEqual(['name', 'dtype', 'shape'].map((h) => raw.headers.get(`x-tensor-${h}`)), ['output', 'float32', '2,4']);
+      assert.deepEqual([...new Float32Array(await raw.arrayBuffer())], [9, 8, 7, 6, 1, 2, 3, 4]);
+    }
     const big = await post('/predictions/identity', Buffer.alloc(2 << 20), 'application/octet-stream');
     assert.equal(big.status, 413);
     assert.equal(big.json().type, 'RequestEntityTooLargeException');
@@ -294,6 +305,8 @@ describe('management API', () => {
       'modelName', 'modelVersion', 'modelUrl', 'runtime', 'minWorkers', 'maxWorkers', 'batchSize', 'maxBatchDelay', 'responseTimeout', 'startupTimeout',
       'maxRetryTimeoutInSec', 'clientTimeoutInMills', 'parallelType', 'parallelLevel', 'deviceType', 'continuousBatching', 'useJobTicket', 'useVenv',
       'stateful', 'sequenceMaxIdleMSec', 'sequenceTimeoutMSec', 'maxNumSequence', 'maxSequenceJobQueueSize', 'loadedAtStartup', 'workers', 'jobQueueStatus',
+      // mlserve's own, after TorchServe's fields: ONNX Runtime threads per worker.
+      'intraOpThreads',
     ]);
     assert.equal(desc.startupTimeout, 120);
     assert.equal(desc.maxRetryTimeoutInSec, 300);

@@ -51,7 +51,7 @@ describe('frames', () => {
     ];
     const parts = (its: InferItem[]) => its.map((i) => i.parts.map((p) => [p.name, p.contentType, p.body.toString('hex')]));
     const enc = encodeInfer([{ modelKey: 'm/1', items }, { modelKey: 'n/2', items: [items[1]!] }]);
-    const dec = decodeInfer(JSON.parse(JSON.stringify(enc.header)), enc.payload);
+    const dec = decodeInfer(JSON.parse(JSON.stringify(enc.header)), Buffer.concat(enc.payload));
     assert.deepEqual(dec.map((b) => b.modelKey), ['m/1', 'n/2']);
     assert.deepEqual(parts(dec[0]!.items), parts(items));
     assert.deepEqual(parts(dec[1]!.items), parts([items[1]!]));
@@ -59,7 +59,7 @@ describe('frames', () => {
       { group: 7, index: 1, results: [{ status: 200, contentType: 'a', body: Buffer.from('x') }, { status: 503, contentType: 'b', body: Buffer.from('yz') }] },
       { group: 9, index: 0, results: [{ status: 400, contentType: 'c', body: Buffer.from('w') }] },
     ]);
-    const got = decodeResults(JSON.parse(JSON.stringify(res.header)), res.payload);
+    const got = decodeResults(JSON.parse(JSON.stringify(res.header)), Buffer.concat(res.payload));
     assert.deepEqual(got.map((b) => [b.group, b.index, b.results.map((r) => [r.status, r.contentType, r.body.toString()])]), [
       [7, 1, [[200, 'a', 'x'], [503, 'b', 'yz']]],
       [9, 0, [[400, 'c', 'w']]],
@@ -73,11 +73,11 @@ describe('frames', () => {
     // The hot path (no headers) keeps the two-element batch form.
     assert.equal(enc.header.b[0]!.length, 2);
     assert.deepEqual(enc.header.b[1]![2], [null, { 'x-k': 'v', explain: 'True' }]);
-    const dec = decodeInfer(JSON.parse(JSON.stringify(enc.header)), enc.payload);
+    const dec = decodeInfer(JSON.parse(JSON.stringify(enc.header)), Buffer.concat(enc.payload));
     assert.deepEqual(dec.map((b) => b.items.map((i) => i.headers ?? null)), [[null], [null, { 'x-k': 'v', explain: 'True' }]]);
     const res = encodeResults([{ group: 1, index: 0, results: [{ status: 418, contentType: 't', body: Buffer.from('x'), headers: { 'x-a': '1' } }, { status: 200, contentType: 't', body: Buffer.from('y') }] }]);
     assert.equal(res.header.r[0]![2][1]!.length, 3);
-    const got = decodeResults(JSON.parse(JSON.stringify(res.header)), res.payload)[0]!.results;
+    const got = decodeResults(JSON.parse(JSON.stringify(res.header)), Buffer.concat(res.payload))[0]!.results;
     assert.deepEqual(got.map((r) => [r.status, r.headers ?? null, r.body.toString()]), [[418, { 'x-a': '1' }, 'x'], [200, null, 'y']]);
   });
 });

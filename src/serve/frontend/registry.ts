@@ -97,6 +97,8 @@ export interface ModelEntry {
   handlerMetrics: HandlerMetrics;
   /** What the model runs on (describe's deviceType / deviceIds, /v2 metadata, the metrics' device label). */
   device: ModelDevice;
+  /** ONNX Runtime intra-op threads of each worker (node workers). */
+  intraOpThreads: number;
 }
 
 interface Versions {
@@ -277,7 +279,7 @@ export class Registry {
     late.queue = queue;
     const runtime = p.runtime ?? archive.manifest.runtime ?? 'python';
     const passHeaders = spawn.kind === 'python' || handler.includes('.');
-    const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, startupTimeout, runtime, handler, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue, passHeaders, handlerMetrics, device };
+    const entry: ModelEntry = { name, version, archive, batchSize, maxBatchDelay, responseTimeout, startupTimeout, runtime, handler, loadedAtStartup: p.loadedAtStartup ?? false, pool, queue, passHeaders, handlerMetrics, device, intraOpThreads: intraOp };
     late.entry = entry;
     this.registering.add(key);
     try {

@@ -4,9 +4,11 @@
 //    removed again on the way out.
 //  - application/octet-stream body: raw little-endian values of the first input; the batch dim
 //    is inferred from the byte count.
-// Out: {outputName: nested array} per request. Requests of a batch run as one session call.
+// Out: {outputName: nested array} per request, or with `Accept: application/octet-stream` the
+// outputs' raw bytes (shape and dtype in x-tensor-* headers). Requests of a batch run as one session call.
 // KServe v1 and OIP v2 JSON bodies are recognized too (protocols.ts).
-import { fromBytes, fromNested, isDType, toNested, type DType } from './tensors.js';
+import { fromBytes, fromNested, isDType, type DType, type PlainTensor } from './tensors.js';
+import { JsonText, TensorBytes, tensorBytes, tensorJson } from './tensor-json.js';
 import { runBatched, type Feeds } from './session.js';
 import type { HandlerContext, HandlerRequest, ModelHandler, TensorMeta } from './types.js';
 import { BINARY_PART, readProtocol, renderProtocol, type ProtocolInfo } from './protocols.js';
@@ -17,6 +19,7 @@ interface Prepared {
   feeds: Feeds;
   single: boolean; // the request sent one example without a batch dim
   info: ProtocolInfo;
+  raw: boolean; // answer raw tensor bytes (Accept: application/octet-stream)
 }
 
 function dtypeOf(meta: TensorMeta): DType {
@@ -28,7 +31,7 @@ function badRequest(message: string): Error {
   return Object.assign(new Error(message), { status: 400 });
 }
 
-export function prepareRequest(req: HandlerRequest, ctx: HandlerContext): Prepared {
+export function prepareRequest(req: HandlerRequest, ctx: HandlerContext): Omit<Prepared, 'raw'> {
   const first = ctx.inputs[0];
   if (!first) throw new Error('the model has no inputs');
   if (/octet-stream/.test(req.contentType)) {
@@ -84,12 +87,17 @@ function checkShapes(feeds: Feeds, ctx: HandlerContext): Feeds {
   return feeds;
 }
 
-export function renderOutputs(out: Feeds, single: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  for (const [name, t] of Object.entries(out)) {
-    body[name] = toNested(single && t.dims[0] === 1 ? { ...t, dims: t.dims.slice(1) } : t);
-  }
-  return body;
+/** {outputName: nested array} as JSON text; raw bytes (tensorBytes) when the client asked for them. */
+export function renderOutputs(out: Feeds, single: boolean, raw = false): JsonText | TensorBytes {
+  const entries = Object.entries(out).map(([name, t]): [string, PlainTensor] => [name, single && t.dims[0] === 1 ? { ...t, dims: t.dims.slice(1) } : t]);
+  if (raw) return tensorBytes(entries);
+  return new JsonText(`{${entries.map(([name, t]) => `${JSON.stringify(name)}:${tensorJson(t)}`).join(',')}}`);
+}
+
+/** `Accept: application/octet-stream` (the frontend passes that header on to the worker). */
+function wantsBytes(req: HandlerRequest): boolean {
+  const accept = req.headers?.accept;
+  return typeof accept === 'string' && accept.includes('application/octet-stream');
 }
 
 export const baseHandler: ModelHandler = {
@@ -99,7 +107,7 @@ export const baseHandler: ModelHandler = {
     const index: number[] = [];
     requests.forEach((r, i) => {
       try {
-        prepared.push(prepareRequest(r, ctx));
+        prepared.push({ ...prepareRequest(r, ctx), raw: wantsBytes(r) });
         index.push(i);
       } catch (e) {
         results[i] = e; // a bad request fails alone, the rest of the batch still runs
@@ -109,7 +117,7 @@ export const baseHandler: ModelHandler = {
       const outs = await runBatched(ctx, prepared.map((p) => p.feeds));
       outs.forEach((o, k) => {
         const p = prepared[k]!;
-        results[index[k]!] = p.info.protocol === 'plain' ? renderOutputs(o, p.single) : renderProtocol(p.info, o, ctx);
+        results[index[k]!] = p.info.protocol === 'plain' ? renderOutputs(o, p.single, p.raw) : renderProtocol(p.info, o, ctx);
       });
     }
     return results;

@@ -2,7 +2,8 @@
 // (`{"instances": [...]}` → `{"predictions": [...]}`) and the Open Inference Protocol v2 JSON form
 // (`{"inputs": [{name, shape, datatype, data}]}` → `{"model_name", "outputs": [...]}`), so that
 // the protocol routes of the frontend can hand requests to the same handler and batcher.
-import { elementSize, fromBytes, fromNested, toBytes, toNested, type DType, type PlainTensor } from './tensors.js';
+import { elementSize, fromBytes, fromNested, toBytes, type DType, type PlainTensor } from './tensors.js';
+import { JsonText, tensorJson } from './tensor-json.js';
 import type { Feeds } from './session.js';
 import type { HandlerContext } from './types.js';
 
@@ -75,7 +76,9 @@ function v2Input(raw: Record<string, unknown>, ctx: HandlerContext, binary: { bu
       flat = fromBytes(bytes, type, [], name);
     } else {
       if (!Array.isArray(raw.data)) throw new Error(`input ${name}: data must be an array (or use the binary extension)`);
-      flat = fromNested((raw.data as unknown[]).flat(Infinity), type, name);
+      const data = raw.data as unknown[];
+      // Flat data (the usual form) is read as it is; nested data is flattened first.
+      flat = fromNested(data.some(Array.isArray) ? data.flat(Infinity) : data, type, name);
     }
   } catch (e) {
     throw badRequest((e as Error).message);
@@ -126,23 +129,25 @@ export function readProtocol(value: unknown, ctx: HandlerContext, binary?: Buffe
 export function renderProtocol(info: ProtocolInfo, out: Feeds, ctx: HandlerContext): unknown {
   if (info.protocol === 'kserve-v1') {
     const first = out[ctx.outputs[0]?.name ?? ''] ?? Object.values(out)[0];
-    return { predictions: first ? toNested(first) : [] };
+    return new JsonText(`{"predictions":${first ? tensorJson(first) : '[]'}}`);
   }
   const binary: Buffer[] = [];
+  // Each output's JSON is written around its data, which comes straight from the typed array.
   const outputs = Object.entries(out)
     .filter(([name]) => !info.outputs || info.outputs.includes(name))
     .map(([name, t]: [string, PlainTensor]) => {
-      const head = { name, datatype: v2Datatype(t.type), shape: t.dims };
+      const head = `{"name":${JSON.stringify(name)},"datatype":"${v2Datatype(t.type)}","shape":${JSON.stringify(t.dims)}`;
       if (info.binaryOutputs?.has(name)) {
         const bytes = toBytes(t);
         binary.push(bytes);
-        return { ...head, parameters: { binary_data_size: bytes.length } };
+        return `${head},"parameters":{"binary_data_size":${bytes.length}}}`;
       }
-      return { ...head, data: toNested({ ...t, dims: [t.data.length] }) };
+      return `${head},"data":${tensorJson({ ...t, dims: [t.data.length] })}}`;
     });
-  const body = { model_name: ctx.modelName, model_version: ctx.modelVersion, ...(info.id ? { id: info.id } : {}), outputs };
-  if (binary.length === 0) return body;
-  return { json: Buffer.from(JSON.stringify(body)), binary } satisfies BinaryBody;
+  const top = JSON.stringify({ model_name: ctx.modelName, model_version: ctx.modelVersion, ...(info.id ? { id: info.id } : {}) });
+  const text = `${top.slice(0, -1)},"outputs":[${outputs.join(',')}]}`;
+  if (binary.length === 0) return new JsonText(text);
+  return { json: Buffer.from(text), binary } satisfies BinaryBody;
 }
 
 export function isBinaryBody(v: unknown): v is BinaryBody {

@@ -90,26 +90,76 @@ function shapeOf(value: unknown): number[] {
   return dims;
 }
 
-/** Nested array → typed array; throws with the path of the first ragged or non-numeric element. */
+/**
+ * Nested array → typed array; throws with the path of the first ragged or non-numeric element.
+ * The fill below does no per-element work beyond a type check and a store (it is the whole cost
+ * of a JSON request once JSON.parse is done); only a refused tensor walks again to name the path.
+ */
 export function fromNested(value: unknown, type: DType, name: string): PlainTensor {
   const dims = Array.isArray(value) ? shapeOf(value) : [];
   const size = dims.reduce((a, b) => a * b, 1);
   const data = allocate(type, size);
+  const ok = type === 'string' || type === 'int64' || type === 'uint64' || type === 'float16' ? fillOther(value, dims, type, data) : fillNumbers(value, dims, data as Float32Array);
+  if (!ok) explainNested(value, dims, type, name);
+  return { type, data, dims };
+}
+
+/** Numbers (and booleans) into a plain numeric typed array; false at the first bad element or row. */
+function fillNumbers(value: unknown, dims: number[], data: Float32Array): boolean {
   let i = 0;
-  const walk = (v: unknown, depth: number, path: string): void => {
+  const last = dims.length - 1;
+  const walk = (v: unknown, depth: number): boolean => {
+    if (!Array.isArray(v) || v.length !== dims[depth]) return false;
+    if (depth === last) {
+      for (let k = 0; k < v.length; k++) {
+        const x: unknown = v[k];
+        if (typeof x === 'number') data[i++] = x;
+        else if (typeof x === 'boolean') data[i++] = x ? 1 : 0;
+        else return false;
+      }
+      return true;
+    }
+    for (let k = 0; k < v.length; k++) if (!walk(v[k], depth + 1)) return false;
+    return true;
+  };
+  if (dims.length === 0) {
+    if (typeof value === 'number' || typeof value === 'boolean') data[0] = Number(value);
+    else return false;
+    return true;
+  }
+  return walk(value, 0);
+}
+
+/** Strings, 64-bit integers (BigInt) and halves; false at the first bad element or row. */
+function fillOther(value: unknown, dims: number[], type: DType, data: TypedData): boolean {
+  let i = 0;
+  const walk = (v: unknown, depth: number): boolean => {
     if (depth === dims.length) {
       if (type === 'string') {
-        if (typeof v !== 'string') throw new Error(`${name}${path}: expected a string, got ${JSON.stringify(v)}`);
+        if (typeof v !== 'string') return false;
         (data as string[])[i++] = v;
       } else if (typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new Error(`${name}${path}: expected a number, got ${JSON.stringify(v)}`);
-      } else if (type === 'int64' || type === 'uint64') {
-        (data as BigInt64Array)[i++] = BigInt(Math.trunc(Number(v)));
+        return false;
       } else if (type === 'float16') {
         (data as Uint16Array)[i++] = toHalf(Number(v));
       } else {
-        (data as Float32Array)[i++] = Number(v);
+        (data as BigInt64Array)[i++] = BigInt(Math.trunc(Number(v)));
       }
+      return true;
+    }
+    if (!Array.isArray(v) || v.length !== dims[depth]) return false;
+    for (let k = 0; k < v.length; k++) if (!walk(v[k], depth + 1)) return false;
+    return true;
+  };
+  return walk(value, 0);
+}
+
+/** Throws the error of the first ragged or wrongly typed element, with its path. */
+function explainNested(value: unknown, dims: number[], type: DType, name: string): never {
+  const walk = (v: unknown, depth: number, path: string): void => {
+    if (depth === dims.length) {
+      if (type === 'string' && typeof v !== 'string') throw new Error(`${name}${path}: expected a string, got ${JSON.stringify(v)}`);
+      if (type !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw new Error(`${name}${path}: expected a number, got ${JSON.stringify(v)}`);
       return;
     }
     if (!Array.isArray(v) || v.length !== dims[depth]) {
@@ -118,7 +168,7 @@ export function fromNested(value: unknown, type: DType, name: string): PlainTens
     for (let k = 0; k < v.length; k++) walk(v[k], depth + 1, `${path}[${k}]`);
   };
   walk(value, 0, '');
-  return { type, data, dims };
+  throw new Error(`${name}: not a tensor of ${type}`);
 }
 
 /** One element as JSON: 64-bit integers become numbers (JSON has no 64-bit integers), halves numbers, bools booleans. */
@@ -155,6 +205,8 @@ export function concatBatch(parts: PlainTensor[]): PlainTensor | null {
     rows += p.dims[0]!;
   }
   if (first.type === 'string') return { type: 'string', data: parts.flatMap((p) => p.data as string[]), dims: [rows, ...first.dims.slice(1)] };
+  const joined = adjacentView(parts);
+  if (joined) return { type: first.type, data: joined, dims: [rows, ...first.dims.slice(1)] };
   const out = allocate(first.type, parts.reduce((a, p) => a + p.data.length, 0));
   let off = 0;
   for (const p of parts) {
@@ -162,6 +214,22 @@ export function concatBatch(parts: PlainTensor[]): PlainTensor | null {
     off += p.data.length;
   }
   return { type: first.type, data: out, dims: [rows, ...first.dims.slice(1)] };
+}
+
+/**
+ * The parts as one view when each starts where the previous one ends in the same memory: the
+ * raw bodies of a batch travel back to back in one infer frame, so their batch needs no copy.
+ */
+function adjacentView(parts: PlainTensor[]): TypedData | null {
+  const first = parts[0]!.data as Float32Array;
+  let end = first.byteOffset + first.byteLength;
+  for (let k = 1; k < parts.length; k++) {
+    const d = parts[k]!.data as Float32Array;
+    if (d.buffer !== first.buffer || d.byteOffset !== end) return null;
+    end += d.byteLength;
+  }
+  const Ctor = first.constructor as Float32ArrayConstructor;
+  return new Ctor(first.buffer, first.byteOffset, (end - first.byteOffset) / Ctor.BYTES_PER_ELEMENT);
 }
 
 /** Splits a tensor along dimension 0 into pieces of the given row counts (views, no copies). */
@@ -188,10 +256,15 @@ export function fromBytes(bytes: Buffer, type: DType, innerDims: number[], name:
   if (bytes.length % (Ctor.BYTES_PER_ELEMENT * inner) !== 0) {
     throw new Error(`${name}: ${bytes.length} bytes is not a whole number of ${type} rows of shape [${innerDims.join(',')}]`);
   }
-  // Copy into an aligned buffer: a Buffer slice may start at an odd offset.
-  const copy = new Uint8Array(bytes.length);
-  copy.set(bytes);
-  const data = new Ctor(copy.buffer, 0, bytes.length / Ctor.BYTES_PER_ELEMENT);
+  // A view when the bytes sit aligned for the type (no copy between the frame and session.run);
+  // otherwise a copy into an aligned buffer: a Buffer slice may start at an odd offset.
+  let data;
+  if (bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) data = new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length / Ctor.BYTES_PER_ELEMENT);
+  else {
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    data = new Ctor(copy.buffer, 0, bytes.length / Ctor.BYTES_PER_ELEMENT);
+  }
   return { type, data, dims: [data.length / inner, ...innerDims] };
 }
 

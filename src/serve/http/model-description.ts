@@ -47,5 +47,7 @@ export function describe(e: ModelEntry): Record<string, unknown> {
       gpuUsage: 'N/A',
     })),
     jobQueueStatus: { remainingCapacity: e.queue.settings.capacity - e.queue.pending, pendingRequests: e.queue.pending },
+    // mlserve's own, after TorchServe's fields: ONNX Runtime threads per worker (chosen from the machine unless set; README).
+    intraOpThreads: e.intraOpThreads,
   };
 }

@@ -29,6 +29,12 @@ function headersFor(contentType: string): Record<string, string> {
   return h;
 }
 
+const ACCEPT_BYTES: HeaderMap = { accept: 'application/octet-stream' };
+
+function acceptsBytes(accept: string | undefined): boolean {
+  return accept !== undefined && accept.includes('application/octet-stream');
+}
+
 export function noWorker(name: string, version?: string): HttpError {
   const who = version ? `Model "${name}" Version ${version}` : `Model "${name}"`;
   return new HttpError(503, 'ServiceUnavailableException', `${who} has no worker to serve inference request. Please use scale workers API to add workers.`);
@@ -98,7 +104,8 @@ export function predict(reg: Registry, opts: InferenceOptions, req: Http1Request
   const contentType = req.headers['content-type'] ?? '';
   // Headers travel only to handlers that read them, and with explanations (TorchServe marks those
   // with an `explain: True` request header): the built-ins' hot path carries none.
-  const headers: HeaderMap | undefined = extras.explain ? { ...req.headers, explain: 'True' } : entry.passHeaders ? req.headers : undefined;
+  // A client asking for raw tensor bytes says so with Accept: that one header goes along.
+  const headers: HeaderMap | undefined = extras.explain ? { ...req.headers, explain: 'True' } : entry.passHeaders ? req.headers : acceptsBytes(req.headers.accept) ? ACCEPT_BYTES : undefined;
   const to: Target = { entry, res, t0, style, versioned: version !== undefined, headers };
   if (contentType.startsWith('multipart/form-data')) {
     readMultipart(req.headers, req.body, opts.maxRequestSize).then((parts) => enqueue(to, parts)).catch(fail);

@@ -28,12 +28,19 @@ export interface Frame {
 }
 
 const FIXED = 13; // u32 length + u8 type + u32 id + u32 header length
+/** Up to this many bytes, a write's frames are copied into one buffer (small requests: one cheap copy, one syscall). */
+const COALESCE_BYTES = 64 * 1024;
 /** Frames above this size are refused: a corrupt length must not make us allocate gigabytes. */
 export const MAX_FRAME_BYTES = 1024 * 1024 * 1024;
 
-export function encodeFrame(type: number, id: number, header: unknown, payload?: Buffer): Buffer[] {
+/** A frame's payload: one buffer, or the buffers that follow each other in it (no concatenation). */
+export type Payload = Buffer | readonly Buffer[];
+
+export function encodeFrame(type: number, id: number, header: unknown, payload?: Payload): Buffer[] {
   const text = header === undefined ? '' : JSON.stringify(header);
-  const plen = payload ? payload.length : 0;
+  const parts = payload === undefined ? [] : Buffer.isBuffer(payload) ? [payload] : payload;
+  let plen = 0;
+  for (const p of parts) plen += p.length;
   // One allocation for the fixed fields and the header: the string is written in place.
   const hlen = Buffer.byteLength(text, 'utf8');
   const head = Buffer.allocUnsafe(FIXED + hlen);
@@ -42,7 +49,7 @@ export function encodeFrame(type: number, id: number, header: unknown, payload?:
   head.writeUInt32LE(id, 5);
   head.writeUInt32LE(hlen, 9);
   if (hlen > 0) head.write(text, FIXED, 'utf8');
-  return payload && plen > 0 ? [head, payload] : [head];
+  return plen > 0 ? [head, ...parts] : [head];
 }
 
 /** Incremental decoder: feed socket chunks, get whole frames. */
@@ -92,33 +99,48 @@ export class FrameReader {
  */
 export class FrameWriter {
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private scheduled = false;
 
   constructor(private readonly socket: Socket) {}
 
-  send(type: number, id: number, header: unknown, payload?: Buffer): void {
+  send(type: number, id: number, header: unknown, payload?: Payload): void {
     if (!this.queue(type, id, header, payload) || this.scheduled) return;
     this.scheduled = true;
     setImmediate(this.flush);
   }
 
   /** Sends a frame (and any queued before it) at once: for callers that already grouped their work. */
-  sendNow(type: number, id: number, header: unknown, payload?: Buffer): void {
+  sendNow(type: number, id: number, header: unknown, payload?: Payload): void {
     if (this.queue(type, id, header, payload)) this.flush();
   }
 
   /** Appends a frame to the next write; false when the socket is gone. */
-  private queue(type: number, id: number, header: unknown, payload?: Buffer): boolean {
+  private queue(type: number, id: number, header: unknown, payload?: Payload): boolean {
     if (this.socket.destroyed) return false;
-    for (const b of encodeFrame(type, id, header, payload)) this.pending.push(b);
+    for (const b of encodeFrame(type, id, header, payload)) {
+      this.pending.push(b);
+      this.pendingBytes += b.length;
+    }
     return true;
   }
 
   private readonly flush = (): void => {
     this.scheduled = false;
     const bufs = this.pending;
+    const bytes = this.pendingBytes;
     this.pending = [];
-    if (this.socket.destroyed || bufs.length === 0) return;
-    this.socket.write(bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs));
+    this.pendingBytes = 0;
+    const s = this.socket;
+    if (s.destroyed || bufs.length === 0) return;
+    if (bufs.length === 1) s.write(bufs[0]!);
+    else if (bytes <= COALESCE_BYTES) s.write(Buffer.concat(bufs, bytes));
+    else {
+      // Tensors: one writev of the buffers as they are, instead of copying them into a new one
+      // (a batch of 2048-wide JSON answers is ~320 KB: the copy and its garbage cost more than the iovecs).
+      s.cork();
+      for (const b of bufs) s.write(b);
+      s.uncork();
+    }
   };
 }

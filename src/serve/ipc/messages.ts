@@ -89,7 +89,8 @@ export interface BatchResults {
   results: ItemResult[];
 }
 
-export function encodeInfer(batches: readonly BatchWork[]): { header: InferHeader; payload: Buffer } {
+/** The payload is the bodies in order, not concatenated: the frame writer decides whether to copy (frames.ts). */
+export function encodeInfer(batches: readonly BatchWork[]): { header: InferHeader; payload: Buffer[] } {
   const bufs: Buffer[] = [];
   const header: InferHeader = { b: [] };
   for (const { modelKey, items } of batches) {
@@ -109,7 +110,7 @@ export function encodeInfer(batches: readonly BatchWork[]): { header: InferHeade
       header.b.push([modelKey, descs, heads]);
     } else header.b.push([modelKey, descs]);
   }
-  return { header, payload: bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs) };
+  return { header, payload: bufs };
 }
 
 export function decodeInfer(header: InferHeader, payload: Buffer): BatchWork[] {
@@ -131,14 +132,14 @@ export function decodeInfer(header: InferHeader, payload: Buffer): BatchWork[] {
   }));
 }
 
-export function encodeResults(done: readonly BatchResults[]): { header: ResultHeader; payload: Buffer } {
+export function encodeResults(done: readonly BatchResults[]): { header: ResultHeader; payload: Buffer[] } {
   const bufs: Buffer[] = [];
   const header: ResultHeader = { r: [] };
   for (const { group, index, results } of done) {
     header.r.push([group, index, results.map((r) => (r.headers ? [r.status, r.contentType, r.body.length, r.headers] : [r.status, r.contentType, r.body.length]))]);
     for (const r of results) bufs.push(r.body);
   }
-  return { header, payload: bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs) };
+  return { header, payload: bufs };
 }
 
 export function decodeResults(header: ResultHeader, payload: Buffer): BatchResults[] {

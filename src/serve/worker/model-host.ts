@@ -6,6 +6,7 @@ import type { InferItem, ItemResult, LoadRequest } from '../ipc/messages.js';
 import { describeValues } from '../handlers/session.js';
 import { loadHandler } from '../handlers/load-handler.js';
 import { BINARY_RESULT_TYPE, isBinaryBody } from '../handlers/protocols.js';
+import { JsonText, TensorBytes } from '../handlers/tensor-json.js';
 
 interface Hosted {
   ctx: HandlerContext;
@@ -28,6 +29,8 @@ function failure(e: unknown): ItemResult {
 
 function toResult(out: unknown): ItemResult {
   if (out instanceof Error) return failure(out);
+  if (out instanceof JsonText) return { status: 200, contentType: JSON_TYPE, body: Buffer.from(out.text) };
+  if (out instanceof TensorBytes) return { status: 200, contentType: 'application/octet-stream', body: out.body, headers: out.headers };
   if (isBinaryBody(out)) return { status: 200, contentType: `${BINARY_RESULT_TYPE}${out.json.length}`, body: Buffer.concat([out.json, ...out.binary]) };
   if (Buffer.isBuffer(out)) return { status: 200, contentType: 'application/octet-stream', body: out };
   if (out instanceof Uint8Array) return { status: 200, contentType: 'application/octet-stream', body: Buffer.from(out.buffer, out.byteOffset, out.byteLength) };
