@@ -44,7 +44,7 @@ exports.handle = async function handle(requests) {
 };
 `;
 
-test('pipeline --loop: co-located models miss the SLO, are derated, packed apart, and verify in round 2', { timeout: 300_000 }, async () => {
+test('the loop converges on a two-model case: co-located models miss the SLO, are measured again at their planned load, packed apart, and verify in round 2', { timeout: 300_000 }, async () => {
   const fx = await ensureFixtureModels();
   const dir = await mkdtemp(join(tmpdir(), 'mls-loop-'));
   await writeFile(join(dir, 'device.js'), deviceHandler(dir));
