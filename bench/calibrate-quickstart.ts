@@ -8,7 +8,10 @@
 // `calibrate --rps-per-model R` write. Packed on c5 types only: this machine measures its CPU, and
 // the inf1/g4dn figures would be catalog estimates either way. Every other step is the mlserve
 // command a user would type. Writes bench/results/calibrate-quickstart.json.
-// Usage: node dist/bench/calibrate-quickstart.js [out/quickstart] [slo=p90=100ms] [rates=100,200]
+// Besides the verified rates, the plans alone (no deployment) at more rates show where the two
+// bases part: pack's cost per hour from each.
+// Usage: node dist/bench/calibrate-quickstart.js [out/quickstart] [slo=p90=100ms] [verified rates=100,200]
+//          [packed rates=50,100,200,300,400,800,1600]   (MLSERVE_BENCH_REUSE=1: keep profiles-calibrated.yaml)
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +24,7 @@ import type { VerifyReport } from '../src/loadtest/verify.js';
 const dir = process.argv[2] ?? 'out/quickstart';
 const slo = process.argv[3] ?? 'p90=100ms';
 const rates = (process.argv[4] ?? '100,200').split(',').map(Number);
+const packRates = (process.argv[5] ?? '50,100,200,300,400,800,1600').split(',').map(Number);
 const payloads = 'examples/quickstart/payloads';
 const pack = ['--max-util', '83', '--instance-types', 'c5.large,c5.xlarge,c5.2xlarge', '--time-limit', '20s'];
 
@@ -64,9 +68,20 @@ async function planAndVerify(basis: string, profiles: string, rps: number) {
   };
 }
 
+async function packOnly(basis: string, rps: number) {
+  const profiles = join(dir, `profiles-${basis}-${rps}.yaml`);
+  await atRate(basis === 'traced' ? join(dir, 'profiles.yaml') : calibrated, profiles, rps);
+  const plan = join(dir, `plan-${basis}-${rps}.yaml`);
+  await runCliStep(['pack', '--profiles', profiles, ...pack, '--out', plan]);
+  const p = await readPlan(plan);
+  return { costPerHour: p.totals.costPerHour, instances: p.instances.map((i) => i.type).join('+') };
+}
+
 const t0 = Date.now();
 const calibrated = join(dir, 'profiles-calibrated.yaml');
-const cal = await runCliStep(['calibrate', '--profiles', join(dir, 'profiles.yaml'), '--out', calibrated, '--slo', slo, '--batch-sizes', '1,8', '--workers', '1,2', '--duration', '1500ms', '--warmup', '500ms', '--payload-dir', payloads]);
+const reuse = process.env['MLSERVE_BENCH_REUSE'] === '1';
+const calibrateArgs = ['calibrate', '--profiles', join(dir, 'profiles.yaml'), '--out', calibrated, '--slo', slo, '--batch-sizes', '1,8', '--workers', '1,2', '--duration', '1500ms', '--warmup', '500ms', '--payload-dir', payloads];
+const cal = reuse ? { value: { models: (await readProfiles(calibrated)).models.map((m) => ({ name: m.name, capacity: m.measured?.capacity, config: m.measured?.config })) } } : await runCliStep(calibrateArgs);
 const calibrateSeconds = (Date.now() - t0) / 1000;
 const runs = [];
 for (const rps of rates) {
@@ -74,9 +89,13 @@ for (const rps of rates) {
   await atRate(calibrated, join(dir, `profiles-calibrated-${rps}.yaml`), rps);
   for (const basis of ['traced', 'calibrated']) runs.push(await planAndVerify(basis, join(dir, `profiles-${basis}-${rps}.yaml`), rps));
 }
-const result = { slo, machine: { cpus: cpus().length, loadAverage: +loadavg()[0]!.toFixed(1) }, calibrateSeconds, calibration: (cal.value as { models: unknown[] }).models, runs };
+const packed = [];
+for (const rps of packRates) packed.push({ rps, traced: await packOnly('traced', rps), calibrated: await packOnly('calibrated', rps) });
+const result = { slo, machine: { cpus: cpus().length, loadAverage: +loadavg()[0]!.toFixed(1) }, calibrateSeconds, calibration: (cal.value as { models: unknown[] }).models, runs, packed };
 await writeFileAtomic('bench/results/calibrate-quickstart.json', `${JSON.stringify(result, null, 2)}\n`);
-console.log(`quickstart, SLO ${slo} at each model's planned rate (open loop), ${cpus().length} CPUs, load average ${result.machine.loadAverage}; calibrate took ${calibrateSeconds.toFixed(0)} s`);
+console.log(`quickstart, SLO ${slo} at each model's planned rate (open loop), ${cpus().length} CPUs, load average ${result.machine.loadAverage}; calibrate took ${calibrateSeconds.toFixed(0)} s${reuse ? ' (reused)' : ''}`);
+console.log('plans alone (req/s per model: traced | calibrated):');
+for (const x of packed) console.log(`  ${String(x.rps).padStart(5)}: $${x.traced.costPerHour}/h ${x.traced.instances} | $${x.calibrated.costPerHour}/h ${x.calibrated.instances}`);
 for (const r of runs) {
   console.log(`${String(r.rps).padStart(4)} req/s/model ${r.basis.padEnd(10)} $${r.costPerHour}/h  ${r.instances.join(', ')}  planned ${r.plannedVcpus} vCPU  verified: ${r.verified ? 'yes' : `no (${r.failed.join(', ')})`}`);
   for (const [m, x] of Object.entries(r.models)) console.log(`    ${m.padEnd(18)} util ${String(x.util).padStart(7)}%  p50 ${x.p50Ms} ms  p90 ${x.p90Ms} ms  ok ${x.ok}/${x.scheduled}`);
