@@ -72,7 +72,13 @@ async function packOnly(basis: string, rps: number) {
   const profiles = join(dir, `profiles-${basis}-${rps}.yaml`);
   await atRate(basis === 'traced' ? join(dir, 'profiles.yaml') : calibrated, profiles, rps);
   const plan = join(dir, `plan-${basis}-${rps}.yaml`);
-  await runCliStep(['pack', '--profiles', profiles, ...pack, '--out', plan]);
+  try {
+    await runCliStep(['pack', '--profiles', profiles, ...pack, '--out', plan]);
+  } catch (e) {
+    // A model that needs more than the largest type allowed: the profile says it needs replicas.
+    if ((e as { code?: string }).code !== 'MLS_ERR_PACK_MODEL_TOO_LARGE') throw e;
+    return { costPerHour: Number.NaN, instances: `${(e as Error).message.match(/model "([^"]+)"/)?.[1] ?? 'a model'} fits no allowed type` };
+  }
   const p = await readPlan(plan);
   return { costPerHour: p.totals.costPerHour, instances: p.instances.map((i) => i.type).join('+') };
 }
