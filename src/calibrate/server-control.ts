@@ -35,7 +35,8 @@ export async function startCalibrationServer(device: CalibrationDevice = { proce
   const store = join(dir, 'model-store');
   const any = '127.0.0.1:0';
   const args = ['serve', '--model-store', store, '--inference-address', any, '--management-address', any, '--metrics-address', any];
-  args.push('--json', '--no-snapshot', '--pid-file', join(dir, 'serve.pid'), ...serverProcessorArgs(device));
+  // No gRPC: calibration loads over HTTP, and fixed gRPC ports would collide with any other server.
+  args.push('--no-grpc', '--json', '--no-snapshot', '--pid-file', join(dir, 'serve.pid'), ...serverProcessorArgs(device));
   await mkdir(store);
   const child = startNode(CLI_PATH, args, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false });
   let stderr = '';
