@@ -19,6 +19,12 @@ export interface CalibrationFacts {
   archive: string;
   tried: number;
   at: string;
+  /**
+   * Families the catalog estimates from the one calibrated (families.<f>.scaling.from), with their
+   * utilFactor: a profile's estimated entries of them follow the calibrated util, as trace derives
+   * them from the traced one, so pack does not weigh a measured family against a stale estimate.
+   */
+  estimates?: Record<string, number>;
 }
 
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -31,10 +37,15 @@ export function applyCalibration(p: ModelProfile, m: ConfigMeasurement, f: Calib
   const util = calibratedUtil(f.rps, m.capacity, f.units);
   // A CPU family's host dimensions are the same figures (trace writes them so): keep them in step.
   const host: Record<string, number> = f.per === 'vcpu' ? { hostMemory: m.memory, vcpus: round(util / 100, 4) } : {};
+  const resources: ModelProfile['resources'] = { ...p.resources, [f.family]: { ...kept, memory: m.memory, util, ...host } };
+  for (const [family, factor] of Object.entries(f.estimates ?? {})) {
+    const e = resources[family];
+    if (e?.estimated) resources[family] = { ...e, util: Number((util * factor).toPrecision(3)), basis: `${f.family} calibrated × families.${family}.scaling` };
+  }
   return {
     ...p,
     archive: f.archive,
-    resources: { ...p.resources, [f.family]: { ...kept, memory: m.memory, util, ...host } },
+    resources,
     measured: {
       ...p.measured,
       basis: 'calibrated',

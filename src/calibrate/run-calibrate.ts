@@ -17,6 +17,7 @@ import { loadCatalog, MEASURED_FAMILY } from '../trace/estimate.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { loadProcessorTable, processorFor } from '../deploy/processors.js';
 import type { DeviceProbe } from '../serve/devices.js';
+import type { Catalog } from '../formats/catalog.js';
 import { archiveIntraOpThreads, writeCalibratedArchive } from './calibrated-archive.js';
 import { calibrationDevice } from './device-check.js';
 import { applyCalibration } from './profile-update.js';
@@ -130,7 +131,8 @@ export async function runCalibrate(o: CalibrateOptions, onEvent: (e: CalibrateEv
     const rule = rules.get(p.name)!;
     const lead = groups.find((g) => g.some((x) => x.name === p.name))![0]!;
     const units = serverUnits(rule, b.m.config.workers, threads.get(lead.name)!);
-    updated.push(applyCalibration(p, b.m, { family: rule.family, units, per: rule.per, rps, slo, maxBatchDelay: o.maxBatchDelayMs, archive, tried: b.tried, at }));
+    const estimates = estimatedFrom(catalog, rule);
+    updated.push(applyCalibration(p, b.m, { family: rule.family, units, per: rule.per, rps, slo, maxBatchDelay: o.maxBatchDelayMs, archive, tried: b.tried, at, estimates }));
     models.push({
       name: p.name,
       measuredAs: lead.name,
@@ -166,6 +168,16 @@ function familyOf(m: ModelProfile, o: CalibrateOptions, kindOf: (family: string)
   throw new MlsError('MLS_ERR_CALIBRATE_FAMILY_MISMATCH', `model "${m.name}": ${fams.length === 0 ? 'no family' : `families ${fams.join(', ')}`} of the profile run on ${o.processor}: name the one to write with --family`, {
     details: { model: m.name, processor: o.processor, families: fams },
   });
+}
+
+/** Families the catalog scales from the calibrated one (as trace's estimates: from c5, or from "cpu" for a CPU family). */
+function estimatedFrom(catalog: Catalog, rule: UnitsRule): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [family, spec] of Object.entries(catalog.families)) {
+    const s = spec.scaling;
+    if (s && family !== rule.family && (s.from === rule.family || (s.from === 'cpu' && rule.processor === 'cpu'))) out[family] = s.utilFactor;
+  }
+  return out;
 }
 
 function rateOf(m: ModelProfile, o: CalibrateOptions): number | undefined {
