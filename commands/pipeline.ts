@@ -23,7 +23,7 @@ export function pipelineCommand(): Command {
     .option('--runtime <runtime>', 'deploy runtime: local, docker or kubernetes (overrides deploy.runtime)', choiceArg('--runtime', ['local', 'docker', 'kubernetes'] as const))
     .option('--keep', 'leave the servers deploy started running')
     .option('--force', 're-run every step even when its inputs are unchanged')
-    .option('--loop <n>', 'with calibrate: and verify: in the config, re-run calibrate → pack → deploy → verify up to n rounds while verification fails and the plan changes', intArg('--loop', 1, 20))
+    .option('--loop <n>', 'with calibrate: and verify: in the config, re-calibrate the servers that failed verification (at their planned load), pack, deploy, verify: up to n rounds, while verification fails and the plan changes', intArg('--loop', 1, 20))
     .option('--json', 'print the final summary as JSON on stdout')
     .action(async (flags: PipelineFlags) => {
       const [{ runPipeline }, { summaryText }, views] = await Promise.all([

@@ -3,6 +3,7 @@
 // serve, deploy and pack accept as they accept a .mar) with batchSize, maxBatchDelay and
 // min/maxWorkers set, and the profile points at it. A copy already calibrated is updated in place.
 import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { extractArchive } from '../archive/reader.js';
@@ -41,6 +42,23 @@ export async function writeCalibratedArchive(src: string, dest: string, b: Calib
     await rm(staging, { recursive: true, force: true });
   }
   return dest;
+}
+
+/** The intra-op threads each worker of the model runs with: its model-config's, else serve's default (1). */
+export async function archiveIntraOpThreads(src: string): Promise<number> {
+  const staging = await mkdtemp(join(tmpdir(), 'mlserve-calibrate-config-'));
+  try {
+    const ex = await extractArchive(src, join(staging, 'archive'));
+    const manifest = JSON.parse(await readFile(join(ex.dir, MANIFEST_PATH), 'utf8')) as { model: { configFile?: string } };
+    if (!manifest.model.configFile) return 1;
+    const doc = yaml.load(await readFile(join(ex.dir, manifest.model.configFile), 'utf8')) as Record<string, unknown> | null;
+    const n = doc?.['intraOpThreads'];
+    return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : 1;
+  } catch (e) {
+    throw toMlsError(e);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
 /** Merges the batching into the folder's model-config (named in its manifest, or added to it). */

@@ -5,7 +5,10 @@ import { parseConcurrencyList, parseConcurrencyRange } from '../loadtest/concurr
 import { EMPTY_PAYLOAD, loadPayload, loadPayloadDir, type Payload } from '../loadtest/payloads.js';
 import { parseSlo } from '../loadtest/slo.js';
 import { readProfiles } from '../formats/profiles.js';
+import { readFile } from 'node:fs/promises';
+import { resolveLoadtestOptions } from '../loadtest/options.js';
 import type { CalibrateOptions } from './run-calibrate.js';
+import type { RecalibrateOptions } from './recalibrate-at-plan.js';
 
 export interface CalibrateFlags {
   profiles: string;
@@ -23,6 +26,10 @@ export interface CalibrateFlags {
   payload?: string;
   payloadDir?: string;
   out?: string;
+  catalog?: string;
+  fromVerify?: string;
+  plan?: string;
+  deployment?: string;
 }
 
 /** Default concurrency levels of each configuration's sweep (stopped early at a plateau or the SLO). */
@@ -69,5 +76,32 @@ export async function resolveCalibrateOptions(f: CalibrateFlags): Promise<Calibr
     warmupMs: f.warmupMs ?? 1000,
     timeoutMs: f.timeoutMs ?? 10_000,
     payloadFor,
+    ...(f.catalog ? { catalog: f.catalog } : {}),
+  };
+}
+
+/** --from-verify: the failed servers of the deployed plan are measured again (recalibrate-at-plan.ts). */
+export async function resolveRecalibrateOptions(f: CalibrateFlags & { fromVerify: string }): Promise<RecalibrateOptions> {
+  if (!f.plan || !f.deployment) throw new MlsError('MLS_ERR_USAGE', '--from-verify measures the deployed plan again: it needs --plan plan.yaml and --deployment deployment.yaml');
+  let slo = f.slo;
+  if (!slo) {
+    // The SLO the verification judged against, unless another is given.
+    const report = JSON.parse(await readFile(f.fromVerify, 'utf8').catch(() => '{}')) as { slo?: unknown };
+    if (typeof report.slo !== 'string') throw new MlsError('MLS_ERR_USAGE', `--from-verify: ${f.fromVerify} names no SLO: pass --slo`);
+    slo = report.slo;
+  }
+  const lt = await resolveLoadtestOptions({ deployment: f.deployment, models: [], mode: 'sequential', slo, payload: f.payload, payloadDir: f.payloadDir });
+  return {
+    profiles: f.profiles,
+    out: f.out ?? f.profiles,
+    verify: f.fromVerify,
+    plan: f.plan,
+    deployment: f.deployment,
+    slo: lt.slo!,
+    durationMs: f.durationMs ?? 3000,
+    warmupMs: f.warmupMs ?? 1000,
+    timeoutMs: f.timeoutMs ?? 10_000,
+    requests: lt.targets,
+    ...(f.catalog ? { catalog: f.catalog } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // Text for people: one progress line per configuration measured, and the table of what was written.
 import { formatBytes } from '../units.js';
 import type { CalibrateEvent, CalibrateResult } from './run-calibrate.js';
+import type { RecalibrateEvent, RecalibrateResult } from './recalibrate-at-plan.js';
 
 export function calibrateProgressLine(e: CalibrateEvent): string {
   if (e.type === 'group-start') return `calibrating ${e.models.join(', ')}\n`;
@@ -17,8 +18,20 @@ export function calibrateText(r: CalibrateResult): string {
   for (const m of r.models) {
     lines.push(
       `  ${m.name}: ${m.capacity.toFixed(1)} req/s (batch ${m.config.batchSize}, ${m.config.workers} worker(s)), ` +
-        `util ${m.util}% at ${m.rps} req/s, memory ${formatBytes(m.memory)}${m.measuredAs !== m.name ? ` (measured as ${m.measuredAs})` : ''}`,
+        `${m.family} util ${m.util}% at ${m.rps} req/s (capacity over ${m.units} unit(s)), memory ${formatBytes(m.memory)}${m.measuredAs !== m.name ? ` (measured as ${m.measuredAs})` : ''}`,
     );
+  }
+  return lines.join('\n');
+}
+
+export function recalibrateProgressLine(e: RecalibrateEvent): string {
+  return `  ${e.server} at ${(e.loadFactor * 100).toFixed(0)}% of its planned load: ${e.meetsSlo ? 'meets' : 'misses'} the SLO\n`;
+}
+
+export function recalibrateText(r: RecalibrateResult): string {
+  const lines = [`re-calibrated ${r.servers.length} server(s) at their planned load, SLO ${r.slo} → ${r.profiles}`];
+  for (const s of r.servers) {
+    lines.push(`  ${s.server} (${s.instanceType}): met it at ${(s.loadFactor * 100).toFixed(0)}% of its load; util of ${s.models.join(', ')} ×${s.scale}`);
   }
   return lines.join('\n');
 }

@@ -13,9 +13,15 @@ import { formatSlo, sloLatency } from '../loadtest/slo.js';
 import { modelRequest } from '../loadtest/targets.js';
 import type { Payload } from '../loadtest/payloads.js';
 import type { Slo } from '../loadtest/types.js';
-import { MEASURED_FAMILY } from '../trace/estimate.js';
-import { writeCalibratedArchive } from './calibrated-archive.js';
-import { applyCalibration, calibratedUtil } from './profile-update.js';
+import { loadCatalog, MEASURED_FAMILY } from '../trace/estimate.js';
+import { TEMPLATES_DIR } from '../paths.js';
+import { loadProcessorTable, processorFor } from '../deploy/processors.js';
+import type { DeviceProbe } from '../serve/devices.js';
+import type { Catalog } from '../formats/catalog.js';
+import { archiveIntraOpThreads, writeCalibratedArchive } from './calibrated-archive.js';
+import { calibrationDevice } from './device-check.js';
+import { applyCalibration } from './profile-update.js';
+import { calibratedUtil, serverUnits, unitsRule, type UnitsRule } from './processor-units.js';
 import { searchConfigs, type ConfigMeasurement, type SearchConfig } from './search.js';
 import { startCalibrationServer, type CalibrationServer } from './server-control.js';
 
@@ -37,6 +43,10 @@ export interface CalibrateOptions {
   payloadFor: (model: string) => Payload;
   /** Folder for the calibrated copies of the archives (default: calibrated/ beside --out). */
   archiveDir?: string;
+  /** Instance catalog whose families util is written for (default: the shipped one). */
+  catalog?: string;
+  /** Where gpu / inf devices are looked for (tests pass their own; default: this machine). */
+  probe?: DeviceProbe;
 }
 
 export type CalibrateEvent =
@@ -52,6 +62,9 @@ export interface CalibratedModel {
   config: SearchConfig & { maxBatchDelay: number; concurrency: number };
   rps: number;
   util: number;
+  /** The family util was written for, and the units (vCPUs or processors) the measured server occupied. */
+  family: string;
+  units: number;
   memory: number;
   archive: string;
 }
@@ -64,14 +77,14 @@ export interface CalibrateResult {
 }
 
 export async function runCalibrate(o: CalibrateOptions, onEvent: (e: CalibrateEvent) => void = () => {}, signal?: AbortSignal): Promise<CalibrateResult> {
-  if (o.processor !== 'cpu') {
-    // serve runs ONNX on the CPU only in this build: measuring there and calling it a GPU would be a lie.
-    throw new MlsError('MLS_ERR_CALIBRATE_PROCESSOR_UNAVAILABLE', `--processor ${o.processor}: mlserve serve has no ${o.processor} execution in this build`);
-  }
-  const doc = await readProfiles(o.profiles);
+  // Refused before anything starts when the machine lacks the processor: never a CPU figure called a device one.
+  const device = await calibrationDevice(o.processor, o.probe);
+  const [doc, catalog, table] = await Promise.all([readProfiles(o.profiles), loadCatalog(o.catalog), loadProcessorTable(TEMPLATES_DIR)]);
+  const rules = new Map<string, UnitsRule>();
   for (const m of doc.models) {
     if (!m.archive) throw new MlsError('MLS_ERR_CALIBRATE_NO_ARCHIVE', `model "${m.name}" in ${o.profiles} names no archive`, { details: { model: m.name } });
     if (rateOf(m, o) === undefined) throw new MlsError('MLS_ERR_CALIBRATE_NO_RATE', `model "${m.name}" has no expected rate (measured.rps) and no --rps-per-model was given`, { details: { model: m.name } });
+    rules.set(m.name, unitsRule(familyOf(m, o, (f) => processorFor(table, f).processor), o.processor, catalog, table));
   }
   // Archive paths in profiles are relative to the profiles file (as trace writes them).
   const archiveOf = (m: ModelProfile): string => resolve(dirname(o.profiles), m.archive!);
@@ -81,10 +94,12 @@ export async function runCalibrate(o: CalibrateOptions, onEvent: (e: CalibrateEv
   const slo = formatSlo(o.slo);
   const best = new Map<string, { m: ConfigMeasurement; tried: number }>();
   const tried: ConfigMeasurement[] = [];
-  const server = await startCalibrationServer();
+  const threads = new Map<string, number>();
+  const server = await startCalibrationServer(device);
   try {
     for (const group of groups) {
       const lead = group[0]!;
+      threads.set(lead.name, await archiveIntraOpThreads(archiveOf(lead)));
       onEvent({ type: 'group-start', models: group.map((m) => m.name) });
       const measure = (c: SearchConfig): Promise<ConfigMeasurement> => measureConfig(server, lead.name, archiveOf(lead), c, o, signal);
       const r = await searchConfigs(o.batchSizes, o.workers, async (c) => {
@@ -113,22 +128,56 @@ export async function runCalibrate(o: CalibrateOptions, onEvent: (e: CalibrateEv
     const batching = { batchSize: b.m.config.batchSize, maxBatchDelay: o.maxBatchDelayMs, workers: b.m.config.workers };
     const written = await writeCalibratedArchive(archiveOf(p), join(archiveDir, p.name), batching);
     const archive = relative(dirname(resolve(o.out)), resolve(written));
-    const family = o.family ?? p.measured?.family ?? MEASURED_FAMILY;
-    updated.push(applyCalibration(p, b.m, { family, rps, slo, maxBatchDelay: o.maxBatchDelayMs, archive, tried: b.tried, at }));
+    const rule = rules.get(p.name)!;
     const lead = groups.find((g) => g.some((x) => x.name === p.name))![0]!;
+    const units = serverUnits(rule, b.m.config.workers, threads.get(lead.name)!);
+    const estimates = estimatedFrom(catalog, rule);
+    updated.push(applyCalibration(p, b.m, { family: rule.family, units, per: rule.per, rps, slo, maxBatchDelay: o.maxBatchDelayMs, archive, tried: b.tried, at, estimates }));
     models.push({
       name: p.name,
       measuredAs: lead.name,
       capacity: b.m.capacity,
       config: { ...batching, concurrency: b.m.concurrency },
       rps,
-      util: calibratedUtil(rps, b.m.capacity),
+      util: calibratedUtil(rps, b.m.capacity, units),
+      family: rule.family,
+      units,
       memory: b.m.memory,
       archive,
     });
   }
   await writeProfiles(o.out, { ...doc, createdAt: at, models: updated });
   return { profiles: o.out, slo, models, tried };
+}
+
+/**
+ * The family whose util is replaced: --family, else on the CPU the profile's measured family (c5),
+ * else the one family of the profile that runs on the processor measured (g4dn for gpu, inf1 for inf).
+ */
+function familyOf(m: ModelProfile, o: CalibrateOptions, kindOf: (family: string) => string): string {
+  if (o.family) return o.family;
+  if (o.processor === 'cpu') return m.measured?.family ?? MEASURED_FAMILY;
+  const fams = Object.keys(m.resources).filter((f) => {
+    try {
+      return kindOf(f) === o.processor;
+    } catch {
+      return false;
+    }
+  });
+  if (fams.length === 1) return fams[0]!;
+  throw new MlsError('MLS_ERR_CALIBRATE_FAMILY_MISMATCH', `model "${m.name}": ${fams.length === 0 ? 'no family' : `families ${fams.join(', ')}`} of the profile run on ${o.processor}: name the one to write with --family`, {
+    details: { model: m.name, processor: o.processor, families: fams },
+  });
+}
+
+/** Families the catalog scales from the calibrated one (as trace's estimates: from c5, or from "cpu" for a CPU family). */
+function estimatedFrom(catalog: Catalog, rule: UnitsRule): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [family, spec] of Object.entries(catalog.families)) {
+    const s = spec.scaling;
+    if (s && family !== rule.family && (s.from === rule.family || (s.from === 'cpu' && rule.processor === 'cpu'))) out[family] = s.utilFactor;
+  }
+  return out;
 }
 
 function rateOf(m: ModelProfile, o: CalibrateOptions): number | undefined {

@@ -10,6 +10,7 @@ import { MlsError } from '../errors.js';
 import { startNode } from '../exec.js';
 import { CLI_PATH } from '../paths.js';
 import { linkOrCopy } from '../deploy/model-store.js';
+import { serverProcessorArgs, type CalibrationDevice } from './device-check.js';
 
 export interface ServerConfig {
   batchSize: number;
@@ -29,12 +30,13 @@ export interface CalibrationServer {
 
 const READY_TIMEOUT_MS = 60_000;
 
-export async function startCalibrationServer(): Promise<CalibrationServer> {
+export async function startCalibrationServer(device: CalibrationDevice = { processor: 'cpu' }): Promise<CalibrationServer> {
   const dir = await mkdtemp(join(tmpdir(), 'mlserve-calibrate-'));
   const store = join(dir, 'model-store');
   const any = '127.0.0.1:0';
   const args = ['serve', '--model-store', store, '--inference-address', any, '--management-address', any, '--metrics-address', any];
-  args.push('--json', '--no-snapshot', '--pid-file', join(dir, 'serve.pid'));
+  // No gRPC: calibration loads over HTTP, and fixed gRPC ports would collide with any other server.
+  args.push('--no-grpc', '--json', '--no-snapshot', '--pid-file', join(dir, 'serve.pid'), ...serverProcessorArgs(device));
   await mkdir(store);
   const child = startNode(CLI_PATH, args, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false });
   let stderr = '';

@@ -13,6 +13,10 @@ export const calibrateErrors = {
     exit: 1,
     hint: 'No configuration served even one concurrency level within the SLO: relax the SLO, try other --batch-sizes / --workers, or check the payload.',
   },
-  MLS_ERR_CALIBRATE_PROCESSOR_UNAVAILABLE: { exit: 5, hint: 'Calibrate with --processor cpu, on the kind of machine the plan deploys to.' },
+  MLS_ERR_CALIBRATE_PROCESSOR_UNAVAILABLE: { exit: 5, hint: 'Calibrate on a machine that has the processor asked for, or with --processor cpu.' },
+  MLS_ERR_CALIBRATE_FAMILY_MISMATCH: {
+    exit: 2,
+    hint: 'util is counted per vCPU for CPU families and per processor for gpu / inf families: calibrate a family of the catalog that runs on the --processor measured (--family c5 with cpu, g4dn with gpu, inf1 with inf).',
+  },
   MLS_ERR_CALIBRATE_NOT_CALIBRATED: { exit: 3, hint: '--from-verify corrects calibrated profiles: run `mlserve calibrate` on them first.' },
 } satisfies Record<string, ErrorSpec>;

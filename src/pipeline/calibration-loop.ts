@@ -1,15 +1,18 @@
 // `mlserve pipeline --loop N`: after the first calibrate → pack → deploy → verify, while the
-// verification fails and rounds are left, feed the failures back (the models that missed the SLO
-// get their calibrated capacity derated: `calibrate --from-verify`) and pack again; when the plan
-// changed, deploy it and verify again; when it did not, the same servers would fail the same way,
-// so the round only derates further. Stops when a round verifies or after N rounds, and reports
-// each round's plan cost and verdict.
+// verification fails and rounds are left: re-calibrate what failed (`calibrate --from-verify`: the
+// servers that missed the SLO are measured again as deployed, at a share of the load the plan gives
+// them, and their models' util is corrected with what was measured), pack again, and when the plan
+// changed, deploy it and verify it. Stops when a round verifies, when the plan stops changing (the
+// same servers would fail the same way), or after N rounds; reports each round's plan cost and the
+// latency its verification measured.
 import { existsSync, readFileSync } from 'node:fs';
 import { MlsError, toMlsError } from '../errors.js';
 import { readPlan, type Plan } from '../formats/plan.js';
 import type { LoadedPipelineConfig } from '../config/load-pipeline-config.js';
+import { parseSlo, sloLatency } from '../loadtest/slo.js';
+import type { LatencySummary } from '../loadtest/types.js';
 import { runCliStep } from './run-cli-step.js';
-import { downInvocation, feedbackInvocation, type PipelinePaths, type StepPlan } from './steps.js';
+import { downInvocation, recalibrateInvocation, type PipelinePaths, type StepPlan } from './steps.js';
 import type { StepState } from './run-pipeline.js';
 
 export interface LoopRound {
@@ -17,15 +20,16 @@ export interface LoopRound {
   costPerHour: number;
   instances: number;
   verified: boolean;
-  /** False when the round's plan equalled the previous one (not deployed again; the verdict carries over). */
-  redeployed: boolean;
   /** server/model that missed the SLO in this round's verification. */
   failed: string[];
+  /** The SLO verified against, and the worst latency at its percentile among the plan's model copies (ms). */
+  slo?: string;
+  latencyMs?: number;
 }
 
 export interface LoopOutcome {
   rounds: LoopRound[];
-  stopReason: 'verified' | 'rounds-exhausted';
+  stopReason: 'verified' | 'plan-unchanged' | 'rounds-exhausted';
   /** The last round's verification failure, if it failed. */
   error?: MlsError;
 }
@@ -46,14 +50,18 @@ export function assignment(plan: Plan): string {
 
 export async function roundOf(paths: PipelinePaths, round: number): Promise<LoopRound> {
   const plan = await readPlan(paths.plan);
-  let failed: string[] = [];
-  let verified = false;
+  const r: LoopRound = { round, costPerHour: plan.totals.costPerHour, instances: plan.totals.instances, verified: false, failed: [] };
   if (existsSync(paths.verifyReport)) {
-    const report = JSON.parse(readFileSync(paths.verifyReport, 'utf8')) as { ok?: boolean; failed?: string[] };
-    verified = report.ok === true;
-    failed = report.failed ?? [];
+    const report = JSON.parse(readFileSync(paths.verifyReport, 'utf8')) as { ok?: boolean; failed?: string[]; slo?: string; models?: Array<{ latencyMs: LatencySummary }> };
+    r.verified = report.ok === true;
+    r.failed = report.failed ?? [];
+    if (report.slo && report.models?.length) {
+      const p = parseSlo(report.slo).percentile;
+      r.slo = report.slo;
+      r.latencyMs = Math.round(Math.max(...report.models.map((m) => sloLatency(m.latencyMs, p))) * 100) / 100;
+    }
   }
-  return { round, costPerHour: plan.totals.costPerHour, instances: plan.totals.instances, verified, redeployed: true, failed };
+  return r;
 }
 
 export async function runLoop(ctx: LoopContext, maxRounds: number, first: LoopRound): Promise<LoopOutcome> {
@@ -61,21 +69,17 @@ export async function runLoop(ctx: LoopContext, maxRounds: number, first: LoopRo
   const step = (name: StepState['name'], round: number, fn: () => Promise<unknown>) => runState(ctx, name, `round ${round}`, fn);
   const plan = (name: StepPlan['name']) => ctx.plans.find((p) => p.name === name)!;
   let error: MlsError | undefined;
-  let up = true;
   for (let round = 2; round <= maxRounds; round++) {
-    const last = rounds.at(-1)!;
-    if (last.verified) return { rounds, stopReason: 'verified' };
+    if (rounds.at(-1)!.verified) return { rounds, stopReason: 'verified' };
     const before = assignment(await readPlan(ctx.paths.plan));
-    if (up) await step('down', round, () => runCliStep(downInvocation(ctx.cfg, ctx.paths).args));
-    up = false;
-    await step('calibrate', round, () => runCliStep(feedbackInvocation(ctx.paths).args));
+    // Measured while the failed plan is still up: that is the load and the company it failed in.
+    await step('calibrate', round, () => runCliStep(recalibrateInvocation(ctx.cfg, ctx.paths).args));
     await step('pack', round, () => ctx.run(plan('pack')));
     if (assignment(await readPlan(ctx.paths.plan)) === before) {
-      rounds.push({ ...(await roundOf(ctx.paths, round)), verified: false, redeployed: false, failed: last.failed });
-      continue;
+      return { rounds, stopReason: 'plan-unchanged', error: verifyFailed(rounds.at(-1)!) };
     }
+    await step('down', round, () => runCliStep(downInvocation(ctx.cfg, ctx.paths).args));
     await step('deploy', round, () => ctx.run(plan('deploy')));
-    up = true;
     error = undefined;
     try {
       await step('verify', round, () => ctx.run(plan('verify')));

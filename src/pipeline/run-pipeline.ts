@@ -46,7 +46,7 @@ export interface PipelineResult {
   files: PipelinePaths;
   steps: StepState[];
   totalMs: number;
-  /** --loop: each round's plan cost and verdict, and why the loop stopped. */
+  /** --loop: each round's plan cost, verdict and worst verified latency, and why the loop stopped. */
   rounds?: LoopRound[];
   loopStop?: LoopOutcome['stopReason'];
   error?: ReturnType<MlsError['toJSON']>;

@@ -132,6 +132,7 @@ function calibrateStep(cfg: LoadedPipelineConfig, p: PipelinePaths): StepPlan | 
   args.push('--max-batch-delay', c.maxBatchDelay, '--duration', c.duration, '--warmup', c.warmup, '--processor', cfg.config.trace.processor);
   if (c.concurrency) args.push('--concurrency', c.concurrency.join(','));
   if (cfg.config.loadtest.payloadDir) args.push('--payload-dir', join(cfg.dir, cfg.config.loadtest.payloadDir));
+  if (cfg.config.pack.catalog) args.push('--catalog', join(cfg.dir, cfg.config.pack.catalog));
   // Cacheable: measuring again gives a slightly different plan for no new information.
   return { name: 'calibrate', cacheable: true, inputs: [p.profiles], outputs: [p.calibratedProfiles], invocations: [{ label: c.slo, args }] };
 }
@@ -153,9 +154,16 @@ function verifyStep(cfg: LoadedPipelineConfig, p: PipelinePaths): StepPlan | und
   return { name: 'verify', cacheable: false, inputs: [p.plan, p.deployment], outputs: [p.verifyReport], invocations: [{ label: slo ?? 'no SLO', args }] };
 }
 
-/** Round 2+ of `pipeline --loop`: derate the models verification failed, in place. */
-export function feedbackInvocation(p: PipelinePaths): Invocation {
-  return { label: 'from verify', args: ['calibrate', '--profiles', p.calibratedProfiles, '--from-verify', p.verifyReport, '--out', p.calibratedProfiles] };
+/** Round 2+ of `pipeline --loop`: measure the servers that missed the SLO again, as deployed, and correct their models' util. */
+export function recalibrateInvocation(cfg: LoadedPipelineConfig, p: PipelinePaths): Invocation {
+  const { config } = cfg;
+  const args = ['calibrate', '--profiles', p.calibratedProfiles, '--from-verify', p.verifyReport, '--plan', p.plan, '--deployment', p.deployment, '--out', p.calibratedProfiles];
+  if (config.verify) args.push('--duration', config.verify.duration, '--warmup', config.verify.warmup);
+  const slo = verifySlo(cfg);
+  if (slo) args.push('--slo', slo);
+  if (config.loadtest.payloadDir) args.push('--payload-dir', join(cfg.dir, config.loadtest.payloadDir));
+  if (config.pack.catalog) args.push('--catalog', join(cfg.dir, config.pack.catalog));
+  return { label: 'at the planned load', args };
 }
 
 /** The invocation that stops what deploy started. */

@@ -22,8 +22,9 @@ export function summaryText(r: PipelineResult): string {
     if (text) lines.push('', text);
   }
   if (r.rounds) {
-    const rows = r.rounds.map((x) => [String(x.round), `$${x.costPerHour}/h`, String(x.instances), x.redeployed ? (x.verified ? 'met' : 'missed') : 'not redeployed', x.failed.join(', ')]);
-    lines.push('', `calibration loop (${r.loopStop}):`, table(['round', 'cost', 'instances', 'SLO at planned load', 'missed by'], rows));
+    const rows = r.rounds.map((x) => [String(x.round), `$${x.costPerHour}/h`, String(x.instances), x.verified ? 'met' : 'missed', x.latencyMs !== undefined ? `${x.latencyMs} ms` : '', x.failed.join(', ')]);
+    const slo = r.rounds.find((x) => x.slo)?.slo;
+    lines.push('', `calibration loop (${r.loopStop}):`, table(['round', 'cost', 'instances', 'SLO at planned load', `worst ${slo ? slo.split('=')[0] : 'latency'}`, 'missed by'], rows));
   }
   if (r.error) lines.push('', `error ${r.error.code}: ${String(r.error.message)}`);
   return lines.join('\n');

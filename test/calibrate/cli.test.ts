@@ -22,7 +22,11 @@ test('calibrate refuses bad flags and profiles with coded errors, leaving the pr
     [['--slo', 'p90=100ms', '--workers', 'two'], 'MLS_ERR_CALIBRATE_BAD_LIST', 2],
     [['--slo', 'fast'], 'MLS_ERR_LOADTEST_BAD_SLO', 2],
     [[], 'MLS_ERR_USAGE', 2],
+    // This machine has neither (tests never fake a device): refused before the profiles are read.
     [['--slo', 'p90=100ms', '--processor', 'gpu'], 'MLS_ERR_CALIBRATE_PROCESSOR_UNAVAILABLE', 5],
+    [['--slo', 'p90=100ms', '--processor', 'inf'], 'MLS_ERR_CALIBRATE_PROCESSOR_UNAVAILABLE', 5],
+    [['--slo', 'p90=100ms', '--rps-per-model', '1', '--family', 'g4dn'], 'MLS_ERR_CALIBRATE_FAMILY_MISMATCH', 2], // a GPU family measured on the CPU
+    [['--from-verify', 'verify.json'], 'MLS_ERR_USAGE', 2], // re-calibration needs the plan and the deployment
     [['--slo', 'p90=100ms'], 'MLS_ERR_CALIBRATE_NO_RATE', 2], // no measured.rps, no --rps-per-model
   ];
   for (const [flags, code, exit] of cases) {
