@@ -24,7 +24,8 @@ export interface UnitsRule {
 }
 
 /** Checks that the family is in the catalog and of the processor kind measured on. */
-export function unitsRule(family: string, processor: ProcessorKind, catalog: Catalog, table: ProcessorTable, hostCpus = cpus().length): UnitsRule {
+export function unitsRule(family: string, processor: ProcessorKind, where: { catalog: Catalog; table: ProcessorTable; hostCpus?: number }): UnitsRule {
+  const { catalog, table, hostCpus = cpus().length } = where;
   const spec = catalog.families[family];
   if (!spec && !Object.values(catalog.instanceTypes).some((t) => t.family === family)) {
     throw new MlsError('MLS_ERR_CALIBRATE_FAMILY_MISMATCH', `family "${family}" is not in the catalog, so its util has no meaning for pack`, { details: { family } });

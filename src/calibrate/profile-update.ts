@@ -29,12 +29,9 @@ export interface CalibrationFacts {
 
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
 
-export function applyCalibration(p: ModelProfile, m: ConfigMeasurement, f: CalibrationFacts): ModelProfile {
-  const old = p.resources[f.family];
-  const prevCalibration = p.measured?.calibration;
-  const previous = prevCalibration?.['previous'] ?? (old ? { util: old.util, memory: old.memory, basis: p.measured?.basis ?? 'traced' } : undefined);
-  const { estimated: _estimated, basis: _basis, ...kept } = old ?? { memory: 0, util: 0 };
-  const util = calibratedUtil(f.rps, m.capacity, f.units);
+/** The profile's resources with the calibrated family measured and its estimated families re-derived from it. */
+function calibratedResources(p: ModelProfile, m: ConfigMeasurement, f: CalibrationFacts, util: number): ModelProfile['resources'] {
+  const { estimated: _estimated, basis: _basis, ...kept } = p.resources[f.family] ?? { memory: 0, util: 0 };
   // A CPU family's host dimensions are the same figures (trace writes them so): keep them in step.
   const host: Record<string, number> = f.per === 'vcpu' ? { hostMemory: m.memory, vcpus: round(util / 100, 4) } : {};
   const resources: ModelProfile['resources'] = { ...p.resources, [f.family]: { ...kept, memory: m.memory, util, ...host } };
@@ -42,6 +39,15 @@ export function applyCalibration(p: ModelProfile, m: ConfigMeasurement, f: Calib
     const e = resources[family];
     if (e?.estimated) resources[family] = { ...e, util: Number((util * factor).toPrecision(3)), basis: `${f.family} calibrated × families.${family}.scaling` };
   }
+  return resources;
+}
+
+export function applyCalibration(p: ModelProfile, m: ConfigMeasurement, f: CalibrationFacts): ModelProfile {
+  const old = p.resources[f.family];
+  const prevCalibration = p.measured?.calibration;
+  const previous = prevCalibration?.['previous'] ?? (old ? { util: old.util, memory: old.memory, basis: p.measured?.basis ?? 'traced' } : undefined);
+  const util = calibratedUtil(f.rps, m.capacity, f.units);
+  const resources = calibratedResources(p, m, f, util);
   return {
     ...p,
     archive: f.archive,

@@ -80,7 +80,7 @@ export async function recalibrateAtPlan(o: RecalibrateOptions, onEvent: (e: Reca
     for (const s of inst.servers) {
       if (!failedServers.has(s.name)) continue;
       const mine = targets.filter((t) => t.server === s.name);
-      const { loadFactor, tries } = await loadFactorOf(s, mine, o, onEvent, signal);
+      const { loadFactor, tries } = await loadFactorOf(s, mine, o, { onEvent, signal });
       const scale = colocationScale(serverCap(plan, catalog, inst.type, inst.family), s.util, loadFactor);
       servers.push({ server: s.name, instanceType: inst.type, models: s.models.map((m) => m.name), loadFactor, scale: round(scale, 4), tries });
       for (const m of s.models) {
@@ -116,9 +116,9 @@ async function loadFactorOf(
   s: PlannedServer,
   targets: Awaited<ReturnType<typeof verifyTargets>>,
   o: RecalibrateOptions,
-  onEvent: (e: RecalibrateEvent) => void,
-  signal?: AbortSignal,
+  run: { onEvent: (e: RecalibrateEvent) => void; signal?: AbortSignal },
 ): Promise<{ loadFactor: number; tries: number }> {
+  const { onEvent, signal } = run;
   let tries = 0;
   for (let f = LOAD_STEP; f >= MIN_LOAD_FACTOR; f *= LOAD_STEP) {
     const loadFactor = round(f, 4);

@@ -84,7 +84,7 @@ export async function runCalibrate(o: CalibrateOptions, onEvent: (e: CalibrateEv
   for (const m of doc.models) {
     if (!m.archive) throw new MlsError('MLS_ERR_CALIBRATE_NO_ARCHIVE', `model "${m.name}" in ${o.profiles} names no archive`, { details: { model: m.name } });
     if (rateOf(m, o) === undefined) throw new MlsError('MLS_ERR_CALIBRATE_NO_RATE', `model "${m.name}" has no expected rate (measured.rps) and no --rps-per-model was given`, { details: { model: m.name } });
-    rules.set(m.name, unitsRule(familyOf(m, o, (f) => processorFor(table, f).processor), o.processor, catalog, table));
+    rules.set(m.name, unitsRule(familyOf(m, o, (f) => processorFor(table, f).processor), o.processor, { catalog, table }));
   }
   // Archive paths in profiles are relative to the profiles file (as trace writes them).
   const archiveOf = (m: ModelProfile): string => resolve(dirname(o.profiles), m.archive!);

@@ -16,19 +16,19 @@ const noDevices: DeviceProbe = { gpus: async () => [], neuronDevices: async () =
 
 test('util per vCPU on the CPU (workers × threads, at most the host), per processor on a device', async () => {
   const [catalog, table] = await Promise.all([loadCatalog(), loadProcessorTable(TEMPLATES_DIR)]);
-  const c5 = unitsRule('c5', 'cpu', catalog, table, 4);
+  const c5 = unitsRule('c5', 'cpu', { catalog, table, hostCpus: 4 });
   assert.equal(c5.per, 'vcpu');
   assert.equal(serverUnits(c5, 2, 1), 2);
   assert.equal(serverUnits(c5, 2, 4), 4, 'no more vCPUs than the host has');
   // 2 workers served 40 req/s: 20 per vCPU, so 10 req/s keep half a vCPU busy.
   assert.equal(calibratedUtil(10, 40, serverUnits(c5, 2, 1)), 50);
-  const g4dn = unitsRule('g4dn', 'gpu', catalog, table, 4);
+  const g4dn = unitsRule('g4dn', 'gpu', { catalog, table, hostCpus: 4 });
   assert.equal(g4dn.per, 'processor');
   assert.equal(serverUnits(g4dn, 4, 1), 1, 'the workers share the one GPU the server owns');
   assert.equal(calibratedUtil(10, 40, 1), 25);
-  assert.equal(unitsRule('inf1', 'inf', catalog, table).per, 'processor');
+  assert.equal(unitsRule('inf1', 'inf', { catalog, table }).per, 'processor');
   for (const [family, processor] of [['g4dn', 'cpu'], ['c5', 'gpu'], ['inf1', 'gpu'], ['nope9', 'cpu']] as const) {
-    assert.throws(() => unitsRule(family, processor, catalog, table), (e: MlsError) => e.code === 'MLS_ERR_CALIBRATE_FAMILY_MISMATCH', `${family} on ${processor}`);
+    assert.throws(() => unitsRule(family, processor, { catalog, table }), (e: MlsError) => e.code === 'MLS_ERR_CALIBRATE_FAMILY_MISMATCH', `${family} on ${processor}`);
   }
 });
 
