@@ -29,7 +29,7 @@ function skippedDir(name: string): boolean {
 }
 
 function notFound(flag: string, path: string, what = 'does not exist'): MlsError {
-  return new MlsError('MLS_ERR_ARCHIVE_INPUT_NOT_FOUND', `${flag} ${path}: ${what}`, { details: { flag, path } });
+  return new MlsError('MLS_ERR_ARCHIVE_INPUT_NOT_FOUND', { missing: { flag, path, what } }, { details: { flag, path } });
 }
 
 async function statInput(flag: string, path: string): Promise<Stats> {

@@ -66,12 +66,12 @@ export interface CalibrateResult {
 export async function runCalibrate(o: CalibrateOptions, onEvent: (e: CalibrateEvent) => void = () => {}, signal?: AbortSignal): Promise<CalibrateResult> {
   if (o.processor !== 'cpu') {
     // serve runs ONNX on the CPU only in this build: measuring there and calling it a GPU would be a lie.
-    throw new MlsError('MLS_ERR_CALIBRATE_PROCESSOR_UNAVAILABLE', `--processor ${o.processor}: mlserve serve has no ${o.processor} execution in this build`);
+    throw new MlsError('MLS_ERR_CALIBRATE_PROCESSOR_UNAVAILABLE', { processor: o.processor });
   }
   const doc = await readProfiles(o.profiles);
   for (const m of doc.models) {
-    if (!m.archive) throw new MlsError('MLS_ERR_CALIBRATE_NO_ARCHIVE', `model "${m.name}" in ${o.profiles} names no archive`, { details: { model: m.name } });
-    if (rateOf(m, o) === undefined) throw new MlsError('MLS_ERR_CALIBRATE_NO_RATE', `model "${m.name}" has no expected rate (measured.rps) and no --rps-per-model was given`, { details: { model: m.name } });
+    if (!m.archive) throw new MlsError('MLS_ERR_CALIBRATE_NO_ARCHIVE', { name: m.name, profiles: o.profiles }, { details: { model: m.name } });
+    if (rateOf(m, o) === undefined) throw new MlsError('MLS_ERR_CALIBRATE_NO_RATE', { name: m.name }, { details: { model: m.name } });
   }
   // Archive paths in profiles are relative to the profiles file (as trace writes them).
   const archiveOf = (m: ModelProfile): string => resolve(dirname(o.profiles), m.archive!);
@@ -94,7 +94,7 @@ export async function runCalibrate(o: CalibrateOptions, onEvent: (e: CalibrateEv
       });
       tried.push(...r.tried);
       if (!r.best) {
-        throw new MlsError('MLS_ERR_CALIBRATE_SLO_UNREACHABLE', `model "${lead.name}" met the SLO ${slo} in none of ${r.tried.length} configurations`, {
+        throw new MlsError('MLS_ERR_CALIBRATE_SLO_UNREACHABLE', { name: lead.name, slo, triedCount: r.tried.length }, {
           details: { model: lead.name, tried: r.tried },
         });
       }

@@ -106,5 +106,5 @@ export async function startCalibrationServer(): Promise<CalibrationServer> {
 
 function failed(why: string, stderr: string): MlsError {
   const tail = stderr.trim().split('\n').slice(-8).join('\n');
-  return new MlsError('MLS_ERR_CALIBRATE_SERVER_FAILED', `calibration server ${why}${tail ? `:\n${tail}` : ''}`);
+  return new MlsError('MLS_ERR_CALIBRATE_SERVER_FAILED', { why, logTail: tail ? `:\n${tail}` : '' });
 }

@@ -19,7 +19,7 @@ export function derateProfile(p: ModelProfile, at: string): ModelProfile {
   const m = p.measured;
   const cal = m?.calibration;
   if (!m || m.basis !== 'calibrated' || !cal || !m.capacity || !m.rps || !m.family) {
-    throw new MlsError('MLS_ERR_CALIBRATE_NOT_CALIBRATED', `model "${p.name}" has no calibration to correct: run \`mlserve calibrate\` without --from-verify first`, { details: { model: p.name } });
+    throw new MlsError('MLS_ERR_CALIBRATE_NOT_CALIBRATED', { name: p.name }, { details: { model: p.name } });
   }
   const derate = Math.round((typeof cal['derate'] === 'number' ? cal['derate'] : 1) * DERATE * 1e4) / 1e4;
   const res = p.resources[m.family]!;
@@ -37,10 +37,10 @@ export async function applyVerifyFeedback(profilesPath: string, verifyPath: stri
   try {
     report = JSON.parse(await readFile(verifyPath, 'utf8')) as typeof report;
   } catch (e) {
-    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${verifyPath}: not a verify report (${(e as Error).message})`, { details: { file: verifyPath } });
+    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { notVerifyReport: { verifyPath, reason: (e as Error).message } }, { details: { file: verifyPath } });
   }
   if (report.kind !== 'VerifyReport' || !Array.isArray(report.models)) {
-    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${verifyPath}: not a verify report (kind VerifyReport, written by loadtest --verify)`, { details: { file: verifyPath } });
+    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { notVerifyReportKind: { verifyPath } }, { details: { file: verifyPath } });
   }
   const failed = new Set(report.models.filter((m) => !m.meetsSlo).map((m) => m.model));
   const at = new Date().toISOString();

@@ -4,7 +4,7 @@
 // read back from the ready line) unless --base-port asks for fixed ones, which must be free.
 import { readFile, rm, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MlsError } from '../errors.js';
+import { MlsError, reasonOf } from '../errors.js';
 import { startNodeDetached } from '../exec.js';
 import type { DeployedServer } from '../formats/deployment.js';
 import type { Logger } from '../log.js';
@@ -104,7 +104,7 @@ export async function startLocal(servers: DeployServer[], o: LocalOptions): Prom
       await o.onStarted?.(d);
       o.logger.info(`${st.s.name} ready at ${ready.inference}`);
     } catch (e) {
-      failure ??= e instanceof MlsError ? e : new MlsError('MLS_ERR_DEPLOY_SERVER_START_FAILED', `${st.s.name}: ${(e as Error).message}`, { cause: e });
+      failure ??= e instanceof MlsError ? e : new MlsError('MLS_ERR_DEPLOY_SERVER_START_FAILED', { failed: { name: st.s.name, reason: reasonOf(e) } }, { cause: e });
       // The process may still be alive (slow, or stuck): record it so --down can stop it.
       const d: DeployedServer = { name: st.s.name, instance: st.s.instanceId, inference: `http://${st.requested}`, models: [], handle };
       started.push(d);
@@ -117,7 +117,7 @@ export async function startLocal(servers: DeployServer[], o: LocalOptions): Prom
 
 async function startFailed(name: string, log: string, why: string, code: 'MLS_ERR_DEPLOY_SERVER_START_FAILED' | 'MLS_ERR_DEPLOY_READY_TIMEOUT' = 'MLS_ERR_DEPLOY_SERVER_START_FAILED'): Promise<MlsError> {
   const tail = (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-8).join('\n');
-  return new MlsError(code, `server ${name} ${why} (log ${log})${tail ? `:\n${tail}` : ''}`, {
+  return new MlsError(code, { server: { name, why, log, tail } }, {
     details: { server: name, log },
   });
 }

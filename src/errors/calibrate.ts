@@ -1,18 +1,43 @@
-import type { ErrorSpec } from '../errors.js';
+import { EXIT, variants, type Arg, type ErrorSpec } from './spec.js';
 
 // Codes of the calibrate area. Add new codes here; tests assert codes, not wording.
 export const calibrateErrors = {
   MLS_ERR_CALIBRATE_NO_RATE: {
-    exit: 2,
+    message: (a: { name: Arg }) => `model "${a.name}" has no expected rate (measured.rps) and no --rps-per-model was given`,
+    exit: EXIT.usage,
     hint: 'util needs the expected request rate: pass --rps-per-model R, or calibrate profiles written by `mlserve trace --rps R` (measured.rps).',
   },
-  MLS_ERR_CALIBRATE_NO_ARCHIVE: { exit: 3, hint: 'Calibrate runs each model on a live server: give every profile an archive (profiles written by `mlserve trace` have one).' },
-  MLS_ERR_CALIBRATE_BAD_LIST: { exit: 2, hint: 'Use comma-separated positive integers: --batch-sizes 1,4,8 --workers 1,2.' },
-  MLS_ERR_CALIBRATE_SERVER_FAILED: { exit: 5, hint: 'The calibration server did not start or refused the model: read the server log quoted in the message.' },
+  MLS_ERR_CALIBRATE_NO_ARCHIVE: {
+    message: (a: { name: Arg; profiles: Arg }) => `model "${a.name}" in ${a.profiles} names no archive`,
+    exit: EXIT.input,
+    hint: 'Calibrate runs each model on a live server: give every profile an archive (profiles written by `mlserve trace` have one).',
+  },
+  MLS_ERR_CALIBRATE_BAD_LIST: {
+    message: variants({
+      notIntegerBetweenAnd: (a: { flag: Arg; v: Arg; max: Arg }) => `${a.flag}: "${a.v}" is not an integer between 1 and ${a.max}`,
+      noValueGiven: (a: { flag: Arg }) => `${a.flag}: no value given`,
+    }),
+    exit: EXIT.usage,
+    hint: 'Use comma-separated positive integers: --batch-sizes 1,4,8 --workers 1,2.',
+  },
+  MLS_ERR_CALIBRATE_SERVER_FAILED: {
+    message: (a: { why: Arg; logTail: Arg }) => `calibration server ${a.why}${a.logTail}`,
+    exit: EXIT.unavailable,
+    hint: 'The calibration server did not start or refused the model: read the server log quoted in the message.',
+  },
   MLS_ERR_CALIBRATE_SLO_UNREACHABLE: {
-    exit: 1,
+    message: (a: { name: Arg; slo: Arg; triedCount: Arg }) => `model "${a.name}" met the SLO ${a.slo} in none of ${a.triedCount} configurations`,
+    exit: EXIT.failure,
     hint: 'No configuration served even one concurrency level within the SLO: relax the SLO, try other --batch-sizes / --workers, or check the payload.',
   },
-  MLS_ERR_CALIBRATE_PROCESSOR_UNAVAILABLE: { exit: 5, hint: 'Calibrate with --processor cpu, on the kind of machine the plan deploys to.' },
-  MLS_ERR_CALIBRATE_NOT_CALIBRATED: { exit: 3, hint: '--from-verify corrects calibrated profiles: run `mlserve calibrate` on them first.' },
+  MLS_ERR_CALIBRATE_PROCESSOR_UNAVAILABLE: {
+    message: (a: { processor: Arg }) => `--processor ${a.processor}: mlserve serve has no ${a.processor} execution in this build`,
+    exit: EXIT.unavailable,
+    hint: 'Calibrate with --processor cpu, on the kind of machine the plan deploys to.',
+  },
+  MLS_ERR_CALIBRATE_NOT_CALIBRATED: {
+    message: (a: { name: Arg }) => `model "${a.name}" has no calibration to correct: run \`mlserve calibrate\` without --from-verify first`,
+    exit: EXIT.input,
+    hint: '--from-verify corrects calibrated profiles: run `mlserve calibrate` on them first.',
+  },
 } satisfies Record<string, ErrorSpec>;

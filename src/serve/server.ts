@@ -52,8 +52,8 @@ interface Listener {
 
 function listenError(addr: Address, what: string) {
   return (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EADDRINUSE') return new MlsError('MLS_ERR_SERVE_PORT_IN_USE', `${what} address ${addr.host}:${addr.port} is already in use`);
-    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') return new MlsError('MLS_ERR_SERVE_ADDRESS', `${what} address ${addr.host}:${addr.port}: ${e.message}`);
+    if (e.code === 'EADDRINUSE') return new MlsError('MLS_ERR_SERVE_PORT_IN_USE', { addressAlreadyUse2: { what, host: addr.host, port: addr.port } });
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') return new MlsError('MLS_ERR_SERVE_ADDRESS', { address2: { what, host: addr.host, port: addr.port, reason: e.message } });
     return toMlsError(e);
   };
 }
@@ -303,9 +303,9 @@ export async function startServer(opts: ServeOptions, log: Logger, deps: ServerD
             log.warn(`snapshot: ${name ?? url} ${saved.version} not restored: ${e.message}`);
             return;
           }
-          if (e instanceof HttpError) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${url}: ${e.message}`);
+          if (e instanceof HttpError) throw new MlsError('MLS_ERR_SERVE_CONFIG', { url: { url, reason: e.message } });
           if (e instanceof MlsError) throw e;
-          throw new MlsError('MLS_ERR_SERVE_MODEL_LOAD_FAILED', `${url}: ${(e as Error).message}`, { cause: e });
+          throw new MlsError('MLS_ERR_SERVE_MODEL_LOAD_FAILED', { url, reason: (e as Error).message }, { cause: e });
         }
       }),
     );

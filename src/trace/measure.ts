@@ -82,11 +82,11 @@ export async function measureModel(job: MeasureJob, timeoutMs: number): Promise<
     }
     if (doc && 'error' in doc && doc.error) {
       const code = (doc.error.code.startsWith('MLS_ERR_TRACE_') ? doc.error.code : 'MLS_ERR_TRACE_MEASURE_FAILED') as ErrorCode;
-      throw new MlsError(code, doc.error.message, { details: { model: job.model } });
+      throw MlsError.relayed(code, doc.error.message, { details: { model: job.model } });
     }
     if (!doc || r.exitCode !== 0) {
       const why = r.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${r.exitCode ?? r.signal}: ${String(r.stderr ?? '').slice(-2000)}`;
-      throw new MlsError(r.timedOut ? 'MLS_ERR_TRACE_TIMEOUT' : 'MLS_ERR_TRACE_MEASURE_FAILED', `${job.model}: the measuring process ${why}`, { details: { model: job.model } });
+      throw new MlsError(r.timedOut ? 'MLS_ERR_TRACE_TIMEOUT' : 'MLS_ERR_TRACE_MEASURE_FAILED', { measuring: { model: job.model, why } }, { details: { model: job.model } });
     }
     return doc as Measurement;
   } finally {

@@ -107,7 +107,7 @@ function configNumber(cfg: Record<string, unknown>, key: string): number | undef
 /** A Python worker that refused its device answers the load with the code first: the same coded error as the frontend's own check. */
 function deviceError(e: unknown): unknown {
   const m = /^MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE: (.*)$/s.exec((e as Error)?.message ?? '');
-  return m ? new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', m[1]!, { cause: e }) : e;
+  return m ? MlsError.relayed('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', m[1]!, { cause: e }) : e;
 }
 
 export class Registry {
