@@ -9,6 +9,7 @@ export const archiveErrors = {
     message: (a: { name: Arg }) => `model name "${a.name}" contains characters torch-model-archiver does not allow`,
     exit: EXIT.usage,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'Model names match ^[A-Za-z0-9][A-Za-z0-9_\\-.]*$ (as torch-model-archiver requires): start with a letter or digit, then letters, digits, _, - or .',
   },
   MLS_ERR_ARCHIVE_FORMAT_UNKNOWN: {
@@ -24,6 +25,7 @@ export const archiveErrors = {
     }),
     exit: EXIT.usage,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'Use --runtime python (or python3) with a Python or built-in handler, and mlserve-js with a JavaScript handler; leave it out to get the right one.',
   },
   MLS_ERR_ARCHIVE_INCOMPATIBLE: {
@@ -52,12 +54,14 @@ export const archiveErrors = {
     message: (a: { path: Arg }) => `${a.path}: neither a zip (.mar), a gzip tar (.tar.gz) nor a folder`,
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'A model archive is a .mar (zip), a .tar.gz, or a folder holding MAR-INF/MANIFEST.json.',
   },
   MLS_ERR_ARCHIVE_CORRUPT: {
     message: (a: { archive: Arg; reason: Arg }) => `${a.archive}: ${a.reason}`,
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'The archive is damaged or truncated; build it again with mlserve archive.',
   },
   MLS_ERR_ARCHIVE_NO_MANIFEST: {
@@ -67,6 +71,7 @@ export const archiveErrors = {
     }),
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'Build the archive with mlserve archive or torch-model-archiver; both write MAR-INF/MANIFEST.json.',
   },
   MLS_ERR_ARCHIVE_BAD_MANIFEST: {
@@ -76,12 +81,14 @@ export const archiveErrors = {
     }),
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'Fix the manifest field named (path.to.key: message), or build the archive again.',
   },
   MLS_ERR_ARCHIVE_MISSING_ENTRY: {
     message: (a: { archive: Arg; field: Arg; name: Arg }) => `${a.archive}: ${a.field} names ${a.name}, which the archive does not hold`,
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'The manifest names a file the archive does not hold; build the archive again with that file.',
   },
   MLS_ERR_ARCHIVE_BAD_CONFIG: {
@@ -91,6 +98,7 @@ export const archiveErrors = {
     }),
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'Fix the model-config.yaml inside the archive (it must be a YAML mapping).',
   },
   MLS_ERR_ARCHIVE_PATH_TRAVERSAL: {
@@ -100,12 +108,14 @@ export const archiveErrors = {
     }),
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'The archive holds an entry whose path climbs out with ".." (zip slip); it was refused and nothing was extracted. Do not use this archive.',
   },
   MLS_ERR_ARCHIVE_ABSOLUTE_PATH: {
     message: (a: { archive: Arg; rawName: Arg }) => `${a.archive}: entry ${a.rawName} has an absolute path`,
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'The archive holds an entry with an absolute path; it was refused and nothing was extracted. Do not use this archive.',
   },
   MLS_ERR_ARCHIVE_SYMLINK_ESCAPE: {
@@ -116,6 +126,7 @@ export const archiveErrors = {
     }),
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'The archive holds a symbolic link pointing outside it; it was refused and nothing was extracted. Do not use this archive.',
   },
   MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY: {
@@ -128,24 +139,28 @@ export const archiveErrors = {
     }),
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'Model archives hold plain files, folders and inner symbolic links only (no encryption, devices or hard links).',
   },
   MLS_ERR_ARCHIVE_TOO_MANY_ENTRIES: {
     message: (a: { archive: Arg; count: Arg; maxEntries: Arg }) => `${a.archive}: ${a.count} entries or more, the limit is ${a.maxEntries}`,
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'The archive holds more entries than allowed (a zip bomb guard); raise the entry limit only if you trust it.',
   },
   MLS_ERR_ARCHIVE_TOO_LARGE: {
     message: (a: { archive: Arg; bytes: Arg; maxTotalBytes: Arg }) => `${a.archive}: extracts to ${a.bytes} or more, the limit is ${a.maxTotalBytes}`,
     exit: EXIT.input,
     http: 413,
+    type: 'InvalidModelException',
     hint: 'The archive would extract to more bytes than allowed (a zip bomb guard); raise the size limit only if you trust it.',
   },
   MLS_ERR_ARCHIVE_ENTRY_TOO_LARGE: {
     message: (a: { archive: Arg; path: Arg; bytes: Arg; maxEntryBytes: Arg }) => `${a.archive}: entry ${a.path} declares ${a.bytes}, the per-file limit is ${a.maxEntryBytes}`,
     exit: EXIT.input,
     http: 413,
+    type: 'InvalidModelException',
     hint: 'One entry declares more bytes than allowed per file (a zip bomb guard); raise the limit only if you trust it.',
   },
 } satisfies Record<string, ErrorSpec>;

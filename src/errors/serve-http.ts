@@ -4,6 +4,8 @@ import { EXIT, variants, type Arg, type ErrorSpec } from './spec.js';
 // (its frontend's ModelNotFoundException, ConflictStatusException, ...), so a TorchServe client
 // sees the body it expects; KServe routes render the same error as {"error": message}.
 // The exit code applies when one of these ends a CLI command (a model given at start-up).
+const MALFORMED = (a: { reason: Arg }) => `malformed HTTP request (${a.reason})`;
+
 export const serveHttpErrors = {
   MLS_ERR_SERVE_NO_ROUTE: {
     message: () => 'Requested resource is not found, please refer to API document.',
@@ -57,6 +59,7 @@ export const serveHttpErrors = {
     // the handler runs, and answered as TorchServe's backend answers a handler's 400.
     message: variants({
       problem: (a: { input: Arg; problem: Arg }) => `input ${a.input}: ${a.problem}`,
+      dynamicInner: (a: { input: Arg }) => `input ${a.input} has dynamic inner dimensions: send JSON instead of raw bytes`,
       unknownInput: (a: { name: Arg; known: Arg }) => `unknown input "${a.name}" (inputs: ${a.known})`,
       missingInput: (a: { name: Arg; known: Arg }) => `missing input "${a.name}" (inputs: ${a.known})`,
       unknownOutput: (a: { name: Arg; known: Arg }) => `unknown output "${a.name}" (outputs: ${a.known})`,
@@ -171,14 +174,34 @@ export const serveHttpErrors = {
   MLS_ERR_SERVE_HTTP_PROTOCOL: {
     // Refusals of the HTTP transport itself, before a route sees the request.
     message: variants({
-      malformed: (a: { reason: Arg }) => `malformed HTTP request (${a.reason})`,
-      expect: (a: { value: Arg }) => `unsupported Expect: ${a.value}`,
+      malformed: MALFORMED,
       headerValue: (a: { name: Arg }) => `invalid header ${a.name} in the handler's response`,
     }),
     exit: EXIT.usage,
     http: 400,
     type: 'BadRequestException',
     hint: 'Send a well-formed HTTP/1.1 request.',
+  },
+  MLS_ERR_SERVE_EXPECTATION_FAILED: {
+    message: (a: { value: Arg }) => `unsupported Expect: ${a.value}`,
+    exit: EXIT.usage,
+    http: 417,
+    type: 'ExpectationFailedException',
+    hint: 'Send `Expect: 100-continue` or no Expect header.',
+  },
+  MLS_ERR_SERVE_HEADERS_TOO_LARGE: {
+    message: variants({ malformed: MALFORMED }),
+    exit: EXIT.usage,
+    http: 431,
+    type: 'RequestHeaderFieldsTooLargeException',
+    hint: 'Send fewer or shorter headers.',
+  },
+  MLS_ERR_SERVE_REQUEST_TIMEOUT: {
+    message: variants({ malformed: MALFORMED, body: (a: { reason: Arg }) => `${a.reason}` }),
+    exit: EXIT.timeout,
+    http: 408,
+    type: 'RequestTimeoutException',
+    hint: 'Send the whole request within the server\'s request timeout.',
   },
   MLS_ERR_SERVE_PREDICTION_FAILED: {
     // A handler's failure, answered by its worker (TorchServe's PredictionException, 503 unless

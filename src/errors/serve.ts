@@ -25,6 +25,7 @@ export const serveErrors = {
     }),
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'Fix the key named in the config file (TorchServe config.properties syntax: key=value); see `mlserve serve --help`.',
   },
   MLS_ERR_SERVE_ADDRESS: {
@@ -35,6 +36,7 @@ export const serveErrors = {
     }),
     exit: EXIT.usage,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'Give addresses as HOST:PORT or http://HOST:PORT (port 0 lets the system choose).',
   },
   MLS_ERR_SERVE_PORT_IN_USE: {
@@ -49,6 +51,7 @@ export const serveErrors = {
     message: (a: { url: Arg }) => `Model not found in model store: ${a.url}`,
     exit: EXIT.input,
     http: 404,
+    type: 'ModelNotFoundException',
     hint: 'Put the archive directly in the model store folder (--model-store) and name it by its file name.',
   },
   MLS_ERR_SERVE_INVALID_ARCHIVE: {
@@ -61,12 +64,14 @@ export const serveErrors = {
     }),
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'Rebuild the archive with `mlserve archive`; it needs MAR-INF/MANIFEST.json and an .onnx serialized file.',
   },
   MLS_ERR_SERVE_URL_NOT_ALLOWED: {
     message: (a: { url: Arg; why: Arg }) => `Given URL ${a.url} ${a.why}`,
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'Registration from URLs is off unless allowed_urls (config file) has a pattern matching the whole URL; URLs with ".." are always refused.',
   },
   MLS_ERR_SERVE_DOWNLOAD_FAILED: {
@@ -78,6 +83,7 @@ export const serveErrors = {
     }),
     exit: EXIT.failure,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'Check that the URL serves the archive (HTTP 200, within max_download_size), or copy it into the model store and register it by file name.',
   },
   MLS_ERR_SERVE_ARCHIVE_EXISTS: {
@@ -118,6 +124,7 @@ export const serveErrors = {
     message: (a: { model: Arg }) => `${a.model} is an ONNX model and the server runs on Inferentia (--processor inf): onnxruntime has no Neuron execution provider`,
     exit: EXIT.input,
     http: 400,
+    type: 'InvalidModelException',
     hint: 'onnxruntime has no Neuron provider: compile the model with torch-neuron (inf1) or torch-neuronx (inf2) and archive it with a Python handler, or serve the ONNX model on a cpu or gpu server.',
   },
   MLS_ERR_SERVE_ALREADY_RUNNING: {

@@ -4,8 +4,7 @@
 // that is where batching gains throughput under load.
 import type { InferItem, ItemResult } from '../ipc/messages.js';
 import type { BatchTarget, WorkerPool } from './pool-types.js';
-import { WorkerGoneError } from './worker-process.js';
-import { errorBody } from '../http/errors.js';
+import { MlsError } from '../../errors.js';
 import type { HostStats } from './host-stats.js';
 
 export interface Job {
@@ -145,7 +144,7 @@ export class ModelQueue {
     w.infer(this.settings.modelKey, batch.map((j) => j.item), this.settings.responseTimeoutMs, (e, results) => {
       try {
         if (e || !results) {
-          const r = workerFailed(!e ? 'no results' : e instanceof WorkerGoneError ? e.message : `worker error: ${e.message}`);
+          const r = workerFailed(!e ? new MlsError('MLS_ERR_SERVE_WORKER_GONE', { noResult: { what: 'no results' } }) : e instanceof MlsError ? e : new MlsError('MLS_ERR_SERVE_WORKER_GONE', { failed: { reason: e.message } }));
           for (const j of batch) this.finish(j, r);
           return;
         }
@@ -155,7 +154,7 @@ export class ModelQueue {
           const j = batch[i]!;
           // TorchServe's ts_inference_latency_microseconds: arrival to answer, for answers from the worker.
           this.stats.ts[j.versioned ? 1 : 0].latencyMicros += (back - j.t0) * 1000;
-          this.finish(j, results[i] ?? workerFailed('no result for this request'));
+          this.finish(j, results[i] ?? workerFailed(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { noResult: { what: 'no result for this request' } })));
         }
         // The frontend's own time on the batch: preparing it, and answering its requests.
         if (host) host.workerThreadTimeMs = Math.round((prepared + performance.now() - back) * 1000) / 1000;
@@ -174,8 +173,8 @@ export class ModelQueue {
   }
 
   /** Fails every queued request (the model's workers cannot start). */
-  failQueued(message: string): void {
-    const r = workerFailed(message);
+  failQueued(error: MlsError): void {
+    const r = workerFailed(error);
     while (this.pending > 0) this.finish(this.jobs[this.head++]!, r);
     this.jobs = [];
     this.head = 0;
@@ -196,7 +195,7 @@ export class ModelQueue {
 
   close(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.failQueued('the model was unregistered');
+    this.failQueued(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { unregistered: {} }));
   }
 }
 
@@ -209,9 +208,12 @@ function expired(j: Job): boolean {
 }
 
 function deadlinePassed(): ItemResult {
-  return { status: 504, contentType: 'application/json', body: errorBody(504, 'RequestTimeoutException', 'The client deadline passed while the request was queued; it was not run.') };
+  return workerFailed(new MlsError('MLS_ERR_SERVE_DEADLINE'));
 }
 
-function workerFailed(message: string): ItemResult {
-  return { status: 503, contentType: 'application/json', body: errorBody(503, 'ServiceUnavailableException', message) };
+const NO_BODY = Buffer.alloc(0);
+
+/** A request the queue answers itself: the HTTP (or gRPC) layer renders the error in its protocol's style. */
+function workerFailed(error: MlsError): ItemResult {
+  return { status: error.httpStatus, contentType: 'application/json', body: NO_BODY, error };
 }

@@ -6,7 +6,7 @@ import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../log.js';
 import { MlsError } from '../../errors.js';
-import { HttpError, modelNotFound, versionNotFound } from '../http/errors.js';
+import { modelNotFound, versionNotFound } from '../http/errors.js';
 import { openArchive, type OpenedArchive } from '../model-archive.js';
 import { fetchArchive, isUrl } from '../url-fetch.js';
 import { ModelPool } from './model-pool.js';
@@ -175,7 +175,7 @@ export class Registry {
     const key = `${name}/${version}`;
     if (this.find(name, version) || this.registering.has(key)) {
       if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
-      throw new HttpError(409, 'ConflictStatusException', `Model version ${version} is already registered for model ${name}`);
+      throw new MlsError('MLS_ERR_SERVE_VERSION_EXISTS', { model: name, version });
     }
     const cfg = archive.modelConfig;
     const batchSize = p.batchSize ?? configNumber(cfg, 'batchSize') ?? s.defaultBatchSize;
@@ -187,7 +187,7 @@ export class Registry {
     const refusal = serveRefusal(handler, archive.serializedFile);
     if (refusal) {
       if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
-      throw new HttpError(400, 'InvalidModelException', refusal);
+      throw new MlsError('MLS_ERR_SERVE_MODEL_REFUSED', { reason: refusal });
     }
     let spawn: WorkerSpawn = { kind: 'node' };
     let pythonPath: string[] = [];
@@ -242,7 +242,7 @@ export class Registry {
         late.queue?.pump();
       }
       // A shared model failed to load for these requests; a dedicated pool only when no worker is left.
-      else if (pool.kind === 'shared' || pool.liveCount() === 0) late.queue?.failQueued(message ?? `workers of model ${name} failed to start`);
+      else if (pool.kind === 'shared' || pool.liveCount() === 0) late.queue?.failQueued(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { cannotStart: { reason: message ?? `workers of model ${name} failed to start` } }));
     };
     let pool: WorkerPool;
     // Python models keep processes of their own (TorchServe's model): the shared group is Node only.
@@ -281,7 +281,7 @@ export class Registry {
       const maxWorkers = Math.max(workers, cfgMax ?? workers);
       // No worker loads in 0 s: TorchServe's registration fails then, and so does this one (a 0
       // passed on would mean "no deadline" to the worker).
-      if (workers > 0 && startupTimeout <= 0) throw new HttpError(500, 'InternalServerException', `Failed to start workers for model ${name} version: ${version} (startup_timeout is ${startupTimeout} s)`);
+      if (workers > 0 && startupTimeout <= 0) throw new MlsError('MLS_ERR_SERVE_WORKERS_FAILED', { model: name, version, why: `startup_timeout is ${startupTimeout} s` });
       const scaling = pool.scale(workers, maxWorkers);
       if (p.wait === false) scaling.catch((e: unknown) => this.log.warn(`${key}: ${(e as Error).message}`));
       else await scaling;
@@ -329,7 +329,7 @@ export class Registry {
     const entry = v.byVersion.get(ver);
     if (!entry) throw versionNotFound(name, ver);
     if (ver === v.defaultVersion && v.byVersion.size > 1 && !force) {
-      throw new HttpError(403, 'InvalidModelVersionException', `Cannot remove default version for model ${name}`);
+      throw new MlsError('MLS_ERR_SERVE_DEFAULT_VERSION', { model: name });
     }
     v.byVersion.delete(ver);
     // Forced (the model store poller): the newest remaining version becomes the default.

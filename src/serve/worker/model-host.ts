@@ -1,6 +1,7 @@
 // The models one worker process hosts. Keyed by modelKey so that one process can hold the ONNX
 // Runtime sessions of many models (the density work needs it); today the frontend loads one
 // model per worker process, as TorchServe does.
+import { MlsError } from '../../errors.js';
 import type { HandlerContext, HandlerRequest, ModelHandler, StatusError } from '../handlers/types.js';
 import type { InferItem, ItemResult, LoadRequest } from '../ipc/messages.js';
 import { describeValues } from '../handlers/session.js';
@@ -19,6 +20,8 @@ export function errorResult(status: number, type: string, message: string): Item
 }
 
 function failure(e: unknown): ItemResult {
+  // mlserve's own handlers throw catalog errors (MLS_ERR_SERVE_BAD_INPUT); a custom handler may set `status`.
+  if (e instanceof MlsError) return errorResult(e.httpStatus, e.type, e.message);
   const err = e as StatusError;
   const status = Number(err?.status ?? err?.statusCode ?? 503);
   const message = err instanceof Error ? err.message : String(e);
