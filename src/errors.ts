@@ -14,7 +14,7 @@ import { deployErrors } from './errors/deploy.js';
 import { loadtestErrors } from './errors/loadtest.js';
 import { pipelineErrors } from './errors/pipeline.js';
 import { calibrateErrors } from './errors/calibrate.js';
-import { EXIT, type ErrorSpec } from './errors/spec.js';
+import type { ErrorSpec } from './errors/spec.js';
 
 export { EXIT, type ErrorSpec } from './errors/spec.js';
 
@@ -62,6 +62,11 @@ class Rendered {
   constructor(readonly text: string) {}
 }
 
+/** The TorchServe exception type a code answers with. */
+export function torchServeType(spec: ErrorSpec): string {
+  return spec.type ?? TYPE_BY_STATUS[spec.http ?? 500] ?? 'InternalServerException';
+}
+
 export class MlsError<C extends ErrorCode = ErrorCode> extends Error {
   readonly code: C;
   readonly hint: string;
@@ -84,7 +89,7 @@ export class MlsError<C extends ErrorCode = ErrorCode> extends Error {
     this.hint = opts.hint ?? spec.hint;
     this.exitCode = spec.exit;
     this.httpStatus = spec.http ?? 500;
-    this.type = spec.type ?? TYPE_BY_STATUS[this.httpStatus] ?? 'InternalServerException';
+    this.type = torchServeType(spec);
     this.details = opts.details;
   }
 

@@ -46,7 +46,10 @@ export const packErrors = {
     hint: 'Surviving N pool interruptions needs spot pools in N + 1 availability zones: list more zones under `spot.zones` in a --catalog file, or lower --survive.',
   },
   MLS_ERR_PACK_SOLVER: {
-    message: (a: { method: Arg; reason: Arg }) => `the solver failed in ${a.method}: ${a.reason}`,
+    message: variants({
+      infeasiblePlan: (a: { violation: Arg }) => `the solver produced an infeasible plan: ${a.violation}`,
+      lpStatus: (a: { lp: Arg; status: Arg }) => `${a.lp}: glpk status ${a.status}`,
+    }),
     exit: EXIT.internal,
     hint: 'The solver failed unexpectedly; the greedy plan was not written. Please report it.' },
 } satisfies Record<string, ErrorSpec>;

@@ -1,4 +1,4 @@
-import { EXIT, variants, type Arg, type ErrorSpec } from './spec.js';
+import { EXIT, type Arg, type ErrorSpec } from './spec.js';
 
 // Codes of the pipeline area. Add new codes here; tests assert codes, not wording.
 export const pipelineErrors = {

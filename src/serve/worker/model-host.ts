@@ -25,8 +25,9 @@ function failure(e: unknown): ItemResult {
   const err = e as StatusError;
   const status = Number(err?.status ?? err?.statusCode ?? 503);
   const message = err instanceof Error ? err.message : String(e);
-  if (status === 400) return errorResult(400, 'BadRequestException', message);
-  return errorResult(status >= 400 && status < 600 ? status : 503, 'PredictionException', `Prediction failed: ${message}`);
+  if (status === 400) return failure(new MlsError('MLS_ERR_SERVE_BAD_INPUT', { body: { reason: message } }));
+  const failed = new MlsError('MLS_ERR_SERVE_PREDICTION_FAILED', { reason: message });
+  return errorResult(status >= 400 && status < 600 ? status : failed.httpStatus, failed.type, failed.message);
 }
 
 function toResult(out: unknown): ItemResult {
