@@ -29,7 +29,7 @@ interface DeployFlags {
 
 function namespaceArg(v: string): string {
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
-    throw new MlsError('MLS_ERR_USAGE', { namespaceNotKubernetes: { v } });
+    throw new MlsError('MLS_ERR_USAGE', { namespace: { v } });
   }
   return v;
 }
@@ -38,7 +38,7 @@ function autoscaleArg(v: string): { min: number; max: number; targetCpu: number 
   const m = /^(\d+):(\d+)(?:@(\d+)%?)?$/.exec(v.trim());
   const [min, max, cpu] = m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 70)] : [NaN, NaN, NaN];
   if (!m || min < 1 || max < min || cpu < 1 || cpu > 100) {
-    throw new MlsError('MLS_ERR_USAGE', { autoscaleNotMinMax: { v } });
+    throw new MlsError('MLS_ERR_USAGE', { autoscale: { v } });
   }
   return { min, max, targetCpu: cpu };
 }

@@ -65,7 +65,7 @@ export function parsePercent(text: string | number, what = 'percentage'): number
   const s = String(text).trim().replace(/%$/, '');
   const v = Number(s);
   if (s === '' || !Number.isFinite(v) || v < 0 || v > 100) {
-    throw new MlsError('MLS_ERR_INVALID_UNIT', { notPercentageBetweenAnd: { what, text } });
+    throw new MlsError('MLS_ERR_INVALID_UNIT', { notPercentage: { what, text } });
   }
   return v;
 }

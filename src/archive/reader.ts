@@ -48,7 +48,7 @@ function archiveRoot(paths: string[], archive: string): string {
   const tops = new Set(paths.map((p) => p.split('/')[0]));
   const [top] = tops;
   if (tops.size === 1 && top && paths.includes(`${top}/${MANIFEST_PATH}`)) return `${top}/`;
-  throw new MlsError('MLS_ERR_ARCHIVE_NO_MANIFEST', { noAtTopOr: { archive, manifest: MANIFEST_PATH } }, {
+  throw new MlsError('MLS_ERR_ARCHIVE_NO_MANIFEST', { archive: { archive, manifest: MANIFEST_PATH } }, {
     details: { archive },
   });
 }
@@ -81,7 +81,7 @@ async function folderRoot(dir: string): Promise<string> {
   const names = await readdir(dir);
   const only = names.length === 1 ? join(dir, names[0]!) : undefined;
   if (only && (await exists(join(only, MANIFEST_PATH)))) return only;
-  throw new MlsError('MLS_ERR_ARCHIVE_NO_MANIFEST', { no: { dir, manifest: MANIFEST_PATH } }, { details: { archive: dir } });
+  throw new MlsError('MLS_ERR_ARCHIVE_NO_MANIFEST', { folder: { dir, manifest: MANIFEST_PATH } }, { details: { archive: dir } });
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -148,7 +148,7 @@ async function describeDir(dir: string, manifest: MarManifest, inPlace: boolean,
       throw new MlsError('MLS_ERR_ARCHIVE_BAD_CONFIG', { unreadable: { where, reason: (e as Error).message } }, { cause: e, details: { archive } });
     }
     if (doc !== undefined && doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) {
-      throw new MlsError('MLS_ERR_ARCHIVE_BAD_CONFIG', { mustBeYAMLMapping: { where } }, { details: { archive } });
+      throw new MlsError('MLS_ERR_ARCHIVE_BAD_CONFIG', { notMapping: { where } }, { details: { archive } });
     }
     out.modelConfig = (doc ?? {}) as Record<string, unknown>;
   }
@@ -161,7 +161,7 @@ async function prepareDestination(destDir: string): Promise<void> {
   if (!(await exists(destDir))) return;
   const st = await stat(destDir);
   if (!st.isDirectory() || (await readdir(destDir)).length > 0) {
-    throw new MlsError('MLS_ERR_OUTPUT_EXISTS', { existsAndNotEmpty: { destDir } }, { details: { path: destDir } });
+    throw new MlsError('MLS_ERR_OUTPUT_EXISTS', { notEmptyFolder: { destDir } }, { details: { path: destDir } });
   }
   await rmdir(destDir);
 }

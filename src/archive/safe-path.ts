@@ -10,7 +10,7 @@ import { MlsError } from '../errors.js';
 export function safeEntryPath(rawName: string, archive: string): string {
   const name = rawName.replace(/\\/g, '/');
   if (name.includes('\0')) {
-    throw new MlsError('MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY', { entryNameHoldsNUL: { archive, rawName: JSON.stringify(rawName) } }, {
+    throw new MlsError('MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY', { nulByte: { archive, rawName: JSON.stringify(rawName) } }, {
       details: { archive, entry: rawName },
     });
   }
@@ -22,7 +22,7 @@ export function safeEntryPath(rawName: string, archive: string): string {
   const parts = name.split('/').filter((s) => s !== '' && s !== '.');
   // Refused even when it would land inside (a/../b): no honest archiver writes "..".
   if (parts.includes('..')) {
-    throw new MlsError('MLS_ERR_ARCHIVE_PATH_TRAVERSAL', { entryClimbsOutArchive: { archive, rawName: JSON.stringify(rawName) } }, {
+    throw new MlsError('MLS_ERR_ARCHIVE_PATH_TRAVERSAL', { dotDot: { archive, rawName: JSON.stringify(rawName) } }, {
       details: { archive, entry: rawName },
     });
   }
@@ -33,7 +33,7 @@ export function safeEntryPath(rawName: string, archive: string): string {
 export function checkSymlinkTarget(entryPath: string, target: string, archive: string): void {
   const t = target.replace(/\\/g, '/');
   const escapes = () =>
-    new MlsError('MLS_ERR_ARCHIVE_SYMLINK_ESCAPE', { symbolicLinkPointsOutside2: { archive, entryPath, target } }, {
+    new MlsError('MLS_ERR_ARCHIVE_SYMLINK_ESCAPE', { outsideArchive: { archive, entryPath, target } }, {
       details: { archive, entry: entryPath, target },
     });
   if (t === '' || t.startsWith('/') || /^[A-Za-z]:/.test(t) || t.includes('\0')) throw escapes();
@@ -45,7 +45,7 @@ export function checkSymlinkTarget(entryPath: string, target: string, archive: s
 export function destinationOf(root: string, entryPath: string): string {
   const dest = resolve(root, entryPath);
   if (dest !== root && !dest.startsWith(root + sep)) {
-    throw new MlsError('MLS_ERR_ARCHIVE_PATH_TRAVERSAL', { entryResolvesOutside: { entryPath, root } });
+    throw new MlsError('MLS_ERR_ARCHIVE_PATH_TRAVERSAL', { resolvesOutside: { entryPath, root } });
   }
   return dest;
 }

@@ -49,7 +49,7 @@ export async function readSmall(stream: Readable, max: number, what: string): Pr
     n += chunk.length;
     if (n > max) {
       stream.destroy();
-      throw new MlsError('MLS_ERR_ARCHIVE_BAD_MANIFEST', { largerThanBytes: { what, max } });
+      throw new MlsError('MLS_ERR_ARCHIVE_BAD_MANIFEST', { tooLarge: { what, max } });
     }
     chunks.push(chunk);
   }

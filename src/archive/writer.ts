@@ -102,8 +102,8 @@ async function exists(path: string): Promise<boolean> {
 export async function writeArchive(opts: WriteArchiveOptions, onProgress?: (p: ArchiveProgress) => void): Promise<WriteArchiveResult> {
   checkModelName(opts.modelName);
   const format = parseArchiveFormat(opts.archiveFormat);
-  if (!opts.version) throw new MlsError('MLS_ERR_USAGE', { modelVersionVersionRequired: {} });
-  if (!opts.handler) throw new MlsError('MLS_ERR_USAGE', { handlerHandlerRequiredFile: { builtins: BUILTIN_HANDLERS.join(', ') } });
+  if (!opts.version) throw new MlsError('MLS_ERR_USAGE', { versionRequired: {} });
+  if (!opts.handler) throw new MlsError('MLS_ERR_USAGE', { handlerRequired: { builtins: BUILTIN_HANDLERS.join(', ') } });
   const runtime = resolveRuntime(opts);
   await prepareExportPath(opts.exportPath);
   const target = archiveOutputPath(opts.exportPath, opts.modelName, format);
@@ -112,7 +112,7 @@ export async function writeArchive(opts: WriteArchiveOptions, onProgress?: (p: A
       throw new MlsError('MLS_ERR_OUTPUT_EXISTS', { alreadyExists: { target } }, { details: { path: target } });
     }
     if (format !== 'no-archive' && (await stat(target)).isDirectory()) {
-      throw new MlsError('MLS_ERR_ARCHIVE_EXPORT_PATH', { folderForceReplacesArchive: { target } }, { details: { path: target } });
+      throw new MlsError('MLS_ERR_ARCHIVE_EXPORT_PATH', { targetIsFolder: { target } }, { details: { path: target } });
     }
   }
   const files = await collectInputs(opts, new Set([resolve(target)]));

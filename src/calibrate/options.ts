@@ -31,16 +31,16 @@ export const DEFAULT_CALIBRATE_CONCURRENCY = '1:128:x2';
 export function parsePositiveList(values: string[], flag: string, max: number): number[] {
   const out = values.map((v) => {
     const n = Number(v);
-    if (!/^\d+$/.test(v.trim()) || n < 1 || n > max) throw new MlsError('MLS_ERR_CALIBRATE_BAD_LIST', { notIntegerBetweenAnd: { flag, v, max } });
+    if (!/^\d+$/.test(v.trim()) || n < 1 || n > max) throw new MlsError('MLS_ERR_CALIBRATE_BAD_LIST', { notInteger: { flag, v, max } });
     return n;
   });
-  if (out.length === 0) throw new MlsError('MLS_ERR_CALIBRATE_BAD_LIST', { noValueGiven: { flag } });
+  if (out.length === 0) throw new MlsError('MLS_ERR_CALIBRATE_BAD_LIST', { empty: { flag } });
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
 export async function resolveCalibrateOptions(f: CalibrateFlags): Promise<CalibrateOptions> {
-  if (f.payload && f.payloadDir) throw new MlsError('MLS_ERR_USAGE', { passPayloadOrPayload: {} });
-  if (!f.slo) throw new MlsError('MLS_ERR_USAGE', { calibrateNeedsSloObjective: {} });
+  if (f.payload && f.payloadDir) throw new MlsError('MLS_ERR_USAGE', { payloadOrDir: {} });
+  if (!f.slo) throw new MlsError('MLS_ERR_USAGE', { calibrateNeedsSlo: {} });
   const slo = parseSlo(f.slo);
   let payloadFor: (model: string) => Payload = () => EMPTY_PAYLOAD;
   if (f.payloadDir) {
@@ -52,7 +52,7 @@ export async function resolveCalibrateOptions(f: CalibrateFlags): Promise<Calibr
     payloadFor = () => p;
   }
   const durationMs = f.durationMs ?? 3000;
-  if (durationMs < 100) throw new MlsError('MLS_ERR_USAGE', { durationMsTooShort: { durationMs } });
+  if (durationMs < 100) throw new MlsError('MLS_ERR_USAGE', { durationTooShort: { durationMs } });
   return {
     profiles: f.profiles,
     out: f.out ?? f.profiles,

@@ -74,7 +74,7 @@ export async function loadPipelineConfig(path: string, overrides: ConfigOverride
   }
   const raw = parseYamlText(text, path);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { rootExpectedMapping: { path } });
+    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { rootNotMapping: { path } });
   }
   const doc = raw as Record<string, unknown>;
   const sources = new Map<string, string>();
@@ -118,17 +118,17 @@ async function resolveModels(config: PipelineConfig, dir: string, source: string
     const isGlob = /[*?[\]{}]/.test(entry.file);
     const files = isGlob ? (await glob(entry.file, { cwd: dir, absolute: true })).sort() : [resolve(dir, entry.file)];
     if (files.length === 0) {
-      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { modelsFileMatchesNo: { source, index, file: entry.file } });
+      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { globMatchesNothing: { source, index, file: entry.file } });
     }
     if (isGlob && entry.name && files.length > 1) {
-      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { modelsNameGlobMatching: { source, index, filesCount: files.length } });
+      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { globSharesName: { source, index, filesCount: files.length } });
     }
     expanded.push({ index, isGlob, files, entry });
     if (!isGlob) {
       const name = entry.name ?? modelName(files[0]!);
       const other = explicit.get(name);
       if (other !== undefined) {
-        throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { modelsNameAlsoName: { source, index, name, other } });
+        throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { nameTaken: { source, index, name, other } });
       }
       explicit.set(name, index);
     }
@@ -142,7 +142,7 @@ async function resolveModels(config: PipelineConfig, dir: string, source: string
         if (explicit.has(name)) continue;
         const other = fromGlob.get(name);
         if (other !== undefined) {
-          throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { modelsFileGivesName: { source, index, file, name, other } });
+          throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { fileNameTaken: { source, index, file, name, other } });
         }
         fromGlob.set(name, index);
       }

@@ -73,7 +73,7 @@ export async function resolveServers(plan: Plan, opts: ResolveOptions): Promise<
       const dnsName = DNS_LABEL.test(s.name) ? s.name : toDnsLabel(s.name);
       const clash = seen.get(dnsName);
       if (clash !== undefined) {
-        throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { serversAndBothBecome: { clash, name: s.name, dnsName } }, {
+        throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { dnsClash: { clash, name: s.name, dnsName } }, {
           hint: 'Give the servers in the plan distinct names (lowercase letters, digits and -).',
         });
       }
@@ -85,14 +85,14 @@ export async function resolveServers(plan: Plan, opts: ResolveOptions): Promise<
         if (m.hostMemory !== undefined) hostMemory = (hostMemory ?? 0) + m.hostMemory;
         if (models.has(m.name)) continue; // a second replica on the same server adds no archive
         if (!m.archive && opts.requireArchives) {
-          throw new MlsError('MLS_ERR_DEPLOY_ARCHIVE_MISSING', { modelOnServerNames: { name: m.name, name2: s.name } }, {
+          throw new MlsError('MLS_ERR_DEPLOY_ARCHIVE_MISSING', { notInPlan: { name: m.name, name2: s.name } }, {
             details: { model: m.name, server: s.name },
           });
         }
         const archive = m.archive ? resolve(planDir, m.archive) : undefined;
         const file = archive ? basename(archive) : `${m.name}.mar`;
         if (files.has(file)) {
-          throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { twoModelsOnServer: { name: s.name, file } }, {
+          throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { archiveClash: { name: s.name, file } }, {
             hint: 'Name each archive after its model (model_store/<name>.mar).',
           });
         }
@@ -119,7 +119,7 @@ export async function resolveServers(plan: Plan, opts: ResolveOptions): Promise<
     }
   }
   if (servers.length === 0) {
-    throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { planHasNoServers: { planPath: opts.planPath } }, {
+    throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { noServers: { planPath: opts.planPath } }, {
       hint: 'Run `mlserve pack` with at least one model profile.',
     });
   }
@@ -130,7 +130,7 @@ async function assertArchive(path: string, model: string): Promise<void> {
   try {
     await access(path);
   } catch (e) {
-    throw new MlsError('MLS_ERR_DEPLOY_ARCHIVE_MISSING', { archiveModelNotFound: { model, path } }, {
+    throw new MlsError('MLS_ERR_DEPLOY_ARCHIVE_MISSING', { notFound: { model, path } }, {
       cause: e,
       details: { model, archive: path },
     });

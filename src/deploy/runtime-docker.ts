@@ -31,10 +31,10 @@ export interface DockerOptions {
 
 /** Throws MLS_ERR_DEPLOY_DOCKER_MISSING unless a docker client can reach an engine. */
 export async function assertDockerEngine(): Promise<void> {
-  if (!(await hasCommand('docker'))) throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', { dockerNotInstalledNot: {} });
+  if (!(await hasCommand('docker'))) throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', { notInstalled: {} });
   const r = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 20_000 });
   if (r.exitCode !== 0) {
-    throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', { dockerEngineNotReachable: { reason: r.stderr.trim().split('\n').pop() ?? '' } }, {
+    throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', { engineDown: { reason: r.stderr.trim().split('\n').pop() ?? '' } }, {
       hint: 'Start dockerd (or Docker Desktop) and check `docker info`, or use --dry-run to only render the files.',
     });
   }
@@ -86,7 +86,7 @@ export async function startDocker(servers: DeployServer[], o: DockerOptions): Pr
       handle: { container: name, ...(r.stdout.trim() ? { id: r.stdout.trim() } : {}) },
     };
     if (r.exitCode !== 0) {
-      throw Object.assign(new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', { dockerRunForFailed: { name: s.name, stderr: r.stderr.trim() } }), { started });
+      throw Object.assign(new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', { dockerRun: { name: s.name, stderr: r.stderr.trim() } }), { started });
     }
     started.push(d);
     await o.onStarted?.(d);

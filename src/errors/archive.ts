@@ -36,7 +36,7 @@ export const archiveErrors = {
   MLS_ERR_ARCHIVE_INPUT_NOT_FOUND: {
     message: variants({
       missing: (a: { flag: Arg; path: Arg; what: Arg }) => `${a.flag} ${a.path}: ${a.what}`,
-      changedSizeWhileIt: (a: { name: Arg }) => `${a.name} changed size while it was being archived`,
+      changedSize: (a: { name: Arg }) => `${a.name} changed size while it was being archived`,
     }),
     exit: EXIT.io,
     hint: 'Check the path given to the flag named; relative paths are taken from the current folder.',
@@ -44,7 +44,7 @@ export const archiveErrors = {
   MLS_ERR_ARCHIVE_EXPORT_PATH: {
     message: variants({
       exportPath: (a: { exportPath: Arg; why: Arg }) => `export path ${a.exportPath}: ${a.why}`,
-      folderForceReplacesArchive: (a: { target: Arg }) => `${a.target} is a folder; --force replaces archive files only`,
+      targetIsFolder: (a: { target: Arg }) => `${a.target} is a folder; --force replaces archive files only`,
     }),
     exit: EXIT.io,
     hint: 'Point --export-path at a folder you can write to (it is created if missing).',
@@ -66,8 +66,8 @@ export const archiveErrors = {
   },
   MLS_ERR_ARCHIVE_NO_MANIFEST: {
     message: variants({
-      noAtTopOr: (a: { archive: Arg; manifest: Arg }) => `${a.archive}: no ${a.manifest} (at the top, or under one <model-name>/ folder)`,
-      no: (a: { dir: Arg; manifest: Arg }) => `${a.dir}: no ${a.manifest}`,
+      archive: (a: { archive: Arg; manifest: Arg }) => `${a.archive}: no ${a.manifest} (at the top, or under one <model-name>/ folder)`,
+      folder: (a: { dir: Arg; manifest: Arg }) => `${a.dir}: no ${a.manifest}`,
     }),
     exit: EXIT.input,
     http: 400,
@@ -77,7 +77,7 @@ export const archiveErrors = {
   MLS_ERR_ARCHIVE_BAD_MANIFEST: {
     message: variants({
       field: (a: { archive: Arg; manifest: Arg; field: Arg; message: Arg }) => `${a.archive}: ${a.manifest}: ${a.field}: ${a.message}`,
-      largerThanBytes: (a: { what: Arg; max: Arg }) => `${a.what} is larger than ${a.max} bytes`,
+      tooLarge: (a: { what: Arg; max: Arg }) => `${a.what} is larger than ${a.max} bytes`,
     }),
     exit: EXIT.input,
     http: 400,
@@ -94,7 +94,7 @@ export const archiveErrors = {
   MLS_ERR_ARCHIVE_BAD_CONFIG: {
     message: variants({
       unreadable: (a: { where: Arg; reason: Arg }) => `${a.where}: ${a.reason}`,
-      mustBeYAMLMapping: (a: { where: Arg }) => `${a.where}: must be a YAML mapping`,
+      notMapping: (a: { where: Arg }) => `${a.where}: must be a YAML mapping`,
     }),
     exit: EXIT.input,
     http: 400,
@@ -103,8 +103,8 @@ export const archiveErrors = {
   },
   MLS_ERR_ARCHIVE_PATH_TRAVERSAL: {
     message: variants({
-      entryClimbsOutArchive: (a: { archive: Arg; rawName: Arg }) => `${a.archive}: entry ${a.rawName} climbs out of the archive with ".."`,
-      entryResolvesOutside: (a: { entryPath: Arg; root: Arg }) => `entry ${a.entryPath} resolves outside ${a.root}`,
+      dotDot: (a: { archive: Arg; rawName: Arg }) => `${a.archive}: entry ${a.rawName} climbs out of the archive with ".."`,
+      resolvesOutside: (a: { entryPath: Arg; root: Arg }) => `entry ${a.entryPath} resolves outside ${a.root}`,
     }),
     exit: EXIT.input,
     http: 400,
@@ -120,9 +120,9 @@ export const archiveErrors = {
   },
   MLS_ERR_ARCHIVE_SYMLINK_ESCAPE: {
     message: variants({
-      symbolicLinkPointsOutside: (a: { archive: Arg; rel: Arg; target: Arg }) => `${a.archive}: symbolic link ${a.rel} -> ${a.target} points outside the folder`,
-      symbolicLinkResolvesOutside: (a: { archive: Arg; rel: Arg; real: Arg }) => `${a.archive}: symbolic link ${a.rel} resolves to ${a.real}, outside the folder`,
-      symbolicLinkPointsOutside2: (a: { archive: Arg; entryPath: Arg; target: Arg }) => `${a.archive}: symbolic link ${a.entryPath} -> ${a.target} points outside the archive`,
+      outsideFolder: (a: { archive: Arg; rel: Arg; target: Arg }) => `${a.archive}: symbolic link ${a.rel} -> ${a.target} points outside the folder`,
+      resolvesOutsideFolder: (a: { archive: Arg; rel: Arg; real: Arg }) => `${a.archive}: symbolic link ${a.rel} resolves to ${a.real}, outside the folder`,
+      outsideArchive: (a: { archive: Arg; entryPath: Arg; target: Arg }) => `${a.archive}: symbolic link ${a.entryPath} -> ${a.target} points outside the archive`,
     }),
     exit: EXIT.input,
     http: 400,
@@ -131,11 +131,11 @@ export const archiveErrors = {
   },
   MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY: {
     message: variants({
-      devicePipeOrSocket: (a: { archive: Arg; rel: Arg }) => `${a.archive}: ${a.rel} is a device, pipe or socket`,
-      entryNameHoldsNUL: (a: { archive: Arg; rawName: Arg }) => `${a.archive}: entry name ${a.rawName} holds a NUL byte`,
-      entryEntry: (a: { archive: Arg; name: Arg; type: Arg }) => `${a.archive}: entry ${a.name} is a ${a.type} entry`,
-      entryDevicePipeOr: (a: { archive: Arg; name: Arg }) => `${a.archive}: entry ${a.name} is a device, pipe or socket`,
-      entryEncrypted: (a: { archive: Arg; name: Arg }) => `${a.archive}: entry ${a.name} is encrypted`,
+      specialFile: (a: { archive: Arg; rel: Arg }) => `${a.archive}: ${a.rel} is a device, pipe or socket`,
+      nulByte: (a: { archive: Arg; rawName: Arg }) => `${a.archive}: entry name ${a.rawName} holds a NUL byte`,
+      tarType: (a: { archive: Arg; name: Arg; type: Arg }) => `${a.archive}: entry ${a.name} is a ${a.type} entry`,
+      specialEntry: (a: { archive: Arg; name: Arg }) => `${a.archive}: entry ${a.name} is a device, pipe or socket`,
+      encrypted: (a: { archive: Arg; name: Arg }) => `${a.archive}: entry ${a.name} is encrypted`,
     }),
     exit: EXIT.input,
     http: 400,

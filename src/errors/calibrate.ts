@@ -14,8 +14,8 @@ export const calibrateErrors = {
   },
   MLS_ERR_CALIBRATE_BAD_LIST: {
     message: variants({
-      notIntegerBetweenAnd: (a: { flag: Arg; v: Arg; max: Arg }) => `${a.flag}: "${a.v}" is not an integer between 1 and ${a.max}`,
-      noValueGiven: (a: { flag: Arg }) => `${a.flag}: no value given`,
+      notInteger: (a: { flag: Arg; v: Arg; max: Arg }) => `${a.flag}: "${a.v}" is not an integer between 1 and ${a.max}`,
+      empty: (a: { flag: Arg }) => `${a.flag}: no value given`,
     }),
     exit: EXIT.usage,
     hint: 'Use comma-separated positive integers: --batch-sizes 1,4,8 --workers 1,2.',

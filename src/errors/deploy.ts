@@ -16,17 +16,17 @@ export const deployErrors = {
   MLS_ERR_DEPLOY_PLAN_INVALID: {
     message: variants({
       invalidPlan: (a: { reason: Arg }) => `invalid plan: ${a.reason}`,
-      serversAndBothBecome: (a: { clash: Arg; name: Arg; dnsName: Arg }) => `servers "${a.clash}" and "${a.name}" both become "${a.dnsName}" as Kubernetes names`,
-      twoModelsOnServer: (a: { name: Arg; file: Arg }) => `two models on server "${a.name}" use archives named ${a.file}`,
-      planHasNoServers: (a: { planPath: Arg }) => `plan ${a.planPath} has no servers to deploy`,
+      dnsClash: (a: { clash: Arg; name: Arg; dnsName: Arg }) => `servers "${a.clash}" and "${a.name}" both become "${a.dnsName}" as Kubernetes names`,
+      archiveClash: (a: { name: Arg; file: Arg }) => `two models on server "${a.name}" use archives named ${a.file}`,
+      noServers: (a: { planPath: Arg }) => `plan ${a.planPath} has no servers to deploy`,
     }),
     exit: EXIT.input,
     hint: 'The plan does not match its schema or names no servers; write it again with `mlserve pack`.',
   },
   MLS_ERR_DEPLOY_ARCHIVE_MISSING: {
     message: variants({
-      modelOnServerNames: (a: { name: Arg; name2: Arg }) => `model "${a.name}" on server "${a.name2}" names no archive in the plan`,
-      archiveModelNotFound: (a: { model: Arg; path: Arg }) => `archive of model "${a.model}" not found: ${a.path}`,
+      notInPlan: (a: { name: Arg; name2: Arg }) => `model "${a.name}" on server "${a.name2}" names no archive in the plan`,
+      notFound: (a: { model: Arg; path: Arg }) => `archive of model "${a.model}" not found: ${a.path}`,
     }),
     exit: EXIT.input,
     hint: 'Every model in the plan needs an archive (models[].archive, relative to the plan file); run `mlserve archive` or fix the path.',
@@ -34,12 +34,12 @@ export const deployErrors = {
   MLS_ERR_DEPLOY_TEMPLATE_INVALID: {
     message: variants({
       schema: (a: { reason: Arg }) => `${a.reason}`,
-      dockerfileTemplateHasNo: (a: { name: Arg }) => `the Dockerfile template has no "ARG ${a.name}" line`,
-      instanceFamilyHasNo: (a: { family: Arg }) => `instance family "${a.family}" has no processor kind in templates/processors.yaml`,
+      dockerfileArg: (a: { name: Arg }) => `the Dockerfile template has no "ARG ${a.name}" line`,
+      noProcessorKind: (a: { family: Arg }) => `instance family "${a.family}" has no processor kind in templates/processors.yaml`,
       unknownPlaceholder: (a: { source: Arg; path: Arg }) => `${a.source}: unknown placeholder \${${a.path}}`,
-      insideMustBeString: (a: { source: Arg; path: Arg; s: Arg }) => `${a.source}: \${${a.path}} inside "${a.s}" must be a string or number`,
-      templateMustHoldOne: (a: { source: Arg }) => `${a.source}: a template must hold one YAML mapping`,
-      cannotReadTemplate: (a: { path: Arg; reason: Arg }) => `${a.path}: cannot read the template (${a.reason})`,
+      placeholderType: (a: { source: Arg; path: Arg; s: Arg }) => `${a.source}: \${${a.path}} inside "${a.s}" must be a string or number`,
+      notMapping: (a: { source: Arg }) => `${a.source}: a template must hold one YAML mapping`,
+      cannotRead: (a: { path: Arg; reason: Arg }) => `${a.path}: cannot read the template (${a.reason})`,
       unreadable: (a: { path: Arg; reason: Arg }) => `${a.path}: ${a.reason}`,
     }),
     exit: EXIT.input,
@@ -62,9 +62,9 @@ export const deployErrors = {
   },
   MLS_ERR_DEPLOY_DOCKER_MISSING: {
     message: variants({
-      dockerCouldNotBe: (a: { reason: Arg }) => `docker could not be started: ${a.reason}`,
-      dockerNotInstalledNot: () => `docker is not installed (not found on PATH)`,
-      dockerEngineNotReachable: (a: { reason: Arg }) => `the Docker engine is not reachable: ${a.reason}`,
+      cannotStart: (a: { reason: Arg }) => `docker could not be started: ${a.reason}`,
+      notInstalled: () => `docker is not installed (not found on PATH)`,
+      engineDown: (a: { reason: Arg }) => `the Docker engine is not reachable: ${a.reason}`,
     }),
     exit: EXIT.unavailable,
     hint: 'Install Docker and start its engine (dockerd), or use --dry-run to only render the files.',
@@ -77,9 +77,9 @@ export const deployErrors = {
   MLS_ERR_DEPLOY_APPLY_FAILED: {
     message: variants({
       step: (a: { code: Arg; reason: Arg }) => `${a.code}: ${a.reason}`,
-      dockerRunForFailed: (a: { name: Arg; stderr: Arg }) => `docker run for ${a.name} failed: ${a.stderr}`,
-      kubectlApplyFailed: (a: { stderr: Arg }) => `kubectl apply failed: ${a.stderr}`,
-      kubectlDeleteFailed: (a: { stderr: Arg }) => `kubectl delete failed: ${a.stderr}`,
+      dockerRun: (a: { name: Arg; stderr: Arg }) => `docker run for ${a.name} failed: ${a.stderr}`,
+      kubectlApply: (a: { stderr: Arg }) => `kubectl apply failed: ${a.stderr}`,
+      kubectlDelete: (a: { stderr: Arg }) => `kubectl delete failed: ${a.stderr}`,
     }),
     exit: EXIT.failure,
     hint: 'What was started is recorded in deployment.yaml: run `mlserve deploy --down --out DIR` to remove it, then fix the cause shown.',

@@ -13,19 +13,18 @@ export const loadtestErrors = {
   },
   MLS_ERR_LOADTEST_BAD_URL: {
     message: variants({
-      notURL: (a: { what: Arg; text: Arg }) => `${a.what}: "${a.text}" is not a URL`,
-      mustBePlainHttp: (a: { what: Arg; text: Arg }) => `${a.what}: "${a.text}" must be a plain http(s) URL without query, fragment or credentials`,
+      notUrl: (a: { what: Arg; text: Arg }) => `${a.what}: "${a.text}" is not a URL`,
+      notPlainHttp: (a: { what: Arg; text: Arg }) => `${a.what}: "${a.text}" must be a plain http(s) URL without query, fragment or credentials`,
     }),
     exit: EXIT.usage,
     hint: 'Give a base URL such as http://127.0.0.1:8080 (http or https, no query string).',
   },
   MLS_ERR_LOADTEST_NO_MODELS: {
     message: variants({
-      urlNameModelsTest: (a: { base: Arg }) => `--url ${a.base}: name the models to test with --models a,b (or --models all)`,
-      deploymentListsNoModels: (a: { file: Arg }) => `${a.file}: the deployment lists no models`,
-      modelsAllAnsweredWithout: (a: { url: Arg; status: Arg }) => `--models all: ${a.url} answered ${a.status} without a model list; name the models with --models a,b`,
-      modelsAllServerAt: (a: { root: Arg }) => `--models all: the server at ${a.root} serves no models`,
-      deploymentListsNoModels2: (a: { deployment: Arg }) => `${a.deployment}: the deployment lists no models`,
+      urlNeedsModels: (a: { base: Arg }) => `--url ${a.base}: name the models to test with --models a,b (or --models all)`,
+      deploymentEmpty: (a: { file: Arg }) => `${a.file}: the deployment lists no models`,
+      noModelList: (a: { url: Arg; status: Arg }) => `--models all: ${a.url} answered ${a.status} without a model list; name the models with --models a,b`,
+      serverEmpty: (a: { root: Arg }) => `--models all: the server at ${a.root} serves no models`,
     }),
     exit: EXIT.usage,
     hint: 'Name the models to test with --models a,b (with --url), or check that the deployment lists models.',
@@ -37,11 +36,11 @@ export const loadtestErrors = {
   },
   MLS_ERR_LOADTEST_BAD_CONCURRENCY: {
     message: variants({
-      concurrencyNotIntegerBetween: (a: { v: Arg; max: Arg }) => `--concurrency: "${a.v}" is not an integer between 1 and ${a.max}`,
-      concurrencyRangeNotSTART: (a: { text: Arg }) => `--concurrency-range: "${a.text}" is not START:END[:STEP]`,
-      concurrencyRangeNeedsSTART: (a: { text: Arg; max: Arg }) => `--concurrency-range: "${a.text}" needs 1 <= START <= END <= ${a.max}`,
-      concurrencyRangeStepWould: (a: { step: Arg }) => `--concurrency-range: step "${a.step}" would never reach END`,
-      noConcurrencyLevelGiven: (a: { flag: Arg }) => `${a.flag}: no concurrency level given`,
+      notInteger: (a: { v: Arg; max: Arg }) => `--concurrency: "${a.v}" is not an integer between 1 and ${a.max}`,
+      rangeSyntax: (a: { text: Arg }) => `--concurrency-range: "${a.text}" is not START:END[:STEP]`,
+      rangeBounds: (a: { text: Arg; max: Arg }) => `--concurrency-range: "${a.text}" needs 1 <= START <= END <= ${a.max}`,
+      stepNeverReaches: (a: { step: Arg }) => `--concurrency-range: step "${a.step}" would never reach END`,
+      empty: (a: { flag: Arg }) => `${a.flag}: no concurrency level given`,
     }),
     exit: EXIT.usage,
     hint: 'Use --concurrency 1,2,4 (positive integers) or --concurrency-range START:END:STEP, where STEP is +N or xN (1:256:x2).',
@@ -49,12 +48,12 @@ export const loadtestErrors = {
   MLS_ERR_LOADTEST_BAD_SLO: {
     message: variants({
       duration: (a: { reason: Arg }) => `${a.reason}`,
-      sloNotPNNDURATION: (a: { part: Arg }) => `--slo: "${a.part}" is not pNN=DURATION or errors=PCT`,
-      sloErrorsNotPercentage: (a: { value: Arg }) => `--slo: errors=${a.value} is not a percentage such as 1%`,
-      sloNotPercentileBetween: (a: { key: Arg }) => `--slo: ${a.key} is not a percentile between p0 and p100 (p50, p90, p99.9)`,
-      sloThresholdMustBe: (a: { key: Arg }) => `--slo: ${a.key} threshold must be above zero`,
-      sloNamesNoLatency: (a: { text: Arg }) => `--slo: "${a.text}" names no latency percentile (p90=100ms)`,
-      verifyNeedsSloObjective: () => `--verify needs --slo, the objective each server must meet at its planned rate (p90=100ms)`,
+      syntax: (a: { part: Arg }) => `--slo: "${a.part}" is not pNN=DURATION or errors=PCT`,
+      errorsPercentage: (a: { value: Arg }) => `--slo: errors=${a.value} is not a percentage such as 1%`,
+      percentile: (a: { key: Arg }) => `--slo: ${a.key} is not a percentile between p0 and p100 (p50, p90, p99.9)`,
+      thresholdZero: (a: { key: Arg }) => `--slo: ${a.key} threshold must be above zero`,
+      noLatency: (a: { text: Arg }) => `--slo: "${a.text}" names no latency percentile (p90=100ms)`,
+      verifyNeedsSlo: () => `--verify needs --slo, the objective each server must meet at its planned rate (p90=100ms)`,
     }),
     exit: EXIT.usage,
     hint: 'Write the SLO as pNN=DURATION, optionally with errors=PCT: --slo p90=100ms or --slo p99=250ms,errors=1%.',
@@ -71,20 +70,20 @@ export const loadtestErrors = {
   },
   MLS_ERR_LOADTEST_UNREACHABLE: {
     message: variants({
-      cannotReadMetadataModel: (a: { model: Arg; url: Arg; why: Arg }) => `cannot read the metadata of model "${a.model}" at ${a.url}: ${a.why}`,
-      noResponseAtConcurrency: (a: { concurrency: Arg; connectionErrors: Arg }) => `no response at concurrency ${a.concurrency}: ${a.connectionErrors} connection errors`,
+      metadata: (a: { model: Arg; url: Arg; why: Arg }) => `cannot read the metadata of model "${a.model}" at ${a.url}: ${a.why}`,
+      noResponse: (a: { concurrency: Arg; connectionErrors: Arg }) => `no response at concurrency ${a.concurrency}: ${a.connectionErrors} connection errors`,
       cannotConnect: (a: { origin: Arg; why: Arg }) => `cannot connect to ${a.origin}: ${a.why}`,
-      modelsAllCannotList: (a: { url: Arg; why: Arg }) => `--models all: cannot list the models at ${a.url}: ${a.why}`,
+      cannotList: (a: { url: Arg; why: Arg }) => `--models all: cannot list the models at ${a.url}: ${a.why}`,
     }),
     exit: EXIT.unavailable,
     hint: 'No request got an answer: check that the server is running (mlserve serve, or the deployment) and the URL and port are right.',
   },
   MLS_ERR_LOADTEST_NO_METADATA: {
     message: variants({
-      modelItsMetadataLists: (a: { model: Arg }) => `model "${a.model}": its metadata lists no inputs to generate a request from`,
-      modelInputHasElements: (a: { model: Arg; name: Arg; count: Arg }) => `model "${a.model}": input ${a.name} has ${a.count} elements, too many to generate`,
-      modelInputHasDatatype: (a: { model: Arg; input: Arg; datatype: Arg }) => `model "${a.model}": input ${a.input} has datatype ${a.datatype}, which cannot be generated`,
-      modelAnsweredWithoutInput: (a: { model: Arg; url: Arg; status: Arg; text: Arg }) => `model "${a.model}": ${a.url} answered ${a.status} without input metadata (${a.text})`,
+      noInputs: (a: { model: Arg }) => `model "${a.model}": its metadata lists no inputs to generate a request from`,
+      tooManyElements: (a: { model: Arg; name: Arg; count: Arg }) => `model "${a.model}": input ${a.name} has ${a.count} elements, too many to generate`,
+      datatype: (a: { model: Arg; input: Arg; datatype: Arg }) => `model "${a.model}": input ${a.input} has datatype ${a.datatype}, which cannot be generated`,
+      notDescribed: (a: { model: Arg; url: Arg; status: Arg; text: Arg }) => `model "${a.model}": ${a.url} answered ${a.status} without input metadata (${a.text})`,
     }),
     exit: EXIT.input,
     hint: 'Without --payload or --payload-dir, requests are built from GET /v2/models/{model} (Open Inference Protocol v2); give a payload file for servers that do not describe their inputs.',
@@ -101,8 +100,8 @@ export const loadtestErrors = {
   },
   MLS_ERR_VERIFY_FAILED: {
     message: variants({
-      serverModelMissedAt: (a: { failedCount: Arg; slo: Arg; failed: Arg }) => `${a.failedCount} server model(s) missed ${a.slo} at the planned load: ${a.failed}`,
-      roundServerModelMissed: (a: { round: Arg; failedCount: Arg; failed: Arg }) => `round ${a.round}: ${a.failedCount} server model(s) missed the SLO at the planned load: ${a.failed}`,
+      missed: (a: { failedCount: Arg; slo: Arg; failed: Arg }) => `${a.failedCount} server model(s) missed ${a.slo} at the planned load: ${a.failed}`,
+      roundMissed: (a: { round: Arg; failedCount: Arg; failed: Arg }) => `round ${a.round}: ${a.failedCount} server model(s) missed the SLO at the planned load: ${a.failed}`,
     }),
     exit: EXIT.failure,
     hint: 'The named servers missed the SLO at the load the plan gives them: calibrate the profiles (`mlserve calibrate`), pack again with a lower --max-util, or relax the SLO.',
@@ -114,9 +113,9 @@ export const loadtestErrors = {
   },
   MLS_ERR_VERIFY_PLAN_MISMATCH: {
     message: variants({
-      serverNot: (a: { name: Arg; deployment: Arg; plan: Arg }) => `server "${a.name}" of ${a.deployment} is not in ${a.plan}`,
-      modelOnServerNot: (a: { name: Arg; name2: Arg; plan: Arg }) => `model "${a.name}" on server "${a.name2}" is not planned there in ${a.plan}`,
-      noRequestWasBuilt: (a: { name: Arg; name2: Arg }) => `no request was built for model "${a.name}" on server "${a.name2}"`,
+      serverNotPlanned: (a: { name: Arg; deployment: Arg; plan: Arg }) => `server "${a.name}" of ${a.deployment} is not in ${a.plan}`,
+      modelNotPlanned: (a: { name: Arg; name2: Arg; plan: Arg }) => `model "${a.name}" on server "${a.name2}" is not planned there in ${a.plan}`,
+      noRequest: (a: { name: Arg; name2: Arg }) => `no request was built for model "${a.name}" on server "${a.name2}"`,
     }),
     exit: EXIT.input,
     hint: 'Verify the deployment against the plan it was deployed from (`mlserve deploy --plan`).',

@@ -9,8 +9,8 @@ export const packErrors = {
   },
   MLS_ERR_PACK_NO_INSTANCE_TYPES: {
     message: variants({
-      instanceTypesListsNo: () => `--instance-types lists no instance type`,
-      noCatalogInstanceType: (a: { families: Arg }) => `no catalog instance type has a family the profiles describe (${a.families}) and room for the caps`,
+      emptyList: () => `--instance-types lists no instance type`,
+      noneFit: (a: { families: Arg }) => `no catalog instance type has a family the profiles describe (${a.families}) and room for the caps`,
     }),
     exit: EXIT.usage,
     hint: 'Pass --instance-types with at least one type of the catalog whose family the profiles describe.',

@@ -4,24 +4,24 @@ import { EXIT, variants, type Arg, type ErrorSpec } from './spec.js';
 export const serveErrors = {
   MLS_ERR_SERVE_CONFIG: {
     message: variants({
-      mlserveHTTPTRANSPORTNot: (a: { v: Arg; choices: Arg }) => `MLSERVE_HTTP_TRANSPORT: "${a.v}" is not one of ${a.choices}`,
+      httpTransportEnv: (a: { v: Arg; choices: Arg }) => `MLSERVE_HTTP_TRANSPORT: "${a.v}" is not one of ${a.choices}`,
       notWholeNumber: (a: { path: Arg; key: Arg; value: Arg }) => `${a.path}: ${a.key}: "${a.value}" is not a whole number`,
       unknownKey: (a: { path: Arg; key: Arg }) => `${a.path}: unknown key ${a.key}`,
-      notOne: (a: { path: Arg; key: Arg; value: Arg; allowed: Arg }) => `${a.path}: ${a.key}: "${a.value}" is not one of ${a.allowed}`,
-      grpcPortNotPort: (a: { path: Arg; what: Arg; port: Arg }) => `${a.path}: grpc_${a.what}_port: "${a.port}" is not a port number`,
-      grpcAddressEmpty: (a: { path: Arg; what: Arg }) => `${a.path}: grpc_${a.what}_address is empty`,
-      enableGrpcSslTrue: (a: { path: Arg }) => `${a.path}: enable_grpc_ssl=true needs certificate_file and private_key_file`,
-      notOne2: (a: { what: Arg; value: Arg; choices: Arg }) => `${a.what}: "${a.value}" is not one of ${a.choices}`,
-      notListDeviceNumbers: (a: { what: Arg; value: Arg }) => `${a.what}: "${a.value}" is not a list of device numbers (e.g. 0,1)`,
-      namesDeviceTwice: (a: { what: Arg; value: Arg }) => `${a.what}: "${a.value}" names a device twice`,
-      mlserveNEURONCORESPER: (a: { value: Arg }) => `MLSERVE_NEURON_CORES_PER_DEVICE: "${a.value}" is not a whole number above 0`,
-      enableGrpcSslCannot: (a: { reason: Arg }) => `enable_grpc_ssl: cannot read the certificate or key: ${a.reason}`,
-      modelConfigYamlDeviceIds: (a: { model: Arg; v: Arg; deviceIds: Arg }) => `${a.model}: model-config.yaml deviceIds ${a.v} must name devices of this server (--devices ${a.deviceIds})`,
-      devicesNamesGPUsOr: () => `--devices names GPUs or Neuron devices: it needs --processor gpu or inf`,
+      keyNotOneOf: (a: { path: Arg; key: Arg; value: Arg; allowed: Arg }) => `${a.path}: ${a.key}: "${a.value}" is not one of ${a.allowed}`,
+      grpcPort: (a: { path: Arg; what: Arg; port: Arg }) => `${a.path}: grpc_${a.what}_port: "${a.port}" is not a port number`,
+      grpcAddress: (a: { path: Arg; what: Arg }) => `${a.path}: grpc_${a.what}_address is empty`,
+      grpcSslFiles: (a: { path: Arg }) => `${a.path}: enable_grpc_ssl=true needs certificate_file and private_key_file`,
+      notOneOf: (a: { what: Arg; value: Arg; choices: Arg }) => `${a.what}: "${a.value}" is not one of ${a.choices}`,
+      deviceList: (a: { what: Arg; value: Arg }) => `${a.what}: "${a.value}" is not a list of device numbers (e.g. 0,1)`,
+      deviceTwice: (a: { what: Arg; value: Arg }) => `${a.what}: "${a.value}" names a device twice`,
+      neuronCoresEnv: (a: { value: Arg }) => `MLSERVE_NEURON_CORES_PER_DEVICE: "${a.value}" is not a whole number above 0`,
+      grpcSslUnreadable: (a: { reason: Arg }) => `enable_grpc_ssl: cannot read the certificate or key: ${a.reason}`,
+      modelDeviceIds: (a: { model: Arg; v: Arg; deviceIds: Arg }) => `${a.model}: model-config.yaml deviceIds ${a.v} must name devices of this server (--devices ${a.deviceIds})`,
+      devicesNeedProcessor: () => `--devices names GPUs or Neuron devices: it needs --processor gpu or inf`,
       url: (a: { url: Arg; reason: Arg }) => `${a.url}: ${a.reason}`,
-      notJSON: (a: { path: Arg; reason: Arg }) => `${a.path}: not JSON (${a.reason})`,
+      snapshotNotJson: (a: { path: Arg; reason: Arg }) => `${a.path}: not JSON (${a.reason})`,
       snapshotField: (a: { path: Arg; field: Arg; reason: Arg }) => `${a.path}: ${a.field}: ${a.reason}`,
-      allowedUrlsNotRegular: (a: { where: Arg; p: Arg; reason: Arg }) => `${a.where}: allowed_urls: "${a.p}" is not a regular expression (${a.reason})`,
+      allowedUrlsRegex: (a: { where: Arg; p: Arg; reason: Arg }) => `${a.where}: allowed_urls: "${a.p}" is not a regular expression (${a.reason})`,
     }),
     exit: EXIT.input,
     http: 400,
@@ -30,9 +30,8 @@ export const serveErrors = {
   },
   MLS_ERR_SERVE_ADDRESS: {
     message: variants({
-      notHOSTPORT: (a: { what: Arg; text: Arg }) => `${a.what}: "${a.text}" is not HOST:PORT`,
-      address: (a: { what: Arg; addr: Arg; reason: Arg }) => `${a.what} address ${a.addr}: ${a.reason}`,
-      address2: (a: { what: Arg; host: Arg; port: Arg; reason: Arg }) => `${a.what} address ${a.host}:${a.port}: ${a.reason}`,
+      syntax: (a: { what: Arg; text: Arg }) => `${a.what}: "${a.text}" is not HOST:PORT`,
+      unresolvable: (a: { what: Arg; address: Arg; reason: Arg }) => `${a.what} address ${a.address}: ${a.reason}`,
     }),
     exit: EXIT.usage,
     http: 400,
@@ -40,10 +39,7 @@ export const serveErrors = {
     hint: 'Give addresses as HOST:PORT or http://HOST:PORT (port 0 lets the system choose).',
   },
   MLS_ERR_SERVE_PORT_IN_USE: {
-    message: variants({
-      addressAlreadyUse: (a: { what: Arg; addr: Arg }) => `${a.what} address ${a.addr} is already in use`,
-      addressAlreadyUse2: (a: { what: Arg; host: Arg; port: Arg }) => `${a.what} address ${a.host}:${a.port} is already in use`,
-    }),
+    message: (a: { what: Arg; address: Arg }) => `${a.what} address ${a.address} is already in use`,
     exit: EXIT.unavailable,
     hint: 'Another process listens on that address: stop it, or choose another port (port 0 picks a free one).',
   },
@@ -56,11 +52,11 @@ export const serveErrors = {
   },
   MLS_ERR_SERVE_INVALID_ARCHIVE: {
     message: variants({
-      requirementsFileNotArchive: (a: { model: Arg; requirementsFile: Arg }) => `${a.model}: the requirements file ${a.requirementsFile} is not in the archive`,
-      mlserveLoadsArchivesFrom: (a: { url: Arg }) => `mlserve loads archives from the model store only, not URLs: ${a.url}`,
-      handlerRunsONNXModels: (a: { url: Arg; handler: Arg; serializedFile: Arg }) => `${a.url}: handler ${a.handler} runs ONNX models; the serialized file must be an .onnx model (got ${a.serializedFile})`,
+      noRequirementsFile: (a: { model: Arg; requirementsFile: Arg }) => `${a.model}: the requirements file ${a.requirementsFile} is not in the archive`,
+      urlNotStore: (a: { url: Arg }) => `mlserve loads archives from the model store only, not URLs: ${a.url}`,
+      notOnnx: (a: { url: Arg; handler: Arg; serializedFile: Arg }) => `${a.url}: handler ${a.handler} runs ONNX models; the serialized file must be an .onnx model (got ${a.serializedFile})`,
       unreadable: (a: { url: Arg; reason: Arg }) => `${a.url}: ${a.reason}`,
-      urlMustEndArchive: (a: { url: Arg; name: Arg }) => `${a.url}: the URL must end in an archive file name (.mar, .tar.gz, .tgz, .zip), got "${a.name}"`,
+      urlName: (a: { url: Arg; name: Arg }) => `${a.url}: the URL must end in an archive file name (.mar, .tar.gz, .tgz, .zip), got "${a.name}"`,
     }),
     exit: EXIT.input,
     http: 400,
@@ -77,9 +73,9 @@ export const serveErrors = {
   MLS_ERR_SERVE_DOWNLOAD_FAILED: {
     message: variants({
       failed: (a: { url: Arg; reason: Arg }) => `${a.url}: ${a.reason}`,
-      moreThanRedirects: (a: { url: Arg; max: Arg }) => `${a.url}: more than ${a.max} redirects`,
-      serverAnswered: (a: { url: Arg; status: Arg }) => `${a.url}: the server answered ${a.status}`,
-      archiveLargerThanDownload: (a: { url: Arg; maxBytes: Arg }) => `${a.url}: the archive is larger than the download limit (${a.maxBytes} bytes)`,
+      redirects: (a: { url: Arg; max: Arg }) => `${a.url}: more than ${a.max} redirects`,
+      status: (a: { url: Arg; status: Arg }) => `${a.url}: the server answered ${a.status}`,
+      tooLarge: (a: { url: Arg; maxBytes: Arg }) => `${a.url}: the archive is larger than the download limit (${a.maxBytes} bytes)`,
     }),
     exit: EXIT.failure,
     http: 400,
@@ -113,7 +109,7 @@ export const serveErrors = {
   MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE: {
     message: variants({
       cudaMissing: (a: { model: Arg; reason: Arg }) => `${a.model}: ${a.reason}`,
-      processorCannotBeUsed: (a: { processor: Arg; problems: Arg }) => `--processor ${a.processor} cannot be used: ${a.problems}`,
+      processor: (a: { processor: Arg; problems: Arg }) => `--processor ${a.processor} cannot be used: ${a.problems}`,
       workerRefused: (a: { model: Arg; refused: Arg }) => `${a.model}: ${a.refused}`,
     }),
     exit: EXIT.io,
@@ -134,8 +130,8 @@ export const serveErrors = {
   },
   MLS_ERR_SERVE_NOT_RUNNING: {
     message: variants({
-      noServerPid: (a: { path: Arg }) => `no server pid in ${a.path}`,
-      serverPidNotRunning: (a: { path: Arg; pid: Arg }) => `the server of ${a.path} (pid ${a.pid}) is not running; removed the stale pid file`,
+      noPid: (a: { path: Arg }) => `no server pid in ${a.path}`,
+      stale: (a: { path: Arg; pid: Arg }) => `the server of ${a.path} (pid ${a.pid}) is not running; removed the stale pid file`,
     }),
     exit: EXIT.unavailable,
     hint: 'No server runs with this pid file; pass the --pid-file the server was started with.',

@@ -23,8 +23,8 @@ export const traceErrors = {
   },
   MLS_ERR_TRACE_MODEL_LOAD: {
     message: variants({
-      onnxruntimeCannotLoadIt: (a: { model: Arg; why: Arg }) => `${a.model}: onnxruntime cannot load it: ${a.why}`,
-      inferenceFailed: (a: { model: Arg; reason: Arg }) => `${a.model}: inference failed: ${a.reason}`,
+      load: (a: { model: Arg; why: Arg }) => `${a.model}: onnxruntime cannot load it: ${a.why}`,
+      run: (a: { model: Arg; reason: Arg }) => `${a.model}: inference failed: ${a.reason}`,
     }),
     exit: EXIT.input,
     hint: 'onnxruntime could not load or run the model; check that it was exported correctly (the message gives its reason).',
@@ -46,7 +46,7 @@ export const traceErrors = {
     message: variants({
       unreadable: (a: { file: Arg; message: Arg }) => `${a.file}: ${a.message}`,
       ...INPUT_WORDINGS,
-      pythonHandlerInputCannot: (a: { model: Arg }) => `${a.model}: a Python handler's input cannot be derived from its model; give --example with a request body for it (JSON, an image, ...)`,
+      pythonNeedsExample: (a: { model: Arg }) => `${a.model}: a Python handler's input cannot be derived from its model; give --example with a request body for it (JSON, an image, ...)`,
     }),
     exit: EXIT.input,
     hint: 'The --example file is JSON naming every model input: {"input": [[...]]} or {"input": {"dims": [1, 4], "data": [...]}} or a KServe v2 request {"inputs": [...]}.',
@@ -63,8 +63,8 @@ export const traceErrors = {
   },
   MLS_ERR_TRACE_OPTIMIZED_MISMATCH: {
     message: variants({
-      outputDiffersShapeAfter: (a: { model: Arg; name: Arg }) => `${a.model}: output "${a.name}" differs in shape after optimization`,
-      outputOptimizedOriginalTolerance: (a: { model: Arg; name: Arg; i: Arg; y: Arg; x: Arg; tolerance: Arg }) => `${a.model}: output "${a.name}"[${a.i}] is ${a.y} optimized, ${a.x} original (tolerance ${a.tolerance})`,
+      shape: (a: { model: Arg; name: Arg }) => `${a.model}: output "${a.name}" differs in shape after optimization`,
+      value: (a: { model: Arg; name: Arg; i: Arg; y: Arg; x: Arg; tolerance: Arg }) => `${a.model}: output "${a.name}"[${a.i}] is ${a.y} optimized, ${a.x} original (tolerance ${a.tolerance})`,
     }),
     exit: EXIT.failure,
     hint: 'The optimized model does not reproduce the original within tolerance; trace with --processor gpu (portable optimizations only) or report it.',
@@ -82,8 +82,8 @@ export const traceErrors = {
   MLS_ERR_TRACE_MEASURE_FAILED: {
     message: variants({
       measuring,
-      handlerAnsweredExample: (a: { model: Arg; status: Arg; body: Arg }) => `${a.model}: the handler answered ${a.status} to the example: ${a.body}`,
-      pythonHandlerDidNot: (a: { model: Arg; reason: Arg }) => `${a.model}: the Python handler did not load: ${a.reason}`,
+      handlerStatus: (a: { model: Arg; status: Arg; body: Arg }) => `${a.model}: the handler answered ${a.status} to the example: ${a.body}`,
+      pythonLoad: (a: { model: Arg; reason: Arg }) => `${a.model}: the Python handler did not load: ${a.reason}`,
     }),
     exit: EXIT.failure,
     hint: 'The measuring process failed or timed out; its message is shown. Retry with a larger --timeout, or check free memory.',
@@ -96,8 +96,8 @@ export const traceErrors = {
   MLS_ERR_TRACE_CATALOG: {
     message: variants({
       invalid: (a: { reason: Arg }) => `${a.reason}`,
-      catalogDoesNotExist: (a: { path: Arg }) => `catalog ${a.path} does not exist`,
-      familiesScalingFromNot: (a: { family: Arg; from: Arg; measured: Arg }) => `families.${a.family}.scaling.from: "${a.from}" is not measured by trace (use ${a.measured})`,
+      notFound: (a: { path: Arg }) => `catalog ${a.path} does not exist`,
+      scalingFrom: (a: { family: Arg; from: Arg; measured: Arg }) => `families.${a.family}.scaling.from: "${a.from}" is not measured by trace (use ${a.measured})`,
     }),
     exit: EXIT.input,
     hint: 'Estimates for families that cannot be measured here come from the catalog\'s families.<f>.scaling; pass --catalog FILE with them.',

@@ -51,7 +51,7 @@ export function payloadFromBytes(bytes: Buffer, file: string): Payload {
     try {
       doc = JSON.parse(bytes.toString('utf8'));
     } catch (e) {
-      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { payloadNotValidJSON: { file, reason: (e as Error).message } }, { details: { file } });
+      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { payloadNotJson: { file, reason: (e as Error).message } }, { details: { file } });
     }
     const isV2 = typeof doc === 'object' && doc !== null && Array.isArray((doc as { inputs?: unknown }).inputs);
     return { kind: isV2 ? 'kserve-v2' : 'json', body: bytes, contentType: 'application/json', source: file };

@@ -39,19 +39,19 @@ export async function runLoadtest(
   let best = 0;
   let stalled = 0;
   for (const [index, concurrency] of levels.entries()) {
-    if (signal?.aborted) throw new MlsError('MLS_ERR_INTERRUPTED', { loadTestInterrupted: {} });
+    if (signal?.aborted) throw new MlsError('MLS_ERR_INTERRUPTED', { loadtest: {} });
     onEvent({ type: 'level-start', index, total: levels.length, concurrency, durationMs: opts.durationMs });
     const level = await runLevel(
       { ...base, concurrency },
       (t) => onEvent({ type: 'tick', concurrency, ...t }),
       signal,
     );
-    if (signal?.aborted) throw new MlsError('MLS_ERR_INTERRUPTED', { loadTestInterrupted: {} });
+    if (signal?.aborted) throw new MlsError('MLS_ERR_INTERRUPTED', { loadtest: {} });
     if (opts.slo) level.meetsSlo = meetsSlo(level, opts.slo);
     results.push(level);
     onEvent({ type: 'level-done', level });
     if (level.responses === 0 && level.connectionErrors > 0) {
-      throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', { noResponseAtConcurrency: { concurrency, connectionErrors: level.connectionErrors } });
+      throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', { noResponse: { concurrency, connectionErrors: level.connectionErrors } });
     }
     if (allFailed(level)) {
       stopReason = 'all-errors';

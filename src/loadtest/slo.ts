@@ -9,20 +9,20 @@ export function parseSlo(text: string): Slo {
   let maxErrorRate: number | undefined;
   for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = /^(p[\d.]+|errors)\s*=\s*(.+)$/i.exec(part);
-    if (!m) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { sloNotPNNDURATION: { part } });
+    if (!m) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { syntax: { part } });
     const key = m[1]!.toLowerCase();
     const value = m[2]!.trim();
     if (key === 'errors') {
       const pct = Number(value.replace(/%$/, ''));
       if (!value.endsWith('%') || !Number.isFinite(pct) || pct < 0 || pct > 100) {
-        throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { sloErrorsNotPercentage: { value } });
+        throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { errorsPercentage: { value } });
       }
       maxErrorRate = pct / 100;
       continue;
     }
     const p: Percentile = Number(key.slice(1));
     if (!/^p\d+(\.\d+)?$/.test(key) || !(p > 0 && p <= 100)) {
-      throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { sloNotPercentileBetween: { key } });
+      throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { percentile: { key } });
     }
     let thresholdMs: number;
     try {
@@ -30,10 +30,10 @@ export function parseSlo(text: string): Slo {
     } catch (e) {
       throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { duration: { reason: reasonOf(e) } });
     }
-    if (thresholdMs <= 0) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { sloThresholdMustBe: { key } });
+    if (thresholdMs <= 0) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { thresholdZero: { key } });
     latency = { percentile: p, thresholdMs };
   }
-  if (!latency) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { sloNamesNoLatency: { text } });
+  if (!latency) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { noLatency: { text } });
   return maxErrorRate === undefined ? latency : { ...latency, maxErrorRate };
 }
 

@@ -18,10 +18,10 @@ export function parseBaseUrl(text: string, what = '--url'): URL {
   try {
     u = new URL(text);
   } catch {
-    throw new MlsError('MLS_ERR_LOADTEST_BAD_URL', { notURL: { what, text } });
+    throw new MlsError('MLS_ERR_LOADTEST_BAD_URL', { notUrl: { what, text } });
   }
   if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.search || u.hash || u.username) {
-    throw new MlsError('MLS_ERR_LOADTEST_BAD_URL', { mustBePlainHttp: { what, text } });
+    throw new MlsError('MLS_ERR_LOADTEST_BAD_URL', { notPlainHttp: { what, text } });
   }
   return u;
 }
@@ -31,7 +31,7 @@ const trimSlash = (s: string): string => s.replace(/\/+$/, '');
 export async function endpointsFromUrl(base: string, requested: string[]): Promise<Endpoint[]> {
   const u = parseBaseUrl(base);
   if (requested.length === 0) {
-    throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', { urlNameModelsTest: { base } });
+    throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', { urlNeedsModels: { base } });
   }
   const root = trimSlash(u.href);
   const models = requested.includes('all') ? await listServerModels(root) : requested;
@@ -43,7 +43,7 @@ export async function endpointsFromDeployment(file: string, models: string[]): P
   const all: Endpoint[] = d.servers.flatMap((s) =>
     s.models.map((m) => ({ model: m.name, inference: trimSlash(s.inference), predictUrl: m.url })),
   );
-  if (all.length === 0) throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', { deploymentListsNoModels: { file } });
+  if (all.length === 0) throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', { deploymentEmpty: { file } });
   if (models.length === 0 || models.includes('all')) return all;
   return models.map((name) => {
     const e = all.find((x) => x.model === name);
@@ -82,13 +82,13 @@ async function listServerModels(root: string): Promise<string[]> {
     res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   } catch (e) {
     const why = String((e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message);
-    throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', { modelsAllCannotList: { url, why } }, { details: { url } });
+    throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', { cannotList: { url, why } }, { details: { url } });
   }
   const doc = (await res.json().catch(() => undefined)) as { models?: unknown } | undefined;
   const models = doc?.models;
   if (!res.ok || !Array.isArray(models) || !models.every((m) => typeof m === 'string')) {
-    throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', { modelsAllAnsweredWithout: { url, status: res.status } }, { details: { url } });
+    throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', { noModelList: { url, status: res.status } }, { details: { url } });
   }
-  if (models.length === 0) throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', { modelsAllServerAt: { root } }, { details: { url } });
+  if (models.length === 0) throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', { serverEmpty: { root } }, { details: { url } });
   return models as string[];
 }

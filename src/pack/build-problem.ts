@@ -28,7 +28,7 @@ function memCapApplies(inp: ProblemInputs, t: InstanceType): boolean {
 function chooseTypes(inp: ProblemInputs): Array<[string, InstanceType]> {
   const all = inp.catalog.instanceTypes;
   if (inp.instanceTypes) {
-    if (inp.instanceTypes.length === 0) throw new MlsError('MLS_ERR_PACK_NO_INSTANCE_TYPES', { instanceTypesListsNo: {} });
+    if (inp.instanceTypes.length === 0) throw new MlsError('MLS_ERR_PACK_NO_INSTANCE_TYPES', { emptyList: {} });
     const out: Array<[string, InstanceType]> = [];
     for (const name of new Set(inp.instanceTypes)) {
       const t = all[name];
@@ -43,7 +43,7 @@ function chooseTypes(inp: ProblemInputs): Array<[string, InstanceType]> {
   const families = new Set(inp.profiles.models.flatMap((m) => Object.keys(m.resources)));
   const out = Object.entries(all).filter(([, t]) => families.has(t.family) && (!memCapApplies(inp, t) || t.processorMemory * (1 + 1e-9) >= inp.maxMemory!));
   if (out.length === 0) {
-    throw new MlsError('MLS_ERR_PACK_NO_INSTANCE_TYPES', { noCatalogInstanceType: { families: [...families].join(', ') } });
+    throw new MlsError('MLS_ERR_PACK_NO_INSTANCE_TYPES', { noneFit: { families: [...families].join(', ') } });
   }
   return out;
 }

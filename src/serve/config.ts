@@ -137,7 +137,7 @@ function httpTransportFromEnv(): HttpTransport {
   const v = process.env.MLSERVE_HTTP_TRANSPORT;
   if (v === undefined || v === '') return 'auto';
   if ((HTTP_TRANSPORTS as readonly string[]).includes(v)) return v as HttpTransport;
-  throw new MlsError('MLS_ERR_SERVE_CONFIG', { mlserveHTTPTRANSPORTNot: { v, choices: HTTP_TRANSPORTS.join(', ') } }, { hint: 'Unset MLSERVE_HTTP_TRANSPORT, or set it to auto, llhttp or node.' });
+  throw new MlsError('MLS_ERR_SERVE_CONFIG', { httpTransportEnv: { v, choices: HTTP_TRANSPORTS.join(', ') } }, { hint: 'Unset MLSERVE_HTTP_TRANSPORT, or set it to auto, llhttp or node.' });
 }
 
 /** `http://HOST:PORT`, `HOST:PORT` or `:PORT` (loopback). */
@@ -146,7 +146,7 @@ export function parseAddress(text: string, what: string): Address {
   const port = m ? Number(m[2]) : NaN;
   if (!m || port > 65535) {
     const hint = text.startsWith('https') ? 'mlserve serves plain HTTP; put a TLS proxy in front of it.' : undefined;
-    throw new MlsError('MLS_ERR_SERVE_ADDRESS', { notHOSTPORT: { what, text } }, hint ? { hint } : {});
+    throw new MlsError('MLS_ERR_SERVE_ADDRESS', { syntax: { what, text } }, hint ? { hint } : {});
   }
   return { host: (m[1] || '127.0.0.1').replace(/^\[|\]$/g, ''), port };
 }
@@ -215,7 +215,7 @@ export async function applyConfigFile(opts: ServeOptions, path: string, log: Log
 
 function oneOf<T extends string>(path: string, key: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new MlsError('MLS_ERR_SERVE_CONFIG', { notOne: { path, key, value, allowed: allowed.join(', ') } });
+  throw new MlsError('MLS_ERR_SERVE_CONFIG', { keyNotOneOf: { path, key, value, allowed: allowed.join(', ') } });
 }
 
 export const GRPC_DEFAULTS = { inference: { host: '127.0.0.1', port: 7070 }, management: { host: '127.0.0.1', port: 7071 } };
@@ -232,18 +232,18 @@ function applyGrpcKeys(opts: ServeOptions, props: Map<string, string>, path: str
     const host = props.get(`grpc_${what}_address`);
     const port = props.get(`grpc_${what}_port`);
     if (host === undefined && port === undefined) continue;
-    if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) throw new MlsError('MLS_ERR_SERVE_CONFIG', { grpcPortNotPort: { path, what, port } });
+    if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) throw new MlsError('MLS_ERR_SERVE_CONFIG', { grpcPort: { path, what, port } });
     const key = what === 'inference' ? 'grpcInference' : 'grpcManagement';
     const base = opts[key] ?? GRPC_DEFAULTS[what];
     const h = host?.replace(/^\[|\]$/g, '').trim();
-    if (h !== undefined && !h) throw new MlsError('MLS_ERR_SERVE_CONFIG', { grpcAddressEmpty: { path, what } });
+    if (h !== undefined && !h) throw new MlsError('MLS_ERR_SERVE_CONFIG', { grpcAddress: { path, what } });
     opts[key] = { host: h ?? base.host, port: port !== undefined ? Number(port) : base.port };
   }
   const cert = props.get('certificate_file');
   const key = props.get('private_key_file');
   if (props.get('enable_grpc_ssl')?.trim() === 'true') {
     if (!cert || !key) {
-      throw new MlsError('MLS_ERR_SERVE_CONFIG', { enableGrpcSslTrue: { path } }, {
+      throw new MlsError('MLS_ERR_SERVE_CONFIG', { grpcSslFiles: { path } }, {
         hint: 'give PEM files for both (a Java keystore is not read), or remove enable_grpc_ssl to serve gRPC without TLS on loopback',
       });
     }
@@ -271,16 +271,16 @@ export function parseModelList(value: string | string[]): 'all' | string[] {
 
 export function parseProcessor(value: string, what: string): ServeProcessor {
   const v = value.trim().toLowerCase();
-  if (!(SERVE_PROCESSORS as readonly string[]).includes(v)) throw new MlsError('MLS_ERR_SERVE_CONFIG', { notOne2: { what, value, choices: SERVE_PROCESSORS.join(', ') } });
+  if (!(SERVE_PROCESSORS as readonly string[]).includes(v)) throw new MlsError('MLS_ERR_SERVE_CONFIG', { notOneOf: { what, value, choices: SERVE_PROCESSORS.join(', ') } });
   return v as ServeProcessor;
 }
 
 /** `0,1` → [0, 1]: device numbers, distinct. */
 export function parseDevices(value: string | string[], what: string): number[] {
   const items = (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0 || !items.every((d) => /^\d{1,3}$/.test(d))) throw new MlsError('MLS_ERR_SERVE_CONFIG', { notListDeviceNumbers: { what, value: String(value) } });
+  if (items.length === 0 || !items.every((d) => /^\d{1,3}$/.test(d))) throw new MlsError('MLS_ERR_SERVE_CONFIG', { deviceList: { what, value: String(value) } });
   const ids = items.map(Number);
-  if (new Set(ids).size !== ids.length) throw new MlsError('MLS_ERR_SERVE_CONFIG', { namesDeviceTwice: { what, value: String(value) } });
+  if (new Set(ids).size !== ids.length) throw new MlsError('MLS_ERR_SERVE_CONFIG', { deviceTwice: { what, value: String(value) } });
   return ids;
 }
 
@@ -289,6 +289,6 @@ export function applyProcessorEnv(opts: ServeOptions, env: NodeJS.ProcessEnv): v
   if (env.MLSERVE_PROCESSOR) opts.processor = parseProcessor(env.MLSERVE_PROCESSOR, 'MLSERVE_PROCESSOR');
   if (env.MLSERVE_DEVICES) opts.devices = parseDevices(env.MLSERVE_DEVICES, 'MLSERVE_DEVICES');
   const cores = Number(env.MLSERVE_NEURON_CORES_PER_DEVICE);
-  if (env.MLSERVE_NEURON_CORES_PER_DEVICE && !(Number.isInteger(cores) && cores > 0)) throw new MlsError('MLS_ERR_SERVE_CONFIG', { mlserveNEURONCORESPER: { value: env.MLSERVE_NEURON_CORES_PER_DEVICE } });
+  if (env.MLSERVE_NEURON_CORES_PER_DEVICE && !(Number.isInteger(cores) && cores > 0)) throw new MlsError('MLS_ERR_SERVE_CONFIG', { neuronCoresEnv: { value: env.MLSERVE_NEURON_CORES_PER_DEVICE } });
   if (cores > 0) opts.neuronCoresPerDevice = cores;
 }

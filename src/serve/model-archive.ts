@@ -28,7 +28,7 @@ export interface OpenedArchive {
 /** Resolves `url` inside the store; TorchServe only loads archives directly in model_store. */
 export function storePath(modelStore: string, url: string): string {
   if (/^[a-z]+:\/\//i.test(url)) {
-    throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { mlserveLoadsArchivesFrom: { url } }, {
+    throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { urlNotStore: { url } }, {
       hint: 'Copy the archive into the model store and register it by file name.',
     });
   }
@@ -58,7 +58,7 @@ export async function openArchive(modelStore: string, url: string, workDir: stri
     const workerKind = workerKindFor(handler, serializedFile);
     // Python handlers take .pt/.pth/.onnx or no file at all; the Node worker runs ONNX only.
     if (workerKind === 'node' && !serializedFile.endsWith('.onnx')) {
-      throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { handlerRunsONNXModels: { url, handler, serializedFile: ex.manifest.model.serializedFile ?? 'none' } });
+      throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { notOnnx: { url, handler, serializedFile: ex.manifest.model.serializedFile ?? 'none' } });
     }
     return {
       url,

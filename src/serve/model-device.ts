@@ -54,7 +54,7 @@ function configDeviceIds(cfg: Record<string, unknown>, state: ProcessorState, mo
   if (v === undefined) return undefined;
   const ids = Array.isArray(v) ? v : [v];
   if (ids.length === 0 || !ids.every((d) => typeof d === 'number' && state.deviceIds.includes(d))) {
-    throw new MlsError('MLS_ERR_SERVE_CONFIG', { modelConfigYamlDeviceIds: { model, v: JSON.stringify(v), deviceIds: state.deviceIds.join(',') } });
+    throw new MlsError('MLS_ERR_SERVE_CONFIG', { modelDeviceIds: { model, v: JSON.stringify(v), deviceIds: state.deviceIds.join(',') } });
   }
   return ids as number[];
 }

@@ -31,10 +31,10 @@ export async function releasePidFile(path: string): Promise<void> {
 /** Sends SIGTERM to the server named by the pid file and waits until it has exited. */
 export async function stopServer(path: string, timeoutMs = 60_000): Promise<{ pid: number; pidFile: string }> {
   const pid = await readPid(path);
-  if (pid === undefined) throw new MlsError('MLS_ERR_SERVE_NOT_RUNNING', { noServerPid: { path } });
+  if (pid === undefined) throw new MlsError('MLS_ERR_SERVE_NOT_RUNNING', { noPid: { path } });
   if (!alive(pid)) {
     await rm(path, { force: true });
-    throw new MlsError('MLS_ERR_SERVE_NOT_RUNNING', { serverPidNotRunning: { path, pid } });
+    throw new MlsError('MLS_ERR_SERVE_NOT_RUNNING', { stale: { path, pid } });
   }
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + timeoutMs;

@@ -52,7 +52,7 @@ export interface ModelDevice {
 }
 
 function unavailable(processor: ServeProcessor, problems: string[], hint: string): MlsError {
-  return new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', { processorCannotBeUsed: { processor, problems: problems.join('; ') } }, {
+  return new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', { processor: { processor, problems: problems.join('; ') } }, {
     hint: `${hint} Or start with --allow-cpu-fallback to run on the CPU (the server then says so in its log, describe, /v2 metadata and metrics).`,
     details: { processor, problems },
   });
@@ -72,7 +72,7 @@ const HINTS = {
 export async function resolveProcessor(req: ProcessorRequest, probe: DeviceProbe, log: Logger): Promise<ProcessorState> {
   const base = { requested: req.processor, allowCpuFallback: req.allowCpuFallback };
   if (req.processor === 'cpu') {
-    if (req.devices?.length) throw new MlsError('MLS_ERR_SERVE_CONFIG', { devicesNamesGPUsOr: {} });
+    if (req.devices?.length) throw new MlsError('MLS_ERR_SERVE_CONFIG', { devicesNeedProcessor: {} });
     return { ...base, deviceType: 'cpu', deviceIds: [], ordinals: [] };
   }
   const gpu = req.processor === 'gpu';

@@ -53,8 +53,8 @@ interface Listener {
 
 function listenError(addr: Address, what: string) {
   return (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EADDRINUSE') return new MlsError('MLS_ERR_SERVE_PORT_IN_USE', { addressAlreadyUse2: { what, host: addr.host, port: addr.port } });
-    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') return new MlsError('MLS_ERR_SERVE_ADDRESS', { address2: { what, host: addr.host, port: addr.port, reason: e.message } });
+    if (e.code === 'EADDRINUSE') return new MlsError('MLS_ERR_SERVE_PORT_IN_USE', { what, address: `${addr.host}:${addr.port}` });
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') return new MlsError('MLS_ERR_SERVE_ADDRESS', { unresolvable: { what, address: `${addr.host}:${addr.port}`, reason: e.message } });
     return toMlsError(e);
   };
 }

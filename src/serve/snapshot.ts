@@ -66,7 +66,7 @@ export async function readSnapshot(path: string): Promise<SavedSnapshot | undefi
   try {
     parsed = Snapshot.safeParse(JSON.parse(text));
   } catch (e) {
-    throw new MlsError('MLS_ERR_SERVE_CONFIG', { notJSON: { path, reason: (e as Error).message } }, { hint: 'Delete the snapshot or start with --no-snapshot.' });
+    throw new MlsError('MLS_ERR_SERVE_CONFIG', { snapshotNotJson: { path, reason: (e as Error).message } }, { hint: 'Delete the snapshot or start with --no-snapshot.' });
   }
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

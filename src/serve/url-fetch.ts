@@ -34,7 +34,7 @@ export function parseAllowedUrls(value: string, where: string): RegExp[] {
       try {
         return new RegExp(`^(?:${p})$`);
       } catch (e) {
-        throw new MlsError('MLS_ERR_SERVE_CONFIG', { allowedUrlsNotRegular: { where, p, reason: (e as Error).message } });
+        throw new MlsError('MLS_ERR_SERVE_CONFIG', { allowedUrlsRegex: { where, p, reason: (e as Error).message } });
       }
     });
 }
@@ -66,7 +66,7 @@ export async function fetchArchive(url: string, o: UrlFetchOptions): Promise<str
   let current = url;
   let u = checkAllowed(current, o);
   const name = decodeURIComponent(u.pathname.split('/').pop() ?? '');
-  if (!ARCHIVE_NAME.test(name)) throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { urlMustEndArchive: { url, name } });
+  if (!ARCHIVE_NAME.test(name)) throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { urlName: { url, name } });
   const target = join(o.modelStore, name);
   if (await stat(target).catch(() => null)) {
     // TorchServe's answer (500 InternalServerException, FileAlreadyExistsException in its ApiUtils).
@@ -81,15 +81,15 @@ export async function fetchArchive(url: string, o: UrlFetchOptions): Promise<str
     const location = res.headers.get('location');
     if (res.status < 300 || res.status >= 400 || !location) break;
     await res.body?.cancel();
-    if (hops >= MAX_REDIRECTS) throw new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', { moreThanRedirects: { url, max: MAX_REDIRECTS } });
+    if (hops >= MAX_REDIRECTS) throw new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', { redirects: { url, max: MAX_REDIRECTS } });
     current = new URL(location, u).href;
     u = checkAllowed(current, o); // a redirect must not lead anywhere the patterns do not allow
   }
   if (res.status !== 200 || !res.body) {
     await res.body?.cancel();
-    throw new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', { serverAnswered: { url, status: res.status } });
+    throw new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', { status: { url, status: res.status } });
   }
-  const tooBig = () => new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', { archiveLargerThanDownload: { url, maxBytes: o.maxBytes } });
+  const tooBig = () => new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', { tooLarge: { url, maxBytes: o.maxBytes } });
   if (Number(res.headers.get('content-length') ?? 0) > o.maxBytes) {
     await res.body.cancel();
     throw tooBig();

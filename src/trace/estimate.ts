@@ -15,7 +15,7 @@ export const DEFAULT_CATALOG = join(PACKAGE_ROOT, 'src/pack/default-catalog.yaml
 
 export async function loadCatalog(path: string = DEFAULT_CATALOG): Promise<Catalog> {
   if (!existsSync(path)) {
-    throw new MlsError('MLS_ERR_TRACE_CATALOG', { catalogDoesNotExist: { path } }, { details: { file: path } });
+    throw new MlsError('MLS_ERR_TRACE_CATALOG', { notFound: { path } }, { details: { file: path } });
   }
   try {
     return await readCatalog(path);
@@ -46,7 +46,7 @@ export function familyResources(catalog: Catalog, measured: MeasuredFigures): Re
     const s = spec.scaling;
     if (!s || family === MEASURED_FAMILY) continue;
     if (s.from !== MEASURED_FAMILY && s.from !== 'cpu') {
-      throw new MlsError('MLS_ERR_TRACE_CATALOG', { familiesScalingFromNot: { family, from: s.from, measured: MEASURED_FAMILY } });
+      throw new MlsError('MLS_ERR_TRACE_CATALOG', { scalingFrom: { family, from: s.from, measured: MEASURED_FAMILY } });
     }
     const latency = s.latencyFactor ?? 1;
     out[family] = {

@@ -37,7 +37,7 @@ export function compareOutputs(model: string, original: Outputs, optimized: Outp
     const other = optimized[name];
     const b = other ? numbers(other) : undefined;
     if (!a || !b || a.length !== b.length) {
-      throw new MlsError('MLS_ERR_TRACE_OPTIMIZED_MISMATCH', { outputDiffersShapeAfter: { model, name } }, { details: { model, output: name } });
+      throw new MlsError('MLS_ERR_TRACE_OPTIMIZED_MISMATCH', { shape: { model, name } }, { details: { model, output: name } });
     }
     for (let i = 0; i < a.length; i++) {
       const x = Number(a[i]);
@@ -45,7 +45,7 @@ export function compareOutputs(model: string, original: Outputs, optimized: Outp
       const diff = Math.abs(x - y);
       maxAbsDiff = Math.max(maxAbsDiff, diff);
       if (diff > tolerance + tolerance * Math.abs(x)) {
-        throw new MlsError('MLS_ERR_TRACE_OPTIMIZED_MISMATCH', { outputOptimizedOriginalTolerance: { model, name, i, y, x, tolerance } }, {
+        throw new MlsError('MLS_ERR_TRACE_OPTIMIZED_MISMATCH', { value: { model, name, i, y, x, tolerance } }, {
           details: { model, output: name, index: i, original: x, optimized: y },
         });
       }

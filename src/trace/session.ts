@@ -50,7 +50,7 @@ export function loadError(model: string, e: unknown): MlsError {
   if (/opset/i.test(why)) {
     return new MlsError('MLS_ERR_TRACE_UNSUPPORTED_OPSET', { model, why }, { details, cause: e });
   }
-  return new MlsError('MLS_ERR_TRACE_MODEL_LOAD', { onnxruntimeCannotLoadIt: { model, why } }, { details, cause: e });
+  return new MlsError('MLS_ERR_TRACE_MODEL_LOAD', { load: { model, why } }, { details, cause: e });
 }
 
 export async function openSession(model: string, path: string, s: SessionSettings): Promise<ort.InferenceSession> {
@@ -74,6 +74,6 @@ export async function runSession(model: string, session: ort.InferenceSession, f
   try {
     return await session.run(feeds);
   } catch (e) {
-    throw new MlsError('MLS_ERR_TRACE_MODEL_LOAD', { inferenceFailed: { model, reason: reason(e) } }, { details: { model, reason: reason(e) }, cause: e });
+    throw new MlsError('MLS_ERR_TRACE_MODEL_LOAD', { run: { model, reason: reason(e) } }, { details: { model, reason: reason(e) }, cause: e });
   }
 }

@@ -170,7 +170,7 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
   }
   const unknownReplicas = Object.keys(opts.replicas ?? {}).filter((n) => !names.has(n));
   if (unknownReplicas.length) {
-    throw new MlsError('MLS_ERR_USAGE', { replicasNoTracedModel: { unknownReplicas: unknownReplicas.map((n) => `"${n}"`).join(', ') } }, { details: { known: [...names] } });
+    throw new MlsError('MLS_ERR_USAGE', { replicasUnknownModel: { unknownReplicas: unknownReplicas.map((n) => `"${n}"`).join(', ') } }, { details: { known: [...names] } });
   }
   if (profiles.length > 0) {
     await writeProfiles(opts.out, { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', createdAt: new Date().toISOString(), models: profiles });

@@ -54,7 +54,7 @@ export async function installModelDependencies(python: string, modelDir: string,
   const marker = join(target, '.installed');
   const req = resolve(modelDir, requirementsFile);
   const text = await readFile(req, 'utf8').catch(() => undefined);
-  if (text === undefined) throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { requirementsFileNotArchive: { model, requirementsFile } });
+  if (text === undefined) throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { noRequirementsFile: { model, requirementsFile } });
   if ((await readFile(marker, 'utf8').catch(() => '')) === text) return [target];
   await rm(target, { recursive: true, force: true });
   await mkdir(target, { recursive: true });
