@@ -2,7 +2,7 @@
 // existing output, then the input files), then one of the four formats, written atomically.
 import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MlsError } from '../errors.js';
+import { MlsError, type ErrorArgs } from '../errors.js';
 import { collectInputs } from './inputs.js';
 import {
   BUILTIN_HANDLERS,
@@ -73,20 +73,19 @@ function resolveRuntime(opts: WriteArchiveOptions): string {
 }
 
 async function prepareExportPath(exportPath: string): Promise<void> {
-  const fail = (why: string, cause?: unknown) =>
-    new MlsError('MLS_ERR_ARCHIVE_EXPORT_PATH', { exportPath: { exportPath, why } }, { cause, details: { exportPath } });
+  const fail = (wording: ErrorArgs<'MLS_ERR_ARCHIVE_EXPORT_PATH'>, cause?: unknown) => new MlsError('MLS_ERR_ARCHIVE_EXPORT_PATH', wording, { cause, details: { exportPath } });
   try {
     await mkdir(exportPath, { recursive: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw fail(code === 'EEXIST' || code === 'ENOTDIR' ? 'is not a folder' : `cannot be created (${code ?? String(e)})`, e);
+    throw fail(code === 'EEXIST' || code === 'ENOTDIR' ? { notFolder: { exportPath } } : { cannotCreate: { exportPath, code: code ?? String(e) } }, e);
   }
   const st = await stat(exportPath);
-  if (!st.isDirectory()) throw fail('is not a folder');
+  if (!st.isDirectory()) throw fail({ notFolder: { exportPath } });
   try {
     await access(exportPath, constants.W_OK | constants.X_OK);
   } catch (e) {
-    throw fail('is not writable', e);
+    throw fail({ notWritable: { exportPath } }, e);
   }
 }
 

@@ -113,7 +113,9 @@ export async function startDocker(servers: DeployServer[], o: DockerOptions): Pr
     if (ok !== true) {
       const logs = await run('docker', ['logs', '--tail', '20', name]);
       throw Object.assign(
-        new MlsError(ok === false ? 'MLS_ERR_DEPLOY_SERVER_START_FAILED' : 'MLS_ERR_DEPLOY_READY_TIMEOUT', { container: { container: name, server: d.name, why: ok === false ? 'exited' : `is not ready after ${o.readyTimeoutMs} ms`, logs: `${logs.stdout}${logs.stderr}` } }),
+        ok === false
+          ? new MlsError('MLS_ERR_DEPLOY_SERVER_START_FAILED', { containerExited: { container: name, server: d.name, logs: `${logs.stdout}${logs.stderr}` } })
+          : new MlsError('MLS_ERR_DEPLOY_READY_TIMEOUT', { containerNotReady: { container: name, server: d.name, ms: o.readyTimeoutMs, logs: `${logs.stdout}${logs.stderr}` } }),
         { started },
       );
     }

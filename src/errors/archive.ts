@@ -3,6 +3,15 @@ import { EXIT, variants, type Arg, type ErrorSpec } from './spec.js';
 // Codes of the archive area. Add new codes here; tests assert codes, not wording.
 // Writing (mlserve archive) fails with usage (2) or io (4) codes; reading a bad or hostile archive
 // fails with input (3) codes, one per kind of refusal, so a caller can tell a zip slip from a bomb.
+/** What is wrong with a path given to `mlserve archive`. */
+const INPUT_PROBLEMS = {
+  missing: 'does not exist',
+  noMatch: 'the pattern matches nothing',
+  notFile: 'is not a file',
+  neither: 'is neither a file nor a folder',
+} as const;
+export type InputProblem = keyof typeof INPUT_PROBLEMS;
+
 export const archiveErrors = {
   // --- writing -------------------------------------------------------------------------------
   MLS_ERR_ARCHIVE_BAD_NAME: {
@@ -35,7 +44,7 @@ export const archiveErrors = {
   },
   MLS_ERR_ARCHIVE_INPUT_NOT_FOUND: {
     message: variants({
-      missing: (a: { flag: Arg; path: Arg; what: Arg }) => `${a.flag} ${a.path}: ${a.what}`,
+      missing: (a: { flag: Arg; path: Arg; what: InputProblem }) => `${a.flag} ${a.path}: ${INPUT_PROBLEMS[a.what]}`,
       changedSize: (a: { name: Arg }) => `${a.name} changed size while it was being archived`,
     }),
     exit: EXIT.io,
@@ -43,7 +52,9 @@ export const archiveErrors = {
   },
   MLS_ERR_ARCHIVE_EXPORT_PATH: {
     message: variants({
-      exportPath: (a: { exportPath: Arg; why: Arg }) => `export path ${a.exportPath}: ${a.why}`,
+      notFolder: (a: { exportPath: Arg }) => `export path ${a.exportPath}: is not a folder`,
+      cannotCreate: (a: { exportPath: Arg; code: Arg }) => `export path ${a.exportPath}: cannot be created (${a.code})`,
+      notWritable: (a: { exportPath: Arg }) => `export path ${a.exportPath}: is not writable`,
       targetIsFolder: (a: { target: Arg }) => `${a.target} is a folder; --force replaces archive files only`,
     }),
     exit: EXIT.io,

@@ -21,7 +21,11 @@ export const calibrateErrors = {
     hint: 'Use comma-separated positive integers: --batch-sizes 1,4,8 --workers 1,2.',
   },
   MLS_ERR_CALIBRATE_SERVER_FAILED: {
-    message: (a: { why: Arg; logTail: Arg }) => `calibration server ${a.why}${a.logTail}`,
+    message: variants({
+      notReady: (a: { ms: Arg; logTail: Arg }) => `calibration server not ready after ${a.ms} ms${a.logTail}`,
+      exited: (a: { how: Arg; logTail: Arg }) => `calibration server exited with code ${a.how}${a.logTail}`,
+      answered: (a: { method: Arg; path: Arg; status: Arg; body: Arg; logTail: Arg }) => `calibration server ${a.method} ${a.path} answered ${a.status}: ${a.body}${a.logTail}`,
+    }),
     exit: EXIT.unavailable,
     hint: 'The calibration server did not start or refused the model: read the server log quoted in the message.',
   },

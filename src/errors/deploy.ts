@@ -2,9 +2,14 @@ import { EXIT, variants, type Arg, type ErrorSpec } from './spec.js';
 
 // Codes of the deploy area (deploy and build). Add new codes here; tests assert codes, not wording.
 /** How a server that did not start, or did not get ready, is described (local process or container). */
-const START_WORDINGS = {
-  server: (a: { name: Arg; why: Arg; log: Arg; tail: Arg }) => `server ${a.name} ${a.why} (log ${a.log})${a.tail ? `:\n${a.tail}` : ''}`,
-  container: (a: { container: Arg; server: Arg; why: Arg; logs: Arg }) => `container ${a.container} (${a.server}) ${a.why}:\n${a.logs}`,
+const logTail = (tail: Arg): string => (tail ? `:\n${tail}` : '');
+const START_FAILED = {
+  serverExited: (a: { name: Arg; code: Arg; log: Arg; tail: Arg }) => `server ${a.name} exited with code ${a.code} (log ${a.log})${logTail(a.tail)}`,
+  containerExited: (a: { container: Arg; server: Arg; logs: Arg }) => `container ${a.container} (${a.server}) exited:\n${a.logs}`,
+};
+const NOT_READY = {
+  serverNotReady: (a: { name: Arg; ms: Arg; log: Arg; tail: Arg }) => `server ${a.name} not ready after ${a.ms} ms (log ${a.log})${logTail(a.tail)}`,
+  containerNotReady: (a: { container: Arg; server: Arg; ms: Arg; logs: Arg }) => `container ${a.container} (${a.server}) is not ready after ${a.ms} ms:\n${a.logs}`,
 };
 
 export const deployErrors = {
@@ -85,12 +90,12 @@ export const deployErrors = {
     hint: 'What was started is recorded in deployment.yaml: run `mlserve deploy --down --out DIR` to remove it, then fix the cause shown.',
   },
   MLS_ERR_DEPLOY_SERVER_START_FAILED: {
-    message: variants({ failed: (a: { name: Arg; reason: Arg }) => `${a.name}: ${a.reason}`, ...START_WORDINGS }),
+    message: variants({ failed: (a: { name: Arg; reason: Arg }) => `${a.name}: ${a.reason}`, ...START_FAILED }),
     exit: EXIT.failure,
     hint: 'The server log named in the message says why; what was started is recorded so `mlserve deploy --down` can stop it.',
   },
   MLS_ERR_DEPLOY_READY_TIMEOUT: {
-    message: variants(START_WORDINGS),
+    message: variants(NOT_READY),
     exit: EXIT.timeout,
     hint: 'A server did not answer /ping within --ready-timeout: raise --ready-timeout (large models load slowly), or read its log.',
   },

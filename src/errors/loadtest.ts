@@ -59,7 +59,10 @@ export const loadtestErrors = {
     hint: 'Write the SLO as pNN=DURATION, optionally with errors=PCT: --slo p90=100ms or --slo p99=250ms,errors=1%.',
   },
   MLS_ERR_LOADTEST_PAYLOAD_MISSING: {
-    message: (a: { dir: Arg; why: Arg; model: Arg }) => `--payload-dir ${a.dir} ${a.why} for model "${a.model}"`,
+    message: variants({
+      noFile: (a: { dir: Arg; model: Arg }) => `--payload-dir ${a.dir} has no file for model "${a.model}"`,
+      manyFiles: (a: { dir: Arg; model: Arg; count: Arg; files: Arg }) => `--payload-dir ${a.dir} has ${a.count} files (${a.files}) for model "${a.model}"`,
+    }),
     exit: EXIT.input,
     hint: 'Put one file per model in --payload-dir, named after the model (resnet.json, resnet.png, resnet.bin), or use --payload FILE for all.',
   },

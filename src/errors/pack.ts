@@ -3,7 +3,10 @@ import { EXIT, variants, type Arg, type ErrorSpec } from './spec.js';
 // Codes of the pack area. Add new codes here; tests assert codes, not wording.
 export const packErrors = {
   MLS_ERR_PACK_MODEL_TOO_LARGE: {
-    message: (a: { name: Arg; why: Arg }) => `model "${a.name}" ${a.why}`,
+    message: variants({
+      noProfile: (a: { name: Arg; types: Arg }) => `model "${a.name}" has no profile for the families of ${a.types}`,
+      doesNotFit: (a: { name: Arg; types: Arg }) => `model "${a.name}" does not fit one processor of ${a.types} under the caps`,
+    }),
     exit: EXIT.input,
     hint: 'The model does not fit on one processor of any allowed instance type under the caps: raise --max-mem/--max-util, allow bigger instance types, or shrink the model.',
   },

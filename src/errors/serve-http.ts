@@ -58,13 +58,24 @@ export const serveHttpErrors = {
     // A request body the model's handler cannot turn into its inputs; thrown in the worker, where
     // the handler runs, and answered as TorchServe's backend answers a handler's 400.
     message: variants({
-      problem: (a: { input: Arg; problem: Arg }) => `input ${a.input}: ${a.problem}`,
-      dynamicInner: (a: { input: Arg }) => `input ${a.input} has dynamic inner dimensions: send JSON instead of raw bytes`,
+      notJson: () => 'the request body is not valid JSON (base_handler takes a JSON tensor or raw float bytes)',
+      notTensors: () => 'expected a JSON array or an object of input names to arrays',
+      inputNotObject: () => 'each of "inputs" must be an object {name, shape, datatype, data}',
       unknownInput: (a: { name: Arg; known: Arg }) => `unknown input "${a.name}" (inputs: ${a.known})`,
       missingInput: (a: { name: Arg; known: Arg }) => `missing input "${a.name}" (inputs: ${a.known})`,
       unknownOutput: (a: { name: Arg; known: Arg }) => `unknown output "${a.name}" (outputs: ${a.known})`,
+      dynamicInner: (a: { input: Arg }) => `input ${a.input} has dynamic inner dimensions: send JSON instead of raw bytes`,
+      shape: (a: { input: Arg; got: Arg; want: Arg }) => `input ${a.input}: got shape [${a.got}], the model takes ${a.want}`,
+      shapeNotArray: (a: { input: Arg }) => `input ${a.input}: shape must be an array of non-negative integers`,
+      shapeNegative: (a: { input: Arg }) => `input ${a.input}: shape must be non-negative integers`,
+      valuesDoNotFill: (a: { input: Arg; count: Arg; shape: Arg }) => `input ${a.input}: ${a.count} values do not fill shape [${a.shape}]`,
+      unknownDatatype: (a: { input: Arg; datatype: Arg; known?: Arg }) => `input ${a.input}: unknown datatype ${a.datatype}${a.known ? ` (one of ${a.known})` : ''}`,
+      datatypeMismatch: (a: { input: Arg; datatype: Arg; want: Arg }) => `input ${a.input}: datatype ${a.datatype}, but the model takes ${a.want}`,
+      rawOnlyDatatype: (a: { input: Arg; datatype: Arg }) => `input ${a.input}: ${a.datatype} tensors travel in raw_input_contents (the protocol has no typed field for them)`,
+      int64NotWhole: (a: { input: Arg }) => `input ${a.input}: int64 contents must be whole numbers`,
+      contentsAndRaw: (a: { input: Arg }) => `input ${a.input}: contents and raw_input_contents cannot both be given`,
       rawCount: (a: { tensors: Arg; inputs: Arg }) => `raw_input_contents holds ${a.tensors} tensors for ${a.inputs} inputs: one per input, in order`,
-      body: (a: { reason: Arg }) => `${a.reason}`,
+      tensor: (a: { reason: Arg }) => `${a.reason}`,
       image: (a: { reason: Arg }) => `cannot decode the image: ${a.reason}`,
     }),
     exit: EXIT.input,
@@ -73,7 +84,10 @@ export const serveHttpErrors = {
     hint: "Send the inputs the model describes (GET /v2/models/{model}): names, datatypes and shapes as listed.",
   },
   MLS_ERR_SERVE_REQUEST_TOO_LARGE: {
-    message: (a: { what: Arg; limit: Arg }) => `${a.what} is larger than max_request_size (${a.limit} bytes).`,
+    message: variants({
+      body: (a: { limit: Arg }) => `The request body is larger than max_request_size (${a.limit} bytes).`,
+      field: (a: { field: Arg; limit: Arg }) => `form field ${a.field} is larger than max_request_size (${a.limit} bytes).`,
+    }),
     exit: EXIT.input,
     http: 413,
     type: 'RequestEntityTooLargeException',
@@ -128,7 +142,10 @@ export const serveHttpErrors = {
     hint: 'The server was started with model control off (model_api_enabled=false or --disable-model-api): register models at start-up instead.',
   },
   MLS_ERR_SERVE_WORKERS_FAILED: {
-    message: (a: { model: Arg; version: Arg; why?: Arg }) => `Failed to start workers for model ${a.model} version: ${a.version}${a.why ? ` (${a.why})` : ''}`,
+    message: variants({
+      failed: (a: { model: Arg; version: Arg }) => `Failed to start workers for model ${a.model} version: ${a.version}`,
+      noStartupTime: (a: { model: Arg; version: Arg; seconds: Arg }) => `Failed to start workers for model ${a.model} version: ${a.version} (startup_timeout is ${a.seconds} s)`,
+    }),
     exit: EXIT.failure,
     http: 500,
     type: 'InternalServerException',
@@ -146,10 +163,18 @@ export const serveHttpErrors = {
   },
   MLS_ERR_SERVE_WORKER_GONE: {
     message: variants({
-      gone: (a: { worker: Arg; what: Arg }) => `worker ${a.worker} ${a.what}`,
+      closed: (a: { worker: Arg }) => `worker ${a.worker} closed its connection`,
+      exited: (a: { worker: Arg; how: Arg }) => `worker ${a.worker} exited (${a.how})`,
+      notStarted: (a: { worker: Arg }) => `worker ${a.worker} could not be started`,
+      exitedStarting: (a: { worker: Arg }) => `worker ${a.worker} exited while starting`,
+      exitedLoading: (a: { worker: Arg; model: Arg }) => `worker ${a.worker} exited while loading ${a.model}`,
+      notRunning: (a: { worker: Arg }) => `worker ${a.worker} is not running`,
+      timedOut: (a: { worker: Arg; ms: Arg }) => `worker ${a.worker} did not answer within ${a.ms} ms`,
       failed: (a: { reason: Arg }) => `worker error: ${a.reason}`,
-      noResult: (a: { what: Arg }) => `${a.what}`,
+      noResults: () => 'no results',
+      noResult: () => 'no result for this request',
       unregistered: () => 'the model was unregistered',
+      // the pool's own account of why no worker of the model could start (a worker's load error)
       cannotStart: (a: { reason: Arg }) => `${a.reason}`,
     }),
     exit: EXIT.failure,
@@ -175,7 +200,6 @@ export const serveHttpErrors = {
     // Refusals of the HTTP transport itself, before a route sees the request.
     message: variants({
       malformed: MALFORMED,
-      headerValue: (a: { name: Arg }) => `invalid header ${a.name} in the handler's response`,
     }),
     exit: EXIT.usage,
     http: 400,

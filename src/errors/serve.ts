@@ -1,6 +1,18 @@
 import { EXIT, variants, type Arg, type ErrorSpec } from './spec.js';
 
 // Codes of the serve area. Add new codes here; tests assert codes, not wording.
+/** Why a registration URL is refused (TorchServe's wording where it has one). */
+const URL_REFUSALS = {
+  off: 'cannot be registered: registration from URLs is off (set allowed_urls in the config file)',
+  percentEncoding: 'has malformed percent-encoding',
+  dotDot: 'contains ".." or "\\"',
+  notUrl: 'is not a URL',
+  notHttp: 'is not http(s)',
+  credentials: 'carries credentials',
+  notAllowed: 'does not match any allowed URL(s)',
+} as const;
+export type UrlRefusal = keyof typeof URL_REFUSALS;
+
 export const serveErrors = {
   MLS_ERR_SERVE_CONFIG: {
     message: variants({
@@ -35,7 +47,6 @@ export const serveErrors = {
     }),
     exit: EXIT.usage,
     http: 400,
-    type: 'InvalidModelException',
     hint: 'Give addresses as HOST:PORT or http://HOST:PORT (port 0 lets the system choose).',
   },
   MLS_ERR_SERVE_PORT_IN_USE: {
@@ -64,7 +75,7 @@ export const serveErrors = {
     hint: 'Rebuild the archive with `mlserve archive`; it needs MAR-INF/MANIFEST.json and an .onnx serialized file.',
   },
   MLS_ERR_SERVE_URL_NOT_ALLOWED: {
-    message: (a: { url: Arg; why: Arg }) => `Given URL ${a.url} ${a.why}`,
+    message: (a: { url: Arg; why: UrlRefusal }) => `Given URL ${a.url} ${URL_REFUSALS[a.why]}`,
     exit: EXIT.input,
     http: 400,
     type: 'InvalidModelException',

@@ -8,7 +8,7 @@ const INPUT_WORDINGS = {
   fixedDim: (a: { model: Arg; input: Arg; i: Arg; d: Arg; given: Arg }) => `${a.model}: input "${a.input}" dimension ${a.i} is fixed at ${a.d}, got ${a.given}`,
 };
 /** A measuring child process that failed or ran out of time. */
-const measuring = (a: { model: Arg; why: Arg }) => `${a.model}: the measuring process ${a.why}`;
+const measuringTimedOut = (a: { model: Arg; ms: Arg }) => `${a.model}: the measuring process timed out after ${a.ms} ms`;
 
 export const traceErrors = {
   MLS_ERR_TRACE_NOT_ONNX: {
@@ -52,7 +52,10 @@ export const traceErrors = {
     hint: 'The --example file is JSON naming every model input: {"input": [[...]]} or {"input": {"dims": [1, 4], "data": [...]}} or a KServe v2 request {"inputs": [...]}.',
   },
   MLS_ERR_TRACE_UNSUPPORTED_INPUT: {
-    message: (a: { model: Arg; name: Arg; what: Arg }) => `${a.model}: input "${a.name}" ${a.what}`,
+    message: variants({
+      type: (a: { model: Arg; name: Arg; type: Arg }) => `${a.model}: input "${a.name}" has type ${a.type}`,
+      notTensor: (a: { model: Arg; name: Arg }) => `${a.model}: input "${a.name}" is not a tensor`,
+    }),
     exit: EXIT.input,
     hint: 'mlserve trace builds numeric and boolean tensors only; pass --example with the input, or wrap the model so its inputs are tensors.',
   },
@@ -81,7 +84,7 @@ export const traceErrors = {
   },
   MLS_ERR_TRACE_MEASURE_FAILED: {
     message: variants({
-      measuring,
+      measuringExited: (a: { model: Arg; how: Arg; stderr: Arg }) => `${a.model}: the measuring process exited with ${a.how}: ${a.stderr}`,
       handlerStatus: (a: { model: Arg; status: Arg; body: Arg }) => `${a.model}: the handler answered ${a.status} to the example: ${a.body}`,
       pythonLoad: (a: { model: Arg; reason: Arg }) => `${a.model}: the Python handler did not load: ${a.reason}`,
     }),
@@ -89,7 +92,7 @@ export const traceErrors = {
     hint: 'The measuring process failed or timed out; its message is shown. Retry with a larger --timeout, or check free memory.',
   },
   MLS_ERR_TRACE_TIMEOUT: {
-    message: variants({ measuring }),
+    message: variants({ measuringTimedOut }),
     exit: EXIT.timeout,
     hint: 'Measuring one model took longer than --timeout: raise --timeout, or shorten --duration / lower --batch-size.',
   },

@@ -83,8 +83,7 @@ export async function loadPayloadDir(dir: string, models: string[]): Promise<Map
   for (const model of models) {
     const matches = names.filter((n) => n === model || n.slice(0, n.length - extname(n).length) === model);
     if (matches.length !== 1) {
-      const why = matches.length === 0 ? 'has no file' : `has ${matches.length} files (${matches.join(', ')})`;
-      throw new MlsError('MLS_ERR_LOADTEST_PAYLOAD_MISSING', { dir, why, model }, {
+      throw new MlsError('MLS_ERR_LOADTEST_PAYLOAD_MISSING', matches.length === 0 ? { noFile: { dir, model } } : { manyFiles: { dir, model, count: matches.length, files: matches.join(', ') } }, {
         details: { dir, model },
       });
     }

@@ -101,6 +101,6 @@ function modelRef(m: ModelProfile): ItemType['models'][number] {
 function tooLarge(m: ModelProfile, bins: BinType[]): MlsError {
   const fams = Object.keys(m.resources);
   const usable = bins.filter((b) => fams.includes(b.family)).map((b) => b.name);
-  const why = usable.length === 0 ? `has no profile for the families of ${bins.map((b) => b.name).join(', ')}` : `does not fit one processor of ${usable.join(', ')} under the caps`;
-  return new MlsError('MLS_ERR_PACK_MODEL_TOO_LARGE', { name: m.name, why }, { details: { model: m.name } });
+  const wording = usable.length === 0 ? { noProfile: { name: m.name, types: bins.map((b) => b.name).join(', ') } } : { doesNotFit: { name: m.name, types: usable.join(', ') } };
+  return new MlsError('MLS_ERR_PACK_MODEL_TOO_LARGE', wording, { details: { model: m.name } });
 }

@@ -4,6 +4,7 @@
 // percent-encoded, is refused (CVE-2024-35198 bypassed the pattern that way); every redirect target
 // must match a pattern too (no SSRF through a redirect); the size is capped while downloading; the
 // file appears in the store only once complete (atomic rename), and never replaces one.
+import type { UrlRefusal } from '../errors/serve.js';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlsError } from '../errors.js';
@@ -40,24 +41,24 @@ export function parseAllowedUrls(value: string, where: string): RegExp[] {
 }
 
 function checkAllowed(url: string, o: UrlFetchOptions): URL {
-  const refuse = (why: string) => new MlsError('MLS_ERR_SERVE_URL_NOT_ALLOWED', { url, why });
-  if (o.allowedUrls.length === 0) throw refuse('cannot be registered: registration from URLs is off (set allowed_urls in the config file)');
+  const refuse = (why: UrlRefusal) => new MlsError('MLS_ERR_SERVE_URL_NOT_ALLOWED', { url, why });
+  if (o.allowedUrls.length === 0) throw refuse('off');
   let decoded = url;
   try {
     for (let i = 0; i < 3 && decoded.includes('%'); i++) decoded = decodeURIComponent(decoded);
   } catch {
-    throw refuse('has malformed percent-encoding');
+    throw refuse('percentEncoding');
   }
-  if (decoded.includes('..') || decoded.includes('\\')) throw refuse('contains ".." or "\\"');
+  if (decoded.includes('..') || decoded.includes('\\')) throw refuse('dotDot');
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw refuse('is not a URL');
+    throw refuse('notUrl');
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw refuse('is not http(s)');
-  if (u.username || u.password) throw refuse('carries credentials');
-  if (!o.allowedUrls.some((re) => re.test(url))) throw refuse('does not match any allowed URL(s)');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw refuse('notHttp');
+  if (u.username || u.password) throw refuse('credentials');
+  if (!o.allowedUrls.some((re) => re.test(url))) throw refuse('notAllowed');
   return u;
 }
 

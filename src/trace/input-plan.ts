@@ -56,8 +56,7 @@ export function planInputs(
   if (strictNames) checkNames(model, metadata, shapes, example);
   return metadata.map((meta) => {
     if (!meta.isTensor || !(SUPPORTED_TYPES as readonly string[]).includes(meta.type)) {
-      const what = meta.isTensor ? `has type ${meta.type}` : 'is not a tensor';
-      throw new MlsError('MLS_ERR_TRACE_UNSUPPORTED_INPUT', { model, name: meta.name, what }, { details: { model, input: meta.name } });
+      throw new MlsError('MLS_ERR_TRACE_UNSUPPORTED_INPUT', meta.isTensor ? { type: { model, name: meta.name, type: meta.type } } : { notTensor: { model, name: meta.name } }, { details: { model, input: meta.name } });
     }
     const declared = meta.shape;
     const batched = declared.length > 0 && isFree(declared[0]);

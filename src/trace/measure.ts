@@ -85,8 +85,10 @@ export async function measureModel(job: MeasureJob, timeoutMs: number): Promise<
       throw MlsError.relayed(code, doc.error.message, { details: { model: job.model } });
     }
     if (!doc || r.exitCode !== 0) {
-      const why = r.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${r.exitCode ?? r.signal}: ${String(r.stderr ?? '').slice(-2000)}`;
-      throw new MlsError(r.timedOut ? 'MLS_ERR_TRACE_TIMEOUT' : 'MLS_ERR_TRACE_MEASURE_FAILED', { measuring: { model: job.model, why } }, { details: { model: job.model } });
+      const details = { details: { model: job.model } };
+      throw r.timedOut
+        ? new MlsError('MLS_ERR_TRACE_TIMEOUT', { measuringTimedOut: { model: job.model, ms: timeoutMs } }, details)
+        : new MlsError('MLS_ERR_TRACE_MEASURE_FAILED', { measuringExited: { model: job.model, how: String(r.exitCode ?? r.signal), stderr: String(r.stderr ?? '').slice(-2000) } }, details);
     }
     return doc as Measurement;
   } finally {

@@ -85,7 +85,7 @@ function answerOf(q: ModelQueue, expiresAt?: number): Promise<ItemResult> {
 }
 
 test('the queue answers with errors, not bodies: worker gone (503), deadline passed (504)', async () => {
-  const gone = await answerOf(queueAnswering(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { gone: { worker: 'w1', what: 'exited (SIGKILL)' } })));
+  const gone = await answerOf(queueAnswering(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { exited: { worker: 'w1', how: 'SIGKILL' } })));
   assert.equal(gone.error?.code, 'MLS_ERR_SERVE_WORKER_GONE');
   assert.deepEqual([gone.status, gone.body.length, gone.error?.message], [503, 0, 'worker w1 exited (SIGKILL)']);
   const crashed = await answerOf(queueAnswering(new Error('boom')));

@@ -144,7 +144,7 @@ export class ModelQueue {
     w.infer(this.settings.modelKey, batch.map((j) => j.item), this.settings.responseTimeoutMs, (e, results) => {
       try {
         if (e || !results) {
-          const r = workerFailed(!e ? new MlsError('MLS_ERR_SERVE_WORKER_GONE', { noResult: { what: 'no results' } }) : e instanceof MlsError ? e : new MlsError('MLS_ERR_SERVE_WORKER_GONE', { failed: { reason: e.message } }));
+          const r = workerFailed(!e ? new MlsError('MLS_ERR_SERVE_WORKER_GONE', { noResults: {} }) : e instanceof MlsError ? e : new MlsError('MLS_ERR_SERVE_WORKER_GONE', { failed: { reason: e.message } }));
           for (const j of batch) this.finish(j, r);
           return;
         }
@@ -154,7 +154,7 @@ export class ModelQueue {
           const j = batch[i]!;
           // TorchServe's ts_inference_latency_microseconds: arrival to answer, for answers from the worker.
           this.stats.ts[j.versioned ? 1 : 0].latencyMicros += (back - j.t0) * 1000;
-          this.finish(j, results[i] ?? workerFailed(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { noResult: { what: 'no result for this request' } })));
+          this.finish(j, results[i] ?? workerFailed(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { noResult: {} })));
         }
         // The frontend's own time on the batch: preparing it, and answering its requests.
         if (host) host.workerThreadTimeMs = Math.round((prepared + performance.now() - back) * 1000) / 1000;

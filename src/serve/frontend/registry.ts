@@ -281,7 +281,7 @@ export class Registry {
       const maxWorkers = Math.max(workers, cfgMax ?? workers);
       // No worker loads in 0 s: TorchServe's registration fails then, and so does this one (a 0
       // passed on would mean "no deadline" to the worker).
-      if (workers > 0 && startupTimeout <= 0) throw new MlsError('MLS_ERR_SERVE_WORKERS_FAILED', { model: name, version, why: `startup_timeout is ${startupTimeout} s` });
+      if (workers > 0 && startupTimeout <= 0) throw new MlsError('MLS_ERR_SERVE_WORKERS_FAILED', { noStartupTime: { model: name, version, seconds: startupTimeout } });
       const scaling = pool.scale(workers, maxWorkers);
       if (p.wait === false) scaling.catch((e: unknown) => this.log.warn(`${key}: ${(e as Error).message}`));
       else await scaling;

@@ -47,9 +47,9 @@ export function inferParts(req: ModelInferRequest): { parts: RequestPart[]; raw:
   }
   const bins: Buffer[] = [];
   const inputs = req.inputs.map((t, i) => {
-    if (raw && hasContents(t.contents)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { problem: { input: t.name, problem: 'contents and raw_input_contents cannot both be given' } });
+    if (raw && hasContents(t.contents)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { contentsAndRaw: { input: t.name } });
     const shape = t.shape.map(Number);
-    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { problem: { input: t.name, problem: 'shape must be non-negative integers' } });
+    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { shapeNegative: { input: t.name } });
     const bytes = raw ? req.raw_input_contents[i]! : contentsToRaw(t.datatype, t.contents, t.name);
     bins.push(bytes);
     return { name: t.name, datatype: t.datatype, shape, parameters: { binary_data_size: bytes.length } };

@@ -39,7 +39,7 @@ function bigints(values: Array<string | number>, name: string): bigint[] {
   try {
     return values.map((v) => BigInt(v));
   } catch {
-    throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { problem: { input: name, problem: 'int64 contents must be whole numbers' } });
+    throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { int64NotWhole: { input: name } });
   }
 }
 
@@ -72,7 +72,7 @@ export function contentsToRaw(datatype: string, contents: TensorContents | null 
   const layout = LAYOUT[datatype];
   if (!layout) {
     const raw = datatype === 'FP16' || datatype === 'BF16';
-    throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { problem: { input: name, problem: raw ? `${datatype} tensors travel in raw_input_contents (the protocol has no typed field for them)` : `unknown datatype ${datatype}` } });
+    throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', raw ? { rawOnlyDatatype: { input: name, datatype } } : { unknownDatatype: { input: name, datatype } });
   }
   const [field, kind] = layout;
   const values = (contents?.[field] ?? []) as unknown[];

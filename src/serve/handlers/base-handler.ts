@@ -38,12 +38,12 @@ export function prepareRequest(req: HandlerRequest, ctx: HandlerContext): Prepar
   try {
     value = JSON.parse(req.body.toString('utf8'));
   } catch {
-    throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { body: { reason: 'the request body is not valid JSON (base_handler takes a JSON tensor or raw float bytes)' } });
+    throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { notJson: {} });
   }
   const proto = readProtocol(value, ctx, req.parts.find((p) => p.name === BINARY_PART)?.body);
   if (proto.feeds) return { feeds: checkShapes(proto.feeds, ctx), single: false, info: proto.info };
   const named: Record<string, unknown> = proto.named ?? (Array.isArray(value) ? { [first.name]: value } : (value as Record<string, unknown>));
-  if (!named || typeof named !== 'object') throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { body: { reason: 'expected a JSON array or an object of input names to arrays' } });
+  if (!named || typeof named !== 'object') throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { notTensors: {} });
   const feeds: Feeds = {};
   let single = false;
   for (const meta of ctx.inputs) {
@@ -53,7 +53,7 @@ export function prepareRequest(req: HandlerRequest, ctx: HandlerContext): Prepar
     try {
       t = fromNested(v, dtypeOf(meta), meta.name);
     } catch (e) {
-      throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { body: { reason: (e as Error).message } });
+      throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { tensor: { reason: (e as Error).message } });
     }
     if (meta.shape.length > 0 && t.dims.length === meta.shape.length - 1) {
       t = { ...t, dims: [1, ...t.dims] };
@@ -73,10 +73,10 @@ function checkShapes(feeds: Feeds, ctx: HandlerContext): Feeds {
     const t = feeds[meta.name];
     if (!t) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { missingInput: { name: meta.name, known: ctx.inputs.map((i) => i.name).join(', ') } });
     const want = `[${meta.shape.map((d) => (d < 0 ? '?' : d)).join(',')}]`;
-    if (meta.shape.length > 0 && t.dims.length !== meta.shape.length) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { problem: { input: meta.name, problem: `got shape [${t.dims.join(',')}], the model takes ${want}` } });
+    if (meta.shape.length > 0 && t.dims.length !== meta.shape.length) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { shape: { input: meta.name, got: t.dims.join(','), want } });
     t.dims.forEach((d, i) => {
       const m = meta.shape[i] ?? -1;
-      if (!Number.isSafeInteger(d) || d < 0 || (m >= 0 && d !== m)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { problem: { input: meta.name, problem: `got shape [${t.dims.join(',')}], the model takes ${want}` } });
+      if (!Number.isSafeInteger(d) || d < 0 || (m >= 0 && d !== m)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { shape: { input: meta.name, got: t.dims.join(','), want } });
     });
   }
   return feeds;

@@ -53,12 +53,12 @@ function v2Input(raw: Record<string, unknown>, ctx: HandlerContext, binary: { bu
   const names = ctx.inputs.map((i) => i.name);
   const name = String(raw.name);
   const meta = ctx.inputs.find((i) => i.name === name);
-  if (!meta) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { unknownInput: { name: name, known: names.join(', ') } });
+  if (!meta) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { unknownInput: { name, known: names.join(', ') } });
   const type = V2_TYPES[String(raw.datatype)];
-  if (!type) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { problem: { input: name, problem: `unknown datatype ${String(raw.datatype)} (one of ${Object.keys(V2_TYPES).join(', ')})` } });
-  if (type !== meta.type) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { problem: { input: name, problem: `datatype ${String(raw.datatype)}, but the model takes ${v2Datatype(meta.type)}` } });
+  if (!type) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { unknownDatatype: { input: name, datatype: String(raw.datatype), known: Object.keys(V2_TYPES).join(', ') } });
+  if (type !== meta.type) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { datatypeMismatch: { input: name, datatype: String(raw.datatype), want: v2Datatype(meta.type) } });
   const shape = (raw.shape as number[] | undefined) ?? [];
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { problem: { input: name, problem: 'shape must be an array of non-negative integers' } });
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { shapeNotArray: { input: name } });
   const count = shape.reduce((a, b) => a * b, 1);
   const size = param(raw, 'binary_data_size');
   let flat: PlainTensor;
@@ -76,9 +76,9 @@ function v2Input(raw: Record<string, unknown>, ctx: HandlerContext, binary: { bu
       flat = fromNested((raw.data as unknown[]).flat(Infinity), type, name);
     }
   } catch (e) {
-    throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { body: { reason: (e as Error).message } });
+    throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { tensor: { reason: (e as Error).message } });
   }
-  if (flat.data.length !== count) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { problem: { input: name, problem: `${flat.data.length} values do not fill shape [${shape.join(',')}]` } });
+  if (flat.data.length !== count) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { valuesDoNotFill: { input: name, count: flat.data.length, shape: shape.join(',') } });
   return [name, { ...flat, dims: shape }];
 }
 
@@ -96,7 +96,7 @@ export function readProtocol(value: unknown, ctx: HandlerContext, binary?: Buffe
     const feeds: Feeds = {};
     const bin = { buf: binary ?? Buffer.alloc(0), off: 0 };
     for (const raw of obj.inputs as Array<Record<string, unknown>>) {
-      if (!raw || typeof raw !== 'object') throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { body: { reason: 'each of "inputs" must be an object {name, shape, datatype, data}' } });
+      if (!raw || typeof raw !== 'object') throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { inputNotObject: {} });
       const [name, t] = v2Input(raw, ctx, bin);
       feeds[name] = t;
     }
@@ -107,7 +107,7 @@ export function readProtocol(value: unknown, ctx: HandlerContext, binary?: Buffe
       info.binaryOutputs = new Set();
       for (const o of obj.outputs as Array<Record<string, unknown>>) {
         const name = String(o?.name);
-        if (!known.has(name)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { unknownOutput: { name: name, known: [...known].join(', ') } });
+        if (!known.has(name)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { unknownOutput: { name, known: [...known].join(', ') } });
         info.outputs.push(name);
         const b = param(o, 'binary_data');
         if (b === true || (b === undefined && info.allBinary)) info.binaryOutputs.add(name);

@@ -64,5 +64,5 @@ export function collectBody(req: IncomingMessage, limit: number, done: (e: Error
 }
 
 function tooLarge(limit: number): MlsError {
-  return new MlsError('MLS_ERR_SERVE_REQUEST_TOO_LARGE', { what: 'The request body', limit });
+  return new MlsError('MLS_ERR_SERVE_REQUEST_TOO_LARGE', { body: { limit } });
 }

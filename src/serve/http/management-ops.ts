@@ -77,7 +77,7 @@ export async function scaleWorkers(reg: Registry, name: string, version: string 
   try {
     await scaling;
   } catch {
-    throw new MlsError('MLS_ERR_SERVE_WORKERS_FAILED', { model: name, version: entry.version });
+    throw new MlsError('MLS_ERR_SERVE_WORKERS_FAILED', { failed: { model: name, version: entry.version } });
   }
   return { status: 200, body: { status: `Workers scaled to ${min} for model: ${name}${version ? `, version: ${version}` : ''}` } };
 }

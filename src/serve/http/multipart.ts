@@ -25,13 +25,13 @@ export function readMultipart(headers: Record<string, string | undefined>, body:
     };
     const add = (part: RequestPart) => {
       total += part.body.length;
-      if (total > limit) fail(new MlsError('MLS_ERR_SERVE_REQUEST_TOO_LARGE', { what: 'The request body', limit }));
+      if (total > limit) fail(new MlsError('MLS_ERR_SERVE_REQUEST_TOO_LARGE', { body: { limit } }));
       else parts.push(part);
     };
     bb.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('limit', () => fail(new MlsError('MLS_ERR_SERVE_REQUEST_TOO_LARGE', { what: `form field ${name}`, limit })));
+      stream.on('limit', () => fail(new MlsError('MLS_ERR_SERVE_REQUEST_TOO_LARGE', { field: { field: name, limit } })));
       stream.on('close', () => add({ name, contentType: info.mimeType || 'application/octet-stream', body: Buffer.concat(chunks) }));
     });
     bb.on('field', (name, value) => add({ name, contentType: 'text/plain', body: Buffer.from(value) }));

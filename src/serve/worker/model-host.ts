@@ -25,7 +25,7 @@ function failure(e: unknown): ItemResult {
   const err = e as StatusError;
   const status = Number(err?.status ?? err?.statusCode ?? 503);
   const message = err instanceof Error ? err.message : String(e);
-  if (status === 400) return failure(new MlsError('MLS_ERR_SERVE_BAD_INPUT', { body: { reason: message } }));
+  if (status === 400) return failure(new MlsError('MLS_ERR_SERVE_BAD_INPUT', { tensor: { reason: message } }));
   const failed = new MlsError('MLS_ERR_SERVE_PREDICTION_FAILED', { reason: message });
   return errorResult(status >= 400 && status < 600 ? status : failed.httpStatus, failed.type, failed.message);
 }
