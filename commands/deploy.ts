@@ -74,7 +74,7 @@ export function deployCommand(): Command {
         printResult({ json: Boolean(flags.json), value: r, text: (v) => `stopped ${v.stopped.length} server(s)${v.notRunning.length ? `, ${v.notRunning.length} were not running` : ''} (${v.runtime})` });
         return;
       }
-      if (!flags.plan) throw new MlsError('MLS_ERR_USAGE', { planRequired: {} }, { hint: 'mlserve deploy --plan plan.yaml --runtime local' });
+      if (!flags.plan) throw new MlsError('MLS_ERR_USAGE', { planRequired: {} });
       const { deploy } = await import('../src/deploy/deploy.js');
       const { TEMPLATES_DIR } = await import('../src/paths.js');
       const r = await deploy({

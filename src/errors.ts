@@ -1,7 +1,7 @@
 // The error catalog: every failure a user can meet has a stable MLS_ERR_* code. Its entry owns the
-// message template, the hint, the CLI exit code, the HTTP status and the TorchServe exception type;
-// a throw site passes only the template's arguments, typed per code, so a wrong argument name
-// fails tsc. Codes live in src/errors/<area>.ts tables merged here, so each area owns its own
+// message template (or a few named wordings), the hint (and better ones for some wordings), the CLI
+// exit code, the HTTP status and the TorchServe exception type; a throw site passes only the
+// template's arguments, typed per code, so a wrong wording or argument name fails tsc. Codes live in src/errors/<area>.ts tables merged here, so each area owns its own
 // table while there is one catalog to look codes up in. The CLI, TorchServe and KServe render the
 // same MlsError (src/errors/render.ts); docs/errors.md is generated from this catalog.
 import { commonErrors } from './errors/common.js';
@@ -37,8 +37,6 @@ export type ErrorCode = keyof typeof CATALOG;
 export type ErrorArgs<C extends ErrorCode> = Parameters<(typeof CATALOG)[C]['message']>[0];
 
 export interface MlsErrorOptions {
-  /** Replaces the catalog hint where the site knows better what to do. */
-  hint?: string;
   cause?: unknown;
   /** Machine-readable context (model name, path, field) shown with --json. */
   details?: Record<string, unknown>;
@@ -57,9 +55,21 @@ const TYPE_BY_STATUS: Record<number, string> = {
   504: 'RequestTimeoutException',
 };
 
-/** A message rendered by another mlserve process (MlsError.relayed). */
+/** A message (and hint) rendered by another mlserve process (MlsError.relayed). */
 class Rendered {
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    readonly hint?: string,
+  ) {}
+}
+
+/** The hint of the wording the arguments name (`{ wording: {...} }`), else the code's. */
+function hintOf(spec: ErrorSpec, args: unknown): string {
+  if (!spec.hints || !args || typeof args !== 'object') return spec.hint;
+  const [name, wordingArgs] = Object.entries(args)[0] ?? [];
+  const h = name === undefined ? undefined : spec.hints[name];
+  if (typeof h === 'function') return (h as (a: unknown) => string | undefined)(wordingArgs) ?? spec.hint;
+  return h ?? spec.hint;
 }
 
 /** The TorchServe exception type a code answers with. */
@@ -86,7 +96,7 @@ export class MlsError<C extends ErrorCode = ErrorCode> extends Error {
     this.name = 'MlsError';
     this.code = code;
     this.args = args instanceof Rendered ? undefined : args;
-    this.hint = opts.hint ?? spec.hint;
+    this.hint = args instanceof Rendered ? (args.hint ?? spec.hint) : hintOf(spec, args);
     this.exitCode = spec.exit;
     this.httpStatus = spec.http ?? 500;
     this.type = torchServeType(spec);
@@ -97,8 +107,8 @@ export class MlsError<C extends ErrorCode = ErrorCode> extends Error {
    * An error another mlserve process already rendered from this catalog (a child command's --json
    * error, a measuring process, a Python worker's refusal): its message is kept as it came.
    */
-  static relayed(code: ErrorCode, message: string, opts: MlsErrorOptions = {}): MlsError {
-    return new MlsError(code, new Rendered(message) as never, opts);
+  static relayed(code: ErrorCode, message: string, opts: MlsErrorOptions & { hint?: string } = {}): MlsError {
+    return new MlsError(code, new Rendered(message, opts.hint) as never, opts);
   }
 
   toJSON(): Record<string, unknown> {

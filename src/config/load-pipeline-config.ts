@@ -100,9 +100,8 @@ function validateConfig(doc: Record<string, unknown>, path: string, sources: Map
     return source ? `${source}: ${formatIssues([issue])[0]}` : `${path}: ${formatIssues([issue]).join('; ')}`;
   });
   const overridden = r.error.issues.map((i) => sources.get(i.path.map(String).join('.'))).find(Boolean);
-  throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { issues: { issues: lines.join('; ') } }, {
+  throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { issues: { issues: lines.join('; '), ...(overridden ? { source: overridden } : {}) } }, {
     details: { file: path, issues: lines, ...(overridden ? { source: overridden } : {}) },
-    ...(overridden ? { hint: `Fix or unset the value given by the ${overridden}.` } : {}),
   });
 }
 

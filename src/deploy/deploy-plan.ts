@@ -73,9 +73,7 @@ export async function resolveServers(plan: Plan, opts: ResolveOptions): Promise<
       const dnsName = DNS_LABEL.test(s.name) ? s.name : toDnsLabel(s.name);
       const clash = seen.get(dnsName);
       if (clash !== undefined) {
-        throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { dnsClash: { clash, name: s.name, dnsName } }, {
-          hint: 'Give the servers in the plan distinct names (lowercase letters, digits and -).',
-        });
+        throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { dnsClash: { clash, name: s.name, dnsName } });
       }
       seen.set(dnsName, s.name);
       const models = new Map<string, DeployModel>();
@@ -92,9 +90,7 @@ export async function resolveServers(plan: Plan, opts: ResolveOptions): Promise<
         const archive = m.archive ? resolve(planDir, m.archive) : undefined;
         const file = archive ? basename(archive) : `${m.name}.mar`;
         if (files.has(file)) {
-          throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { archiveClash: { name: s.name, file } }, {
-            hint: 'Name each archive after its model (model_store/<name>.mar).',
-          });
+          throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { archiveClash: { name: s.name, file } });
         }
         files.add(file);
         if (archive && opts.requireArchives) await assertArchive(archive, m.name);
@@ -119,9 +115,7 @@ export async function resolveServers(plan: Plan, opts: ResolveOptions): Promise<
     }
   }
   if (servers.length === 0) {
-    throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { noServers: { planPath: opts.planPath } }, {
-      hint: 'Run `mlserve pack` with at least one model profile.',
-    });
+    throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { noServers: { planPath: opts.planPath } });
   }
   return servers;
 }

@@ -73,7 +73,7 @@ export async function stageRuntime(dest: string): Promise<void> {
   try {
     await access(cli);
   } catch (e) {
-    throw new MlsError('MLS_ERR_FILE_NOT_FOUND', { cliNotBuilt: { cli } }, { cause: e, hint: 'Run `npm run build` first.' });
+    throw new MlsError('MLS_ERR_FILE_NOT_FOUND', { cliNotBuilt: { cli } }, { cause: e, });
   }
   const lock = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package-lock.json'), 'utf8')) as { packages?: Record<string, LockPackage> };
   const roots = Object.entries(lock.packages ?? {})

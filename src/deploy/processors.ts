@@ -42,9 +42,7 @@ export function processorFor(table: ProcessorTable, family: string): { processor
     .sort((a, b) => b.length - a.length);
   const hit = keys[0] === undefined ? undefined : table.families[keys[0]];
   if (!hit) {
-    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', { noProcessorKind: { family } }, {
-      hint: `Add "${family}: { processor: cpu|gpu|inf }" under families: in processors.yaml.`,
-    });
+    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', { noProcessorKind: { family } });
   }
   return hit;
 }

@@ -34,9 +34,7 @@ export async function assertDockerEngine(): Promise<void> {
   if (!(await hasCommand('docker'))) throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', { notInstalled: {} });
   const r = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 20_000 });
   if (r.exitCode !== 0) {
-    throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', { engineDown: { reason: r.stderr.trim().split('\n').pop() ?? '' } }, {
-      hint: 'Start dockerd (or Docker Desktop) and check `docker info`, or use --dry-run to only render the files.',
-    });
+    throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', { engineDown: { reason: r.stderr.trim().split('\n').pop() ?? '' } });
   }
 }
 

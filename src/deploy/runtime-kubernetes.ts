@@ -25,9 +25,7 @@ export async function kubectlDelete(files: string[], logger: Logger): Promise<vo
   // Reverse order: the Namespace (which would take the rest with it) last.
   const r = await run('kubectl', ['delete', '--ignore-not-found', ...[...files].reverse().flatMap((f) => ['-f', f])], { timeout: 300_000 });
   if (r.exitCode !== 0) {
-    throw new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', { kubectlDelete: { stderr: r.stderr.trim() || r.stdout.trim() } }, {
-      hint: 'Check the cluster with `kubectl get all -n NAMESPACE` and delete what is left by hand.',
-    });
+    throw new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', { kubectlDelete: { stderr: r.stderr.trim() || r.stdout.trim() } });
   }
   for (const l of r.stdout.trim().split('\n')) if (l) logger.info(l);
 }

@@ -34,7 +34,15 @@ export const commonErrors = {
       transformerNeedsBoth: () => `a sized transformer needs both --transformer-layers and --transformer-hidden`,
       replicasUnknownModel: (a: { unknownReplicas: Arg }) => `--replicas: no traced model is named ${a.unknownReplicas}`,
     }),
-    exit: EXIT.usage, http: 400, hint: 'Run the command with --help to see its flags.' },
+    exit: EXIT.usage,
+    http: 400,
+    hint: 'Run the command with --help to see its flags.',
+    hints: {
+      ingressSplitModel: 'Drop --ingress-host and address each server\'s Service, or pack without replicas.',
+      spotWithCount: 'Drop --objective count.',
+      planRequired: 'mlserve deploy --plan plan.yaml --runtime local',
+    },
+  },
   MLS_ERR_INVALID_UNIT: {
     message: variants({
       notSize: (a: { what: Arg; text: Arg }) => `${a.what}: ${a.text} is not a size`,
@@ -55,14 +63,28 @@ export const commonErrors = {
       errno: (a: { reason: Arg }) => `${a.reason}`,
       catalog: (a: { catalogPath: Arg; reason: Arg }) => `catalog ${a.catalogPath}: ${a.reason}`,
     }),
-    exit: EXIT.io, http: 404, hint: 'Check the path; relative paths are taken from the current folder.' },
-  MLS_ERR_PERMISSION: { message: (a: { reason: Arg }) => `${a.reason}`, exit: EXIT.io, http: 500, hint: 'Check the permissions of the file and its folder.' },
+    exit: EXIT.io,
+    http: 404,
+    hint: 'Check the path; relative paths are taken from the current folder.',
+    hints: {
+      cliNotBuilt: 'Run `npm run build` first.',
+    },
+  },
+  MLS_ERR_PERMISSION: {
+    message: (a: { reason: Arg }) => `${a.reason}`,
+    exit: EXIT.io,
+    http: 500,
+    hint: 'Check the permissions of the file and its folder.',
+  },
   MLS_ERR_DISK_FULL: {
     message: variants({
       extracting: (a: { archive: Arg; bytes: Arg; dir: Arg; free: Arg }) => `${a.archive}: extracting needs ${a.bytes}, ${a.dir} has ${a.free} free`,
       errno: (a: { reason: Arg }) => `${a.reason}`,
     }),
-    exit: EXIT.io, http: 507, hint: 'Free some disk space; the previous file, if any, was left intact.' },
+    exit: EXIT.io,
+    http: 507,
+    hint: 'Free some disk space; the previous file, if any, was left intact.',
+  },
   MLS_ERR_OUTPUT_EXISTS: {
     message: variants({
       notEmptyFolder: (a: { destDir: Arg }) => `${a.destDir} exists and is not an empty folder`,
@@ -73,10 +95,13 @@ export const commonErrors = {
   },
   MLS_ERR_INVALID_YAML: {
     message: (a: { source: Arg; reason: Arg }) => `${a.source}: ${a.reason}`,
-    exit: EXIT.input, http: 400, hint: 'Fix the YAML syntax at the line shown.' },
+    exit: EXIT.input,
+    http: 400,
+    hint: 'Fix the YAML syntax at the line shown.',
+  },
   MLS_ERR_INVALID_FILE_FORMAT: {
     message: variants({
-      issues: (a: { issues: Arg }) => `${a.issues}`,
+      issues: (a: { issues: Arg; source?: Arg }) => `${a.issues}`,
       notVerifyReport: (a: { verifyPath: Arg; reason: Arg }) => `${a.verifyPath}: not a verify report (${a.reason})`,
       notVerifyReportKind: (a: { verifyPath: Arg }) => `${a.verifyPath}: not a verify report (kind VerifyReport, written by loadtest --verify)`,
       rootNotMapping: (a: { path: Arg }) => `${a.path}: (root): expected a mapping`,
@@ -90,6 +115,9 @@ export const commonErrors = {
     exit: EXIT.input,
     http: 400,
     hint: 'The file does not match its schema; fix the fields named (path.to.key: message).',
+    hints: {
+      issues: (a: { source?: Arg }) => (a.source ? `Fix or unset the value given by the ${a.source}.` : undefined),
+    },
   },
   MLS_ERR_TOOL_MISSING: {
     message: (a: { cmd: Arg }) => `${a.cmd} was not found`,

@@ -27,6 +27,11 @@ export const deployErrors = {
     }),
     exit: EXIT.input,
     hint: 'The plan does not match its schema or names no servers; write it again with `mlserve pack`.',
+    hints: {
+      dnsClash: 'Give the servers in the plan distinct names (lowercase letters, digits and -).',
+      archiveClash: 'Name each archive after its model (model_store/<name>.mar).',
+      noServers: 'Run `mlserve pack` with at least one model profile.',
+    },
   },
   MLS_ERR_DEPLOY_ARCHIVE_MISSING: {
     message: variants({
@@ -49,6 +54,9 @@ export const deployErrors = {
     }),
     exit: EXIT.input,
     hint: 'A template under templates/ cannot be read or names an unknown placeholder; fix the file named.',
+    hints: {
+      noProcessorKind: (a: { family: Arg }) => `Add "${a.family}: { processor: cpu|gpu|inf }" under families: in processors.yaml.`,
+    },
   },
   MLS_ERR_DEPLOY_MANIFEST_INVALID: {
     message: (a: { allCount: Arg; lines: Arg }) => `${a.allCount} Kubernetes schema error(s): ${a.lines}`,
@@ -73,6 +81,9 @@ export const deployErrors = {
     }),
     exit: EXIT.unavailable,
     hint: 'Install Docker and start its engine (dockerd), or use --dry-run to only render the files.',
+    hints: {
+      engineDown: 'Start dockerd (or Docker Desktop) and check `docker info`, or use --dry-run to only render the files.',
+    },
   },
   MLS_ERR_DEPLOY_PORT_TAKEN: {
     message: (a: { port: Arg; what: Arg; host: Arg }) => `port ${a.port} (${a.what}) on ${a.host} is already in use`,
@@ -88,6 +99,9 @@ export const deployErrors = {
     }),
     exit: EXIT.failure,
     hint: 'What was started is recorded in deployment.yaml: run `mlserve deploy --down --out DIR` to remove it, then fix the cause shown.',
+    hints: {
+      kubectlDelete: 'Check the cluster with `kubectl get all -n NAMESPACE` and delete what is left by hand.',
+    },
   },
   MLS_ERR_DEPLOY_SERVER_START_FAILED: {
     message: variants({ failed: (a: { name: Arg; reason: Arg }) => `${a.name}: ${a.reason}`, ...START_FAILED }),

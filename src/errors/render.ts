@@ -1,6 +1,6 @@
 // Three renderings of the same MlsError: the CLI's (text on stderr, a JSON document with --json),
 // TorchServe's {code, type, message} and KServe's {error}. Nothing else builds an error body.
-import { MlsError, toMlsError } from '../errors.js';
+import { MlsError, reasonOf } from '../errors.js';
 
 export function renderErrorText(err: MlsError): string {
   const lines = [`error ${err.code}: ${err.message}`];
@@ -25,8 +25,13 @@ export function kserveBody(err: MlsError): Buffer {
   return Buffer.from(JSON.stringify({ error: err.message }));
 }
 
-/** Anything thrown on the server as an MlsError: a bad percent-encoding is the client's fault. */
+/**
+ * Anything thrown while answering a request, as an MlsError: a bad percent-encoding is the
+ * client's fault (400); anything not coded is the server's (500, as TorchServe's
+ * InternalServerException), a file system error included.
+ */
 export function serverError(e: unknown): MlsError {
+  if (e instanceof MlsError) return e;
   if (e instanceof URIError) return new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { percentEncoding: {} });
-  return toMlsError(e);
+  return new MlsError('MLS_ERR_INTERNAL', { reason: reasonOf(e) }, { cause: e });
 }

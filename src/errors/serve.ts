@@ -13,6 +13,12 @@ const URL_REFUSALS = {
 } as const;
 export type UrlRefusal = keyof typeof URL_REFUSALS;
 
+/** What to do when a processor asked for is not usable here (`--processor gpu|inf`). */
+const PROCESSOR_HINTS: Record<string, string> = {
+  gpu: 'Run on a machine with an NVIDIA GPU and its driver (docker: --gpus device=N; Kubernetes: nvidia.com/gpu), and name visible GPUs in --devices.',
+  inf: 'Run on an Inferentia / Trainium instance with the Neuron driver (/dev/neuronN; docker: --device /dev/neuronN) and the Neuron runtime (aws-neuronx-runtime-lib, /opt/aws/neuron/lib), and name visible devices in --devices.',
+};
+
 export const serveErrors = {
   MLS_ERR_SERVE_CONFIG: {
     message: variants({
@@ -39,6 +45,12 @@ export const serveErrors = {
     http: 400,
     type: 'InvalidModelException',
     hint: 'Fix the key named in the config file (TorchServe config.properties syntax: key=value); see `mlserve serve --help`.',
+    hints: {
+      httpTransportEnv: 'Unset MLSERVE_HTTP_TRANSPORT, or set it to auto, llhttp or node.',
+      grpcSslFiles: 'give PEM files for both (a Java keystore is not read), or remove enable_grpc_ssl to serve gRPC without TLS on loopback',
+      snapshotNotJson: 'Delete the snapshot or start with --no-snapshot.',
+      snapshotField: 'Delete the snapshot or start with --no-snapshot.',
+    },
   },
   MLS_ERR_SERVE_ADDRESS: {
     message: variants({
@@ -48,6 +60,9 @@ export const serveErrors = {
     exit: EXIT.usage,
     http: 400,
     hint: 'Give addresses as HOST:PORT or http://HOST:PORT (port 0 lets the system choose).',
+    hints: {
+      syntax: (a: { text: Arg }) => (String(a.text).startsWith('https') ? 'mlserve serves plain HTTP; put a TLS proxy in front of it.' : undefined),
+    },
   },
   MLS_ERR_SERVE_PORT_IN_USE: {
     message: (a: { what: Arg; address: Arg }) => `${a.what} address ${a.address} is already in use`,
@@ -55,11 +70,15 @@ export const serveErrors = {
     hint: 'Another process listens on that address: stop it, or choose another port (port 0 picks a free one).',
   },
   MLS_ERR_SERVE_MODEL_NOT_FOUND: {
-    message: (a: { url: Arg }) => `Model not found in model store: ${a.url}`,
+    message: variants({
+      notInStore: (a: { url: Arg }) => `Model not found in model store: ${a.url}`,
+      outsideStore: (a: { url: Arg }) => `Model not found in model store: ${a.url}`,
+    }),
     exit: EXIT.input,
     http: 404,
     type: 'ModelNotFoundException',
     hint: 'Put the archive directly in the model store folder (--model-store) and name it by its file name.',
+    hints: { outsideStore: 'Name an archive directly inside the model store (no folders, no "..").' },
   },
   MLS_ERR_SERVE_INVALID_ARCHIVE: {
     message: variants({
@@ -73,6 +92,9 @@ export const serveErrors = {
     http: 400,
     type: 'InvalidModelException',
     hint: 'Rebuild the archive with `mlserve archive`; it needs MAR-INF/MANIFEST.json and an .onnx serialized file.',
+    hints: {
+      urlNotStore: 'Copy the archive into the model store and register it by file name.',
+    },
   },
   MLS_ERR_SERVE_URL_NOT_ALLOWED: {
     message: (a: { url: Arg; why: UrlRefusal }) => `Given URL ${a.url} ${URL_REFUSALS[a.why]}`,
@@ -126,13 +148,19 @@ export const serveErrors = {
     exit: EXIT.io,
     http: 500,
     hint: 'The processor asked for (--processor / MLSERVE_PROCESSOR) is not usable here: run where it is, or start with --allow-cpu-fallback to run on the CPU and say so.',
+    hints: {
+      processor: (a: { processor: Arg }) =>
+        `${PROCESSOR_HINTS[a.processor] ?? ''} Or start with --allow-cpu-fallback to run on the CPU (the server then says so in its log, describe, /v2 metadata and metrics).`.trim(),
+      cudaMissing: 'Install onnxruntime-node with its CUDA 12 provider (`npm install --onnxruntime-node-install=cuda12`, which the gpu image does at build) on a CUDA 12 + cuDNN 9 runtime; or start with --allow-cpu-fallback to run ONNX models on the CPU.',
+      workerRefused: 'trace measures on the device when it is here: make torch see it (a CUDA build of torch; torch-neuron / torch-neuronx), or trace on a machine without the device to estimate from the catalog.',
+    },
   },
   MLS_ERR_SERVE_ONNX_ON_INF: {
     message: (a: { model: Arg }) => `${a.model} is an ONNX model and the server runs on Inferentia (--processor inf): onnxruntime has no Neuron execution provider`,
     exit: EXIT.input,
     http: 400,
     type: 'InvalidModelException',
-    hint: 'onnxruntime has no Neuron provider: compile the model with torch-neuron (inf1) or torch-neuronx (inf2) and archive it with a Python handler, or serve the ONNX model on a cpu or gpu server.',
+    hint: 'Compile the model for Neuron (torch-neuron for inf1: torch.neuron.trace; torch-neuronx for inf2/trn1: torch_neuronx.trace), save it as TorchScript and archive it with a Python handler; or serve the ONNX model on a cpu or gpu server.',
   },
   MLS_ERR_SERVE_ALREADY_RUNNING: {
     message: (a: { pid: Arg; path: Arg }) => `a server (pid ${a.pid}) already runs with pid file ${a.path}`,

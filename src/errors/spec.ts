@@ -26,6 +26,11 @@ export interface ErrorSpec {
   message: (args: never) => string;
   /** What the user can do about it. */
   hint: string;
+  /**
+   * A better hint for some wordings (keyed by the wording's name); a function gets the wording's
+   * arguments and may return undefined to keep `hint`.
+   */
+  hints?: Record<string, string | ((a: never) => string | undefined)>;
 }
 
 /** What a template quotes: names, paths, counts. */

@@ -31,7 +31,7 @@ export const EXPECTED_COST_MODEL =
   'each spot instance costs (1 − f) × its spot price + f × its on-demand price, f the middle of its interruption band (<5%: 2.5 %, 5-10%: 7.5 %, … >20%: 25 %): the share of a month its capacity is assumed to run on on-demand replacements after interruptions';
 
 export function spotSetup(base: Problem, catalog: Catalog, rule: SpotRule): SpotSetup {
-  if (base.objective !== 'cost') throw new MlsError('MLS_ERR_USAGE', { spotWithCount: {} }, { hint: 'Drop --objective count.' });
+  if (base.objective !== 'cost') throw new MlsError('MLS_ERR_USAGE', { spotWithCount: {} });
   if (!Number.isInteger(rule.survive) || rule.survive < 1) throw new MlsError('MLS_ERR_USAGE', { survive: { survive: rule.survive } });
   if (!(rule.maxShare >= 0 && rule.maxShare <= 1)) throw new MlsError('MLS_ERR_USAGE', { spotMaxShare: { maxShare: rule.maxShare } });
   const offers = base.bins.map((b): SpotOfferOf | null => {

@@ -137,7 +137,7 @@ function httpTransportFromEnv(): HttpTransport {
   const v = process.env.MLSERVE_HTTP_TRANSPORT;
   if (v === undefined || v === '') return 'auto';
   if ((HTTP_TRANSPORTS as readonly string[]).includes(v)) return v as HttpTransport;
-  throw new MlsError('MLS_ERR_SERVE_CONFIG', { httpTransportEnv: { v, choices: HTTP_TRANSPORTS.join(', ') } }, { hint: 'Unset MLSERVE_HTTP_TRANSPORT, or set it to auto, llhttp or node.' });
+  throw new MlsError('MLS_ERR_SERVE_CONFIG', { httpTransportEnv: { v, choices: HTTP_TRANSPORTS.join(', ') } });
 }
 
 /** `http://HOST:PORT`, `HOST:PORT` or `:PORT` (loopback). */
@@ -145,8 +145,7 @@ export function parseAddress(text: string, what: string): Address {
   const m = /^(?:http:\/\/)?(\[[^\]]+\]|[^:/]*):(\d{1,5})\/?$/.exec(text.trim());
   const port = m ? Number(m[2]) : NaN;
   if (!m || port > 65535) {
-    const hint = text.startsWith('https') ? 'mlserve serves plain HTTP; put a TLS proxy in front of it.' : undefined;
-    throw new MlsError('MLS_ERR_SERVE_ADDRESS', { syntax: { what, text } }, hint ? { hint } : {});
+    throw new MlsError('MLS_ERR_SERVE_ADDRESS', { syntax: { what, text } });
   }
   return { host: (m[1] || '127.0.0.1').replace(/^\[|\]$/g, ''), port };
 }
@@ -243,9 +242,7 @@ function applyGrpcKeys(opts: ServeOptions, props: Map<string, string>, path: str
   const key = props.get('private_key_file');
   if (props.get('enable_grpc_ssl')?.trim() === 'true') {
     if (!cert || !key) {
-      throw new MlsError('MLS_ERR_SERVE_CONFIG', { grpcSslFiles: { path } }, {
-        hint: 'give PEM files for both (a Java keystore is not read), or remove enable_grpc_ssl to serve gRPC without TLS on loopback',
-      });
+      throw new MlsError('MLS_ERR_SERVE_CONFIG', { grpcSslFiles: { path } });
     }
     opts.grpcTls = { certFile: resolve(cert), keyFile: resolve(key) };
   } else if (cert || key) log.warn(`${path}: certificate_file and private_key_file are used only with enable_grpc_ssl=true (mlserve serves plain HTTP); ignored`);

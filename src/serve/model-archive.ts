@@ -28,16 +28,12 @@ export interface OpenedArchive {
 /** Resolves `url` inside the store; TorchServe only loads archives directly in model_store. */
 export function storePath(modelStore: string, url: string): string {
   if (/^[a-z]+:\/\//i.test(url)) {
-    throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { urlNotStore: { url } }, {
-      hint: 'Copy the archive into the model store and register it by file name.',
-    });
+    throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { urlNotStore: { url } });
   }
   const root = resolve(modelStore);
   const p = resolve(root, url);
   if (basename(url) !== url || !p.startsWith(root + sep)) {
-    throw new MlsError('MLS_ERR_SERVE_MODEL_NOT_FOUND', { url }, {
-      hint: 'Name an archive directly inside the model store (no folders, no "..").',
-    });
+    throw new MlsError('MLS_ERR_SERVE_MODEL_NOT_FOUND', { outsideStore: { url } });
   }
   return p;
 }
@@ -47,7 +43,7 @@ export async function openArchive(modelStore: string, url: string, workDir: stri
   try {
     await stat(path);
   } catch {
-    throw new MlsError('MLS_ERR_SERVE_MODEL_NOT_FOUND', { url });
+    throw new MlsError('MLS_ERR_SERVE_MODEL_NOT_FOUND', { notInStore: { url } });
   }
   const tempDir = join(workDir, `${url.replace(/[^A-Za-z0-9_.-]/g, '_')}-${randomBytes(4).toString('hex')}`);
   try {

@@ -25,13 +25,9 @@ export function modelDevice(state: ProcessorState, workerKind: 'node' | 'python'
   if (state.deviceType === 'cpu') return state.fallback ? { type: 'cpu', ids: [], fallback: state.fallback } : { type: 'cpu', ids: [] };
   let problem: MlsError | undefined;
   if (workerKind === 'node' && state.deviceType === 'neuron') {
-    problem = new MlsError('MLS_ERR_SERVE_ONNX_ON_INF', { model }, {
-      hint: 'Compile the model for Neuron (torch-neuron for inf1: torch.neuron.trace; torch-neuronx for inf2/trn1: torch_neuronx.trace), save it as TorchScript and archive it with a Python handler; or serve the ONNX model on a cpu or gpu server.',
-    });
+    problem = new MlsError('MLS_ERR_SERVE_ONNX_ON_INF', { model });
   } else if (workerKind === 'node' && !state.cudaProvider) {
-    problem = new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', { cudaMissing: { model, reason: CUDA_MISSING } }, {
-      hint: 'Install onnxruntime-node with its CUDA 12 provider (`npm install --onnxruntime-node-install=cuda12`, which the gpu image does at build) on a CUDA 12 + cuDNN 9 runtime; or start with --allow-cpu-fallback to run ONNX models on the CPU.',
-    });
+    problem = new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', { cudaMissing: { model, reason: CUDA_MISSING } });
   }
   if (!problem) return { type: state.deviceType, ids: state.deviceIds };
   if (!state.allowCpuFallback) throw problem;

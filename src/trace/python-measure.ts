@@ -116,7 +116,7 @@ export async function measurePythonArchive(job: PythonMeasureJob): Promise<Measu
       job.settings.timeoutMs,
     ).catch((e: unknown) => {
       const refused = /^MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE: (.*)$/s.exec((e as Error).message);
-      if (refused) throw new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', { workerRefused: { model: job.model, refused: refused[1]! } }, { details: { model: job.model }, hint: 'trace measures on the device when it is here: make torch see it (a CUDA build of torch; torch-neuron / torch-neuronx), or trace on a machine without the device to estimate from the catalog.' });
+      if (refused) throw new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', { workerRefused: { model: job.model, refused: refused[1]! } }, { details: { model: job.model }, });
       throw new MlsError('MLS_ERR_TRACE_MEASURE_FAILED', { pythonLoad: { model: job.model, reason: (e as Error).message } }, { details: { model: job.model } });
     });
     const loadMs = Number((performance.now() - t0).toFixed(1));
