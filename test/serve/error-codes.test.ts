@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MlsError, type ErrorCode } from '../../src/errors.js';
 import { torchServeBody } from '../../src/errors/render.js';
 import { readBody } from '../../src/serve/http/errors.js';
@@ -16,6 +16,10 @@ import { inferParts, type ModelInferRequest } from '../../src/serve/grpc/model-i
 import type { HandlerContext } from '../../src/serve/handlers/types.js';
 import type { ModelEntry, Registry } from '../../src/serve/frontend/registry.js';
 import { ModelQueue } from '../../src/serve/frontend/model-queue.js';
+import { inferenceListener } from '../../src/serve/http/inference-api.js';
+import { registerModel } from '../../src/serve/http/management-ops.js';
+import { requireKey } from '../../src/serve/token-auth.js';
+import type { Reply } from '../../src/serve/http/http1-server.js';
 import type { ItemResult } from '../../src/serve/ipc/messages.js';
 
 async function refusal(f: () => unknown): Promise<MlsError> {
@@ -93,4 +97,47 @@ test('the queue answers with errors, not bodies: worker gone (503), deadline pas
   const late = await answerOf(queueAnswering(new Error('not reached')), 0);
   assert.equal(late.error?.code, 'MLS_ERR_SERVE_DEADLINE');
   assert.deepEqual(JSON.parse(torchServeBody(late.error!).toString()), { code: 504, type: 'RequestTimeoutException', message: 'The client deadline passed while the request was queued; it was not run.' });
+});
+
+/** A reply that records what the listener answered. */
+function recorder(): { res: Reply & ServerResponse; answer: Promise<{ status: number; body: unknown }> } {
+  let status = 0;
+  let settle!: (v: { status: number; body: unknown }) => void;
+  const answer = new Promise<{ status: number; body: unknown }>((resolve) => (settle = resolve));
+  const res = {
+    headersSent: false,
+    writeHead: (s: number) => (status = s),
+    end: (body?: string | Buffer) => settle({ status, body: JSON.parse(String(body)) as unknown }),
+    destroy: () => {},
+  };
+  return { res: res as unknown as Reply & ServerResponse, answer };
+}
+
+/** The body the listener answered is the catalog code's TorchServe rendering. */
+async function answersWith(code: ErrorCode, send: (res: Reply & ServerResponse) => void, args?: unknown): Promise<void> {
+  const { res, answer } = recorder();
+  send(res);
+  const expected = new MlsError(code, args as never);
+  assert.deepEqual(await answer, { status: expected.httpStatus, body: JSON.parse(torchServeBody(expected).toString()) });
+}
+
+test('listeners answer routing, draining and auth refusals with their codes', async () => {
+  const reg = { closing: true } as unknown as Registry;
+  const inference = inferenceListener(reg, { maxRequestSize: 1024 });
+  const request = (method: string, url: string) => ({ method, url, headers: {}, body: Buffer.alloc(0) });
+  await answersWith('MLS_ERR_SERVE_NO_ROUTE', (res) => inference(request('GET', '/nothing-here'), res));
+  await answersWith('MLS_ERR_SERVE_METHOD_NOT_ALLOWED', (res) => inference(request('GET', '/predictions/m'), res));
+  await answersWith('MLS_ERR_SERVE_SHUTTING_DOWN', (res) => inference(request('POST', '/predictions/m'), res));
+  // The same error on a KServe / OIP route, in KServe's style.
+  const kserve = recorder();
+  inference(request('POST', '/v2/models/m/infer'), kserve.res);
+  assert.deepEqual(await kserve.answer, { status: 503, body: { error: new MlsError('MLS_ERR_SERVE_SHUTTING_DOWN').message } });
+  const guarded = requireKey('secret', () => assert.fail('the listener behind the key ran'));
+  const req = Object.assign(new PassThrough(), { headers: { authorization: 'Bearer wrong' } }) as unknown as IncomingMessage;
+  await answersWith('MLS_ERR_SERVE_BAD_TOKEN', (res) => guarded(req, res));
+});
+
+test('model control refused while the API is locked', async () => {
+  const e = await refusal(() => registerModel({ apiLocked: 'model control is off (model_api_enabled=false)' } as unknown as Registry, new URLSearchParams('url=m.mar')));
+  assert.deepEqual([e.code, e.httpStatus, e.type, e.message], ['MLS_ERR_SERVE_API_LOCKED', 403, 'ModelControlException', 'model control is off (model_api_enabled=false)']);
 });
