@@ -24,7 +24,7 @@ interface ArchiveFlags {
 }
 
 function required<T>(value: T | undefined, flag: string): T {
-  if (value === undefined) throw new MlsError('MLS_ERR_USAGE', `the flag ${flag} is required`);
+  if (value === undefined) throw new MlsError('MLS_ERR_USAGE', { flagRequired: { flag } });
   return value;
 }
 

@@ -29,7 +29,7 @@ interface DeployFlags {
 
 function namespaceArg(v: string): string {
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
-    throw new MlsError('MLS_ERR_USAGE', `--namespace: "${v}" is not a Kubernetes namespace name (lowercase letters, digits and -)`);
+    throw new MlsError('MLS_ERR_USAGE', { namespace: { v } });
   }
   return v;
 }
@@ -38,7 +38,7 @@ function autoscaleArg(v: string): { min: number; max: number; targetCpu: number 
   const m = /^(\d+):(\d+)(?:@(\d+)%?)?$/.exec(v.trim());
   const [min, max, cpu] = m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 70)] : [NaN, NaN, NaN];
   if (!m || min < 1 || max < min || cpu < 1 || cpu > 100) {
-    throw new MlsError('MLS_ERR_USAGE', `--autoscale: "${v}" is not MIN:MAX[@CPU%] with 1 <= MIN <= MAX (e.g. 1:4@70)`);
+    throw new MlsError('MLS_ERR_USAGE', { autoscale: { v } });
   }
   return { min, max, targetCpu: cpu };
 }
@@ -74,7 +74,7 @@ export function deployCommand(): Command {
         printResult({ json: Boolean(flags.json), value: r, text: (v) => `stopped ${v.stopped.length} server(s)${v.notRunning.length ? `, ${v.notRunning.length} were not running` : ''} (${v.runtime})` });
         return;
       }
-      if (!flags.plan) throw new MlsError('MLS_ERR_USAGE', '--plan is required (or pass --down)', { hint: 'mlserve deploy --plan plan.yaml --runtime local' });
+      if (!flags.plan) throw new MlsError('MLS_ERR_USAGE', { planRequired: {} });
       const { deploy } = await import('../src/deploy/deploy.js');
       const { TEMPLATES_DIR } = await import('../src/paths.js');
       const r = await deploy({

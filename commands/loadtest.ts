@@ -70,11 +70,11 @@ export function loadtestCommand(): Command {
       const files = await writeReports(report, outDir);
       const json = Boolean(flags.json);
       if (report.failure) {
-        throw new MlsError('MLS_ERR_LOADTEST_ALL_ERRORS', report.failure.message, { details: { files, failure: report.failure } });
+        throw new MlsError('MLS_ERR_LOADTEST_ALL_ERRORS', report.failure.args, { details: { files, failure: report.failure } });
       }
       if (report.slo && !report.knee) {
         if (!json) printResult({ json, value: report, text: (r) => reportText(r, outDir) });
-        throw new MlsError('MLS_ERR_SLO_NOT_MET', `no load level met the SLO p${report.slo.percentile}=${report.slo.thresholdMs}ms`, {
+        throw new MlsError('MLS_ERR_SLO_NOT_MET', { percentile: report.slo.percentile, thresholdMs: report.slo.thresholdMs }, {
           details: {
             files,
             levels: report.levels.map((l) => ({ concurrency: l.concurrency, throughput: l.throughput, latencyMs: l.latencyMs, errorRate: l.errorRate })),

@@ -77,7 +77,7 @@ export function traceCommand(): Command {
       const first = result.failures[0];
       if (first && models.length === 1) {
         const { MlsError } = await import('../src/errors.js');
-        throw new MlsError(first.code as never, first.message, { hint: first.hint, details: first.details ?? { model: first.model ?? first.input } });
+        throw MlsError.relayed(first.code as import('../src/errors.js').ErrorCode, first.message, { hint: first.hint, details: first.details ?? { model: first.model ?? first.input } });
       }
       // A partial failure is still a failure document: ok false and the first error, as every command's.
       const value = first ? { ...result, error: { code: first.code, message: first.message, hint: first.hint, exitCode: first.exitCode, details: first.details ?? { model: first.model ?? first.input } } } : result;

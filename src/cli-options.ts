@@ -7,7 +7,7 @@ export function intArg(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
     const n = Number(v);
     if (!/^-?\d+$/.test(v.trim()) || n < min || n > max) {
-      throw new MlsError('MLS_ERR_USAGE', `${name}: "${v}" is not an integer between ${min} and ${max}`);
+      throw new MlsError('MLS_ERR_USAGE', { notIntegerIn: { name, v, min, max } });
     }
     return n;
   };
@@ -17,7 +17,7 @@ export function numberArg(name: string, min = -Infinity, max = Infinity) {
   return (v: string): number => {
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-      throw new MlsError('MLS_ERR_USAGE', `${name}: "${v}" is not a number between ${min} and ${max}`);
+      throw new MlsError('MLS_ERR_USAGE', { notNumberIn: { name, v, min, max } });
     }
     return n;
   };
@@ -34,7 +34,7 @@ export function listArg(v: string, prev: string[] = []): string[] {
 export function choiceArg<T extends string>(name: string, choices: readonly T[]) {
   return (v: string): T => {
     if (!(choices as readonly string[]).includes(v)) {
-      throw new MlsError('MLS_ERR_USAGE', `${name}: "${v}" is not one of ${choices.join(', ')}`);
+      throw new MlsError('MLS_ERR_USAGE', { notOneOf: { name, v, choices: choices.join(', ') } });
     }
     return v as T;
   };

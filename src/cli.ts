@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      const err = new MlsError('MLS_ERR_USAGE', e.message.replace(/^error: /, ''));
+      const err = new MlsError('MLS_ERR_USAGE', { commander: { reason: e.message.replace(/^error: /, '') } });
       process.stderr.write(renderErrorText(err));
       if (json) process.stdout.write(renderErrorJson(err));
       return err.exitCode;

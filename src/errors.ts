@@ -1,41 +1,28 @@
-// The error catalog: every failure a user can meet has a stable MLS_ERR_* code, a message naming
-// what went wrong, a hint saying what to do, an exit code and (for the server) an HTTP status.
-// Codes live in src/errors/<area>.ts tables merged here, so each area owns its own table while
-// there is still one catalog to look codes up in.
+// The error catalog: every failure a user can meet has a stable MLS_ERR_* code. Its entry owns the
+// message template (or a few named wordings), the hint (and better ones for some wordings), the CLI
+// exit code, the HTTP status and the TorchServe exception type; a throw site passes only the
+// template's arguments, typed per code, so a wrong wording or argument name fails tsc. Codes live in src/errors/<area>.ts tables merged here, so each area owns its own
+// table while there is one catalog to look codes up in. The CLI, TorchServe and KServe render the
+// same MlsError (src/errors/render.ts); docs/errors.md is generated from this catalog.
 import { commonErrors } from './errors/common.js';
 import { archiveErrors } from './errors/archive.js';
 import { serveErrors } from './errors/serve.js';
+import { serveHttpErrors } from './errors/serve-http.js';
 import { traceErrors } from './errors/trace.js';
 import { packErrors } from './errors/pack.js';
 import { deployErrors } from './errors/deploy.js';
 import { loadtestErrors } from './errors/loadtest.js';
 import { pipelineErrors } from './errors/pipeline.js';
 import { calibrateErrors } from './errors/calibrate.js';
+import type { ErrorSpec } from './errors/spec.js';
 
-export interface ErrorSpec {
-  /** Exit code of the CLI when this error ends a command. */
-  exit: number;
-  /** HTTP status when the server answers with this error. */
-  http?: number;
-  /** What the user can do about it. */
-  hint: string;
-}
-
-export const EXIT = {
-  ok: 0,
-  failure: 1, // the command ran and found a problem (partial failure, SLO missed)
-  usage: 2, // bad flags or arguments
-  input: 3, // bad input file (model, archive, profile, plan, config)
-  io: 4, // file system: cannot read, cannot write, exists
-  unavailable: 5, // a tool or engine is missing, a port is taken, a server is down
-  timeout: 6,
-  internal: 70,
-} as const;
+export { EXIT, type ErrorSpec } from './errors/spec.js';
 
 export const CATALOG = {
   ...commonErrors,
   ...archiveErrors,
   ...serveErrors,
+  ...serveHttpErrors,
   ...traceErrors,
   ...packErrors,
   ...deployErrors,
@@ -46,31 +33,82 @@ export const CATALOG = {
 
 export type ErrorCode = keyof typeof CATALOG;
 
+/** The arguments of a code's message template. */
+export type ErrorArgs<C extends ErrorCode> = Parameters<(typeof CATALOG)[C]['message']>[0];
+
 export interface MlsErrorOptions {
-  hint?: string;
   cause?: unknown;
   /** Machine-readable context (model name, path, field) shown with --json. */
   details?: Record<string, unknown>;
 }
 
-export class MlsError extends Error {
-  readonly code: ErrorCode;
+/** A code whose template takes no arguments is thrown with none: `new MlsError('MLS_ERR_X')`. */
+type Rest<C extends ErrorCode> = [ErrorArgs<C>] extends [undefined] ? [args?: undefined, opts?: MlsErrorOptions] : [args: ErrorArgs<C>, opts?: MlsErrorOptions];
+
+/** TorchServe's exception type for a status, where the catalog entry names none. */
+const TYPE_BY_STATUS: Record<number, string> = {
+  400: 'BadRequestException',
+  404: 'ResourceNotFoundException',
+  405: 'MethodNotAllowedException',
+  413: 'RequestEntityTooLargeException',
+  503: 'ServiceUnavailableException',
+  504: 'RequestTimeoutException',
+};
+
+/** A message (and hint) rendered by another mlserve process (MlsError.relayed). */
+class Rendered {
+  constructor(
+    readonly text: string,
+    readonly hint?: string,
+  ) {}
+}
+
+/** The hint of the wording the arguments name (`{ wording: {...} }`), else the code's. */
+function hintOf(spec: ErrorSpec, args: unknown): string {
+  if (!spec.hints || !args || typeof args !== 'object') return spec.hint;
+  const [name, wordingArgs] = Object.entries(args)[0] ?? [];
+  const h = name === undefined ? undefined : spec.hints[name];
+  if (typeof h === 'function') return (h as (a: unknown) => string | undefined)(wordingArgs) ?? spec.hint;
+  return h ?? spec.hint;
+}
+
+/** The TorchServe exception type a code answers with. */
+export function torchServeType(spec: ErrorSpec): string {
+  return spec.type ?? TYPE_BY_STATUS[spec.http ?? 500] ?? 'InternalServerException';
+}
+
+export class MlsError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C;
   readonly hint: string;
   readonly exitCode: number;
   readonly httpStatus: number;
+  /** TorchServe's exception type (the `type` of its {code, type, message} body). */
+  readonly type: string;
+  readonly args: ErrorArgs<C> | undefined;
   readonly details: Record<string, unknown> | undefined;
   /** Set by a command that already printed its own --json document for this failure. */
   reported = false;
 
-  constructor(code: ErrorCode, message: string, opts: MlsErrorOptions = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+  constructor(code: C, ...[args, opts = {}]: Rest<C>) {
     const spec: ErrorSpec = CATALOG[code];
+    const message = args instanceof Rendered ? args.text : (spec.message as (a: unknown) => string)(args);
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'MlsError';
     this.code = code;
-    this.hint = opts.hint ?? spec.hint;
+    this.args = args instanceof Rendered ? undefined : args;
+    this.hint = args instanceof Rendered ? (args.hint ?? spec.hint) : hintOf(spec, args);
     this.exitCode = spec.exit;
     this.httpStatus = spec.http ?? 500;
+    this.type = torchServeType(spec);
     this.details = opts.details;
+  }
+
+  /**
+   * An error another mlserve process already rendered from this catalog (a child command's --json
+   * error, a measuring process, a Python worker's refusal): its message is kept as it came.
+   */
+  static relayed(code: ErrorCode, message: string, opts: MlsErrorOptions & { hint?: string } = {}): MlsError {
+    return new MlsError(code, new Rendered(message, opts.hint) as never, opts);
   }
 
   toJSON(): Record<string, unknown> {
@@ -88,15 +126,21 @@ export function isMlsError(e: unknown): e is MlsError {
   return e instanceof MlsError;
 }
 
+/** The message of anything thrown, for templates that quote a cause. */
+export function reasonOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** Wraps anything thrown into an MlsError; unknown errors become internal errors. */
 export function toMlsError(e: unknown): MlsError {
   if (e instanceof MlsError) return e;
   const err = e as NodeJS.ErrnoException;
+  const reason = reasonOf(e);
   if (err && typeof err === 'object' && typeof err.code === 'string') {
-    if (err.code === 'ENOENT') return new MlsError('MLS_ERR_FILE_NOT_FOUND', err.message, { cause: e });
-    if (err.code === 'EACCES' || err.code === 'EPERM') return new MlsError('MLS_ERR_PERMISSION', err.message, { cause: e });
-    if (err.code === 'ENOSPC') return new MlsError('MLS_ERR_DISK_FULL', err.message, { cause: e });
+    if (err.code === 'ENOENT') return new MlsError('MLS_ERR_FILE_NOT_FOUND', { errno: { reason } }, { cause: e });
+    if (err.code === 'EACCES' || err.code === 'EPERM') return new MlsError('MLS_ERR_PERMISSION', { reason }, { cause: e });
+    if (err.code === 'ENOSPC') return new MlsError('MLS_ERR_DISK_FULL', { errno: { reason } }, { cause: e });
   }
-  const message = e instanceof Error ? e.message : String(e);
-  return new MlsError('MLS_ERR_INTERNAL', message, { cause: e });
+  return new MlsError('MLS_ERR_INTERNAL', { reason }, { cause: e });
 }
+

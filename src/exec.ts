@@ -38,8 +38,8 @@ export async function hasCommand(cmd: string): Promise<boolean> {
 
 function missingTool(cmd: string, e: unknown): MlsError {
   const err = e as NodeJS.ErrnoException;
-  if (err?.code === 'ENOENT') return new MlsError('MLS_ERR_TOOL_MISSING', `${cmd} was not found`, { cause: e });
-  return new MlsError('MLS_ERR_CHILD_PROCESS', `${cmd} could not be started: ${err?.message ?? String(e)}`, { cause: e });
+  if (err?.code === 'ENOENT') return new MlsError('MLS_ERR_TOOL_MISSING', { cmd }, { cause: e });
+  return new MlsError('MLS_ERR_CHILD_PROCESS', { cmd, reason: err?.message ?? String(e) }, { cause: e });
 }
 
 export interface DetachedChild {

@@ -1,6 +1,6 @@
 // Results go to stdout: JSON with --json (one document, machine-readable), text otherwise.
 // Errors are rendered here too so that every command reports them the same way.
-import type { MlsError } from './errors.js';
+export { renderErrorJson, renderErrorText } from './errors/render.js';
 
 export interface Renderable<T> {
   json: boolean;
@@ -25,19 +25,6 @@ export function printResult<T>({ json, value, text }: Renderable<T>): void {
 export function jsonDocument<T>(value: T): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || 'ok' in value) return value;
   return { ok: true, ...value };
-}
-
-export function renderErrorText(err: MlsError): string {
-  const lines = [`error ${err.code}: ${err.message}`];
-  if (err.hint) lines.push(`hint: ${err.hint}`);
-  if (err.code === 'MLS_ERR_INTERNAL' && err.cause instanceof Error && err.cause.stack) {
-    lines.push(err.cause.stack);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-export function renderErrorJson(err: MlsError): string {
-  return `${JSON.stringify({ ok: false, error: err.toJSON() }, null, 2)}\n`;
 }
 
 /** Fixed-width table for terminal output. */

@@ -21,14 +21,14 @@ const SIZE_RE = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([KMGT]i?B|B)\s*$/;
 export function parseBytes(text: string | number, what = 'size'): number {
   if (typeof text === 'number') {
     if (Number.isFinite(text) && text >= 0) return text;
-    throw new MlsError('MLS_ERR_INVALID_UNIT', `${what}: ${text} is not a size`);
+    throw new MlsError('MLS_ERR_INVALID_UNIT', { notSize: { what, text } });
   }
   const m = SIZE_RE.exec(text);
   if (!m) {
-    throw new MlsError('MLS_ERR_INVALID_UNIT', `${what}: "${text}" is not a size with a unit, written exactly as B, KB, MB, GB, TB, KiB, MiB, GiB or TiB`);
+    throw new MlsError('MLS_ERR_INVALID_UNIT', { notSizeWithUnit: { what, text } });
   }
   const unit = SIZE_UNITS[m[2]!];
-  if (unit === undefined) throw new MlsError('MLS_ERR_INVALID_UNIT', `${what}: unknown unit in "${text}"`);
+  if (unit === undefined) throw new MlsError('MLS_ERR_INVALID_UNIT', { unknownUnit: { what, text } });
   return Number(m[1]) * unit;
 }
 
@@ -53,10 +53,10 @@ const DURATION_RE = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(us|ms|s|m|h)\s*$/;
 export function parseDurationMs(text: string | number, what = 'duration'): number {
   if (typeof text === 'number') {
     if (Number.isFinite(text) && text >= 0) return text;
-    throw new MlsError('MLS_ERR_INVALID_UNIT', `${what}: ${text} is not a duration`);
+    throw new MlsError('MLS_ERR_INVALID_UNIT', { notDuration: { what, text } });
   }
   const m = DURATION_RE.exec(text);
-  if (!m) throw new MlsError('MLS_ERR_INVALID_UNIT', `${what}: "${text}" is not a duration with a unit (us, ms, s, m, h)`);
+  if (!m) throw new MlsError('MLS_ERR_INVALID_UNIT', { notDurationWithUnit: { what, text } });
   return Number(m[1]) * DURATION_UNITS[m[2]!]!;
 }
 
@@ -65,7 +65,7 @@ export function parsePercent(text: string | number, what = 'percentage'): number
   const s = String(text).trim().replace(/%$/, '');
   const v = Number(s);
   if (s === '' || !Number.isFinite(v) || v < 0 || v > 100) {
-    throw new MlsError('MLS_ERR_INVALID_UNIT', `${what}: "${text}" is not a percentage between 0 and 100`);
+    throw new MlsError('MLS_ERR_INVALID_UNIT', { notPercentage: { what, text } });
   }
   return v;
 }

@@ -54,7 +54,7 @@ export async function checkFreeSpace(dir: string, bytes: number, archive: string
   const fs = await statfs(dir);
   const free = fs.bavail * fs.bsize;
   if (bytes > free) {
-    throw new MlsError('MLS_ERR_DISK_FULL', `${archive}: extracting needs ${formatBytes(bytes)}, ${dir} has ${formatBytes(free)} free`, {
+    throw new MlsError('MLS_ERR_DISK_FULL', { extracting: { archive, bytes: formatBytes(bytes), dir, free: formatBytes(free) } }, {
       details: { archive, bytes, free },
     });
   }

@@ -22,13 +22,13 @@ async function checkLink(root: string, realRoot: string, abs: string, archive: s
   }
   if (!inside(root, textual) && !(real && inside(realRoot, real))) {
     const rel = relative(root, abs).split(sep).join('/');
-    throw new MlsError('MLS_ERR_ARCHIVE_SYMLINK_ESCAPE', `${archive}: symbolic link ${rel} -> ${target} points outside the folder`, {
+    throw new MlsError('MLS_ERR_ARCHIVE_SYMLINK_ESCAPE', { outsideFolder: { archive, rel, target } }, {
       details: { archive, entry: rel, target },
     });
   }
   if (real && !inside(realRoot, real)) {
     const rel = relative(root, abs).split(sep).join('/');
-    throw new MlsError('MLS_ERR_ARCHIVE_SYMLINK_ESCAPE', `${archive}: symbolic link ${rel} resolves to ${real}, outside the folder`, {
+    throw new MlsError('MLS_ERR_ARCHIVE_SYMLINK_ESCAPE', { resolvesOutsideFolder: { archive, rel, real } }, {
       details: { archive, entry: rel, target },
     });
   }
@@ -52,7 +52,7 @@ export async function scanFolder(root: string, archive: string, tracker: LimitTr
       } else if (st.isFile()) {
         entries.push({ path: rel, size: st.size, type: 'file' });
       } else {
-        throw new MlsError('MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY', `${archive}: ${rel} is a device, pipe or socket`, { details: { archive, entry: rel } });
+        throw new MlsError('MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY', { specialFile: { archive, rel } }, { details: { archive, entry: rel } });
       }
     }
   };

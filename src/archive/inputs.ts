@@ -3,6 +3,7 @@
 // the same name replaces an earlier one, as copying them into one folder does. Extra files are
 // files, folders (their contents go in at the top level) or glob patterns. Only paths and sizes
 // are gathered here: the bytes are streamed later.
+import type { InputProblem } from '../errors/archive.js';
 import { realpath, stat } from 'node:fs/promises';
 import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -28,8 +29,8 @@ function skippedDir(name: string): boolean {
   return name === '__MACOSX' || name === '__pycache__' || name.startsWith('.');
 }
 
-function notFound(flag: string, path: string, what = 'does not exist'): MlsError {
-  return new MlsError('MLS_ERR_ARCHIVE_INPUT_NOT_FOUND', `${flag} ${path}: ${what}`, { details: { flag, path } });
+function notFound(flag: string, path: string, what: InputProblem = 'missing'): MlsError {
+  return new MlsError('MLS_ERR_ARCHIVE_INPUT_NOT_FOUND', { missing: { flag, path, what } }, { details: { flag, path } });
 }
 
 async function statInput(flag: string, path: string): Promise<Stats> {
@@ -88,7 +89,7 @@ async function expandExtra(item: string): Promise<string[]> {
   }
   if (!/[*?[\]{}]/.test(item)) throw notFound('--extra-files', item);
   const matches = await glob(item, { onlyFiles: false, expandDirectories: false, absolute: true });
-  if (matches.length === 0) throw notFound('--extra-files', item, 'the pattern matches nothing');
+  if (matches.length === 0) throw notFound('--extra-files', item, 'noMatch');
   return matches.sort();
 }
 
@@ -98,7 +99,7 @@ export async function collectInputs(opts: WriteArchiveOptions, excluded: Readonl
   const single = async (flag: string, path: string | undefined) => {
     if (!path) return;
     const st = await statInput(flag, path);
-    if (!st.isFile()) throw notFound(flag, path, 'is not a file');
+    if (!st.isFile()) throw notFound(flag, path, 'notFile');
     set.add(basename(path), path, st);
   };
   await single('--model-file', opts.modelFile);
@@ -116,7 +117,7 @@ export async function collectInputs(opts: WriteArchiveOptions, excluded: Readonl
       const st = await statInput('--extra-files', path);
       if (st.isDirectory()) await set.addDir(path, '');
       else if (st.isFile()) set.add(basename(path), path, st);
-      else throw notFound('--extra-files', path, 'is neither a file nor a folder');
+      else throw notFound('--extra-files', path, 'neither');
     }
   }
   await single('--requirements-file', opts.requirementsFile);

@@ -57,7 +57,7 @@ export class LimitTracker {
   }
 
   private tooMany(count: number): never {
-    throw new MlsError('MLS_ERR_ARCHIVE_TOO_MANY_ENTRIES', `${this.archive}: ${count} entries or more, the limit is ${this.limits.maxEntries}`, {
+    throw new MlsError('MLS_ERR_ARCHIVE_TOO_MANY_ENTRIES', { archive: this.archive, count, maxEntries: this.limits.maxEntries }, {
       details: { archive: this.archive, entries: count, limit: this.limits.maxEntries },
     });
   }
@@ -65,7 +65,7 @@ export class LimitTracker {
   private tooLarge(bytes: number): never {
     throw new MlsError(
       'MLS_ERR_ARCHIVE_TOO_LARGE',
-      `${this.archive}: extracts to ${formatBytes(bytes)} or more, the limit is ${formatBytes(this.limits.maxTotalBytes)}`,
+      { archive: this.archive, bytes: formatBytes(bytes), maxTotalBytes: formatBytes(this.limits.maxTotalBytes) },
       { details: { archive: this.archive, bytes, limit: this.limits.maxTotalBytes } },
     );
   }
@@ -73,7 +73,7 @@ export class LimitTracker {
   private entryTooLarge(path: string, bytes: number): never {
     throw new MlsError(
       'MLS_ERR_ARCHIVE_ENTRY_TOO_LARGE',
-      `${this.archive}: entry ${path} declares ${formatBytes(bytes)}, the per-file limit is ${formatBytes(this.limits.maxEntryBytes)}`,
+      { archive: this.archive, path, bytes: formatBytes(bytes), maxEntryBytes: formatBytes(this.limits.maxEntryBytes) },
       { details: { archive: this.archive, entry: path, bytes, limit: this.limits.maxEntryBytes } },
     );
   }

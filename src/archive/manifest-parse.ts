@@ -18,7 +18,7 @@ export interface ParsedManifest {
 }
 
 function bad(archive: string, field: string, message: string): MlsError {
-  return new MlsError('MLS_ERR_ARCHIVE_BAD_MANIFEST', `${archive}: ${MANIFEST_PATH}: ${field}: ${message}`, {
+  return new MlsError('MLS_ERR_ARCHIVE_BAD_MANIFEST', { field: { archive, manifest: MANIFEST_PATH, field, message } }, {
     details: { archive, field },
   });
 }
@@ -108,7 +108,7 @@ export function checkManifestFiles(manifest: MarManifest, files: ReadonlySet<str
   for (const [field, name] of named) {
     const normalized = name.replace(/\\/g, '/').replace(/^\.\//, '');
     if (!files.has(normalized)) {
-      throw new MlsError('MLS_ERR_ARCHIVE_MISSING_ENTRY', `${archive}: ${field} names ${name}, which the archive does not hold`, {
+      throw new MlsError('MLS_ERR_ARCHIVE_MISSING_ENTRY', { archive, field, name }, {
         details: { archive, field, file: name },
       });
     }

@@ -26,7 +26,7 @@ export async function detectKind(path: string): Promise<ArchiveKind> {
     st = await stat(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new MlsError('MLS_ERR_FILE_NOT_FOUND', `${path}: no such archive`, { details: { path } });
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new MlsError('MLS_ERR_FILE_NOT_FOUND', { noSuchArchive: { path } }, { details: { path } });
     throw toMlsError(e);
   }
   if (st.isDirectory()) return 'folder';
@@ -39,7 +39,7 @@ export async function detectKind(path: string): Promise<ArchiveKind> {
   }
   if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5) && (head[3] === 4 || head[3] === 6)) return 'zip';
   if (head[0] === 0x1f && head[1] === 0x8b) return 'tgz';
-  throw new MlsError('MLS_ERR_ARCHIVE_UNKNOWN_KIND', `${path}: neither a zip (.mar), a gzip tar (.tar.gz) nor a folder`, { details: { path } });
+  throw new MlsError('MLS_ERR_ARCHIVE_UNKNOWN_KIND', { path }, { details: { path } });
 }
 
 /** The tgz `<model-name>/` prefix: the one top folder holding MAR-INF/MANIFEST.json, or ''. */
@@ -48,7 +48,7 @@ function archiveRoot(paths: string[], archive: string): string {
   const tops = new Set(paths.map((p) => p.split('/')[0]));
   const [top] = tops;
   if (tops.size === 1 && top && paths.includes(`${top}/${MANIFEST_PATH}`)) return `${top}/`;
-  throw new MlsError('MLS_ERR_ARCHIVE_NO_MANIFEST', `${archive}: no ${MANIFEST_PATH} (at the top, or under one <model-name>/ folder)`, {
+  throw new MlsError('MLS_ERR_ARCHIVE_NO_MANIFEST', { archive: { archive, manifest: MANIFEST_PATH } }, {
     details: { archive },
   });
 }
@@ -81,7 +81,7 @@ async function folderRoot(dir: string): Promise<string> {
   const names = await readdir(dir);
   const only = names.length === 1 ? join(dir, names[0]!) : undefined;
   if (only && (await exists(join(only, MANIFEST_PATH)))) return only;
-  throw new MlsError('MLS_ERR_ARCHIVE_NO_MANIFEST', `${dir}: no ${MANIFEST_PATH}`, { details: { archive: dir } });
+  throw new MlsError('MLS_ERR_ARCHIVE_NO_MANIFEST', { folder: { dir, manifest: MANIFEST_PATH } }, { details: { archive: dir } });
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -145,10 +145,10 @@ async function describeDir(dir: string, manifest: MarManifest, inPlace: boolean,
     try {
       doc = yaml.load(await readFile(join(dir, manifest.model.configFile), 'utf8'));
     } catch (e) {
-      throw new MlsError('MLS_ERR_ARCHIVE_BAD_CONFIG', `${where}: ${(e as Error).message}`, { cause: e, details: { archive } });
+      throw new MlsError('MLS_ERR_ARCHIVE_BAD_CONFIG', { unreadable: { where, reason: (e as Error).message } }, { cause: e, details: { archive } });
     }
     if (doc !== undefined && doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) {
-      throw new MlsError('MLS_ERR_ARCHIVE_BAD_CONFIG', `${where}: must be a YAML mapping`, { details: { archive } });
+      throw new MlsError('MLS_ERR_ARCHIVE_BAD_CONFIG', { notMapping: { where } }, { details: { archive } });
     }
     out.modelConfig = (doc ?? {}) as Record<string, unknown>;
   }
@@ -161,7 +161,7 @@ async function prepareDestination(destDir: string): Promise<void> {
   if (!(await exists(destDir))) return;
   const st = await stat(destDir);
   if (!st.isDirectory() || (await readdir(destDir)).length > 0) {
-    throw new MlsError('MLS_ERR_OUTPUT_EXISTS', `${destDir} exists and is not an empty folder`, { details: { path: destDir } });
+    throw new MlsError('MLS_ERR_OUTPUT_EXISTS', { notEmptyFolder: { destDir } }, { details: { path: destDir } });
   }
   await rmdir(destDir);
 }

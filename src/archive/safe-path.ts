@@ -10,19 +10,19 @@ import { MlsError } from '../errors.js';
 export function safeEntryPath(rawName: string, archive: string): string {
   const name = rawName.replace(/\\/g, '/');
   if (name.includes('\0')) {
-    throw new MlsError('MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY', `${archive}: entry name ${JSON.stringify(rawName)} holds a NUL byte`, {
+    throw new MlsError('MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY', { nulByte: { archive, rawName: JSON.stringify(rawName) } }, {
       details: { archive, entry: rawName },
     });
   }
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) {
-    throw new MlsError('MLS_ERR_ARCHIVE_ABSOLUTE_PATH', `${archive}: entry ${JSON.stringify(rawName)} has an absolute path`, {
+    throw new MlsError('MLS_ERR_ARCHIVE_ABSOLUTE_PATH', { archive, rawName: JSON.stringify(rawName) }, {
       details: { archive, entry: rawName },
     });
   }
   const parts = name.split('/').filter((s) => s !== '' && s !== '.');
   // Refused even when it would land inside (a/../b): no honest archiver writes "..".
   if (parts.includes('..')) {
-    throw new MlsError('MLS_ERR_ARCHIVE_PATH_TRAVERSAL', `${archive}: entry ${JSON.stringify(rawName)} climbs out of the archive with ".."`, {
+    throw new MlsError('MLS_ERR_ARCHIVE_PATH_TRAVERSAL', { dotDot: { archive, rawName: JSON.stringify(rawName) } }, {
       details: { archive, entry: rawName },
     });
   }
@@ -33,7 +33,7 @@ export function safeEntryPath(rawName: string, archive: string): string {
 export function checkSymlinkTarget(entryPath: string, target: string, archive: string): void {
   const t = target.replace(/\\/g, '/');
   const escapes = () =>
-    new MlsError('MLS_ERR_ARCHIVE_SYMLINK_ESCAPE', `${archive}: symbolic link ${entryPath} -> ${target} points outside the archive`, {
+    new MlsError('MLS_ERR_ARCHIVE_SYMLINK_ESCAPE', { outsideArchive: { archive, entryPath, target } }, {
       details: { archive, entry: entryPath, target },
     });
   if (t === '' || t.startsWith('/') || /^[A-Za-z]:/.test(t) || t.includes('\0')) throw escapes();
@@ -45,7 +45,7 @@ export function checkSymlinkTarget(entryPath: string, target: string, archive: s
 export function destinationOf(root: string, entryPath: string): string {
   const dest = resolve(root, entryPath);
   if (dest !== root && !dest.startsWith(root + sep)) {
-    throw new MlsError('MLS_ERR_ARCHIVE_PATH_TRAVERSAL', `entry ${entryPath} resolves outside ${root}`);
+    throw new MlsError('MLS_ERR_ARCHIVE_PATH_TRAVERSAL', { resolvesOutside: { entryPath, root } });
   }
   return dest;
 }

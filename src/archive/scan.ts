@@ -1,7 +1,7 @@
 // What the zip and tgz scanners hand to readers: each entry, already checked (safe path, inner
 // symlink target, limits), with its content opened only on request and metered as it is read.
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { MlsError } from '../errors.js';
+import { MlsError, toMlsError } from '../errors.js';
 import type { LimitTracker } from './limits.js';
 
 export interface ScannedEntry {
@@ -49,7 +49,7 @@ export async function readSmall(stream: Readable, max: number, what: string): Pr
     n += chunk.length;
     if (n > max) {
       stream.destroy();
-      throw new MlsError('MLS_ERR_ARCHIVE_BAD_MANIFEST', `${what} is larger than ${max} bytes`);
+      throw new MlsError('MLS_ERR_ARCHIVE_BAD_MANIFEST', { tooLarge: { what, max } });
     }
     chunks.push(chunk);
   }
@@ -62,9 +62,7 @@ export function corrupt(archive: string, e: unknown): MlsError {
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'ENOSPC' || err?.code === 'EACCES' || err?.code === 'EPERM' || err?.code === 'ENOENT') {
     // Not the archive's fault: the caller's file system; keep the common codes.
-    return new MlsError(err.code === 'ENOSPC' ? 'MLS_ERR_DISK_FULL' : err.code === 'ENOENT' ? 'MLS_ERR_FILE_NOT_FOUND' : 'MLS_ERR_PERMISSION', err.message, {
-      cause: e,
-    });
+    return toMlsError(e);
   }
-  return new MlsError('MLS_ERR_ARCHIVE_CORRUPT', `${archive}: ${(e as Error)?.message ?? String(e)}`, { cause: e, details: { archive } });
+  return new MlsError('MLS_ERR_ARCHIVE_CORRUPT', { archive, reason: (e as Error)?.message ?? String(e) }, { cause: e, details: { archive } });
 }

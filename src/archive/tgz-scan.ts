@@ -21,7 +21,7 @@ function entryType(header: Header, archive: string): ScannedEntry['type'] {
     case 'symlink':
       return 'symlink';
     default:
-      throw new MlsError('MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY', `${archive}: entry ${header.name} is a ${header.type} entry`, {
+      throw new MlsError('MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY', { tarType: { archive, name: header.name, type: header.type } }, {
         details: { archive, entry: header.name, type: header.type },
       });
   }

@@ -151,7 +151,7 @@ class StoreZipFile {
       onBytes(chunk.length);
     }
     if (size !== declaredSize && (size >= U32) !== e.zip64) {
-      throw new MlsError('MLS_ERR_ARCHIVE_INPUT_NOT_FOUND', `${name} changed size while it was being archived`);
+      throw new MlsError('MLS_ERR_ARCHIVE_INPUT_NOT_FOUND', { changedSize: { name } });
     }
     e.size = size;
     e.crc = crc;

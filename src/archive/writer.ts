@@ -2,7 +2,7 @@
 // existing output, then the input files), then one of the four formats, written atomically.
 import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MlsError } from '../errors.js';
+import { MlsError, type ErrorArgs } from '../errors.js';
 import { collectInputs } from './inputs.js';
 import {
   BUILTIN_HANDLERS,
@@ -34,7 +34,7 @@ export function archiveOutputPath(exportPath: string, modelName: string, format:
 
 export function checkModelName(name: string): void {
   if (!MODEL_NAME_RE.test(name)) {
-    throw new MlsError('MLS_ERR_ARCHIVE_BAD_NAME', `model name "${name}" contains characters torch-model-archiver does not allow`, {
+    throw new MlsError('MLS_ERR_ARCHIVE_BAD_NAME', { name }, {
       details: { modelName: name },
     });
   }
@@ -42,7 +42,7 @@ export function checkModelName(name: string): void {
 
 export function parseArchiveFormat(v: string): ArchiveFormat {
   if (!(ARCHIVE_FORMATS as readonly string[]).includes(v)) {
-    throw new MlsError('MLS_ERR_ARCHIVE_FORMAT_UNKNOWN', `archive format "${v}" is not one of ${ARCHIVE_FORMATS.join(', ')}`, {
+    throw new MlsError('MLS_ERR_ARCHIVE_FORMAT_UNKNOWN', { v, formats: ARCHIVE_FORMATS.join(', ') }, {
       details: { archiveFormat: v },
     });
   }
@@ -54,39 +54,38 @@ function resolveRuntime(opts: WriteArchiveOptions): string {
   const kind = handlerKindOf(opts.handler);
   const runtime = opts.runtime ?? defaultRuntime(kind);
   if (!WRITABLE_RUNTIMES.includes(runtime)) {
-    throw new MlsError('MLS_ERR_ARCHIVE_RUNTIME', `runtime "${runtime}" is not one of ${WRITABLE_RUNTIMES.join(', ')}`);
+    throw new MlsError('MLS_ERR_ARCHIVE_RUNTIME', { unknown: { runtime, runtimes: WRITABLE_RUNTIMES.join(', ') } });
   }
   if ((kind === 'javascript') !== (runtime === RUNTIME_JS)) {
     throw new MlsError(
       'MLS_ERR_ARCHIVE_RUNTIME',
       kind === 'javascript'
-        ? `handler ${opts.handler} is JavaScript: its archive needs runtime ${RUNTIME_JS} so that TorchServe refuses it instead of importing it as Python`
-        : `handler ${opts.handler} is ${kind === 'builtin' ? 'a TorchServe built-in' : 'Python'}: runtime ${RUNTIME_JS} is for JavaScript handlers`,
+        ? { jsNeedsJsRuntime: { handler: opts.handler, runtime: RUNTIME_JS } }
+        : { jsRuntimeForJsOnly: { handler: opts.handler, kind: kind === 'builtin' ? 'a TorchServe built-in' : 'Python', runtime: RUNTIME_JS } },
       { details: { handler: opts.handler, runtime } },
     );
   }
   if (kind === 'builtin' && opts.modelFile && /\.onnx$/i.test(opts.serializedFile ?? '')) {
     // BaseHandler.initialize takes the eager-mode path (torch.load) whenever modelFile is set.
-    throw new MlsError('MLS_ERR_ARCHIVE_INCOMPATIBLE', `handler ${opts.handler} with --model-file would make TorchServe torch.load ${opts.serializedFile}`);
+    throw new MlsError('MLS_ERR_ARCHIVE_INCOMPATIBLE', { handler: opts.handler, serializedFile: String(opts.serializedFile) });
   }
   return runtime;
 }
 
 async function prepareExportPath(exportPath: string): Promise<void> {
-  const fail = (why: string, cause?: unknown) =>
-    new MlsError('MLS_ERR_ARCHIVE_EXPORT_PATH', `export path ${exportPath}: ${why}`, { cause, details: { exportPath } });
+  const fail = (wording: ErrorArgs<'MLS_ERR_ARCHIVE_EXPORT_PATH'>, cause?: unknown) => new MlsError('MLS_ERR_ARCHIVE_EXPORT_PATH', wording, { cause, details: { exportPath } });
   try {
     await mkdir(exportPath, { recursive: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw fail(code === 'EEXIST' || code === 'ENOTDIR' ? 'is not a folder' : `cannot be created (${code ?? String(e)})`, e);
+    throw fail(code === 'EEXIST' || code === 'ENOTDIR' ? { notFolder: { exportPath } } : { cannotCreate: { exportPath, code: code ?? String(e) } }, e);
   }
   const st = await stat(exportPath);
-  if (!st.isDirectory()) throw fail('is not a folder');
+  if (!st.isDirectory()) throw fail({ notFolder: { exportPath } });
   try {
     await access(exportPath, constants.W_OK | constants.X_OK);
   } catch (e) {
-    throw fail('is not writable', e);
+    throw fail({ notWritable: { exportPath } }, e);
   }
 }
 
@@ -102,17 +101,17 @@ async function exists(path: string): Promise<boolean> {
 export async function writeArchive(opts: WriteArchiveOptions, onProgress?: (p: ArchiveProgress) => void): Promise<WriteArchiveResult> {
   checkModelName(opts.modelName);
   const format = parseArchiveFormat(opts.archiveFormat);
-  if (!opts.version) throw new MlsError('MLS_ERR_USAGE', 'a model version (-v/--version) is required');
-  if (!opts.handler) throw new MlsError('MLS_ERR_USAGE', `a handler (--handler) is required: a file or one of ${BUILTIN_HANDLERS.join(', ')}`);
+  if (!opts.version) throw new MlsError('MLS_ERR_USAGE', { versionRequired: {} });
+  if (!opts.handler) throw new MlsError('MLS_ERR_USAGE', { handlerRequired: { builtins: BUILTIN_HANDLERS.join(', ') } });
   const runtime = resolveRuntime(opts);
   await prepareExportPath(opts.exportPath);
   const target = archiveOutputPath(opts.exportPath, opts.modelName, format);
   if (await exists(target)) {
     if (!opts.force) {
-      throw new MlsError('MLS_ERR_OUTPUT_EXISTS', `${target} already exists`, { details: { path: target } });
+      throw new MlsError('MLS_ERR_OUTPUT_EXISTS', { alreadyExists: { target } }, { details: { path: target } });
     }
     if (format !== 'no-archive' && (await stat(target)).isDirectory()) {
-      throw new MlsError('MLS_ERR_ARCHIVE_EXPORT_PATH', `${target} is a folder; --force replaces archive files only`, { details: { path: target } });
+      throw new MlsError('MLS_ERR_ARCHIVE_EXPORT_PATH', { targetIsFolder: { target } }, { details: { path: target } });
     }
   }
   const files = await collectInputs(opts, new Set([resolve(target)]));

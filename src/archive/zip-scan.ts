@@ -20,7 +20,7 @@ function entryType(e: yauzl.Entry, name: string, archive: string): ScannedEntry[
   if (unixMode === S_IFLNK) return 'symlink';
   if (name.endsWith('/') || unixMode === S_IFDIR) return 'directory';
   if (unixMode !== 0 && unixMode !== S_IFREG) {
-    throw new MlsError('MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY', `${archive}: entry ${name} is a device, pipe or socket`, { details: { archive, entry: name } });
+    throw new MlsError('MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY', { specialEntry: { archive, name } }, { details: { archive, entry: name } });
   }
   return 'file';
 }
@@ -40,7 +40,7 @@ export async function scanZip(archive: string, tracker: LimitTracker, visit: Ent
       const path = safeEntryPath(name, archive);
       const type = entryType(raw, name, archive);
       if (raw.isEncrypted()) {
-        throw new MlsError('MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY', `${archive}: entry ${name} is encrypted`, { details: { archive, entry: name } });
+        throw new MlsError('MLS_ERR_ARCHIVE_UNSUPPORTED_ENTRY', { encrypted: { archive, name } }, { details: { archive, entry: name } });
       }
       if (path === '') continue;
       tracker.addEntry(path, type === 'file' ? raw.uncompressedSize : 0);

@@ -13,11 +13,6 @@ export interface CalibrationDevice {
   devices?: number[];
 }
 
-const HINT = {
-  gpu: 'Run calibrate on a machine with an NVIDIA GPU of the kind the plan deploys to (g4dn: a T4), or calibrate on the CPU and let pack estimate the GPU family from it.',
-  inf: 'Run calibrate on an Inferentia instance with the Neuron driver and runtime, or calibrate on the CPU and let pack estimate the inf family from it.',
-};
-
 export async function calibrationDevice(processor: 'cpu' | 'gpu' | 'inf', probe: DeviceProbe = systemProbe()): Promise<CalibrationDevice> {
   if (processor === 'cpu') return { processor };
   try {
@@ -25,8 +20,8 @@ export async function calibrationDevice(processor: 'cpu' | 'gpu' | 'inf', probe:
     return { processor, devices: state.deviceIds.slice(0, 1) };
   } catch (e) {
     if (!isMlsError(e) || e.code !== 'MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE') throw e;
-    throw new MlsError('MLS_ERR_CALIBRATE_PROCESSOR_UNAVAILABLE', `--processor ${processor}: ${e.message.replace(/^--processor \w+ /, '')}; nothing was measured`, {
-      hint: HINT[processor],
+    const problems = e.message.replace(/^--processor \w+ /, '');
+    throw new MlsError('MLS_ERR_CALIBRATE_PROCESSOR_UNAVAILABLE', processor === 'gpu' ? { gpu: { problems } } : { inf: { problems } }, {
       details: { processor, ...(e.details ?? {}) },
       cause: e,
     });

@@ -38,16 +38,16 @@ export const DEFAULT_CALIBRATE_CONCURRENCY = '1:128:x2';
 export function parsePositiveList(values: string[], flag: string, max: number): number[] {
   const out = values.map((v) => {
     const n = Number(v);
-    if (!/^\d+$/.test(v.trim()) || n < 1 || n > max) throw new MlsError('MLS_ERR_CALIBRATE_BAD_LIST', `${flag}: "${v}" is not an integer between 1 and ${max}`);
+    if (!/^\d+$/.test(v.trim()) || n < 1 || n > max) throw new MlsError('MLS_ERR_CALIBRATE_BAD_LIST', { notInteger: { flag, v, max } });
     return n;
   });
-  if (out.length === 0) throw new MlsError('MLS_ERR_CALIBRATE_BAD_LIST', `${flag}: no value given`);
+  if (out.length === 0) throw new MlsError('MLS_ERR_CALIBRATE_BAD_LIST', { empty: { flag } });
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
 export async function resolveCalibrateOptions(f: CalibrateFlags): Promise<CalibrateOptions> {
-  if (f.payload && f.payloadDir) throw new MlsError('MLS_ERR_USAGE', 'pass --payload or --payload-dir, not both');
-  if (!f.slo) throw new MlsError('MLS_ERR_USAGE', 'calibrate needs --slo, the objective capacity is measured at (p90=100ms)');
+  if (f.payload && f.payloadDir) throw new MlsError('MLS_ERR_USAGE', { payloadOrDir: {} });
+  if (!f.slo) throw new MlsError('MLS_ERR_USAGE', { calibrateNeedsSlo: {} });
   const slo = parseSlo(f.slo);
   let payloadFor: (model: string) => Payload = () => EMPTY_PAYLOAD;
   if (f.payloadDir) {
@@ -59,7 +59,7 @@ export async function resolveCalibrateOptions(f: CalibrateFlags): Promise<Calibr
     payloadFor = () => p;
   }
   const durationMs = f.durationMs ?? 3000;
-  if (durationMs < 100) throw new MlsError('MLS_ERR_USAGE', `--duration ${durationMs}ms is too short to measure anything (minimum 100ms)`);
+  if (durationMs < 100) throw new MlsError('MLS_ERR_USAGE', { durationTooShort: { durationMs } });
   return {
     profiles: f.profiles,
     out: f.out ?? f.profiles,
@@ -82,12 +82,12 @@ export async function resolveCalibrateOptions(f: CalibrateFlags): Promise<Calibr
 
 /** --from-verify: the failed servers of the deployed plan are measured again (recalibrate-at-plan.ts). */
 export async function resolveRecalibrateOptions(f: CalibrateFlags & { fromVerify: string }): Promise<RecalibrateOptions> {
-  if (!f.plan || !f.deployment) throw new MlsError('MLS_ERR_USAGE', '--from-verify measures the deployed plan again: it needs --plan plan.yaml and --deployment deployment.yaml');
+  if (!f.plan || !f.deployment) throw new MlsError('MLS_ERR_USAGE', { fromVerifyNeedsPlan: {} });
   let slo = f.slo;
   if (!slo) {
     // The SLO the verification judged against, unless another is given.
     const report = JSON.parse(await readFile(f.fromVerify, 'utf8').catch(() => '{}')) as { slo?: unknown };
-    if (typeof report.slo !== 'string') throw new MlsError('MLS_ERR_USAGE', `--from-verify: ${f.fromVerify} names no SLO: pass --slo`);
+    if (typeof report.slo !== 'string') throw new MlsError('MLS_ERR_USAGE', { fromVerifyNoSlo: { file: f.fromVerify } });
     slo = report.slo;
   }
   const lt = await resolveLoadtestOptions({ deployment: f.deployment, models: [], mode: 'sequential', slo, payload: f.payload, payloadDir: f.payloadDir });

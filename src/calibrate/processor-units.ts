@@ -28,17 +28,17 @@ export function unitsRule(family: string, processor: ProcessorKind, where: { cat
   const { catalog, table, hostCpus = cpus().length } = where;
   const spec = catalog.families[family];
   if (!spec && !Object.values(catalog.instanceTypes).some((t) => t.family === family)) {
-    throw new MlsError('MLS_ERR_CALIBRATE_FAMILY_MISMATCH', `family "${family}" is not in the catalog, so its util has no meaning for pack`, { details: { family } });
+    throw new MlsError('MLS_ERR_CALIBRATE_FAMILY_MISMATCH', { notInCatalog: { family } }, { details: { family } });
   }
   const kind = processorFor(table, family).processor;
   if (kind !== processor) {
-    throw new MlsError('MLS_ERR_CALIBRATE_FAMILY_MISMATCH', `family "${family}" runs on ${kind}, but calibrate measures on --processor ${processor}: a ${processor} capacity written as ${family} util would be wrong`, {
+    throw new MlsError('MLS_ERR_CALIBRATE_FAMILY_MISMATCH', { otherProcessor: { family, kind, processor } }, {
       details: { family, processor, familyProcessor: kind },
     });
   }
   const per = spec?.utilPer === 'vcpu' ? 'vcpu' : 'processor';
   if (processor === 'cpu' && per !== 'vcpu') {
-    throw new MlsError('MLS_ERR_CALIBRATE_FAMILY_MISMATCH', `CPU family "${family}" counts util per whole instance CPU (utilPer: processor): a local measurement cannot be scaled to it; give the family utilPer: vcpu`, {
+    throw new MlsError('MLS_ERR_CALIBRATE_FAMILY_MISMATCH', { cpuPerInstance: { family } }, {
       details: { family },
     });
   }

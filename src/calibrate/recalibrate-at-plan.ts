@@ -61,7 +61,7 @@ export type RecalibrateEvent = { type: 'try'; server: string; loadFactor: number
 /** The util cap of one server of the instance type, in the unit its family counts util in. */
 export function serverCap(plan: Plan, catalog: Catalog, instanceType: string, family: string): number {
   const t = catalog.instanceTypes[instanceType];
-  if (!t) throw new MlsError('MLS_ERR_PACK_UNKNOWN_INSTANCE_TYPE', `instance type "${instanceType}" of the plan is not in the catalog`, { details: { instanceType } });
+  if (!t) throw new MlsError('MLS_ERR_PACK_UNKNOWN_INSTANCE_TYPE', { name: instanceType, known: Object.keys(catalog.instanceTypes).join(', ') }, { details: { instanceType } });
   return perVcpu(catalog, family) ? plan.caps.util * t.vcpus : plan.caps.util;
 }
 
@@ -103,10 +103,10 @@ async function failedOf(verify: string): Promise<string[]> {
   try {
     report = JSON.parse(await readFile(verify, 'utf8')) as typeof report;
   } catch (e) {
-    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${verify}: not a verify report (${(e as Error).message})`, { details: { file: verify } });
+    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { notVerifyReport: { verifyPath: verify, reason: (e as Error).message } }, { details: { file: verify } });
   }
   if (report.kind !== 'VerifyReport' || !Array.isArray(report.failed)) {
-    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${verify}: not a verify report (kind VerifyReport, written by loadtest --verify)`, { details: { file: verify } });
+    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { notVerifyReportKind: { verifyPath: verify } }, { details: { file: verify } });
   }
   return report.failed.filter((k): k is string => typeof k === 'string');
 }
@@ -127,21 +127,22 @@ async function loadFactorOf(
       { targets: targets.map((t) => ({ ...t, rate: t.rate * loadFactor })), durationMs: o.durationMs, warmupMs: o.warmupMs, timeoutMs: o.timeoutMs, percentiles: [o.slo.percentile] },
       signal,
     );
-    if (signal?.aborted) throw new MlsError('MLS_ERR_INTERRUPTED', 're-calibration interrupted');
+    if (signal?.aborted) throw new MlsError('MLS_ERR_INTERRUPTED', { recalibrate: {} });
     const meetsSlo = stats.every((x) => judge(x, o.slo).meetsSlo);
     onEvent({ type: 'try', server: s.name, loadFactor, meetsSlo });
     if (meetsSlo) return { loadFactor, tries };
   }
-  throw new MlsError('MLS_ERR_CALIBRATE_SLO_UNREACHABLE', `server "${s.name}" (${s.models.map((m) => m.name).join(', ')}) missed ${formatSlo(o.slo)} even at ${Math.round(MIN_LOAD_FACTOR * 100)}% of its planned load`, {
+  throw new MlsError('MLS_ERR_CALIBRATE_SLO_UNREACHABLE', { server: { server: s.name, models: s.models.map((m) => m.name).join(', '), slo: formatSlo(o.slo), minPercent: Math.round(MIN_LOAD_FACTOR * 100) } }, {
     details: { server: s.name, models: s.models.map((m) => m.name), tries },
   });
 }
 
-function scaled(p: ModelProfile, c: { family: string; scale: number }, at: string, server: RecalibratedServer): ModelProfile {
+/** The profile with its calibrated util scaled by the server's correction (a new calibration version). */
+export function scaled(p: ModelProfile, c: { family: string; scale: number }, at: string, server: RecalibratedServer): ModelProfile {
   const res = p.resources[c.family];
   const cal = p.measured?.calibration;
   if (!res || p.measured?.basis !== 'calibrated' || !cal) {
-    throw new MlsError('MLS_ERR_CALIBRATE_NOT_CALIBRATED', `model "${p.name}" has no calibration to correct: run \`mlserve calibrate\` without --from-verify first`, { details: { model: p.name } });
+    throw new MlsError('MLS_ERR_CALIBRATE_NOT_CALIBRATED', { name: p.name }, { details: { model: p.name } });
   }
   const util = round(res.util * c.scale, 3);
   const host: Record<string, number> = typeof res['vcpus'] === 'number' ? { vcpus: round(util / 100, 4) } : {};

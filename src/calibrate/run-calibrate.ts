@@ -82,8 +82,8 @@ export async function runCalibrate(o: CalibrateOptions, onEvent: (e: CalibrateEv
   const [doc, catalog, table] = await Promise.all([readProfiles(o.profiles), loadCatalog(o.catalog), loadProcessorTable(TEMPLATES_DIR)]);
   const rules = new Map<string, UnitsRule>();
   for (const m of doc.models) {
-    if (!m.archive) throw new MlsError('MLS_ERR_CALIBRATE_NO_ARCHIVE', `model "${m.name}" in ${o.profiles} names no archive`, { details: { model: m.name } });
-    if (rateOf(m, o) === undefined) throw new MlsError('MLS_ERR_CALIBRATE_NO_RATE', `model "${m.name}" has no expected rate (measured.rps) and no --rps-per-model was given`, { details: { model: m.name } });
+    if (!m.archive) throw new MlsError('MLS_ERR_CALIBRATE_NO_ARCHIVE', { name: m.name, profiles: o.profiles }, { details: { model: m.name } });
+    if (rateOf(m, o) === undefined) throw new MlsError('MLS_ERR_CALIBRATE_NO_RATE', { name: m.name }, { details: { model: m.name } });
     rules.set(m.name, unitsRule(familyOf(m, o, (f) => processorFor(table, f).processor), o.processor, { catalog, table }));
   }
   // Archive paths in profiles are relative to the profiles file (as trace writes them).
@@ -109,7 +109,7 @@ export async function runCalibrate(o: CalibrateOptions, onEvent: (e: CalibrateEv
       });
       tried.push(...r.tried);
       if (!r.best) {
-        throw new MlsError('MLS_ERR_CALIBRATE_SLO_UNREACHABLE', `model "${lead.name}" met the SLO ${slo} in none of ${r.tried.length} configurations`, {
+        throw new MlsError('MLS_ERR_CALIBRATE_SLO_UNREACHABLE', { model: { name: lead.name, slo, triedCount: r.tried.length } }, {
           details: { model: lead.name, tried: r.tried },
         });
       }
@@ -165,7 +165,7 @@ function familyOf(m: ModelProfile, o: CalibrateOptions, kindOf: (family: string)
     }
   });
   if (fams.length === 1) return fams[0]!;
-  throw new MlsError('MLS_ERR_CALIBRATE_FAMILY_MISMATCH', `model "${m.name}": ${fams.length === 0 ? 'no family' : `families ${fams.join(', ')}`} of the profile run on ${o.processor}: name the one to write with --family`, {
+  throw new MlsError('MLS_ERR_CALIBRATE_FAMILY_MISMATCH', { ambiguous: { name: m.name, families: fams.length === 0 ? 'no family' : `families ${fams.join(', ')}`, processor: o.processor } }, {
     details: { model: m.name, processor: o.processor, families: fams },
   });
 }

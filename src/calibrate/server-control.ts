@@ -43,7 +43,7 @@ export async function startCalibrationServer(device: CalibrationDevice = { proce
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const ready = await new Promise<{ inference: string; management: string }>((resolveReady, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(failed(`not ready after ${READY_TIMEOUT_MS} ms`, stderr)), READY_TIMEOUT_MS);
+    const timer = setTimeout(() => reject(new MlsError('MLS_ERR_CALIBRATE_SERVER_FAILED', { notReady: { ms: READY_TIMEOUT_MS, logTail: logTail(stderr) } })), READY_TIMEOUT_MS);
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.includes('"ready"'));
@@ -53,7 +53,7 @@ export async function startCalibrationServer(device: CalibrationDevice = { proce
     });
     void child.then((r) => {
       clearTimeout(timer);
-      reject(failed(`exited with code ${r.exitCode ?? r.signal}`, stderr));
+      reject(new MlsError('MLS_ERR_CALIBRATE_SERVER_FAILED', { exited: { how: String(r.exitCode ?? r.signal), logTail: logTail(stderr) } }));
     });
   }).catch(async (e: unknown) => {
     child.kill('SIGKILL');
@@ -64,7 +64,7 @@ export async function startCalibrationServer(device: CalibrationDevice = { proce
   const loaded = new Set<string>();
   const api = async (method: string, path: string): Promise<Response> => {
     const res = await fetch(`${ready.management}${path}`, { method });
-    if (!res.ok) throw failed(`${method} ${path} answered ${res.status}: ${(await res.text()).slice(0, 500)}`, stderr);
+    if (!res.ok) throw new MlsError('MLS_ERR_CALIBRATE_SERVER_FAILED', { answered: { method, path, status: res.status, body: (await res.text()).slice(0, 500), logTail: logTail(stderr) } });
     return res;
   };
   return {
@@ -106,7 +106,8 @@ export async function startCalibrationServer(device: CalibrationDevice = { proce
   };
 }
 
-function failed(why: string, stderr: string): MlsError {
+/** The server's last stderr lines, quoted after the message. */
+function logTail(stderr: string): string {
   const tail = stderr.trim().split('\n').slice(-8).join('\n');
-  return new MlsError('MLS_ERR_CALIBRATE_SERVER_FAILED', `calibration server ${why}${tail ? `:\n${tail}` : ''}`);
+  return tail ? `:\n${tail}` : '';
 }

@@ -68,13 +68,13 @@ export async function loadPipelineConfig(path: string, overrides: ConfigOverride
   } catch (e) {
     const err = toMlsError(e);
     if (err.code === 'MLS_ERR_FILE_NOT_FOUND') {
-      throw new MlsError('MLS_ERR_PIPELINE_CONFIG_NOT_FOUND', `${path} does not exist`, { cause: e });
+      throw new MlsError('MLS_ERR_PIPELINE_CONFIG_NOT_FOUND', { path }, { cause: e });
     }
     throw err;
   }
   const raw = parseYamlText(text, path);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${path}: (root): expected a mapping`);
+    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { rootNotMapping: { path } });
   }
   const doc = raw as Record<string, unknown>;
   const sources = new Map<string, string>();
@@ -100,9 +100,8 @@ function validateConfig(doc: Record<string, unknown>, path: string, sources: Map
     return source ? `${source}: ${formatIssues([issue])[0]}` : `${path}: ${formatIssues([issue]).join('; ')}`;
   });
   const overridden = r.error.issues.map((i) => sources.get(i.path.map(String).join('.'))).find(Boolean);
-  throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', lines.join('; '), {
+  throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { issues: { issues: lines.join('; '), ...(overridden ? { source: overridden } : {}) } }, {
     details: { file: path, issues: lines, ...(overridden ? { source: overridden } : {}) },
-    ...(overridden ? { hint: `Fix or unset the value given by the ${overridden}.` } : {}),
   });
 }
 
@@ -118,17 +117,17 @@ async function resolveModels(config: PipelineConfig, dir: string, source: string
     const isGlob = /[*?[\]{}]/.test(entry.file);
     const files = isGlob ? (await glob(entry.file, { cwd: dir, absolute: true })).sort() : [resolve(dir, entry.file)];
     if (files.length === 0) {
-      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${source}: models.${index}.file: "${entry.file}" matches no file`);
+      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { globMatchesNothing: { source, index, file: entry.file } });
     }
     if (isGlob && entry.name && files.length > 1) {
-      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${source}: models.${index}.name: a glob matching ${files.length} files cannot share one name`);
+      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { globSharesName: { source, index, filesCount: files.length } });
     }
     expanded.push({ index, isGlob, files, entry });
     if (!isGlob) {
       const name = entry.name ?? modelName(files[0]!);
       const other = explicit.get(name);
       if (other !== undefined) {
-        throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${source}: models.${index}.name: "${name}" is also the name of models.${other}`);
+        throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { nameTaken: { source, index, name, other } });
       }
       explicit.set(name, index);
     }
@@ -142,7 +141,7 @@ async function resolveModels(config: PipelineConfig, dir: string, source: string
         if (explicit.has(name)) continue;
         const other = fromGlob.get(name);
         if (other !== undefined) {
-          throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${source}: models.${index}.file: ${file} gives the name "${name}", which models.${other} already gives`);
+          throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { fileNameTaken: { source, index, file, name, other } });
         }
         fromGlob.set(name, index);
       }

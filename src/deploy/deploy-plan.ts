@@ -44,13 +44,13 @@ export async function loadDeployPlan(planPath: string): Promise<Plan> {
   try {
     await access(planPath);
   } catch (e) {
-    throw new MlsError('MLS_ERR_DEPLOY_PLAN_NOT_FOUND', `plan ${planPath} does not exist`, { cause: e, details: { file: planPath } });
+    throw new MlsError('MLS_ERR_DEPLOY_PLAN_NOT_FOUND', { planPath }, { cause: e, details: { file: planPath } });
   }
   try {
     return await readPlan(planPath);
   } catch (e) {
     if (isMlsError(e) && (e.code === 'MLS_ERR_INVALID_FILE_FORMAT' || e.code === 'MLS_ERR_INVALID_YAML')) {
-      throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', `invalid plan: ${e.message}`, { cause: e, details: e.details });
+      throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { invalidPlan: { reason: e.message } }, { cause: e, details: e.details });
     }
     throw e;
   }
@@ -73,9 +73,7 @@ export async function resolveServers(plan: Plan, opts: ResolveOptions): Promise<
       const dnsName = DNS_LABEL.test(s.name) ? s.name : toDnsLabel(s.name);
       const clash = seen.get(dnsName);
       if (clash !== undefined) {
-        throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', `servers "${clash}" and "${s.name}" both become "${dnsName}" as Kubernetes names`, {
-          hint: 'Give the servers in the plan distinct names (lowercase letters, digits and -).',
-        });
+        throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { dnsClash: { clash, name: s.name, dnsName } });
       }
       seen.set(dnsName, s.name);
       const models = new Map<string, DeployModel>();
@@ -85,16 +83,14 @@ export async function resolveServers(plan: Plan, opts: ResolveOptions): Promise<
         if (m.hostMemory !== undefined) hostMemory = (hostMemory ?? 0) + m.hostMemory;
         if (models.has(m.name)) continue; // a second replica on the same server adds no archive
         if (!m.archive && opts.requireArchives) {
-          throw new MlsError('MLS_ERR_DEPLOY_ARCHIVE_MISSING', `model "${m.name}" on server "${s.name}" names no archive in the plan`, {
+          throw new MlsError('MLS_ERR_DEPLOY_ARCHIVE_MISSING', { notInPlan: { name: m.name, name2: s.name } }, {
             details: { model: m.name, server: s.name },
           });
         }
         const archive = m.archive ? resolve(planDir, m.archive) : undefined;
         const file = archive ? basename(archive) : `${m.name}.mar`;
         if (files.has(file)) {
-          throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', `two models on server "${s.name}" use archives named ${file}`, {
-            hint: 'Name each archive after its model (model_store/<name>.mar).',
-          });
+          throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { archiveClash: { name: s.name, file } });
         }
         files.add(file);
         if (archive && opts.requireArchives) await assertArchive(archive, m.name);
@@ -119,9 +115,7 @@ export async function resolveServers(plan: Plan, opts: ResolveOptions): Promise<
     }
   }
   if (servers.length === 0) {
-    throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', `plan ${opts.planPath} has no servers to deploy`, {
-      hint: 'Run `mlserve pack` with at least one model profile.',
-    });
+    throw new MlsError('MLS_ERR_DEPLOY_PLAN_INVALID', { noServers: { planPath: opts.planPath } });
   }
   return servers;
 }
@@ -130,7 +124,7 @@ async function assertArchive(path: string, model: string): Promise<void> {
   try {
     await access(path);
   } catch (e) {
-    throw new MlsError('MLS_ERR_DEPLOY_ARCHIVE_MISSING', `archive of model "${model}" not found: ${path}`, {
+    throw new MlsError('MLS_ERR_DEPLOY_ARCHIVE_MISSING', { notFound: { model, path } }, {
       cause: e,
       details: { model, archive: path },
     });

@@ -101,7 +101,7 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
     await record({ started: started.length > 0, status: 'failed', error: { code: err.code, message: err.message } });
     if (isMlsError(e) && (['MLS_ERR_DEPLOY_SERVER_START_FAILED', 'MLS_ERR_DEPLOY_READY_TIMEOUT', 'MLS_ERR_DEPLOY_APPLY_FAILED'].includes(e.code))) throw e;
     if (started.length === 0) throw err;
-    throw new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', `${err.code}: ${err.message}`, { cause: e, details: { recorded: deploymentFile } });
+    throw new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', { step: { code: err.code, reason: err.message } }, { cause: e, details: { recorded: deploymentFile } });
   }
   return { deploymentFile, deployment: await record({}) };
 }
@@ -130,7 +130,7 @@ async function refuseIfStarted(file: string): Promise<void> {
     return; // an unreadable leftover is replaced
   }
   if (d.started) {
-    throw new MlsError('MLS_ERR_DEPLOY_ALREADY_RUNNING', `${file} records a ${d.runtime} deployment that is ${d.status ?? 'running'}`, {
+    throw new MlsError('MLS_ERR_DEPLOY_ALREADY_RUNNING', { file, runtime: d.runtime, status: d.status ?? 'running' }, {
       details: { file, servers: d.servers.map((s) => s.name) },
     });
   }

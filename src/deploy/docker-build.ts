@@ -28,13 +28,13 @@ export async function buildImage(o: { context: string; tag: string; logger: Logg
   try {
     r = await child;
   } catch (e) {
-    throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', `docker could not be started: ${(e as Error).message}`, { cause: e });
+    throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', { cannotStart: { reason: (e as Error).message } }, { cause: e });
   }
   if ((r as { failed?: boolean }).failed && (r as { code?: string }).code === 'ENOENT') {
-    throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', 'docker is not installed (not found on PATH)');
+    throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', { notInstalled: {} });
   }
   if (r.exitCode !== 0) {
-    throw new MlsError('MLS_ERR_BUILD_FAILED', `docker build of ${o.tag} failed (exit ${r.exitCode ?? 'killed'}):\n${[...tail, pending].join('\n')}`, {
+    throw new MlsError('MLS_ERR_BUILD_FAILED', { tag: o.tag, exitCode: r.exitCode ?? 'killed', output: [...tail, pending].join('\n') }, {
       details: { context: o.context, tag: o.tag },
     });
   }

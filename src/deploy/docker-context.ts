@@ -14,8 +14,8 @@ import type { ProcessorKind } from './processors.js';
 /** Replaces the default of `ARG NAME=...`: the one way a base image is chosen in our Dockerfiles. */
 export function setArgDefault(dockerfile: string, name: string, value: string): string {
   const re = new RegExp(`^(\\s*ARG\\s+${name})(=.*)?$`, 'm');
-  if (!re.test(dockerfile)) throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', `the Dockerfile template has no "ARG ${name}" line`);
-  if (/\s/.test(value)) throw new MlsError('MLS_ERR_USAGE', `--base-image: "${value}" is not an image reference`);
+  if (!re.test(dockerfile)) throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', { dockerfileArg: { name } });
+  if (/\s/.test(value)) throw new MlsError('MLS_ERR_USAGE', { baseImage: { value } });
   return dockerfile.replace(re, `$1=${value}`);
 }
 
@@ -73,7 +73,7 @@ export async function stageRuntime(dest: string): Promise<void> {
   try {
     await access(cli);
   } catch (e) {
-    throw new MlsError('MLS_ERR_FILE_NOT_FOUND', `${cli} is missing: the image needs the compiled CLI`, { cause: e, hint: 'Run `npm run build` first.' });
+    throw new MlsError('MLS_ERR_FILE_NOT_FOUND', { cliNotBuilt: { cli } }, { cause: e, });
   }
   const lock = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package-lock.json'), 'utf8')) as { packages?: Record<string, LockPackage> };
   const roots = Object.entries(lock.packages ?? {})

@@ -33,6 +33,6 @@ export function assertDockerfile(content: string, file: string, policy = true): 
   if (!policy) issues = issues.filter((i) => !/USER|HEALTHCHECK/.test(i.message));
   if (issues.length) {
     const lines = issues.map((i) => `${file}:${i.line}: ${i.message}`);
-    throw new MlsError('MLS_ERR_DEPLOY_DOCKERFILE_INVALID', lines.join('; '), { details: { file, issues: lines } });
+    throw new MlsError('MLS_ERR_DEPLOY_DOCKERFILE_INVALID', { issues: lines.join('; ') }, { details: { file, issues: lines } });
   }
 }

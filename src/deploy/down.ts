@@ -21,7 +21,7 @@ export async function down(o: { outDir: string; logger: Logger }): Promise<DownR
   try {
     await access(deploymentFile);
   } catch (e) {
-    throw new MlsError('MLS_ERR_DEPLOY_NOT_FOUND', `no deployment.yaml in ${resolve(o.outDir)}`, { cause: e });
+    throw new MlsError('MLS_ERR_DEPLOY_NOT_FOUND', { outDir: resolve(o.outDir) }, { cause: e });
   }
   const d = await readDeployment(deploymentFile);
   const result: DownResult = { deploymentFile, runtime: d.runtime, stopped: [], notRunning: [] };

@@ -160,7 +160,7 @@ export async function assertValidObjects(objects: Array<{ file: string; object: 
   for (const { file, object } of objects) for (const i of await validateObject(object)) all.push({ ...i, file });
   if (all.length) {
     const lines = all.map((i) => `${i.file}: ${i.object}: ${i.path}: ${i.message}`);
-    throw new MlsError('MLS_ERR_DEPLOY_MANIFEST_INVALID', `${all.length} Kubernetes schema error(s): ${lines.slice(0, 10).join('; ')}`, {
+    throw new MlsError('MLS_ERR_DEPLOY_MANIFEST_INVALID', { allCount: all.length, lines: lines.slice(0, 10).join('; ') }, {
       details: { issues: lines },
     });
   }

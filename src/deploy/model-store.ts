@@ -10,7 +10,7 @@ export async function linkArchives(s: DeployServer, store: string): Promise<void
   await mkdir(store, { recursive: true });
   for (const m of s.models) {
     if (!m.archive) {
-      throw new MlsError('MLS_ERR_DEPLOY_ARCHIVE_MISSING', `model "${m.name}" on server "${s.name}" names no archive in the plan`);
+      throw new MlsError('MLS_ERR_DEPLOY_ARCHIVE_MISSING', { notInPlan: { name: m.name, name2: s.name } });
     }
     const dest = join(store, m.file);
     if ((await stat(m.archive)).isDirectory()) {

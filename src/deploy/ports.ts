@@ -51,7 +51,7 @@ export function isListening(port: number, host = '127.0.0.1', timeoutMs = 1000):
 export async function assertPortsFree(ports: Array<{ port: number; what: string }>, host = '127.0.0.1'): Promise<void> {
   for (const p of ports) {
     if (!(await isPortFree(p.port, host))) {
-      throw new MlsError('MLS_ERR_DEPLOY_PORT_TAKEN', `port ${p.port} (${p.what}) on ${host} is already in use`, {
+      throw new MlsError('MLS_ERR_DEPLOY_PORT_TAKEN', { port: p.port, what: p.what, host }, {
         details: { port: p.port, use: p.what },
       });
     }

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
-import { MlsError } from '../errors.js';
+import { MlsError, reasonOf } from '../errors.js';
 import { validate } from '../formats/yaml-file.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { loadTemplate } from './template-fill.js';
@@ -29,7 +29,7 @@ export async function loadProcessorTable(templatesDir: string): Promise<Processo
   try {
     return validate(processorsFileSchema, data, file);
   } catch (e) {
-    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', (e as Error).message, { cause: e });
+    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', { schema: { reason: reasonOf(e) } }, { cause: e });
   }
 }
 
@@ -42,9 +42,7 @@ export function processorFor(table: ProcessorTable, family: string): { processor
     .sort((a, b) => b.length - a.length);
   const hit = keys[0] === undefined ? undefined : table.families[keys[0]];
   if (!hit) {
-    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', `instance family "${family}" has no processor kind in templates/processors.yaml`, {
-      hint: `Add "${family}: { processor: cpu|gpu|inf }" under families: in processors.yaml.`,
-    });
+    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', { noProcessorKind: { family } });
   }
   return hit;
 }
@@ -61,7 +59,7 @@ export async function loadInstanceShapes(catalogPath?: string): Promise<Record<s
   try {
     doc = yaml.load(await readFile(path, 'utf8'));
   } catch (e) {
-    if (catalogPath) throw new MlsError('MLS_ERR_FILE_NOT_FOUND', `catalog ${catalogPath}: ${(e as Error).message}`, { cause: e });
+    if (catalogPath) throw new MlsError('MLS_ERR_FILE_NOT_FOUND', { catalog: { catalogPath, reason: (e as Error).message } }, { cause: e });
     return {}; // no default catalog: CPU requests fall back to one vCPU per processor
   }
   const types = (doc as { instanceTypes?: Record<string, { vcpus?: unknown; processors?: unknown }> } | null)?.instanceTypes ?? {};

@@ -164,9 +164,7 @@ function assertOneServerPerModel(servers: DeployServer[]): void {
     for (const m of s.models) {
       const other = where.get(m.name);
       if (other && other !== s.dnsName) {
-        throw new MlsError('MLS_ERR_USAGE', `--ingress-host: model "${m.name}" is on servers ${other} and ${s.dnsName}; an Ingress path routes to one Service`, {
-          hint: 'Drop --ingress-host and address each server\'s Service, or pack without replicas.',
-        });
+        throw new MlsError('MLS_ERR_USAGE', { ingressSplitModel: { name: m.name, other, dnsName: s.dnsName } });
       }
       where.set(m.name, s.dnsName);
     }

@@ -31,12 +31,10 @@ export interface DockerOptions {
 
 /** Throws MLS_ERR_DEPLOY_DOCKER_MISSING unless a docker client can reach an engine. */
 export async function assertDockerEngine(): Promise<void> {
-  if (!(await hasCommand('docker'))) throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', 'docker is not installed (not found on PATH)');
+  if (!(await hasCommand('docker'))) throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', { notInstalled: {} });
   const r = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 20_000 });
   if (r.exitCode !== 0) {
-    throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', `the Docker engine is not reachable: ${r.stderr.trim().split('\n').pop() ?? ''}`, {
-      hint: 'Start dockerd (or Docker Desktop) and check `docker info`, or use --dry-run to only render the files.',
-    });
+    throw new MlsError('MLS_ERR_DEPLOY_DOCKER_MISSING', { engineDown: { reason: r.stderr.trim().split('\n').pop() ?? '' } });
   }
 }
 
@@ -86,7 +84,7 @@ export async function startDocker(servers: DeployServer[], o: DockerOptions): Pr
       handle: { container: name, ...(r.stdout.trim() ? { id: r.stdout.trim() } : {}) },
     };
     if (r.exitCode !== 0) {
-      throw Object.assign(new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', `docker run for ${s.name} failed: ${r.stderr.trim()}`), { started });
+      throw Object.assign(new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', { dockerRun: { name: s.name, stderr: r.stderr.trim() } }), { started });
     }
     started.push(d);
     await o.onStarted?.(d);
@@ -113,7 +111,9 @@ export async function startDocker(servers: DeployServer[], o: DockerOptions): Pr
     if (ok !== true) {
       const logs = await run('docker', ['logs', '--tail', '20', name]);
       throw Object.assign(
-        new MlsError(ok === false ? 'MLS_ERR_DEPLOY_SERVER_START_FAILED' : 'MLS_ERR_DEPLOY_READY_TIMEOUT', `container ${name} (${d.name}) ${ok === false ? 'exited' : `is not ready after ${o.readyTimeoutMs} ms`}:\n${logs.stdout}${logs.stderr}`),
+        ok === false
+          ? new MlsError('MLS_ERR_DEPLOY_SERVER_START_FAILED', { containerExited: { container: name, server: d.name, logs: `${logs.stdout}${logs.stderr}` } })
+          : new MlsError('MLS_ERR_DEPLOY_READY_TIMEOUT', { containerNotReady: { container: name, server: d.name, ms: o.readyTimeoutMs, logs: `${logs.stdout}${logs.stderr}` } }),
         { started },
       );
     }

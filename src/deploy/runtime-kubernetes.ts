@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 
 export async function assertKubectl(): Promise<void> {
   if (!(await hasCommand('kubectl'))) {
-    throw new MlsError('MLS_ERR_DEPLOY_KUBECTL_MISSING', 'kubectl is not installed (not found on PATH)');
+    throw new MlsError('MLS_ERR_DEPLOY_KUBECTL_MISSING');
   }
 }
 
@@ -15,7 +15,7 @@ export async function kubectlApply(files: string[], logger: Logger): Promise<voi
   // The Namespace first: the other objects are created in it.
   const r = await run('kubectl', ['apply', ...files.flatMap((f) => ['-f', f])], { timeout: 300_000 });
   if (r.exitCode !== 0) {
-    throw new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', `kubectl apply failed: ${r.stderr.trim() || r.stdout.trim()}`);
+    throw new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', { kubectlApply: { stderr: r.stderr.trim() || r.stdout.trim() } });
   }
   for (const l of r.stdout.trim().split('\n')) if (l) logger.info(l);
 }
@@ -25,9 +25,7 @@ export async function kubectlDelete(files: string[], logger: Logger): Promise<vo
   // Reverse order: the Namespace (which would take the rest with it) last.
   const r = await run('kubectl', ['delete', '--ignore-not-found', ...[...files].reverse().flatMap((f) => ['-f', f])], { timeout: 300_000 });
   if (r.exitCode !== 0) {
-    throw new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', `kubectl delete failed: ${r.stderr.trim() || r.stdout.trim()}`, {
-      hint: 'Check the cluster with `kubectl get all -n NAMESPACE` and delete what is left by hand.',
-    });
+    throw new MlsError('MLS_ERR_DEPLOY_APPLY_FAILED', { kubectlDelete: { stderr: r.stderr.trim() || r.stdout.trim() } });
   }
   for (const l of r.stdout.trim().split('\n')) if (l) logger.info(l);
 }

@@ -4,7 +4,7 @@
 // read back from the ready line) unless --base-port asks for fixed ones, which must be free.
 import { readFile, rm, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MlsError } from '../errors.js';
+import { MlsError, reasonOf } from '../errors.js';
 import { startNodeDetached } from '../exec.js';
 import type { DeployedServer } from '../formats/deployment.js';
 import type { Logger } from '../log.js';
@@ -85,12 +85,12 @@ export async function startLocal(servers: DeployServer[], o: LocalOptions): Prom
           const line = (await readFile(st.out, 'utf8').catch(() => '')).split('\n').find((l) => l.includes('"ready"'));
           if (line) return JSON.parse(line) as ReadyLine;
           const code = st.exitedCode();
-          if (code !== undefined) throw await startFailed(st.s.name, st.err, `exited with code ${code}`);
+          if (code !== undefined) throw await startFailed(st.s.name, st.err, { code });
           return undefined;
         },
         { timeoutMs: o.readyTimeoutMs, intervalMs: 100 },
       );
-      if (!ready) throw await startFailed(st.s.name, st.err, `not ready after ${o.readyTimeoutMs} ms`, 'MLS_ERR_DEPLOY_READY_TIMEOUT');
+      if (!ready) throw await startFailed(st.s.name, st.err, { ms: o.readyTimeoutMs });
       const d: DeployedServer = {
         name: st.s.name,
         instance: st.s.instanceId,
@@ -104,7 +104,7 @@ export async function startLocal(servers: DeployServer[], o: LocalOptions): Prom
       await o.onStarted?.(d);
       o.logger.info(`${st.s.name} ready at ${ready.inference}`);
     } catch (e) {
-      failure ??= e instanceof MlsError ? e : new MlsError('MLS_ERR_DEPLOY_SERVER_START_FAILED', `${st.s.name}: ${(e as Error).message}`, { cause: e });
+      failure ??= e instanceof MlsError ? e : new MlsError('MLS_ERR_DEPLOY_SERVER_START_FAILED', { failed: { name: st.s.name, reason: reasonOf(e) } }, { cause: e });
       // The process may still be alive (slow, or stuck): record it so --down can stop it.
       const d: DeployedServer = { name: st.s.name, instance: st.s.instanceId, inference: `http://${st.requested}`, models: [], handle };
       started.push(d);
@@ -115,11 +115,13 @@ export async function startLocal(servers: DeployServer[], o: LocalOptions): Prom
   return started;
 }
 
-async function startFailed(name: string, log: string, why: string, code: 'MLS_ERR_DEPLOY_SERVER_START_FAILED' | 'MLS_ERR_DEPLOY_READY_TIMEOUT' = 'MLS_ERR_DEPLOY_SERVER_START_FAILED'): Promise<MlsError> {
+/** The server exited (with its exit code) or was not ready in time (after `ms`). */
+async function startFailed(name: string, log: string, how: { code: number | string } | { ms: number }): Promise<MlsError> {
   const tail = (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-8).join('\n');
-  return new MlsError(code, `server ${name} ${why} (log ${log})${tail ? `:\n${tail}` : ''}`, {
-    details: { server: name, log },
-  });
+  const details = { details: { server: name, log } };
+  return 'code' in how
+    ? new MlsError('MLS_ERR_DEPLOY_SERVER_START_FAILED', { serverExited: { name, code: how.code, log, tail } }, details)
+    : new MlsError('MLS_ERR_DEPLOY_READY_TIMEOUT', { serverNotReady: { name, ms: how.ms, log, tail } }, details);
 }
 
 /** Stops a server started by startLocal: SIGTERM, then SIGKILL after the grace period. */

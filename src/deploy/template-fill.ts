@@ -17,7 +17,7 @@ const DROP = Symbol('drop');
 
 function lookup(values: TemplateValues, path: string, source: string): unknown {
   if (!Object.prototype.hasOwnProperty.call(values, path)) {
-    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', `${source}: unknown placeholder \${${path}}`, {
+    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', { unknownPlaceholder: { source, path } }, {
       details: { file: source, placeholder: path, known: Object.keys(values) },
     });
   }
@@ -33,7 +33,7 @@ function fillString(s: string, values: TemplateValues, source: string): unknown 
   return s.replace(INNER, (_m, path: string) => {
     const v = lookup(values, path, source);
     if (v === undefined || v === null || typeof v === 'object') {
-      throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', `${source}: \${${path}} inside "${s}" must be a string or number`);
+      throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', { placeholderType: { source, path, s } });
     }
     return String(v);
   });
@@ -59,7 +59,7 @@ function fillNode(node: unknown, values: TemplateValues, source: string): unknow
 export function fillTemplate(template: unknown, values: TemplateValues, source: string): Record<string, unknown> {
   const out = fillNode(template, values, source);
   if (!out || typeof out !== 'object' || Array.isArray(out)) {
-    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', `${source}: a template must hold one YAML mapping`);
+    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', { notMapping: { source } });
   }
   return out as Record<string, unknown>;
 }
@@ -69,7 +69,7 @@ export async function readTemplateText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (e) {
-    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', `${path}: cannot read the template (${(e as Error).message})`, { cause: e });
+    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', { cannotRead: { path, reason: (e as Error).message } }, { cause: e });
   }
 }
 
@@ -79,6 +79,6 @@ export async function loadTemplate(path: string): Promise<unknown> {
   try {
     return yaml.load(text, { filename: path });
   } catch (e) {
-    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', `${path}: ${(e as Error).message}`, { cause: e });
+    throw new MlsError('MLS_ERR_DEPLOY_TEMPLATE_INVALID', { unreadable: { path, reason: (e as Error).message } }, { cause: e });
   }
 }

@@ -18,7 +18,7 @@ export function parseYamlText(text: string, source: string): unknown {
   try {
     return yaml.load(text, { filename: source });
   } catch (e) {
-    throw new MlsError('MLS_ERR_INVALID_YAML', `${source}: ${(e as Error).message}`, { details: { file: source } });
+    throw new MlsError('MLS_ERR_INVALID_YAML', { source, reason: (e as Error).message }, { details: { file: source } });
   }
 }
 
@@ -26,7 +26,7 @@ export function validate<S extends z.ZodType>(schema: S, data: unknown, source: 
   const r = schema.safeParse(data);
   if (!r.success) {
     const lines = formatIssues(r.error.issues);
-    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `${source}: ${lines.join('; ')}`, {
+    throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { schema: { source, lines: lines.join('; ') } }, {
       details: { file: source, issues: lines },
     });
   }

@@ -1,5 +1,6 @@
 // A run where every request fails measures nothing: it stops at once and says why, with the
 // statuses counted and one failing answer as the server gave it (the load generator keeps no bodies).
+import { MlsError } from '../errors.js';
 import type { LevelResult, LoadFailure, ModelRequest } from './types.js';
 
 export function allFailed(level: LevelResult): boolean {
@@ -11,8 +12,10 @@ export async function describeFailure(targets: ModelRequest[], level: LevelResul
   const counts = Object.entries(level.statuses).map(([status, n]) => `${n} × ${status}`);
   if (level.timeouts) counts.push(`${level.timeouts} timed out`);
   const answer = sample ? `; ${sample.model} answered ${sample.status}: ${sample.body}` : '';
+  const args = { where, counts: counts.join(', '), answer };
   return {
-    message: `every request failed at ${where} (${counts.join(', ')})${answer}`,
+    message: new MlsError('MLS_ERR_LOADTEST_ALL_ERRORS', args).message,
+    args,
     statuses: level.statuses,
     timeouts: level.timeouts,
     ...(sample ? { sample } : {}),

@@ -29,14 +29,14 @@ const INT_RANGES: Record<string, [number, number]> = {
 /** Builds the KServe v2 body for one model from its metadata; values from a seeded generator. */
 export function payloadFromMetadata(model: string, inputs: TensorMetadata[], seed: number): Payload {
   if (inputs.length === 0) {
-    throw new MlsError('MLS_ERR_LOADTEST_NO_METADATA', `model "${model}": its metadata lists no inputs to generate a request from`, { details: { model } });
+    throw new MlsError('MLS_ERR_LOADTEST_NO_METADATA', { noInputs: { model } }, { details: { model } });
   }
   const next = lcg(seed);
   const tensors = inputs.map((t) => {
     const shape = t.shape.map((d) => (d < 0 ? 1 : d));
     const count = shape.reduce((a, b) => a * b, 1);
     if (count > MAX_GENERATED_ELEMENTS) {
-      throw new MlsError('MLS_ERR_LOADTEST_NO_METADATA', `model "${model}": input ${t.name} has ${count} elements, too many to generate`, {
+      throw new MlsError('MLS_ERR_LOADTEST_NO_METADATA', { tooManyElements: { model, name: t.name, count } }, {
         details: { model, input: t.name, shape },
       });
     }
@@ -55,7 +55,7 @@ function values(datatype: string, count: number, next: () => number, model: stri
     else if (datatype === 'BOOL') out[i] = next() < 0.5;
     else if (datatype === 'BYTES') out[i] = Math.floor(next() * 36 ** 4).toString(36);
     else {
-      throw new MlsError('MLS_ERR_LOADTEST_NO_METADATA', `model "${model}": input ${input} has datatype ${datatype}, which cannot be generated`, {
+      throw new MlsError('MLS_ERR_LOADTEST_NO_METADATA', { datatype: { model, input, datatype } }, {
         details: { model, input, datatype },
       });
     }
@@ -71,7 +71,7 @@ export async function fetchInputMetadata(inference: string, model: string, timeo
     res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
     const why = (e as Error).name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : String((e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message);
-    throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', `cannot read the metadata of model "${model}" at ${url}: ${why}`, { details: { model, url } });
+    throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', { metadata: { model, url, why } }, { details: { model, url } });
   }
   const text = await res.text();
   let doc: { inputs?: unknown } | undefined;
@@ -85,7 +85,7 @@ export async function fetchInputMetadata(inference: string, model: string, timeo
     Array.isArray(inputs) &&
     inputs.every((t: Partial<TensorMetadata>) => typeof t?.name === 'string' && typeof t.datatype === 'string' && Array.isArray(t.shape) && t.shape.every(Number.isInteger));
   if (!res.ok || !valid) {
-    throw new MlsError('MLS_ERR_LOADTEST_NO_METADATA', `model "${model}": ${url} answered ${res.status} without input metadata (${text.slice(0, 200)})`, {
+    throw new MlsError('MLS_ERR_LOADTEST_NO_METADATA', { notDescribed: { model, url, status: res.status, text: text.slice(0, 200) } }, {
       details: { model, url, status: res.status },
     });
   }

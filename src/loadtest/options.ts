@@ -28,16 +28,16 @@ export const DEFAULT_CONCURRENCY_RANGE = '1:256:x2';
 
 export async function resolveLoadtestOptions(f: LoadtestFlags): Promise<LoadtestOptions> {
   if (Boolean(f.deployment) === Boolean(f.url)) {
-    throw new MlsError('MLS_ERR_LOADTEST_NO_TARGET', f.url ? 'pass --deployment or --url, not both' : 'no target: pass --deployment FILE or --url URL');
+    throw new MlsError('MLS_ERR_LOADTEST_NO_TARGET', f.url ? { both: {} } : { none: {} });
   }
-  if (f.payload && f.payloadDir) throw new MlsError('MLS_ERR_USAGE', 'pass --payload or --payload-dir, not both');
-  if (f.concurrency?.length && f.concurrencyRange) throw new MlsError('MLS_ERR_USAGE', 'pass --concurrency or --concurrency-range, not both');
+  if (f.payload && f.payloadDir) throw new MlsError('MLS_ERR_USAGE', { payloadOrDir: {} });
+  if (f.concurrency?.length && f.concurrencyRange) throw new MlsError('MLS_ERR_USAGE', { concurrencyOrRange: {} });
   // Everything that needs no server first: a usage error is reported before any request is sent.
   const concurrency = f.concurrency?.length
     ? parseConcurrencyList(f.concurrency)
     : parseConcurrencyRange(f.concurrencyRange ?? DEFAULT_CONCURRENCY_RANGE);
   const durationMs = f.durationMs ?? 10_000;
-  if (durationMs < 100) throw new MlsError('MLS_ERR_USAGE', `--duration ${durationMs}ms is too short to measure anything (minimum 100ms)`);
+  if (durationMs < 100) throw new MlsError('MLS_ERR_USAGE', { durationTooShort: { durationMs } });
   const slo = f.slo ? parseSlo(f.slo) : undefined;
   const models = f.models ?? [];
   const endpoints = f.url ? await endpointsFromUrl(f.url, models) : await endpointsFromDeployment(f.deployment!, models);

@@ -33,7 +33,7 @@ export async function loadPayload(file: string): Promise<Payload> {
   try {
     const st = await stat(file);
     if (st.size > MAX_PAYLOAD_BYTES) {
-      throw new MlsError('MLS_ERR_LOADTEST_PAYLOAD_TOO_LARGE', `payload ${file} is ${st.size} bytes (limit ${MAX_PAYLOAD_BYTES})`, {
+      throw new MlsError('MLS_ERR_LOADTEST_PAYLOAD_TOO_LARGE', { file, size: st.size, limit: MAX_PAYLOAD_BYTES }, {
         details: { file },
       });
     }
@@ -51,7 +51,7 @@ export function payloadFromBytes(bytes: Buffer, file: string): Payload {
     try {
       doc = JSON.parse(bytes.toString('utf8'));
     } catch (e) {
-      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', `payload ${file}: not valid JSON (${(e as Error).message})`, { details: { file } });
+      throw new MlsError('MLS_ERR_INVALID_FILE_FORMAT', { payloadNotJson: { file, reason: (e as Error).message } }, { details: { file } });
     }
     const isV2 = typeof doc === 'object' && doc !== null && Array.isArray((doc as { inputs?: unknown }).inputs);
     return { kind: isV2 ? 'kserve-v2' : 'json', body: bytes, contentType: 'application/json', source: file };
@@ -83,8 +83,7 @@ export async function loadPayloadDir(dir: string, models: string[]): Promise<Map
   for (const model of models) {
     const matches = names.filter((n) => n === model || n.slice(0, n.length - extname(n).length) === model);
     if (matches.length !== 1) {
-      const why = matches.length === 0 ? 'has no file' : `has ${matches.length} files (${matches.join(', ')})`;
-      throw new MlsError('MLS_ERR_LOADTEST_PAYLOAD_MISSING', `--payload-dir ${dir} ${why} for model "${model}"`, {
+      throw new MlsError('MLS_ERR_LOADTEST_PAYLOAD_MISSING', matches.length === 0 ? { noFile: { dir, model } } : { manyFiles: { dir, model, count: matches.length, files: matches.join(', ') } }, {
         details: { dir, model },
       });
     }

@@ -44,19 +44,19 @@ export async function runLoadtest(
   let best = 0;
   let stalled = 0;
   for (const [index, concurrency] of levels.entries()) {
-    if (signal?.aborted) throw new MlsError('MLS_ERR_INTERRUPTED', 'load test interrupted');
+    if (signal?.aborted) throw new MlsError('MLS_ERR_INTERRUPTED', { loadtest: {} });
     onEvent({ type: 'level-start', index, total: levels.length, concurrency, durationMs: opts.durationMs });
     const level = await measure(
       { ...base, concurrency },
       (t) => onEvent({ type: 'tick', concurrency, ...t }),
       signal,
     );
-    if (signal?.aborted) throw new MlsError('MLS_ERR_INTERRUPTED', 'load test interrupted');
+    if (signal?.aborted) throw new MlsError('MLS_ERR_INTERRUPTED', { loadtest: {} });
     if (opts.slo) level.meetsSlo = meetsSlo(level, opts.slo);
     results.push(level);
     onEvent({ type: 'level-done', level });
     if (level.responses === 0 && level.connectionErrors > 0) {
-      throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', `no response at concurrency ${concurrency}: ${level.connectionErrors} connection errors`);
+      throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', { noResponse: { concurrency, connectionErrors: level.connectionErrors } });
     }
     if (allFailed(level)) {
       stopReason = 'all-errors';
@@ -138,7 +138,7 @@ async function probeOrigins(origins: string[]): Promise<void> {
           const sock = connect({ host: u.hostname, port, timeout: 5000 });
           const fail = (why: string): void => {
             sock.destroy();
-            reject(new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', `cannot connect to ${origin}: ${why}`, { details: { origin } }));
+            reject(new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', { cannotConnect: { origin, why } }, { details: { origin } }));
           };
           sock.once('connect', () => {
             sock.destroy();

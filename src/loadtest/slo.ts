@@ -1,6 +1,6 @@
 // The service-level objective a sweep is judged against (--slo p90=100ms[,errors=1%]) and the knee:
 // the load level with the highest throughput that still meets it.
-import { MlsError } from '../errors.js';
+import { MlsError, reasonOf } from '../errors.js';
 import { parseDurationMs } from '../units.js';
 import type { LatencySummary, LevelResult, Percentile, Slo } from './types.js';
 
@@ -9,31 +9,31 @@ export function parseSlo(text: string): Slo {
   let maxErrorRate: number | undefined;
   for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = /^(p[\d.]+|errors)\s*=\s*(.+)$/i.exec(part);
-    if (!m) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', `--slo: "${part}" is not pNN=DURATION or errors=PCT`);
+    if (!m) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { syntax: { part } });
     const key = m[1]!.toLowerCase();
     const value = m[2]!.trim();
     if (key === 'errors') {
       const pct = Number(value.replace(/%$/, ''));
       if (!value.endsWith('%') || !Number.isFinite(pct) || pct < 0 || pct > 100) {
-        throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', `--slo: errors=${value} is not a percentage such as 1%`);
+        throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { errorsPercentage: { value } });
       }
       maxErrorRate = pct / 100;
       continue;
     }
     const p: Percentile = Number(key.slice(1));
     if (!/^p\d+(\.\d+)?$/.test(key) || !(p > 0 && p <= 100)) {
-      throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', `--slo: ${key} is not a percentile between p0 and p100 (p50, p90, p99.9)`);
+      throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { percentile: { key } });
     }
     let thresholdMs: number;
     try {
       thresholdMs = parseDurationMs(value, `--slo ${key}`);
     } catch (e) {
-      throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', (e as Error).message);
+      throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { duration: { reason: reasonOf(e) } });
     }
-    if (thresholdMs <= 0) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', `--slo: ${key} threshold must be above zero`);
+    if (thresholdMs <= 0) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { thresholdZero: { key } });
     latency = { percentile: p, thresholdMs };
   }
-  if (!latency) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', `--slo: "${text}" names no latency percentile (p90=100ms)`);
+  if (!latency) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { noLatency: { text } });
   return maxErrorRate === undefined ? latency : { ...latency, maxErrorRate };
 }
 

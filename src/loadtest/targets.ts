@@ -18,10 +18,10 @@ export function parseBaseUrl(text: string, what = '--url'): URL {
   try {
     u = new URL(text);
   } catch {
-    throw new MlsError('MLS_ERR_LOADTEST_BAD_URL', `${what}: "${text}" is not a URL`);
+    throw new MlsError('MLS_ERR_LOADTEST_BAD_URL', { notUrl: { what, text } });
   }
   if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.search || u.hash || u.username) {
-    throw new MlsError('MLS_ERR_LOADTEST_BAD_URL', `${what}: "${text}" must be a plain http(s) URL without query, fragment or credentials`);
+    throw new MlsError('MLS_ERR_LOADTEST_BAD_URL', { notPlainHttp: { what, text } });
   }
   return u;
 }
@@ -31,7 +31,7 @@ const trimSlash = (s: string): string => s.replace(/\/+$/, '');
 export async function endpointsFromUrl(base: string, requested: string[]): Promise<Endpoint[]> {
   const u = parseBaseUrl(base);
   if (requested.length === 0) {
-    throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', `--url ${base}: name the models to test with --models a,b (or --models all)`);
+    throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', { urlNeedsModels: { base } });
   }
   const root = trimSlash(u.href);
   const models = requested.includes('all') ? await listServerModels(root) : requested;
@@ -43,12 +43,12 @@ export async function endpointsFromDeployment(file: string, models: string[]): P
   const all: Endpoint[] = d.servers.flatMap((s) =>
     s.models.map((m) => ({ model: m.name, inference: trimSlash(s.inference), predictUrl: m.url })),
   );
-  if (all.length === 0) throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', `${file}: the deployment lists no models`);
+  if (all.length === 0) throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', { deploymentEmpty: { file } });
   if (models.length === 0 || models.includes('all')) return all;
   return models.map((name) => {
     const e = all.find((x) => x.model === name);
     if (!e) {
-      throw new MlsError('MLS_ERR_LOADTEST_UNKNOWN_MODEL', `model "${name}" is not in ${file}`, {
+      throw new MlsError('MLS_ERR_LOADTEST_UNKNOWN_MODEL', { name, file }, {
         details: { model: name, known: all.map((x) => x.model) },
       });
     }
@@ -82,13 +82,13 @@ async function listServerModels(root: string): Promise<string[]> {
     res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   } catch (e) {
     const why = String((e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message);
-    throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', `--models all: cannot list the models at ${url}: ${why}`, { details: { url } });
+    throw new MlsError('MLS_ERR_LOADTEST_UNREACHABLE', { cannotList: { url, why } }, { details: { url } });
   }
   const doc = (await res.json().catch(() => undefined)) as { models?: unknown } | undefined;
   const models = doc?.models;
   if (!res.ok || !Array.isArray(models) || !models.every((m) => typeof m === 'string')) {
-    throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', `--models all: ${url} answered ${res.status} without a model list; name the models with --models a,b`, { details: { url } });
+    throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', { noModelList: { url, status: res.status } }, { details: { url } });
   }
-  if (models.length === 0) throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', `--models all: the server at ${root} serves no models`, { details: { url } });
+  if (models.length === 0) throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', { serverEmpty: { root } }, { details: { url } });
   return models as string[];
 }

@@ -129,6 +129,8 @@ export interface LoadtestReport {
 
 export interface LoadFailure {
   message: string;
+  /** The arguments of MLS_ERR_LOADTEST_ALL_ERRORS's message. */
+  args: { where: string; counts: string; answer: string };
   statuses: Record<string, number>;
   timeouts: number;
   /** One request of the first model sent again, and the server's answer to it. */

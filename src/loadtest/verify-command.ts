@@ -13,8 +13,8 @@ export interface VerifyFlags extends LoadtestFlags {
 }
 
 export async function verifyCommandRun(f: VerifyFlags): Promise<void> {
-  if (!f.deployment) throw new MlsError('MLS_ERR_LOADTEST_NO_TARGET', '--verify needs --deployment deployment.yaml (the servers deployed from the plan)');
-  if (!f.slo) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', '--verify needs --slo, the objective each server must meet at its planned rate (p90=100ms)');
+  if (!f.deployment) throw new MlsError('MLS_ERR_LOADTEST_NO_TARGET', { verifyNeedsDeployment: {} });
+  if (!f.slo) throw new MlsError('MLS_ERR_LOADTEST_BAD_SLO', { verifyNeedsSlo: {} });
   const lt = await resolveLoadtestOptions({ ...f, models: [], mode: 'sequential' });
   const outDir = f.out ?? `loadtest-results/${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const abort = new AbortController();
@@ -32,7 +32,7 @@ export async function verifyCommandRun(f: VerifyFlags): Promise<void> {
   const json = Boolean(f.json);
   if (!report.ok) {
     if (!json) printResult({ json, value: report, text: verifyText });
-    throw new MlsError('MLS_ERR_VERIFY_FAILED', `${report.failed.length} server model(s) missed ${report.slo} at the planned load: ${report.failed.join(', ')}`, {
+    throw new MlsError('MLS_ERR_VERIFY_FAILED', { missed: { failedCount: report.failed.length, slo: report.slo, failed: report.failed.join(', ') } }, {
       details: { failed: report.failed, report: `${outDir}/verify.json`, models: report.models.filter((m) => !m.meetsSlo).map((m) => ({ key: m.key, reason: m.reason, latencyMs: m.latencyMs, rate: m.rate })) },
     });
   }

@@ -57,20 +57,20 @@ export async function verifyTargets(o: Pick<VerifyOptions, 'plan' | 'deployment'
   const targets: Array<OpenLoopTarget & { server: string }> = [];
   for (const server of dep.servers) {
     const ps = planned.get(server.name);
-    if (!ps) throw new MlsError('MLS_ERR_VERIFY_PLAN_MISMATCH', `server "${server.name}" of ${o.deployment} is not in ${o.plan}`, { details: { server: server.name } });
+    if (!ps) throw new MlsError('MLS_ERR_VERIFY_PLAN_MISMATCH', { serverNotPlanned: { name: server.name, deployment: o.deployment, plan: o.plan } }, { details: { server: server.name } });
     for (const m of server.models) {
       const pm = ps.models.find((x) => x.name === m.name);
-      if (!pm) throw new MlsError('MLS_ERR_VERIFY_PLAN_MISMATCH', `model "${m.name}" on server "${server.name}" is not planned there in ${o.plan}`, { details: { server: server.name, model: m.name } });
+      if (!pm) throw new MlsError('MLS_ERR_VERIFY_PLAN_MISMATCH', { modelNotPlanned: { name: m.name, name2: server.name, plan: o.plan } }, { details: { server: server.name, model: m.name } });
       if (pm.rps === undefined || pm.rps <= 0) {
-        throw new MlsError('MLS_ERR_VERIFY_NO_RATE', `model "${m.name}" in ${o.plan} has no planned request rate (rps)`, { details: { model: m.name } });
+        throw new MlsError('MLS_ERR_VERIFY_NO_RATE', { name: m.name, plan: o.plan }, { details: { model: m.name } });
       }
       const origin = new URL(server.inference).origin;
       const request = o.requests.find((r) => r.model === m.name && r.origin === origin);
-      if (!request) throw new MlsError('MLS_ERR_VERIFY_PLAN_MISMATCH', `no request was built for model "${m.name}" on server "${server.name}"`, { details: { server: server.name, model: m.name } });
+      if (!request) throw new MlsError('MLS_ERR_VERIFY_PLAN_MISMATCH', { noRequest: { name: m.name, name2: server.name } }, { details: { server: server.name, model: m.name } });
       targets.push({ key: `${server.name}/${m.name}`, server: server.name, request, rate: pm.rps });
     }
   }
-  if (targets.length === 0) throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', `${o.deployment}: the deployment lists no models`);
+  if (targets.length === 0) throw new MlsError('MLS_ERR_LOADTEST_NO_MODELS', { deploymentEmpty: { file: o.deployment } });
   return targets;
 }
 
@@ -94,7 +94,7 @@ export async function verifyPlan(o: VerifyOptions, signal?: AbortSignal): Promis
     { targets, durationMs: o.durationMs, warmupMs: o.warmupMs, timeoutMs: o.timeoutMs, percentiles: [o.slo.percentile] },
     signal,
   );
-  if (signal?.aborted) throw new MlsError('MLS_ERR_INTERRUPTED', 'verification interrupted');
+  if (signal?.aborted) throw new MlsError('MLS_ERR_INTERRUPTED', { verify: {} });
   const models: VerifiedModel[] = stats.map((s, i) => ({ server: targets[i]!.server, ...s, ...judge(s, o.slo) }));
   const warnings = models.filter((m) => m.reason?.includes('load generator was late')).map((m) => `${m.key}: ${m.reason}`);
   const report: VerifyReport = {

@@ -28,13 +28,13 @@ function memCapApplies(inp: ProblemInputs, t: InstanceType): boolean {
 function chooseTypes(inp: ProblemInputs): Array<[string, InstanceType]> {
   const all = inp.catalog.instanceTypes;
   if (inp.instanceTypes) {
-    if (inp.instanceTypes.length === 0) throw new MlsError('MLS_ERR_PACK_NO_INSTANCE_TYPES', '--instance-types lists no instance type');
+    if (inp.instanceTypes.length === 0) throw new MlsError('MLS_ERR_PACK_NO_INSTANCE_TYPES', { emptyList: {} });
     const out: Array<[string, InstanceType]> = [];
     for (const name of new Set(inp.instanceTypes)) {
       const t = all[name];
-      if (!t) throw new MlsError('MLS_ERR_PACK_UNKNOWN_INSTANCE_TYPE', `unknown instance type "${name}" (catalog has ${Object.keys(all).join(', ')})`, { details: { instanceType: name } });
+      if (!t) throw new MlsError('MLS_ERR_PACK_UNKNOWN_INSTANCE_TYPE', { name, known: Object.keys(all).join(', ') }, { details: { instanceType: name } });
       if (memCapApplies(inp, t) && inp.maxMemory! > t.processorMemory * (1 + 1e-9)) {
-        throw new MlsError('MLS_ERR_PACK_CAP_ABOVE_CAPACITY', `--max-mem ${formatBytes(inp.maxMemory!)} is above the ${formatBytes(t.processorMemory)} of one ${name} processor`, { details: { instanceType: name } });
+        throw new MlsError('MLS_ERR_PACK_CAP_ABOVE_CAPACITY', { maxMemory: formatBytes(inp.maxMemory!), processorMemory: formatBytes(t.processorMemory), name }, { details: { instanceType: name } });
       }
       out.push([name, t]);
     }
@@ -43,7 +43,7 @@ function chooseTypes(inp: ProblemInputs): Array<[string, InstanceType]> {
   const families = new Set(inp.profiles.models.flatMap((m) => Object.keys(m.resources)));
   const out = Object.entries(all).filter(([, t]) => families.has(t.family) && (!memCapApplies(inp, t) || t.processorMemory * (1 + 1e-9) >= inp.maxMemory!));
   if (out.length === 0) {
-    throw new MlsError('MLS_ERR_PACK_NO_INSTANCE_TYPES', `no catalog instance type has a family the profiles describe (${[...families].join(', ')}) and room for the caps`);
+    throw new MlsError('MLS_ERR_PACK_NO_INSTANCE_TYPES', { noneFit: { families: [...families].join(', ') } });
   }
   return out;
 }
@@ -55,10 +55,10 @@ function sizeOf(r: ResourceNeeds): ItemSize {
 
 export function buildProblem(inp: ProblemInputs): Problem {
   const models = inp.profiles.models;
-  if (models.length === 0) throw new MlsError('MLS_ERR_PACK_NO_MODELS', 'profiles list no models');
+  if (models.length === 0) throw new MlsError('MLS_ERR_PACK_NO_MODELS');
   const names = new Set<string>();
   for (const m of models) {
-    if (names.has(m.name)) throw new MlsError('MLS_ERR_PACK_DUPLICATE_MODEL', `model "${m.name}" appears twice in the profiles`, { details: { model: m.name } });
+    if (names.has(m.name)) throw new MlsError('MLS_ERR_PACK_DUPLICATE_MODEL', { name: m.name }, { details: { model: m.name } });
     names.add(m.name);
   }
   const types = chooseTypes(inp);
@@ -101,6 +101,6 @@ function modelRef(m: ModelProfile): ItemType['models'][number] {
 function tooLarge(m: ModelProfile, bins: BinType[]): MlsError {
   const fams = Object.keys(m.resources);
   const usable = bins.filter((b) => fams.includes(b.family)).map((b) => b.name);
-  const why = usable.length === 0 ? `has no profile for the families of ${bins.map((b) => b.name).join(', ')}` : `does not fit one processor of ${usable.join(', ')} under the caps`;
-  return new MlsError('MLS_ERR_PACK_MODEL_TOO_LARGE', `model "${m.name}" ${why}`, { details: { model: m.name } });
+  const wording = usable.length === 0 ? { noProfile: { name: m.name, types: bins.map((b) => b.name).join(', ') } } : { doesNotFit: { name: m.name, types: usable.join(', ') } };
+  return new MlsError('MLS_ERR_PACK_MODEL_TOO_LARGE', wording, { details: { model: m.name } });
 }

@@ -1,6 +1,7 @@
 // Solves a packing problem within a wall-clock limit: greedy plans and cheap bounds first (so a
 // plan always exists), then column generation and price-and-branch in a worker thread that is
 // terminated at the deadline. Returns the best plan, the best bound and whether it is optimal.
+import { MlsError } from '../errors.js';
 import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { bestGreedy } from './greedy.js';
@@ -53,7 +54,7 @@ export async function solvePacking(p: Problem, opts: SolveOptions): Promise<Solv
   const r = await solveReduced(restrictTypes(p, types), opts);
   const solution = { bins: r.solution.bins.map((b) => ({ ...b, type: types[b.type]! })) };
   const bad = violation(p, solution);
-  if (bad) throw new Error(`solver produced an infeasible plan: ${bad}`);
+  if (bad) throw new MlsError('MLS_ERR_PACK_SOLVER', { infeasiblePlan: { violation: bad } });
   return { ...r, solution };
 }
 

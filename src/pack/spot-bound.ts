@@ -11,6 +11,7 @@
 //   spot cost ≤ maxShare · cost
 // minimizing Σ price·y. With y and u integer (a small MIP) it is the bound; where the MIP does not
 // finish, the LP's value rounded up to the next cost some set of instances can have.
+import { MlsError } from '../errors.js';
 import type { GLPK, LP } from 'glpk.js/node';
 import type { Problem } from './problem.js';
 import { copiesPerInstance, type SpotSetup } from './spot-setup.js';
@@ -139,7 +140,7 @@ export function spotBound(g: GLPK, set: SpotSetup): SpotBound {
   const lp = spotLp(g, set);
   const uOf = (vars: Record<string, number>) => set.base.items.map((_, i) => vars[`u${i}`] ?? 0);
   const relaxed = g.solve(lp, { msglev: g.GLP_MSG_OFF });
-  if (relaxed.result.status !== g.GLP_OPT) throw new Error(`spot bound LP: glpk status ${relaxed.result.status}`);
+  if (relaxed.result.status !== g.GLP_OPT) throw new MlsError('MLS_ERR_PACK_SOLVER', { lpStatus: { lp: 'spot bound LP', status: relaxed.result.status } });
   const prices = lp.objective.vars.map((v) => v.coef);
   let best: SpotBound = { value: nextReachableCost(prices, relaxed.result.z), method: 'spot LP (instances pooled), rounded up to a reachable cost', spotModels: uOf(relaxed.result.vars) };
   const columns = lp.objective.vars.length + set.base.items.length * (1 + lp.objective.vars.length);

@@ -31,20 +31,20 @@ export const EXPECTED_COST_MODEL =
   'each spot instance costs (1 − f) × its spot price + f × its on-demand price, f the middle of its interruption band (<5%: 2.5 %, 5-10%: 7.5 %, … >20%: 25 %): the share of a month its capacity is assumed to run on on-demand replacements after interruptions';
 
 export function spotSetup(base: Problem, catalog: Catalog, rule: SpotRule): SpotSetup {
-  if (base.objective !== 'cost') throw new MlsError('MLS_ERR_USAGE', '--spot minimizes cost: it cannot be combined with --objective count', { hint: 'Drop --objective count.' });
-  if (!Number.isInteger(rule.survive) || rule.survive < 1) throw new MlsError('MLS_ERR_USAGE', `--survive must be a whole number ≥ 1 (got ${rule.survive})`);
-  if (!(rule.maxShare >= 0 && rule.maxShare <= 1)) throw new MlsError('MLS_ERR_USAGE', `--spot-max-share must be between 0 and 1 (got ${rule.maxShare})`);
+  if (base.objective !== 'cost') throw new MlsError('MLS_ERR_USAGE', { spotWithCount: {} });
+  if (!Number.isInteger(rule.survive) || rule.survive < 1) throw new MlsError('MLS_ERR_USAGE', { survive: { survive: rule.survive } });
+  if (!(rule.maxShare >= 0 && rule.maxShare <= 1)) throw new MlsError('MLS_ERR_USAGE', { spotMaxShare: { maxShare: rule.maxShare } });
   const offers = base.bins.map((b): SpotOfferOf | null => {
     const s = catalog.instanceTypes[b.name]?.spot;
     const zones = s?.zones ?? catalog.spot?.zones ?? [];
     return s && zones.length > 0 ? { price: s.pricePerHour, band: s.interruption, zones: [...new Set(zones)] } : null;
   });
   if (offers.every((o) => !o)) {
-    throw new MlsError('MLS_ERR_PACK_NO_SPOT_OFFER', `no instance type in use (${base.bins.map((b) => b.name).join(', ')}) has a spot price and zones in the catalog`, { details: { instanceTypes: base.bins.map((b) => b.name) } });
+    throw new MlsError('MLS_ERR_PACK_NO_SPOT_OFFER', { bins: base.bins.map((b) => b.name).join(', ') }, { details: { instanceTypes: base.bins.map((b) => b.name) } });
   }
   const zones = [...new Set(offers.flatMap((o) => o?.zones ?? []))];
   if (zones.length < rule.survive + 1) {
-    throw new MlsError('MLS_ERR_PACK_SPOT_ZONES', `--survive ${rule.survive} needs spot pools in ${rule.survive + 1} zones; the catalog lists ${zones.length} (${zones.join(', ')})`, { details: { zones } });
+    throw new MlsError('MLS_ERR_PACK_SPOT_ZONES', { survive: rule.survive, survive2: rule.survive + 1, zonesCount: zones.length, zones: zones.join(', ') }, { details: { zones } });
   }
   const groups = base.items.map((it) => {
     const k = it.models.length;

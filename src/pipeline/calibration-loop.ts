@@ -95,7 +95,7 @@ export async function runLoop(ctx: LoopContext, maxRounds: number, first: LoopRo
 
 function verifyFailed(r: LoopRound): MlsError | undefined {
   if (r.verified) return undefined;
-  return new MlsError('MLS_ERR_VERIFY_FAILED', `round ${r.round}: ${r.failed.length} server model(s) missed the SLO at the planned load: ${r.failed.join(', ')}`, { details: { failed: r.failed } });
+  return new MlsError('MLS_ERR_VERIFY_FAILED', { roundMissed: { round: r.round, failedCount: r.failed.length, failed: r.failed.join(', ') } }, { details: { failed: r.failed } });
 }
 
 /** Runs one step of a round as its own row of the steps table. */

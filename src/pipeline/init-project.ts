@@ -38,7 +38,7 @@ export async function initProject(dir: string, force: boolean, cwd = process.cwd
   contents.set(join(target, 'mlserve.schema.json'), `${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`);
   const existing = [...contents.keys()].filter((f) => existsSync(f));
   if (existing.length && !force) {
-    throw new MlsError('MLS_ERR_INIT_EXISTS', `${existing.map((f) => relative(cwd, f)).join(', ')} already exist${existing.length === 1 ? 's' : ''}`, {
+    throw new MlsError('MLS_ERR_INIT_EXISTS', { existing: existing.map((f) => relative(cwd, f)).join(', '), plural: existing.length === 1 ? 's' : '' }, {
       details: { existing },
     });
   }

@@ -24,9 +24,9 @@ export function missingInputError(cfg: LoadedPipelineConfig, step: string, file:
   const key = userFileKey(cfg, abs);
   const shown = relative(process.cwd(), abs) || '.';
   if (!inOutput || key) {
-    return new MlsError('MLS_ERR_PIPELINE_FILE_NOT_FOUND', `${cfg.path}: ${key ?? 'input'}: ${shown} does not exist`, {
+    return new MlsError('MLS_ERR_PIPELINE_FILE_NOT_FOUND', { path: cfg.path, key: key ?? 'input', shown }, {
       details: { step, file: abs, ...(key ? { key } : {}) },
     });
   }
-  return new MlsError('MLS_ERR_PIPELINE_MISSING_INPUT', `step ${step}: missing input ${shown} (written by an earlier step)`, { details: { step, missing: [abs] } });
+  return new MlsError('MLS_ERR_PIPELINE_MISSING_INPUT', { step, shown }, { details: { step, missing: [abs] } });
 }

@@ -42,7 +42,7 @@ export async function runCliStep(args: string[], opts: { cwd?: string; signal?: 
     const err = doc?.error ?? doc?.failures?.[0];
     const code = err?.code && err.code in CATALOG ? (err.code as ErrorCode) : 'MLS_ERR_CHILD_PROCESS';
     const message = err?.message ?? (r.stderr.trim().split('\n').slice(-3).join(' | ') || `exit code ${r.exitCode}`);
-    throw new MlsError(code, `mlserve ${args[0] ?? ''}: ${message}`, {
+    throw MlsError.relayed(code, `mlserve ${args[0] ?? ''}: ${message}`, {
       ...(err?.hint ? { hint: err.hint } : {}),
       details: { step: args[0], exitCode: r.exitCode, value, stderr: r.stderr.slice(-4000) },
     });

@@ -61,7 +61,7 @@ export async function runPipeline(opts: PipelineOptions, onChange: StepListener 
   const paths = pipelinePaths(cfg.outDir);
   const fromIdx = STEPS.indexOf(opts.from ?? 'archive');
   const toIdx = STEPS.indexOf(opts.to ?? STEPS[STEPS.length - 1]!);
-  if (fromIdx > toIdx) throw new MlsError('MLS_ERR_PIPELINE_BAD_RANGE', `--from ${opts.from} comes after --to ${opts.to}`);
+  if (fromIdx > toIdx) throw new MlsError('MLS_ERR_PIPELINE_BAD_RANGE', { from: String(opts.from), to: String(opts.to) });
 
   await mkdir(paths.state, { recursive: true });
   const withConfig = await writeModelConfigs(cfg, paths);

@@ -141,7 +141,7 @@ function httpTransportFromEnv(): HttpTransport {
   const v = process.env.MLSERVE_HTTP_TRANSPORT;
   if (v === undefined || v === '') return 'auto';
   if ((HTTP_TRANSPORTS as readonly string[]).includes(v)) return v as HttpTransport;
-  throw new MlsError('MLS_ERR_SERVE_CONFIG', `MLSERVE_HTTP_TRANSPORT: "${v}" is not one of ${HTTP_TRANSPORTS.join(', ')}`, { hint: 'Unset MLSERVE_HTTP_TRANSPORT, or set it to auto, llhttp or node.' });
+  throw new MlsError('MLS_ERR_SERVE_CONFIG', { httpTransportEnv: { v, choices: HTTP_TRANSPORTS.join(', ') } });
 }
 
 /** `http://HOST:PORT`, `HOST:PORT` or `:PORT` (loopback). */
@@ -149,8 +149,7 @@ export function parseAddress(text: string, what: string): Address {
   const m = /^(?:http:\/\/)?(\[[^\]]+\]|[^:/]*):(\d{1,5})\/?$/.exec(text.trim());
   const port = m ? Number(m[2]) : NaN;
   if (!m || port > 65535) {
-    const hint = text.startsWith('https') ? 'mlserve serves plain HTTP; put a TLS proxy in front of it.' : undefined;
-    throw new MlsError('MLS_ERR_SERVE_ADDRESS', `${what}: "${text}" is not HOST:PORT`, hint ? { hint } : {});
+    throw new MlsError('MLS_ERR_SERVE_ADDRESS', { syntax: { what, text } });
   }
   return { host: (m[1] || '127.0.0.1').replace(/^\[|\]$/g, ''), port };
 }
@@ -200,7 +199,7 @@ export async function applyConfigFile(opts: ServeOptions, path: string, log: Log
     if (GRPC_KEYS.has(key)) continue;
     const field = INT_KEYS[key as keyof typeof INT_KEYS];
     if (field) {
-      if (!/^\d+$/.test(value)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: ${key}: "${value}" is not a whole number`);
+      if (!/^\d+$/.test(value)) throw new MlsError('MLS_ERR_SERVE_CONFIG', { notWholeNumber: { path, key, value } });
       opts[field] = Number(value);
     } else if (key === 'inference_address') opts.inference = parseAddress(value, `${path}: ${key}`);
     else if (key === 'management_address') opts.management = parseAddress(value, `${path}: ${key}`);
@@ -213,13 +212,13 @@ export async function applyConfigFile(opts: ServeOptions, path: string, log: Log
     else if (key === 'metrics_mode') opts.metricsMode = oneOf(path, key, value, ['prometheus', 'log', 'legacy'] as const);
     else if (key === 'service_envelope') opts.serviceEnvelope = value === '' ? undefined : oneOf(path, key, value, ['kserve', 'kservev2'] as const);
     else if (IGNORED_KEYS.has(key)) log.warn(`${path}: ${key} is a TorchServe setting mlserve does not use; ignored`);
-    else throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: unknown key ${key}`);
+    else throw new MlsError('MLS_ERR_SERVE_CONFIG', { unknownKey: { path, key } });
   }
 }
 
 function oneOf<T extends string>(path: string, key: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: ${key}: "${value}" is not one of ${allowed.join(', ')}`);
+  throw new MlsError('MLS_ERR_SERVE_CONFIG', { keyNotOneOf: { path, key, value, allowed: allowed.join(', ') } });
 }
 
 export const GRPC_DEFAULTS = { inference: { host: '127.0.0.1', port: 7070 }, management: { host: '127.0.0.1', port: 7071 } };
@@ -236,20 +235,18 @@ function applyGrpcKeys(opts: ServeOptions, props: Map<string, string>, path: str
     const host = props.get(`grpc_${what}_address`);
     const port = props.get(`grpc_${what}_port`);
     if (host === undefined && port === undefined) continue;
-    if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: grpc_${what}_port: "${port}" is not a port number`);
+    if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) throw new MlsError('MLS_ERR_SERVE_CONFIG', { grpcPort: { path, what, port } });
     const key = what === 'inference' ? 'grpcInference' : 'grpcManagement';
     const base = opts[key] ?? GRPC_DEFAULTS[what];
     const h = host?.replace(/^\[|\]$/g, '').trim();
-    if (h !== undefined && !h) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: grpc_${what}_address is empty`);
+    if (h !== undefined && !h) throw new MlsError('MLS_ERR_SERVE_CONFIG', { grpcAddress: { path, what } });
     opts[key] = { host: h ?? base.host, port: port !== undefined ? Number(port) : base.port };
   }
   const cert = props.get('certificate_file');
   const key = props.get('private_key_file');
   if (props.get('enable_grpc_ssl')?.trim() === 'true') {
     if (!cert || !key) {
-      throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: enable_grpc_ssl=true needs certificate_file and private_key_file`, {
-        hint: 'give PEM files for both (a Java keystore is not read), or remove enable_grpc_ssl to serve gRPC without TLS on loopback',
-      });
+      throw new MlsError('MLS_ERR_SERVE_CONFIG', { grpcSslFiles: { path } });
     }
     opts.grpcTls = { certFile: resolve(cert), keyFile: resolve(key) };
   } else if (cert || key) log.warn(`${path}: certificate_file and private_key_file are used only with enable_grpc_ssl=true (mlserve serves plain HTTP); ignored`);
@@ -275,16 +272,16 @@ export function parseModelList(value: string | string[]): 'all' | string[] {
 
 export function parseProcessor(value: string, what: string): ServeProcessor {
   const v = value.trim().toLowerCase();
-  if (!(SERVE_PROCESSORS as readonly string[]).includes(v)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${what}: "${value}" is not one of ${SERVE_PROCESSORS.join(', ')}`);
+  if (!(SERVE_PROCESSORS as readonly string[]).includes(v)) throw new MlsError('MLS_ERR_SERVE_CONFIG', { notOneOf: { what, value, choices: SERVE_PROCESSORS.join(', ') } });
   return v as ServeProcessor;
 }
 
 /** `0,1` → [0, 1]: device numbers, distinct. */
 export function parseDevices(value: string | string[], what: string): number[] {
   const items = (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0 || !items.every((d) => /^\d{1,3}$/.test(d))) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${what}: "${String(value)}" is not a list of device numbers (e.g. 0,1)`);
+  if (items.length === 0 || !items.every((d) => /^\d{1,3}$/.test(d))) throw new MlsError('MLS_ERR_SERVE_CONFIG', { deviceList: { what, value: String(value) } });
   const ids = items.map(Number);
-  if (new Set(ids).size !== ids.length) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${what}: "${String(value)}" names a device twice`);
+  if (new Set(ids).size !== ids.length) throw new MlsError('MLS_ERR_SERVE_CONFIG', { deviceTwice: { what, value: String(value) } });
   return ids;
 }
 
@@ -293,6 +290,6 @@ export function applyProcessorEnv(opts: ServeOptions, env: NodeJS.ProcessEnv): v
   if (env.MLSERVE_PROCESSOR) opts.processor = parseProcessor(env.MLSERVE_PROCESSOR, 'MLSERVE_PROCESSOR');
   if (env.MLSERVE_DEVICES) opts.devices = parseDevices(env.MLSERVE_DEVICES, 'MLSERVE_DEVICES');
   const cores = Number(env.MLSERVE_NEURON_CORES_PER_DEVICE);
-  if (env.MLSERVE_NEURON_CORES_PER_DEVICE && !(Number.isInteger(cores) && cores > 0)) throw new MlsError('MLS_ERR_SERVE_CONFIG', `MLSERVE_NEURON_CORES_PER_DEVICE: "${env.MLSERVE_NEURON_CORES_PER_DEVICE}" is not a whole number above 0`);
+  if (env.MLSERVE_NEURON_CORES_PER_DEVICE && !(Number.isInteger(cores) && cores > 0)) throw new MlsError('MLS_ERR_SERVE_CONFIG', { neuronCoresEnv: { value: env.MLSERVE_NEURON_CORES_PER_DEVICE } });
   if (cores > 0) opts.neuronCoresPerDevice = cores;
 }

@@ -28,16 +28,12 @@ export interface OpenedArchive {
 /** Resolves `url` inside the store; TorchServe only loads archives directly in model_store. */
 export function storePath(modelStore: string, url: string): string {
   if (/^[a-z]+:\/\//i.test(url)) {
-    throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `mlserve loads archives from the model store only, not URLs: ${url}`, {
-      hint: 'Copy the archive into the model store and register it by file name.',
-    });
+    throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { urlNotStore: { url } });
   }
   const root = resolve(modelStore);
   const p = resolve(root, url);
   if (basename(url) !== url || !p.startsWith(root + sep)) {
-    throw new MlsError('MLS_ERR_SERVE_MODEL_NOT_FOUND', `Model not found in model store: ${url}`, {
-      hint: 'Name an archive directly inside the model store (no folders, no "..").',
-    });
+    throw new MlsError('MLS_ERR_SERVE_MODEL_NOT_FOUND', { outsideStore: { url } });
   }
   return p;
 }
@@ -47,7 +43,7 @@ export async function openArchive(modelStore: string, url: string, workDir: stri
   try {
     await stat(path);
   } catch {
-    throw new MlsError('MLS_ERR_SERVE_MODEL_NOT_FOUND', `Model not found in model store: ${url}`);
+    throw new MlsError('MLS_ERR_SERVE_MODEL_NOT_FOUND', { notInStore: { url } });
   }
   const tempDir = join(workDir, `${url.replace(/[^A-Za-z0-9_.-]/g, '_')}-${randomBytes(4).toString('hex')}`);
   try {
@@ -58,7 +54,7 @@ export async function openArchive(modelStore: string, url: string, workDir: stri
     const workerKind = workerKindFor(handler, serializedFile);
     // Python handlers take .pt/.pth/.onnx or no file at all; the Node worker runs ONNX only.
     if (workerKind === 'node' && !serializedFile.endsWith('.onnx')) {
-      throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `${url}: handler ${handler} runs ONNX models; the serialized file must be an .onnx model (got ${ex.manifest.model.serializedFile ?? 'none'})`);
+      throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { notOnnx: { url, handler, serializedFile: ex.manifest.model.serializedFile ?? 'none' } });
     }
     return {
       url,
@@ -75,7 +71,7 @@ export async function openArchive(modelStore: string, url: string, workDir: stri
     const err = toMlsError(e);
     if (err.code.startsWith('MLS_ERR_SERVE_')) throw err;
     // Whatever the reader found wrong (zip, manifest, paths, limits), for the API it is an invalid archive.
-    throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `${url}: ${err.message}`, { cause: e, details: { readerCode: err.code } });
+    throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { unreadable: { url, reason: err.message } }, { cause: e, details: { readerCode: err.code } });
   }
 }
 

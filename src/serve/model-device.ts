@@ -25,13 +25,9 @@ export function modelDevice(state: ProcessorState, workerKind: 'node' | 'python'
   if (state.deviceType === 'cpu') return state.fallback ? { type: 'cpu', ids: [], fallback: state.fallback } : { type: 'cpu', ids: [] };
   let problem: MlsError | undefined;
   if (workerKind === 'node' && state.deviceType === 'neuron') {
-    problem = new MlsError('MLS_ERR_SERVE_ONNX_ON_INF', `${model} is an ONNX model and the server runs on Inferentia (--processor inf): onnxruntime has no Neuron execution provider`, {
-      hint: 'Compile the model for Neuron (torch-neuron for inf1: torch.neuron.trace; torch-neuronx for inf2/trn1: torch_neuronx.trace), save it as TorchScript and archive it with a Python handler; or serve the ONNX model on a cpu or gpu server.',
-    });
+    problem = new MlsError('MLS_ERR_SERVE_ONNX_ON_INF', { model });
   } else if (workerKind === 'node' && !state.cudaProvider) {
-    problem = new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', `${model}: ${CUDA_MISSING}`, {
-      hint: 'Install onnxruntime-node with its CUDA 12 provider (`npm install --onnxruntime-node-install=cuda12`, which the gpu image does at build) on a CUDA 12 + cuDNN 9 runtime; or start with --allow-cpu-fallback to run ONNX models on the CPU.',
-    });
+    problem = new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', { cudaMissing: { model, reason: CUDA_MISSING } });
   }
   if (!problem) return { type: state.deviceType, ids: state.deviceIds };
   if (!state.allowCpuFallback) throw problem;
@@ -54,7 +50,7 @@ function configDeviceIds(cfg: Record<string, unknown>, state: ProcessorState, mo
   if (v === undefined) return undefined;
   const ids = Array.isArray(v) ? v : [v];
   if (ids.length === 0 || !ids.every((d) => typeof d === 'number' && state.deviceIds.includes(d))) {
-    throw new MlsError('MLS_ERR_SERVE_CONFIG', `${model}: model-config.yaml deviceIds ${JSON.stringify(v)} must name devices of this server (--devices ${state.deviceIds.join(',')})`);
+    throw new MlsError('MLS_ERR_SERVE_CONFIG', { modelDeviceIds: { model, v: JSON.stringify(v), deviceIds: state.deviceIds.join(',') } });
   }
   return ids as number[];
 }

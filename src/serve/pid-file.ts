@@ -18,7 +18,7 @@ async function readPid(path: string): Promise<number | undefined> {
 export async function claimPidFile(path: string): Promise<void> {
   const pid = await readPid(path);
   if (pid !== undefined && pid !== process.pid && alive(pid)) {
-    throw new MlsError('MLS_ERR_SERVE_ALREADY_RUNNING', `a server (pid ${pid}) already runs with pid file ${path}`);
+    throw new MlsError('MLS_ERR_SERVE_ALREADY_RUNNING', { pid, path });
   }
   await writeFileAtomic(path, `${process.pid}\n`);
 }
@@ -31,15 +31,15 @@ export async function releasePidFile(path: string): Promise<void> {
 /** Sends SIGTERM to the server named by the pid file and waits until it has exited. */
 export async function stopServer(path: string, timeoutMs = 60_000): Promise<{ pid: number; pidFile: string }> {
   const pid = await readPid(path);
-  if (pid === undefined) throw new MlsError('MLS_ERR_SERVE_NOT_RUNNING', `no server pid in ${path}`);
+  if (pid === undefined) throw new MlsError('MLS_ERR_SERVE_NOT_RUNNING', { noPid: { path } });
   if (!alive(pid)) {
     await rm(path, { force: true });
-    throw new MlsError('MLS_ERR_SERVE_NOT_RUNNING', `the server of ${path} (pid ${pid}) is not running; removed the stale pid file`);
+    throw new MlsError('MLS_ERR_SERVE_NOT_RUNNING', { stale: { path, pid } });
   }
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + timeoutMs;
   while (alive(pid)) {
-    if (Date.now() > deadline) throw new MlsError('MLS_ERR_SERVE_STOP_TIMEOUT', `the server (pid ${pid}) is still running ${timeoutMs} ms after SIGTERM`);
+    if (Date.now() > deadline) throw new MlsError('MLS_ERR_SERVE_STOP_TIMEOUT', { pid, timeoutMs });
     await new Promise((r) => setTimeout(r, 50));
   }
   await rm(path, { force: true });

@@ -51,9 +51,8 @@ export interface ModelDevice {
   fallback?: string;
 }
 
-function unavailable(processor: ServeProcessor, problems: string[], hint: string): MlsError {
-  return new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', `--processor ${processor} cannot be used: ${problems.join('; ')}`, {
-    hint: `${hint} Or start with --allow-cpu-fallback to run on the CPU (the server then says so in its log, describe, /v2 metadata and metrics).`,
+function unavailable(processor: ServeProcessor, problems: string[]): MlsError {
+  return new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', { processor: { processor, problems: problems.join('; ') } }, {
     details: { processor, problems },
   });
 }
@@ -63,16 +62,11 @@ export function coreRanges(ordinals: number[], perDevice: number): string {
   return ordinals.map((o) => (perDevice === 1 ? `${o * perDevice}` : `${o * perDevice}-${o * perDevice + perDevice - 1}`)).join(',');
 }
 
-const HINTS = {
-  gpu: 'Run on a machine with an NVIDIA GPU and its driver (docker: --gpus device=N; Kubernetes: nvidia.com/gpu), and name visible GPUs in --devices.',
-  inf: 'Run on an Inferentia / Trainium instance with the Neuron driver (/dev/neuronN; docker: --device /dev/neuronN) and the Neuron runtime (aws-neuronx-runtime-lib, /opt/aws/neuron/lib), and name visible devices in --devices.',
-};
-
 /** Checks the processor asked for; throws when it cannot be used and no fallback is allowed. */
 export async function resolveProcessor(req: ProcessorRequest, probe: DeviceProbe, log: Logger): Promise<ProcessorState> {
   const base = { requested: req.processor, allowCpuFallback: req.allowCpuFallback };
   if (req.processor === 'cpu') {
-    if (req.devices?.length) throw new MlsError('MLS_ERR_SERVE_CONFIG', '--devices names GPUs or Neuron devices: it needs --processor gpu or inf');
+    if (req.devices?.length) throw new MlsError('MLS_ERR_SERVE_CONFIG', { devicesNeedProcessor: {} });
     return { ...base, deviceType: 'cpu', deviceIds: [], ordinals: [] };
   }
   const gpu = req.processor === 'gpu';
@@ -85,7 +79,7 @@ export async function resolveProcessor(req: ProcessorRequest, probe: DeviceProbe
   if (visible.length > 0 && missing.length > 0) problems.push(`${what} ${missing.join(',')} of --devices is not visible (visible: ${visible.join(',')})`);
   if (!gpu && !(await probe.neuronRuntime())) problems.push('the Neuron runtime library (libnrt.so) is not installed (looked in /opt/aws/neuron/lib and LD_LIBRARY_PATH)');
   if (problems.length > 0) {
-    const e = unavailable(req.processor, problems, HINTS[req.processor]);
+    const e = unavailable(req.processor, problems);
     if (!req.allowCpuFallback) throw e;
     log.warn(`${e.message}: running on the CPU (--allow-cpu-fallback)`);
     return { ...base, deviceType: 'cpu', deviceIds: [], ordinals: [], fallback: problems.join('; ') };

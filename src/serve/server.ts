@@ -6,12 +6,13 @@ import type { Duplex } from 'node:stream';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { MlsError, toMlsError } from '../errors.js';
+import { MlsError, toMlsError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Address, ServeOptions } from './config.js';
 import { WorkerHub } from './frontend/worker-hub.js';
 import { Registry } from './frontend/registry.js';
-import { HttpError, errorBody } from './http/errors.js';
+import { torchServeBody } from '../errors/render.js';
+import { serveHttpErrors } from '../errors/serve-http.js';
 import { Http1Server, viaNodeHttp, type Http1Handler, type HttpLimits } from './http/http1-server.js';
 import { chooseTransport, type HttpTransport } from './http/transport-check.js';
 import { inferenceListener } from './http/inference-api.js';
@@ -55,13 +56,20 @@ interface Listener {
 
 function listenError(addr: Address, what: string) {
   return (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EADDRINUSE') return new MlsError('MLS_ERR_SERVE_PORT_IN_USE', `${what} address ${addr.host}:${addr.port} is already in use`);
-    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') return new MlsError('MLS_ERR_SERVE_ADDRESS', `${what} address ${addr.host}:${addr.port}: ${e.message}`);
+    if (e.code === 'EADDRINUSE') return new MlsError('MLS_ERR_SERVE_PORT_IN_USE', { what, address: `${addr.host}:${addr.port}` });
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') return new MlsError('MLS_ERR_SERVE_ADDRESS', { unresolvable: { what, address: `${addr.host}:${addr.port}`, reason: e.message } });
     return toMlsError(e);
   };
 }
 
-const CLIENT_ERROR_TYPES: Record<number, string> = { 408: 'RequestTimeoutException', 413: 'RequestEntityTooLargeException', 417: 'ExpectationFailedException', 431: 'RequestHeaderFieldsTooLargeException', 500: 'InternalServerException' };
+/** The codes of the transport's own refusals, by the status it answers with (its message is kept). */
+const TRANSPORT_CODES: Record<number, ErrorCode> = {
+  408: 'MLS_ERR_SERVE_REQUEST_TIMEOUT',
+  413: 'MLS_ERR_SERVE_REQUEST_TOO_LARGE',
+  417: 'MLS_ERR_SERVE_EXPECTATION_FAILED',
+  431: 'MLS_ERR_SERVE_HEADERS_TOO_LARGE',
+  500: 'MLS_ERR_INTERNAL',
+};
 
 /**
  * The inference listener: mlserve's HTTP/1.1 transport on Node's llhttp (http/http1-server.ts) when
@@ -71,7 +79,7 @@ async function listenInference(handler: Http1Handler, maxBodySize: number, addr:
   const opts = {
     ...limits,
     maxBodySize,
-    errorBody: (status: number, message: string) => errorBody(status, CLIENT_ERROR_TYPES[status] ?? 'BadRequestException', message),
+    errorBody: (status: number, message: string) => torchServeBody(MlsError.relayed(TRANSPORT_CODES[status] ?? 'MLS_ERR_SERVE_HTTP_PROTOCOL', message)),
   };
   // The check's own canned requests are not counted as the server's answers.
   const { transport, fallbackReason } = await chooseTransport(wanted, opts);
@@ -132,11 +140,9 @@ function answerClientError(e: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const [status, type] =
-    e.code === 'HPE_HEADER_OVERFLOW' ? [431, 'RequestHeaderFieldsTooLargeException']
-    : e.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'RequestTimeoutException']
-    : [400, 'BadRequestException'];
-  const body = errorBody(status, type, `malformed HTTP request (${e.code ?? 'parse error'})`);
+  const err = new MlsError(e.code === 'HPE_HEADER_OVERFLOW' ? 'MLS_ERR_SERVE_HEADERS_TOO_LARGE' : e.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'MLS_ERR_SERVE_REQUEST_TIMEOUT' : 'MLS_ERR_SERVE_HTTP_PROTOCOL', { malformed: { reason: e.code ?? 'parse error' } });
+  const status = err.httpStatus;
+  const body = torchServeBody(err);
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body.toString()}`);
 }
 
@@ -314,9 +320,9 @@ export async function startServer(opts: ServeOptions, log: Logger, deps: ServerD
             log.warn(`snapshot: ${name ?? url} ${saved.version} not restored: ${e.message}`);
             return;
           }
-          if (e instanceof HttpError) throw new MlsError('MLS_ERR_SERVE_CONFIG', `${url}: ${e.message}`);
+          if (e instanceof MlsError && e.code in serveHttpErrors) throw new MlsError('MLS_ERR_SERVE_CONFIG', { url: { url, reason: e.message } });
           if (e instanceof MlsError) throw e;
-          throw new MlsError('MLS_ERR_SERVE_MODEL_LOAD_FAILED', `${url}: ${(e as Error).message}`, { cause: e });
+          throw new MlsError('MLS_ERR_SERVE_MODEL_LOAD_FAILED', { url, reason: (e as Error).message }, { cause: e });
         }
       }),
     );

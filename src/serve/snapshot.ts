@@ -66,11 +66,11 @@ export async function readSnapshot(path: string): Promise<SavedSnapshot | undefi
   try {
     parsed = Snapshot.safeParse(JSON.parse(text));
   } catch (e) {
-    throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: not JSON (${(e as Error).message})`, { hint: 'Delete the snapshot or start with --no-snapshot.' });
+    throw new MlsError('MLS_ERR_SERVE_CONFIG', { snapshotNotJson: { path, reason: (e as Error).message } });
   }
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new MlsError('MLS_ERR_SERVE_CONFIG', `${path}: ${issue.path.join('.')}: ${issue.message}`, { hint: 'Delete the snapshot or start with --no-snapshot.' });
+    throw new MlsError('MLS_ERR_SERVE_CONFIG', { snapshotField: { path, field: issue.path.join('.'), reason: issue.message } });
   }
   return parsed.data;
 }

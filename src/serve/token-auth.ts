@@ -5,14 +5,15 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { HttpError, sendError } from './http/errors.js';
+import { sendError } from './http/errors.js';
+import { MlsError } from '../errors.js';
 
 export interface Keys {
   management: string;
   inference: string;
 }
 
-const INVALID = new HttpError(400, 'InvalidKeyException', 'Token Authorization failed. Token either incorrect, expired, or not provided correctly');
+const INVALID = new MlsError('MLS_ERR_SERVE_BAD_TOKEN');
 
 export async function writeKeyFile(path: string): Promise<Keys> {
   const keys: Keys = { management: randomBytes(18).toString('base64url'), inference: randomBytes(18).toString('base64url') };

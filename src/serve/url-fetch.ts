@@ -4,6 +4,7 @@
 // percent-encoded, is refused (CVE-2024-35198 bypassed the pattern that way); every redirect target
 // must match a pattern too (no SSRF through a redirect); the size is capped while downloading; the
 // file appears in the store only once complete (atomic rename), and never replaces one.
+import type { UrlRefusal } from '../errors/serve.js';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlsError } from '../errors.js';
@@ -34,30 +35,30 @@ export function parseAllowedUrls(value: string, where: string): RegExp[] {
       try {
         return new RegExp(`^(?:${p})$`);
       } catch (e) {
-        throw new MlsError('MLS_ERR_SERVE_CONFIG', `${where}: allowed_urls: "${p}" is not a regular expression (${(e as Error).message})`);
+        throw new MlsError('MLS_ERR_SERVE_CONFIG', { allowedUrlsRegex: { where, p, reason: (e as Error).message } });
       }
     });
 }
 
 function checkAllowed(url: string, o: UrlFetchOptions): URL {
-  const refuse = (why: string) => new MlsError('MLS_ERR_SERVE_URL_NOT_ALLOWED', `Given URL ${url} ${why}`);
-  if (o.allowedUrls.length === 0) throw refuse('cannot be registered: registration from URLs is off (set allowed_urls in the config file)');
+  const refuse = (why: UrlRefusal) => new MlsError('MLS_ERR_SERVE_URL_NOT_ALLOWED', { url, why });
+  if (o.allowedUrls.length === 0) throw refuse('off');
   let decoded = url;
   try {
     for (let i = 0; i < 3 && decoded.includes('%'); i++) decoded = decodeURIComponent(decoded);
   } catch {
-    throw refuse('has malformed percent-encoding');
+    throw refuse('percentEncoding');
   }
-  if (decoded.includes('..') || decoded.includes('\\')) throw refuse('contains ".." or "\\"');
+  if (decoded.includes('..') || decoded.includes('\\')) throw refuse('dotDot');
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw refuse('is not a URL');
+    throw refuse('notUrl');
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw refuse('is not http(s)');
-  if (u.username || u.password) throw refuse('carries credentials');
-  if (!o.allowedUrls.some((re) => re.test(url))) throw refuse('does not match any allowed URL(s)');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw refuse('notHttp');
+  if (u.username || u.password) throw refuse('credentials');
+  if (!o.allowedUrls.some((re) => re.test(url))) throw refuse('notAllowed');
   return u;
 }
 
@@ -66,30 +67,30 @@ export async function fetchArchive(url: string, o: UrlFetchOptions): Promise<str
   let current = url;
   let u = checkAllowed(current, o);
   const name = decodeURIComponent(u.pathname.split('/').pop() ?? '');
-  if (!ARCHIVE_NAME.test(name)) throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `${url}: the URL must end in an archive file name (.mar, .tar.gz, .tgz, .zip), got "${name}"`);
+  if (!ARCHIVE_NAME.test(name)) throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { urlName: { url, name } });
   const target = join(o.modelStore, name);
   if (await stat(target).catch(() => null)) {
     // TorchServe's answer (500 InternalServerException, FileAlreadyExistsException in its ApiUtils).
-    throw new MlsError('MLS_ERR_SERVE_ARCHIVE_EXISTS', `Model file already exists ${name}`, { details: { url } });
+    throw new MlsError('MLS_ERR_SERVE_ARCHIVE_EXISTS', { name }, { details: { url } });
   }
   const signal = AbortSignal.timeout(o.timeoutMs ?? 120_000);
   let res: Response;
   for (let hops = 0; ; hops++) {
     res = await fetch(u, { redirect: 'manual', signal }).catch((e: unknown) => {
-      throw new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', `${url}: ${(e as Error).message}`);
+      throw new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', { failed: { url, reason: (e as Error).message } });
     });
     const location = res.headers.get('location');
     if (res.status < 300 || res.status >= 400 || !location) break;
     await res.body?.cancel();
-    if (hops >= MAX_REDIRECTS) throw new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', `${url}: more than ${MAX_REDIRECTS} redirects`);
+    if (hops >= MAX_REDIRECTS) throw new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', { redirects: { url, max: MAX_REDIRECTS } });
     current = new URL(location, u).href;
     u = checkAllowed(current, o); // a redirect must not lead anywhere the patterns do not allow
   }
   if (res.status !== 200 || !res.body) {
     await res.body?.cancel();
-    throw new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', `${url}: the server answered ${res.status}`);
+    throw new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', { status: { url, status: res.status } });
   }
-  const tooBig = () => new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', `${url}: the archive is larger than the download limit (${o.maxBytes} bytes)`);
+  const tooBig = () => new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', { tooLarge: { url, maxBytes: o.maxBytes } });
   if (Number(res.headers.get('content-length') ?? 0) > o.maxBytes) {
     await res.body.cancel();
     throw tooBig();
@@ -107,7 +108,7 @@ export async function fetchArchive(url: string, o: UrlFetchOptions): Promise<str
   } catch (e) {
     await out.abort();
     if (e instanceof MlsError) throw e;
-    throw new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', `${url}: ${(e as Error).message}`);
+    throw new MlsError('MLS_ERR_SERVE_DOWNLOAD_FAILED', { failed: { url, reason: (e as Error).message } });
   }
   return name;
 }

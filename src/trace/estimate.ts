@@ -15,12 +15,12 @@ export const DEFAULT_CATALOG = join(PACKAGE_ROOT, 'src/pack/default-catalog.yaml
 
 export async function loadCatalog(path: string = DEFAULT_CATALOG): Promise<Catalog> {
   if (!existsSync(path)) {
-    throw new MlsError('MLS_ERR_TRACE_CATALOG', `catalog ${path} does not exist`, { details: { file: path } });
+    throw new MlsError('MLS_ERR_TRACE_CATALOG', { notFound: { path } }, { details: { file: path } });
   }
   try {
     return await readCatalog(path);
   } catch (e) {
-    if (isMlsError(e)) throw new MlsError('MLS_ERR_TRACE_CATALOG', e.message, { details: { file: path }, cause: e });
+    if (isMlsError(e)) throw new MlsError('MLS_ERR_TRACE_CATALOG', { invalid: { reason: e.message } }, { details: { file: path }, cause: e });
     throw e;
   }
 }
@@ -46,7 +46,7 @@ export function familyResources(catalog: Catalog, measured: MeasuredFigures): Re
     const s = spec.scaling;
     if (!s || family === MEASURED_FAMILY) continue;
     if (s.from !== MEASURED_FAMILY && s.from !== 'cpu') {
-      throw new MlsError('MLS_ERR_TRACE_CATALOG', `families.${family}.scaling.from: "${s.from}" is not measured by trace (use ${MEASURED_FAMILY})`);
+      throw new MlsError('MLS_ERR_TRACE_CATALOG', { scalingFrom: { family, from: s.from, measured: MEASURED_FAMILY } });
     }
     const latency = s.latencyFactor ?? 1;
     out[family] = {

@@ -13,7 +13,7 @@ export interface ExampleTensor {
 const MAX_EXAMPLE_BYTES = 256 * 1024 * 1024;
 
 function bad(file: string, message: string): MlsError {
-  return new MlsError('MLS_ERR_TRACE_BAD_EXAMPLE', `${file}: ${message}`, { details: { file } });
+  return new MlsError('MLS_ERR_TRACE_BAD_EXAMPLE', { unreadable: { file, message } }, { details: { file } });
 }
 
 /** Flattens nested arrays, checking that they are rectangular. */

@@ -23,7 +23,7 @@ export function parseShapeArg(text: string): [string, number[]] {
   const m = /^([^=]+)=(\d+(?:x\d+)*)$/.exec(text.trim());
   const dims = m ? m[2]!.split('x').map(Number) : [];
   if (!m || dims.some((d) => d < 1)) {
-    throw new MlsError('MLS_ERR_TRACE_BAD_SHAPE', `--shape "${text}" is not name=DIMxDIM... with positive dimensions`);
+    throw new MlsError('MLS_ERR_TRACE_BAD_SHAPE', { notNameDims: { text } });
   }
   return [m[1]!.trim(), dims];
 }
@@ -37,7 +37,7 @@ function checkNames(model: string, metadata: readonly InferenceSession.ValueMeta
     if (!metadata.some((m) => m.name === name)) {
       const known = metadata.map((m) => m.name).join(', ');
       const code = name in shapes ? 'MLS_ERR_TRACE_BAD_SHAPE' : 'MLS_ERR_TRACE_BAD_EXAMPLE';
-      throw new MlsError(code, `${model}: the model has no input "${name}" (its inputs: ${known})`, { details: { model, input: name } });
+      throw new MlsError(code, { noSuchInput: { model, name, known } }, { details: { model, input: name } });
     }
   }
 }
@@ -56,8 +56,7 @@ export function planInputs(
   if (strictNames) checkNames(model, metadata, shapes, example);
   return metadata.map((meta) => {
     if (!meta.isTensor || !(SUPPORTED_TYPES as readonly string[]).includes(meta.type)) {
-      const what = meta.isTensor ? `has type ${meta.type}` : 'is not a tensor';
-      throw new MlsError('MLS_ERR_TRACE_UNSUPPORTED_INPUT', `${model}: input "${meta.name}" ${what}`, { details: { model, input: meta.name } });
+      throw new MlsError('MLS_ERR_TRACE_UNSUPPORTED_INPUT', meta.isTensor ? { type: { model, name: meta.name, type: meta.type } } : { notTensor: { model, name: meta.name } }, { details: { model, input: meta.name } });
     }
     const declared = meta.shape;
     const batched = declared.length > 0 && isFree(declared[0]);
@@ -68,18 +67,18 @@ export function planInputs(
     let shape: number[];
     if (given) {
       if (declared.length > 0 && given.length !== declared.length) {
-        throw new MlsError(code, `${model}: input "${meta.name}" has ${declared.length} dimensions [${declared.join(', ')}], got ${given.length}`, { details });
+        throw new MlsError(code, { rankMismatch: { model, input: meta.name, rank: declared.length, declared: declared.join(', '), given: given.length } }, { details });
       }
       declared.forEach((d, i) => {
         if (!isFree(d) && given[i] !== d) {
-          throw new MlsError(code, `${model}: input "${meta.name}" dimension ${i} is fixed at ${d}, got ${given[i]}`, { details });
+          throw new MlsError(code, { fixedDim: { model, input: meta.name, i, d, given: given[i]! } }, { details });
         }
       });
       shape = batched ? [1, ...given.slice(1)] : [...given];
     } else {
       const free = declared.map((d, i) => (i > 0 && isFree(d) ? `${i} (${String(d) || '?'})` : '')).filter(Boolean);
       if (free.length > 0) {
-        throw new MlsError('MLS_ERR_TRACE_FREE_DIMS', `${model}: input "${meta.name}" [${declared.join(', ')}] has free dimension ${free.join(', ')}`, { details });
+        throw new MlsError('MLS_ERR_TRACE_FREE_DIMS', { model, name: meta.name, declared: declared.join(', '), free: free.join(', ') }, { details });
       }
       shape = declared.map((d) => (isFree(d) ? 1 : (d as number)));
     }

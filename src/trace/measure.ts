@@ -82,11 +82,13 @@ export async function measureModel(job: MeasureJob, timeoutMs: number): Promise<
     }
     if (doc && 'error' in doc && doc.error) {
       const code = (doc.error.code.startsWith('MLS_ERR_TRACE_') ? doc.error.code : 'MLS_ERR_TRACE_MEASURE_FAILED') as ErrorCode;
-      throw new MlsError(code, doc.error.message, { details: { model: job.model } });
+      throw MlsError.relayed(code, doc.error.message, { details: { model: job.model } });
     }
     if (!doc || r.exitCode !== 0) {
-      const why = r.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${r.exitCode ?? r.signal}: ${String(r.stderr ?? '').slice(-2000)}`;
-      throw new MlsError(r.timedOut ? 'MLS_ERR_TRACE_TIMEOUT' : 'MLS_ERR_TRACE_MEASURE_FAILED', `${job.model}: the measuring process ${why}`, { details: { model: job.model } });
+      const details = { details: { model: job.model } };
+      throw r.timedOut
+        ? new MlsError('MLS_ERR_TRACE_TIMEOUT', { measuringTimedOut: { model: job.model, ms: timeoutMs } }, details)
+        : new MlsError('MLS_ERR_TRACE_MEASURE_FAILED', { measuringExited: { model: job.model, how: String(r.exitCode ?? r.signal), stderr: String(r.stderr ?? '').slice(-2000) } }, details);
     }
     return doc as Measurement;
   } finally {

@@ -56,7 +56,7 @@ export async function resolveModelSource(input: string, workDir: string): Promis
     return { name, input, modelPath: file ?? archive.dir, archive, folder: kind === 'folder', python: true };
   }
   if (!file || !file.toLowerCase().endsWith('.onnx')) {
-    throw new MlsError('MLS_ERR_TRACE_NO_MODEL_IN_ARCHIVE', `${name} (${input}): the archive's serializedFile is ${file ? basename(file) : 'missing'}, not an .onnx model`, {
+    throw new MlsError('MLS_ERR_TRACE_NO_MODEL_IN_ARCHIVE', { name, input, file: file ? basename(file) : 'missing' }, {
       details: { model: name, archive: input },
     });
   }

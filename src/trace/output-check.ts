@@ -21,7 +21,7 @@ export function assertFinite(model: string, outputs: Outputs, what: string): voi
     for (let i = 0; i < data.length; i++) {
       const v = data[i] as number;
       if (!Number.isFinite(v)) {
-        throw new MlsError('MLS_ERR_TRACE_NON_FINITE', `${model}: output "${name}" of the ${what} model holds ${v} (at index ${i})`, {
+        throw new MlsError('MLS_ERR_TRACE_NON_FINITE', { model, name, what, v, i }, {
           details: { model, output: name, index: i },
         });
       }
@@ -37,7 +37,7 @@ export function compareOutputs(model: string, original: Outputs, optimized: Outp
     const other = optimized[name];
     const b = other ? numbers(other) : undefined;
     if (!a || !b || a.length !== b.length) {
-      throw new MlsError('MLS_ERR_TRACE_OPTIMIZED_MISMATCH', `${model}: output "${name}" differs in shape after optimization`, { details: { model, output: name } });
+      throw new MlsError('MLS_ERR_TRACE_OPTIMIZED_MISMATCH', { shape: { model, name } }, { details: { model, output: name } });
     }
     for (let i = 0; i < a.length; i++) {
       const x = Number(a[i]);
@@ -45,7 +45,7 @@ export function compareOutputs(model: string, original: Outputs, optimized: Outp
       const diff = Math.abs(x - y);
       maxAbsDiff = Math.max(maxAbsDiff, diff);
       if (diff > tolerance + tolerance * Math.abs(x)) {
-        throw new MlsError('MLS_ERR_TRACE_OPTIMIZED_MISMATCH', `${model}: output "${name}"[${i}] is ${y} optimized, ${x} original (tolerance ${tolerance})`, {
+        throw new MlsError('MLS_ERR_TRACE_OPTIMIZED_MISMATCH', { value: { model, name, i, y, x, tolerance } }, {
           details: { model, output: name, index: i, original: x, optimized: y },
         });
       }

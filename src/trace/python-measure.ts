@@ -45,7 +45,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function requestItem(job: PythonMeasureJob): Promise<InferItem> {
   if (!job.examplePath) {
-    throw new MlsError('MLS_ERR_TRACE_BAD_EXAMPLE', `${job.model}: a Python handler's input cannot be derived from its model; give --example with a request body for it (JSON, an image, ...)`, {
+    throw new MlsError('MLS_ERR_TRACE_BAD_EXAMPLE', { pythonNeedsExample: { model: job.model } }, {
       details: { model: job.model },
     });
   }
@@ -65,7 +65,7 @@ async function timeBatches(w: WorkerProcess, job: PythonMeasureJob, item: InferI
   for (let i = 0; i < s.warmupIterations; i++) {
     const r = await runBatch(w, items, s.timeoutMs);
     const bad = r.find((x) => x.status !== 200);
-    if (bad) throw new MlsError('MLS_ERR_TRACE_MEASURE_FAILED', `${job.model}: the handler answered ${bad.status} to the example: ${bad.body.toString('utf8').slice(0, 300)}`, { details: { model: job.model } });
+    if (bad) throw new MlsError('MLS_ERR_TRACE_MEASURE_FAILED', { handlerStatus: { model: job.model, status: bad.status, body: bad.body.toString('utf8').slice(0, 300) } }, { details: { model: job.model } });
   }
   const times: number[] = [];
   const cpu0 = cpuMs(w.pid);
@@ -116,8 +116,8 @@ export async function measurePythonArchive(job: PythonMeasureJob): Promise<Measu
       job.settings.timeoutMs,
     ).catch((e: unknown) => {
       const refused = /^MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE: (.*)$/s.exec((e as Error).message);
-      if (refused) throw new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', `${job.model}: ${refused[1]}`, { details: { model: job.model }, hint: 'trace measures on the device when it is here: make torch see it (a CUDA build of torch; torch-neuron / torch-neuronx), or trace on a machine without the device to estimate from the catalog.' });
-      throw new MlsError('MLS_ERR_TRACE_MEASURE_FAILED', `${job.model}: the Python handler did not load: ${(e as Error).message}`, { details: { model: job.model } });
+      if (refused) throw new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', { workerRefused: { model: job.model, refused: refused[1]! } }, { details: { model: job.model }, });
+      throw new MlsError('MLS_ERR_TRACE_MEASURE_FAILED', { pythonLoad: { model: job.model, reason: (e as Error).message } }, { details: { model: job.model } });
     });
     const loadMs = Number((performance.now() - t0).toFixed(1));
     const afterLoad = statusBytes(w.pid, 'VmRSS') - baselineRss;

@@ -5,7 +5,7 @@ export function parseReplicasArg(text: string): [string, number] {
   const m = /^([^=]+)=(\d+)$/.exec(text.trim());
   const n = m ? Number(m[2]) : 0;
   if (!m || !Number.isSafeInteger(n) || n < 1) {
-    throw new MlsError('MLS_ERR_USAGE', `--replicas: "${text}" is not NAME=N with N a whole number of at least 1 (mlp=2)`);
+    throw new MlsError('MLS_ERR_USAGE', { replicasSyntax: { text } });
   }
   return [m[1]!.trim(), n];
 }

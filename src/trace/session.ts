@@ -45,12 +45,12 @@ export function loadError(model: string, e: unknown): MlsError {
   const why = reason(e);
   const details = { model, reason: why };
   if (/protobuf parsing failed|data pointer is null|No graph was found|model_proto|Invalid model/i.test(why)) {
-    return new MlsError('MLS_ERR_TRACE_NOT_ONNX', `${model}: not an ONNX model (${why})`, { details, cause: e });
+    return new MlsError('MLS_ERR_TRACE_NOT_ONNX', { model, why }, { details, cause: e });
   }
   if (/opset/i.test(why)) {
-    return new MlsError('MLS_ERR_TRACE_UNSUPPORTED_OPSET', `${model}: unsupported operator set: ${why}`, { details, cause: e });
+    return new MlsError('MLS_ERR_TRACE_UNSUPPORTED_OPSET', { model, why }, { details, cause: e });
   }
-  return new MlsError('MLS_ERR_TRACE_MODEL_LOAD', `${model}: onnxruntime cannot load it: ${why}`, { details, cause: e });
+  return new MlsError('MLS_ERR_TRACE_MODEL_LOAD', { load: { model, why } }, { details, cause: e });
 }
 
 export async function openSession(model: string, path: string, s: SessionSettings): Promise<ort.InferenceSession> {
@@ -74,6 +74,6 @@ export async function runSession(model: string, session: ort.InferenceSession, f
   try {
     return await session.run(feeds);
   } catch (e) {
-    throw new MlsError('MLS_ERR_TRACE_MODEL_LOAD', `${model}: inference failed: ${reason(e)}`, { details: { model, reason: reason(e) }, cause: e });
+    throw new MlsError('MLS_ERR_TRACE_MODEL_LOAD', { run: { model, reason: reason(e) } }, { details: { model, reason: reason(e) }, cause: e });
   }
 }

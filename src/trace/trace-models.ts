@@ -115,7 +115,7 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
       try {
         const source = await resolveModelSource(input, join(workDir, String(index)));
         model = source.name;
-        if (names.has(model)) throw new MlsError('MLS_ERR_TRACE_DUPLICATE_NAME', `${model}: ${input} gives a model name already traced`, { details: { model } });
+        if (names.has(model)) throw new MlsError('MLS_ERR_TRACE_DUPLICATE_NAME', { model, input }, { details: { model } });
         names.add(model);
         if (source.python) {
           onEvent({ index, input, model, phase: 'measuring' });
@@ -170,7 +170,7 @@ export async function traceModels(opts: TraceOptions, onEvent: (e: TraceEvent) =
   }
   const unknownReplicas = Object.keys(opts.replicas ?? {}).filter((n) => !names.has(n));
   if (unknownReplicas.length) {
-    throw new MlsError('MLS_ERR_USAGE', `--replicas: no traced model is named ${unknownReplicas.map((n) => `"${n}"`).join(', ')}`, { details: { known: [...names] } });
+    throw new MlsError('MLS_ERR_USAGE', { replicasUnknownModel: { unknownReplicas: unknownReplicas.map((n) => `"${n}"`).join(', ') } }, { details: { known: [...names] } });
   }
   if (profiles.length > 0) {
     await writeProfiles(opts.out, { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', createdAt: new Date().toISOString(), models: profiles });

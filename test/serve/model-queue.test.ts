@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ModelQueue, type Job } from '../../src/serve/frontend/model-queue.js';
 import type { BatchDone, BatchTarget } from '../../src/serve/frontend/pool-types.js';
-import { WorkerGoneError } from '../../src/serve/frontend/worker-process.js';
+import { MlsError } from '../../src/errors.js';
 import type { InferItem, ItemResult } from '../../src/serve/ipc/messages.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
@@ -98,9 +98,9 @@ describe('ModelQueue (fake pool, fake clock)', () => {
   it('answers 503 to every request of a batch whose worker died, and goes on with the next batch', () => {
     const { pool, answers, queue, submit } = setup({ batchSize: 2, slots: 1 });
     for (let i = 0; i < 4; i++) submit();
-    pool.calls[0]!.done(new WorkerGoneError('worker 9000 exited (SIGKILL)'));
+    pool.calls[0]!.done(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { exited: { worker: 9000, how: 'SIGKILL' } }));
     assert.deepEqual(answers.map((a) => [a.n, a.r.status]), [[0, 503], [1, 503]]);
-    assert.match(answers[0]!.r.body.toString(), /worker 9000 exited/);
+    assert.match(answers[0]!.r.error?.message ?? '', /worker 9000 exited/);
     assert.deepEqual(numbers(pool.calls[1]!.items), [2, 3]);
     pool.calls[1]!.done(undefined, ok(pool.calls[1]!.items));
     assert.deepEqual(queue.stats.byStatus, new Map([[503, 2], [200, 2]]));

@@ -51,7 +51,7 @@ function registry(...outcomes: LoadOutcome[]) {
   return { r, clock, started: starter.started, changes: () => changes };
 }
 
-const status = (e: unknown) => (e as { status?: number }).status;
+const status = (e: unknown) => (e as { httpStatus?: number }).httpStatus;
 
 describe('Registry (fake workers, fake clock)', () => {
   it('registers versions, makes the newest the default, and refuses a duplicate version (409)', async () => {

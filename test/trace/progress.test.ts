@@ -17,7 +17,7 @@ const events: TraceEvent[] = [
   { index: 0, input: 'mlp.onnx', model: 'mlp', phase: 'measuring' },
   { index: 0, input: 'mlp.onnx', model: 'mlp', phase: 'done', profile },
   { index: 1, input: 'bad.onnx', model: 'bad', phase: 'optimizing' },
-  { index: 1, input: 'bad.onnx', model: 'bad', phase: 'failed', error: new MlsError('MLS_ERR_TRACE_NOT_ONNX', 'bad: not an ONNX model') },
+  { index: 1, input: 'bad.onnx', model: 'bad', phase: 'failed', error: new MlsError('MLS_ERR_TRACE_NOT_ONNX', { model: 'bad', why: 'protobuf parsing failed' }) },
 ];
 
 test('events fold into one row per model with its figures or its error', () => {

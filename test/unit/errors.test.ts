@@ -16,7 +16,7 @@ test('errno errors map to file codes; unknown errors become internal', () => {
   const enoent = Object.assign(new Error('nope'), { code: 'ENOENT' });
   assert.equal(toMlsError(enoent).code, 'MLS_ERR_FILE_NOT_FOUND');
   assert.equal(toMlsError(new TypeError('x')).code, 'MLS_ERR_INTERNAL');
-  const e = new MlsError('MLS_ERR_USAGE', 'bad');
+  const e = new MlsError('MLS_ERR_USAGE', { flagRequired: { flag: '--bad' } });
   assert.equal(toMlsError(e), e);
   assert.equal(e.exitCode, 2);
 });

@@ -4,8 +4,7 @@
 // that is where batching gains throughput under load.
 import type { InferItem, ItemResult } from '../ipc/messages.js';
 import type { BatchTarget, WorkerPool } from './pool-types.js';
-import { WorkerGoneError } from './worker-process.js';
-import { errorBody } from '../http/errors.js';
+import { MlsError } from '../../errors.js';
 import type { HostStats } from './host-stats.js';
 import type { Clock, TimerHandle } from '../clock.js';
 
@@ -149,7 +148,7 @@ export class ModelQueue {
     w.infer(this.settings.modelKey, batch.map((j) => j.item), this.settings.responseTimeoutMs, (e, results) => {
       try {
         if (e || !results) {
-          const r = workerFailed(!e ? 'no results' : e instanceof WorkerGoneError ? e.message : `worker error: ${e.message}`);
+          const r = workerFailed(!e ? new MlsError('MLS_ERR_SERVE_WORKER_GONE', { noResults: {} }) : e instanceof MlsError ? e : new MlsError('MLS_ERR_SERVE_WORKER_GONE', { failed: { reason: e.message } }));
           for (const j of batch) this.finish(j, r);
           return;
         }
@@ -159,7 +158,7 @@ export class ModelQueue {
           const j = batch[i]!;
           // TorchServe's ts_inference_latency_microseconds: arrival to answer, for answers from the worker.
           this.stats.ts[j.versioned ? 1 : 0].latencyMicros += (back - j.t0) * 1000;
-          this.finish(j, results[i] ?? workerFailed('no result for this request'));
+          this.finish(j, results[i] ?? workerFailed(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { noResult: {} })));
         }
         // The frontend's own time on the batch: preparing it, and answering its requests.
         if (host) host.workerThreadTimeMs = Math.round((prepared + clock.now() - back) * 1000) / 1000;
@@ -180,8 +179,8 @@ export class ModelQueue {
   }
 
   /** Fails every queued request (the model's workers cannot start). */
-  failQueued(message: string): void {
-    const r = workerFailed(message);
+  failQueued(error: MlsError): void {
+    const r = workerFailed(error);
     while (this.pending > 0) this.finish(this.jobs[this.head++]!, r);
     this.jobs = [];
     this.head = 0;
@@ -202,7 +201,7 @@ export class ModelQueue {
 
   close(): void {
     this.settings.clock.clearTimer(this.timer);
-    this.failQueued('the model was unregistered');
+    this.failQueued(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { unregistered: {} }));
   }
 }
 
@@ -212,9 +211,12 @@ function newSeries(): TsSeries {
 
 
 function deadlinePassed(): ItemResult {
-  return { status: 504, contentType: 'application/json', body: errorBody(504, 'RequestTimeoutException', 'The client deadline passed while the request was queued; it was not run.') };
+  return workerFailed(new MlsError('MLS_ERR_SERVE_DEADLINE'));
 }
 
-function workerFailed(message: string): ItemResult {
-  return { status: 503, contentType: 'application/json', body: errorBody(503, 'ServiceUnavailableException', message) };
+const NO_BODY = Buffer.alloc(0);
+
+/** A request the queue answers itself: the HTTP (or gRPC) layer renders the error in its protocol's style. */
+function workerFailed(error: MlsError): ItemResult {
+  return { status: error.httpStatus, contentType: 'application/json', body: NO_BODY, error };
 }

@@ -4,7 +4,7 @@
 import type { InferItem, ItemResult } from '../ipc/messages.js';
 import type { ModelIo, WorkerStatus } from './worker-process.js';
 
-/** Called once with a batch's results, or with WorkerGoneError if the process dies or hangs. */
+/** Called once with a batch's results, or with MLS_ERR_SERVE_WORKER_GONE if the process dies or hangs. */
 export type BatchDone = (e: Error | undefined, results?: ItemResult[]) => void;
 
 /**

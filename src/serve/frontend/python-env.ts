@@ -35,7 +35,7 @@ export async function choosePython(modelConfig: Record<string, unknown>, serverP
   const found = await findInterpreter(wanted);
   if (!found) {
     const where = fromModel ? `model-config.yaml of ${model}` : serverPython ? '--python / MLSERVE_PYTHON' : 'the default (python3 on PATH)';
-    throw new MlsError('MLS_ERR_SERVE_PYTHON_NOT_FOUND', `${model} has a Python handler and the Python interpreter "${wanted}" (from ${where}) was not found`, {
+    throw new MlsError('MLS_ERR_SERVE_PYTHON_NOT_FOUND', { model, wanted, where }, {
       details: { python: wanted },
     });
   }
@@ -54,7 +54,7 @@ export async function installModelDependencies(python: string, modelDir: string,
   const marker = join(target, '.installed');
   const req = resolve(modelDir, requirementsFile);
   const text = await readFile(req, 'utf8').catch(() => undefined);
-  if (text === undefined) throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', `${model}: the requirements file ${requirementsFile} is not in the archive`);
+  if (text === undefined) throw new MlsError('MLS_ERR_SERVE_INVALID_ARCHIVE', { noRequirementsFile: { model, requirementsFile } });
   if ((await readFile(marker, 'utf8').catch(() => '')) === text) return [target];
   await rm(target, { recursive: true, force: true });
   await mkdir(target, { recursive: true });
@@ -62,7 +62,7 @@ export async function installModelDependencies(python: string, modelDir: string,
   if (r.exitCode !== 0) {
     await rm(target, { recursive: true, force: true });
     const tail = `${r.stderr}\n${r.stdout}`.trim().split('\n').slice(-4).join('\n');
-    throw new MlsError('MLS_ERR_SERVE_PYTHON_DEPS', `${model}: pip could not install ${requirementsFile}: ${tail}`, { details: { python } });
+    throw new MlsError('MLS_ERR_SERVE_PYTHON_DEPS', { model, requirementsFile, tail }, { details: { python } });
   }
   await writeFile(marker, text);
   return [target];

@@ -6,7 +6,7 @@ import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../log.js';
 import { MlsError } from '../../errors.js';
-import { HttpError, modelNotFound, versionNotFound } from '../http/errors.js';
+import { modelNotFound, versionNotFound } from '../http/errors.js';
 import { openArchive, type OpenedArchive } from '../model-archive.js';
 import { fetchArchive, isUrl } from '../url-fetch.js';
 import { ModelPool } from './model-pool.js';
@@ -114,7 +114,7 @@ function configNumber(cfg: Record<string, unknown>, key: string): number | undef
 /** A Python worker that refused its device answers the load with the code first: the same coded error as the frontend's own check. */
 function deviceError(e: unknown): unknown {
   const m = /^MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE: (.*)$/s.exec((e as Error)?.message ?? '');
-  return m ? new MlsError('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', m[1]!, { cause: e }) : e;
+  return m ? MlsError.relayed('MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE', m[1]!, { cause: e }) : e;
 }
 
 export class Registry {
@@ -182,7 +182,7 @@ export class Registry {
     const key = `${name}/${version}`;
     if (this.find(name, version) || this.registering.has(key)) {
       if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
-      throw new HttpError(409, 'ConflictStatusException', `Model version ${version} is already registered for model ${name}`);
+      throw new MlsError('MLS_ERR_SERVE_VERSION_EXISTS', { model: name, version });
     }
     const cfg = archive.modelConfig;
     const batchSize = p.batchSize ?? configNumber(cfg, 'batchSize') ?? s.defaultBatchSize;
@@ -194,7 +194,7 @@ export class Registry {
     const refusal = serveRefusal(handler, archive.serializedFile);
     if (refusal) {
       if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
-      throw new HttpError(400, 'InvalidModelException', refusal);
+      throw new MlsError('MLS_ERR_SERVE_MODEL_REFUSED', { reason: refusal });
     }
     let spawn: WorkerSpawn = { kind: 'node' };
     let pythonPath: string[] = [];
@@ -249,7 +249,7 @@ export class Registry {
         late.queue?.pump();
       }
       // A shared model failed to load for these requests; a dedicated pool only when no worker is left.
-      else if (pool.kind === 'shared' || pool.liveCount() === 0) late.queue?.failQueued(message ?? `workers of model ${name} failed to start`);
+      else if (pool.kind === 'shared' || pool.liveCount() === 0) late.queue?.failQueued(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { cannotStart: { reason: message ?? `workers of model ${name} failed to start` } }));
     };
     let pool: WorkerPool;
     // Python models keep processes of their own (TorchServe's model): the shared group is Node only.
@@ -290,7 +290,7 @@ export class Registry {
       const maxWorkers = Math.max(workers, cfgMax ?? workers);
       // No worker loads in 0 s: TorchServe's registration fails then, and so does this one (a 0
       // passed on would mean "no deadline" to the worker).
-      if (workers > 0 && startupTimeout <= 0) throw new HttpError(500, 'InternalServerException', `Failed to start workers for model ${name} version: ${version} (startup_timeout is ${startupTimeout} s)`);
+      if (workers > 0 && startupTimeout <= 0) throw new MlsError('MLS_ERR_SERVE_WORKERS_FAILED', { noStartupTime: { model: name, version, seconds: startupTimeout } });
       const scaling = pool.scale(workers, maxWorkers);
       if (p.wait === false) scaling.catch((e: unknown) => this.log.warn(`${key}: ${(e as Error).message}`));
       else await scaling;
@@ -338,7 +338,7 @@ export class Registry {
     const entry = v.byVersion.get(ver);
     if (!entry) throw versionNotFound(name, ver);
     if (ver === v.defaultVersion && v.byVersion.size > 1 && !force) {
-      throw new HttpError(403, 'InvalidModelVersionException', `Cannot remove default version for model ${name}`);
+      throw new MlsError('MLS_ERR_SERVE_DEFAULT_VERSION', { model: name });
     }
     v.byVersion.delete(ver);
     // Forced (the model store poller): the newest remaining version becomes the default.

@@ -3,6 +3,7 @@
 // once (the caller answers 503), and `exited` resolves so the pool can replace it.
 import { readFileSync } from 'node:fs';
 import { start } from '../../exec.js';
+import { MlsError } from '../../errors.js';
 import { runtimeModulePath, RUNNING_FROM_SOURCE } from '../../paths.js';
 import type { Logger } from '../../log.js';
 import { FRAME, FrameWriter, type Frame } from '../ipc/frames.js';
@@ -62,7 +63,6 @@ interface Group {
 const GROUPS_IN_FLIGHT = 3;
 const GROUP_MAX = 11;
 
-export class WorkerGoneError extends Error {}
 
 /**
  * Starts the worker process. Python workers run `-m mlserve_worker` with mlserve's Python sources
@@ -128,7 +128,7 @@ export class WorkerProcess {
         this.pid = pid;
         this.writer = new FrameWriter(conn.socket);
         conn.onFrame = (f) => this.onFrame(f);
-        conn.socket.on('close', () => this.fail(new WorkerGoneError(`worker ${this.id} closed its connection`)));
+        conn.socket.on('close', () => this.fail(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { closed: { worker: this.id } })));
         resolve();
       });
     });
@@ -150,9 +150,9 @@ export class WorkerProcess {
     this.exited = this.child.then(
       (r) => {
         hub.forget(this.id);
-        this.fail(new WorkerGoneError(`worker ${this.id} exited (${r.signal ?? `code ${r.exitCode}`})`));
+        this.fail(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { exited: { worker: this.id, how: r.signal ?? `code ${r.exitCode}` } }));
       },
-      () => this.fail(new WorkerGoneError(`worker ${this.id} could not be started`)),
+      () => this.fail(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { notStarted: { worker: this.id } })),
     );
   }
 
@@ -172,7 +172,7 @@ export class WorkerProcess {
   /** Waits (bounded) until the process has connected; with `markReady` it then counts as READY with no model loaded. */
   async ready(timeoutMs: number, markReady = true): Promise<void> {
     const gone = this.exited.then(() => {
-      throw new WorkerGoneError(`worker ${this.id} exited while starting`);
+      throw new MlsError('MLS_ERR_SERVE_WORKER_GONE', { exitedStarting: { worker: this.id } });
     });
     let timer: TimerHandle | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -192,7 +192,7 @@ export class WorkerProcess {
   /** Loads one more model into the (connected) process; a load error leaves the process running. */
   async loadModel(req: LoadRequest, timeoutMs: number): Promise<ModelIo> {
     const gone = this.exited.then(() => {
-      throw new WorkerGoneError(`worker ${this.id} exited while loading ${req.modelKey}`);
+      throw new MlsError('MLS_ERR_SERVE_WORKER_GONE', { exitedLoading: { worker: this.id, model: req.modelKey } });
     });
     const f = await Promise.race([this.request(FRAME.load, req, undefined, timeoutMs), gone]);
     return f.header as ModelIo;
@@ -203,9 +203,9 @@ export class WorkerProcess {
     await this.request(FRAME.unload, { modelKey }, undefined, timeoutMs);
   }
 
-  /** Runs one batch; `done` gets its results, or a WorkerGoneError if the worker dies or exceeds `timeoutMs` (it is then killed). */
+  /** Runs one batch; `done` gets its results, or MLS_ERR_SERVE_WORKER_GONE if the worker dies or exceeds `timeoutMs` (it is then killed). */
   infer(modelKey: string, items: InferItem[], timeoutMs: number, done: BatchDone): void {
-    if (!this.writer || this.gone || this.status === 'DEAD') return done(new WorkerGoneError(`worker ${this.id} is not running`));
+    if (!this.writer || this.gone || this.status === 'DEAD') return done(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { notRunning: { worker: this.id } }));
     this.inflight++;
     this.outbox.push({ work: { modelKey, items }, done, deadline: deadlineOf(this.time.clock, timeoutMs), timeoutMs });
     this.startSweeper();
@@ -258,7 +258,7 @@ export class WorkerProcess {
   }
 
   private request(type: number, header: unknown, payload: Buffer | undefined, timeoutMs: number): Promise<Frame> {
-    if (!this.writer || this.gone || this.status === 'DEAD') return Promise.reject(new WorkerGoneError(`worker ${this.id} is not running`));
+    if (!this.writer || this.gone || this.status === 'DEAD') return Promise.reject(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { notRunning: { worker: this.id } }));
     const id = this.nextId++;
     return new Promise<Frame>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, deadline: deadlineOf(this.time.clock, timeoutMs), timeoutMs });
@@ -276,13 +276,13 @@ export class WorkerProcess {
     for (const [id, p] of this.pending) {
       if (p.deadline === 0 || now < p.deadline) continue;
       this.pending.delete(id);
-      p.reject(new WorkerGoneError(`worker ${this.id} did not answer within ${p.timeoutMs} ms`));
+      p.reject(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { timedOut: { worker: this.id, ms: p.timeoutMs } }));
     }
     // A batch past its response timeout means a hung worker: every batch on it fails now, the
     // process is killed and its pool replaces it.
     const late = this.lateBatch(now);
     if (late) {
-      this.fail(new WorkerGoneError(`worker ${this.id} did not answer within ${late.timeoutMs} ms`));
+      this.fail(new MlsError('MLS_ERR_SERVE_WORKER_GONE', { timedOut: { worker: this.id, ms: late.timeoutMs } }));
       this.kill();
     }
   }

@@ -70,8 +70,8 @@ function hostPort(a: Address): string {
 }
 
 function bindError(addr: Address, what: string, e: Error): MlsError {
-  if (/EADDRINUSE/.test(e.message)) return new MlsError('MLS_ERR_SERVE_PORT_IN_USE', `${what} address ${hostPort(addr)} is already in use`);
-  if (/EADDRNOTAVAIL|ENOTFOUND|EAI_AGAIN|resolution/i.test(e.message)) return new MlsError('MLS_ERR_SERVE_ADDRESS', `${what} address ${hostPort(addr)}: ${e.message}`);
+  if (/EADDRINUSE/.test(e.message)) return new MlsError('MLS_ERR_SERVE_PORT_IN_USE', { what, address: hostPort(addr) });
+  if (/EADDRNOTAVAIL|ENOTFOUND|EAI_AGAIN|resolution/i.test(e.message)) return new MlsError('MLS_ERR_SERVE_ADDRESS', { unresolvable: { what, address: hostPort(addr), reason: e.message } });
   return toMlsError(e);
 }
 
@@ -81,7 +81,7 @@ async function credentials(tls: GrpcOptions['tls']): Promise<ServerCredentials> 
   try {
     [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
   } catch (e) {
-    throw new MlsError('MLS_ERR_SERVE_CONFIG', `enable_grpc_ssl: cannot read the certificate or key: ${(e as Error).message}`);
+    throw new MlsError('MLS_ERR_SERVE_CONFIG', { grpcSslUnreadable: { reason: (e as Error).message } });
   }
   return ServerCredentials.createSsl(null, [{ cert_chain: cert, private_key: key }], false);
 }

@@ -3,7 +3,8 @@
 // Metadata and configuration are the ones the HTTP v2 routes answer (kserve-api.ts).
 import type { sendUnaryData, ServiceError, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Registry } from '../frontend/registry.js';
-import { badRequest, HttpError, SHUTTING_DOWN } from '../http/errors.js';
+import { SHUTTING_DOWN } from '../http/errors.js';
+import { MlsError } from '../../errors.js';
 import { config, lookup, metadata, ready, SERVER_METADATA } from '../http/kserve-api.js';
 import { unregisterModel } from '../http/management-ops.js';
 import { inferenceTarget, resultMessage, submitParts } from '../http/predict.js';
@@ -19,7 +20,7 @@ interface ModelRef {
 
 
 function model(reg: Registry, r: ModelRef) {
-  if (!r.name) throw badRequest('name is required');
+  if (!r.name) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { fieldRequired: { field: 'name' } });
   return lookup(reg, r.name, r.version || undefined);
 }
 
@@ -31,7 +32,7 @@ function configMessage(c: Record<string, unknown>, version: string): Record<stri
 }
 
 function modelInfer(reg: Registry, req: ModelInferRequest, deadline: number | undefined, done: sendUnaryData<ModelInferResponse>): void {
-  if (!req.model_name) throw badRequest('model_name is required');
+  if (!req.model_name) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { fieldRequired: { field: 'model_name' } });
   if (reg.closing) throw SHUTTING_DOWN;
   const entry = inferenceTarget(reg, req.model_name, req.model_version || undefined);
   const { parts, raw } = inferParts(req);
@@ -69,18 +70,18 @@ export function kserveService(reg: Registry): UntypedServiceImplementation {
     // The repository is the model store: the archive (file or folder) named after the model,
     // registered with its defaults, as model control's none and poll modes load it.
     RepositoryModelLoad: unary(async (r: { model_name: string }) => {
-      if (!r.model_name) throw badRequest('model_name is required');
+      if (!r.model_name) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { fieldRequired: { field: 'model_name' } });
       if (!reg.find(r.model_name)) {
         const url = (await storeArchives(reg.settings.modelStore)).find((f) => f === r.model_name || f.replace(ARCHIVE_RE, '') === r.model_name);
-        if (!url) throw new HttpError(404, 'ModelNotFoundException', `no archive for model ${r.model_name} in the model store`);
-        if (reg.apiLocked) throw new HttpError(403, 'ModelControlException', reg.apiLocked);
+        if (!url) throw new MlsError('MLS_ERR_SERVE_NO_SUCH_MODEL', { noArchive: { model: r.model_name } });
+        if (reg.apiLocked) throw new MlsError('MLS_ERR_SERVE_API_LOCKED', { reason: reg.apiLocked });
         // Loaded means ready to infer (Triton's rule): model-config.yaml's minWorkers, else one worker.
         await reg.register({ url, modelName: r.model_name, fallbackWorkers: 1, wait: true });
       }
       return { model_name: r.model_name, isLoaded: true };
     }),
     RepositoryModelUnload: unary(async (r: { model_name: string }) => {
-      if (!r.model_name) throw badRequest('model_name is required');
+      if (!r.model_name) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { fieldRequired: { field: 'model_name' } });
       await unregisterModel(reg, r.model_name, undefined);
       return { model_name: r.model_name, isUnloaded: true };
     }),

@@ -5,7 +5,7 @@
 // request sent typed contents.
 import type { ItemResult, RequestPart } from '../ipc/messages.js';
 import { BINARY_PART, BINARY_RESULT_TYPE } from '../handlers/protocols.js';
-import { badRequest } from '../http/errors.js';
+import { MlsError } from '../../errors.js';
 import { contentsToRaw, rawToContents, type TensorContents } from './tensor-contents.js';
 
 type Parameters = Record<string, { parameter_choice?: string; [k: string]: unknown }>;
@@ -43,13 +43,13 @@ function hasContents(c: TensorContents | null): boolean {
 export function inferParts(req: ModelInferRequest): { parts: RequestPart[]; raw: boolean } {
   const raw = req.raw_input_contents.length > 0;
   if (raw && req.raw_input_contents.length !== req.inputs.length) {
-    throw badRequest(`raw_input_contents holds ${req.raw_input_contents.length} tensors for ${req.inputs.length} inputs: one per input, in order`);
+    throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { rawCount: { tensors: req.raw_input_contents.length, inputs: req.inputs.length } });
   }
   const bins: Buffer[] = [];
   const inputs = req.inputs.map((t, i) => {
-    if (raw && hasContents(t.contents)) throw badRequest(`input ${t.name}: contents and raw_input_contents cannot both be given`);
+    if (raw && hasContents(t.contents)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { contentsAndRaw: { input: t.name } });
     const shape = t.shape.map(Number);
-    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw badRequest(`input ${t.name}: shape must be non-negative integers`);
+    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { shapeNegative: { input: t.name } });
     const bytes = raw ? req.raw_input_contents[i]! : contentsToRaw(t.datatype, t.contents, t.name);
     bins.push(bytes);
     return { name: t.name, datatype: t.datatype, shape, parameters: { binary_data_size: bytes.length } };

@@ -1,9 +1,7 @@
 // gRPC status codes for mlserve's errors. TorchServe's table (GRPCUtils.getGRPCStatusCode) maps the
 // HTTP status an answer would have had to a gRPC code; the same table serves KServe's service.
 import { status as Code, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { isMlsError } from '../../errors.js';
-import { HttpError } from '../http/errors.js';
-import { asHttp } from '../http/management-api.js';
+import { serverError } from '../../errors/render.js';
 
 export { Code };
 
@@ -47,7 +45,6 @@ function isGrpcError(e: unknown): e is Partial<ServiceError> {
 /** Any error thrown by the shared HTTP/registry code, as a gRPC error with TorchServe's code for its status. */
 export function toGrpcError(e: unknown, override?: Code): Partial<ServiceError> {
   if (isGrpcError(e)) return e;
-  const err = isMlsError(e) ? asHttp(e) : e;
-  if (err instanceof HttpError) return grpcError(override ?? grpcCode(err.status), err.message, err.type);
-  return grpcError(override ?? Code.INTERNAL, err instanceof Error ? err.message : String(err), 'InternalServerException');
+  const err = serverError(e);
+  return grpcError(override ?? grpcCode(err.httpStatus), err.message, err.type);
 }

@@ -1,7 +1,7 @@
 // KServe v2 gRPC tensors: typed `contents` (one repeated field per type family) ↔ the raw
 // little-endian bytes the binary tensor extension carries to the worker. The worker only ever sees
 // raw bytes, so a typed request costs one conversion here and the handler is the one HTTP uses.
-import { badRequest } from '../http/errors.js';
+import { MlsError } from '../../errors.js';
 
 /** InferTensorContents as proto-loader gives it (keepCase, longs as strings, defaults). */
 export interface TensorContents {
@@ -39,7 +39,7 @@ function bigints(values: Array<string | number>, name: string): bigint[] {
   try {
     return values.map((v) => BigInt(v));
   } catch {
-    throw badRequest(`input ${name}: int64 contents must be whole numbers`);
+    throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { int64NotWhole: { input: name } });
   }
 }
 
@@ -72,7 +72,7 @@ export function contentsToRaw(datatype: string, contents: TensorContents | null 
   const layout = LAYOUT[datatype];
   if (!layout) {
     const raw = datatype === 'FP16' || datatype === 'BF16';
-    throw badRequest(raw ? `input ${name}: ${datatype} tensors travel in raw_input_contents (the protocol has no typed field for them)` : `input ${name}: unknown datatype ${datatype}`);
+    throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', raw ? { rawOnlyDatatype: { input: name, datatype } } : { unknownDatatype: { input: name, datatype } });
   }
   const [field, kind] = layout;
   const values = (contents?.[field] ?? []) as unknown[];

@@ -5,7 +5,8 @@
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, ServiceError, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Registry } from '../frontend/registry.js';
 import type { ItemResult, RequestPart } from '../ipc/messages.js';
-import { badRequest, SHUTTING_DOWN } from '../http/errors.js';
+import { SHUTTING_DOWN } from '../http/errors.js';
+import { MlsError } from '../../errors.js';
 import { health } from '../http/inference-api.js';
 import { inferenceTarget, resultMessage, submitParts } from '../http/predict.js';
 import { expiresAt, unary } from './calls.js';
@@ -27,7 +28,7 @@ type Answer = (e: Partial<ServiceError> | null, r?: PredictionResponse) => void;
 /** Queues the request; `answer` gets the prediction or TorchServe's error for it. */
 function predict(reg: Registry, req: PredictionsRequest, deadline: number | undefined, answer: Answer): void {
   try {
-    if (!req.model_name) throw badRequest('Parameter model_name is required.');
+    if (!req.model_name) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { paramRequired: { param: 'model_name' } });
     if (reg.closing) throw SHUTTING_DOWN;
     const entry = inferenceTarget(reg, req.model_name, req.model_version || undefined);
     // The input map's entries are what a multipart form's fields are over HTTP: parts by name.

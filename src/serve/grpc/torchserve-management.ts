@@ -5,7 +5,7 @@
 // becomes its gRPC code.
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Registry } from '../frontend/registry.js';
-import { badRequest } from '../http/errors.js';
+import { MlsError } from '../../errors.js';
 import { describeModel, listModels, registerModel, scaleWorkers, setDefaultVersion, unregisterModel, type Answer } from '../http/management-ops.js';
 import { unary } from './calls.js';
 import { grpcCode, grpcError } from './status.js';
@@ -26,7 +26,7 @@ function message({ status, body }: Answer, json: boolean): { msg: string } {
 }
 
 function named(name: string): string {
-  if (!name) throw badRequest('Parameter model_name is required.');
+  if (!name) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { paramRequired: { param: 'model_name' } });
   return name;
 }
 
@@ -46,7 +46,7 @@ export function torchserveManagementService(reg: Registry): UntypedServiceImplem
       return message(await scaleWorkers(reg, named(r.model_name), r.model_version || undefined, q), false);
     }),
     SetDefault: unary((r: { model_name: string; model_version: string }) => {
-      if (!r.model_version) throw badRequest('Parameter model_version is required.');
+      if (!r.model_version) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { paramRequired: { param: 'model_version' } });
       return message(setDefaultVersion(reg, named(r.model_name), r.model_version), false);
     }),
     UnregisterModel: unary(async (r: { model_name: string; model_version: string }) => message(await unregisterModel(reg, named(r.model_name), r.model_version || undefined), false)),

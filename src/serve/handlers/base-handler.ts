@@ -7,6 +7,7 @@
 // Out: {outputName: nested array} per request, or with `Accept: application/octet-stream` the
 // outputs' raw bytes (shape and dtype in x-tensor-* headers). Requests of a batch run as one session call.
 // KServe v1 and OIP v2 JSON bodies are recognized too (protocols.ts).
+import { MlsError } from '../../errors.js';
 import { fromBytes, fromNested, isDType, type DType, type PlainTensor } from './tensors.js';
 import { JsonText, TensorBytes, tensorBytes, tensorJson } from './tensor-json.js';
 import { runBatched, type Feeds } from './session.js';
@@ -27,38 +28,35 @@ function dtypeOf(meta: TensorMeta): DType {
   return meta.type;
 }
 
-function badRequest(message: string): Error {
-  return Object.assign(new Error(message), { status: 400 });
-}
 
 export function prepareRequest(req: HandlerRequest, ctx: HandlerContext): Omit<Prepared, 'raw'> {
   const first = ctx.inputs[0];
   if (!first) throw new Error('the model has no inputs');
   if (/octet-stream/.test(req.contentType)) {
     const inner = first.shape.slice(1);
-    if (inner.some((d) => d < 0)) throw badRequest(`input ${first.name} has dynamic inner dimensions: send JSON instead of raw bytes`);
+    if (inner.some((d) => d < 0)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { dynamicInner: { input: first.name } });
     return { feeds: { [first.name]: fromBytes(req.body, dtypeOf(first), inner, first.name) }, single: false, info: PLAIN };
   }
   let value: unknown;
   try {
     value = JSON.parse(req.body.toString('utf8'));
   } catch {
-    throw badRequest('the request body is not valid JSON (base_handler takes a JSON tensor or raw float bytes)');
+    throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { notJson: {} });
   }
   const proto = readProtocol(value, ctx, req.parts.find((p) => p.name === BINARY_PART)?.body);
   if (proto.feeds) return { feeds: checkShapes(proto.feeds, ctx), single: false, info: proto.info };
   const named: Record<string, unknown> = proto.named ?? (Array.isArray(value) ? { [first.name]: value } : (value as Record<string, unknown>));
-  if (!named || typeof named !== 'object') throw badRequest('expected a JSON array or an object of input names to arrays');
+  if (!named || typeof named !== 'object') throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { notTensors: {} });
   const feeds: Feeds = {};
   let single = false;
   for (const meta of ctx.inputs) {
     const v = named[meta.name];
-    if (v === undefined) throw badRequest(`missing input "${meta.name}" (inputs: ${ctx.inputs.map((i) => i.name).join(', ')})`);
+    if (v === undefined) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { missingInput: { name: meta.name, known: ctx.inputs.map((i) => i.name).join(', ') } });
     let t;
     try {
       t = fromNested(v, dtypeOf(meta), meta.name);
     } catch (e) {
-      throw badRequest((e as Error).message);
+      throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { tensor: { reason: (e as Error).message } });
     }
     if (meta.shape.length > 0 && t.dims.length === meta.shape.length - 1) {
       t = { ...t, dims: [1, ...t.dims] };
@@ -76,12 +74,12 @@ export function prepareRequest(req: HandlerRequest, ctx: HandlerContext): Omit<P
 function checkShapes(feeds: Feeds, ctx: HandlerContext): Feeds {
   for (const meta of ctx.inputs) {
     const t = feeds[meta.name];
-    if (!t) throw badRequest(`missing input "${meta.name}" (inputs: ${ctx.inputs.map((i) => i.name).join(', ')})`);
+    if (!t) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { missingInput: { name: meta.name, known: ctx.inputs.map((i) => i.name).join(', ') } });
     const want = `[${meta.shape.map((d) => (d < 0 ? '?' : d)).join(',')}]`;
-    if (meta.shape.length > 0 && t.dims.length !== meta.shape.length) throw badRequest(`input ${meta.name}: got shape [${t.dims.join(',')}], the model takes ${want}`);
+    if (meta.shape.length > 0 && t.dims.length !== meta.shape.length) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { shape: { input: meta.name, got: t.dims.join(','), want } });
     t.dims.forEach((d, i) => {
       const m = meta.shape[i] ?? -1;
-      if (!Number.isSafeInteger(d) || d < 0 || (m >= 0 && d !== m)) throw badRequest(`input ${meta.name}: got shape [${t.dims.join(',')}], the model takes ${want}`);
+      if (!Number.isSafeInteger(d) || d < 0 || (m >= 0 && d !== m)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { shape: { input: meta.name, got: t.dims.join(','), want } });
     });
   }
   return feeds;

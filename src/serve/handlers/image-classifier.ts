@@ -7,6 +7,7 @@
 //   mean, std (per channel, on 0..1 values; default 0 and 1), channel_order: rgb | bgr
 //   resize: fill (stretch, default) | pad (keep aspect ratio, scale to height, pad right; PaddleOCR)
 //   topk (default 5)
+import { MlsError } from '../../errors.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runSession } from './session.js';
@@ -131,7 +132,7 @@ export function createImageClassifier(): ModelHandler {
             await decodeInto(r.body, c, pixels, i * plane);
             ok.push(i);
           } catch (e) {
-            results[i] = Object.assign(new Error(`cannot decode the image: ${(e as Error).message}`), { status: 400 });
+            results[i] = new MlsError('MLS_ERR_SERVE_BAD_INPUT', { image: { reason: (e as Error).message } });
           }
         }),
       );

@@ -2,6 +2,7 @@
 // (`{"instances": [...]}` → `{"predictions": [...]}`) and the Open Inference Protocol v2 JSON form
 // (`{"inputs": [{name, shape, datatype, data}]}` → `{"model_name", "outputs": [...]}`), so that
 // the protocol routes of the frontend can hand requests to the same handler and batcher.
+import { MlsError } from '../../errors.js';
 import { elementSize, fromBytes, fromNested, toBytes, type DType, type PlainTensor } from './tensors.js';
 import { JsonText, tensorJson } from './tensor-json.js';
 import type { Feeds } from './session.js';
@@ -42,9 +43,6 @@ export function v2Datatype(type: string): string {
   return V2_NAMES[type] ?? (type === 'float16' ? 'FP16' : type === 'string' ? 'BYTES' : type.toUpperCase());
 }
 
-function badRequest(message: string): Error {
-  return Object.assign(new Error(message), { status: 400 });
-}
 
 function param(o: unknown, key: string): unknown {
   const p = o && typeof o === 'object' ? (o as { parameters?: unknown }).parameters : undefined;
@@ -56,12 +54,12 @@ function v2Input(raw: Record<string, unknown>, ctx: HandlerContext, binary: { bu
   const names = ctx.inputs.map((i) => i.name);
   const name = String(raw.name);
   const meta = ctx.inputs.find((i) => i.name === name);
-  if (!meta) throw badRequest(`unknown input "${name}" (inputs: ${names.join(', ')})`);
+  if (!meta) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { unknownInput: { name, known: names.join(', ') } });
   const type = V2_TYPES[String(raw.datatype)];
-  if (!type) throw badRequest(`input ${name}: unknown datatype ${String(raw.datatype)} (one of ${Object.keys(V2_TYPES).join(', ')})`);
-  if (type !== meta.type) throw badRequest(`input ${name}: datatype ${String(raw.datatype)}, but the model takes ${v2Datatype(meta.type)}`);
+  if (!type) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { unknownDatatype: { input: name, datatype: String(raw.datatype), known: Object.keys(V2_TYPES).join(', ') } });
+  if (type !== meta.type) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { datatypeMismatch: { input: name, datatype: String(raw.datatype), want: v2Datatype(meta.type) } });
   const shape = (raw.shape as number[] | undefined) ?? [];
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw badRequest(`input ${name}: shape must be an array of non-negative integers`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { shapeNotArray: { input: name } });
   const count = shape.reduce((a, b) => a * b, 1);
   const size = param(raw, 'binary_data_size');
   let flat: PlainTensor;
@@ -81,9 +79,9 @@ function v2Input(raw: Record<string, unknown>, ctx: HandlerContext, binary: { bu
       flat = fromNested(data.some(Array.isArray) ? data.flat(Infinity) : data, type, name);
     }
   } catch (e) {
-    throw badRequest((e as Error).message);
+    throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { tensor: { reason: (e as Error).message } });
   }
-  if (flat.data.length !== count) throw badRequest(`input ${name}: ${flat.data.length} values do not fill shape [${shape.join(',')}]`);
+  if (flat.data.length !== count) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { valuesDoNotFill: { input: name, count: flat.data.length, shape: shape.join(',') } });
   return [name, { ...flat, dims: shape }];
 }
 
@@ -101,7 +99,7 @@ export function readProtocol(value: unknown, ctx: HandlerContext, binary?: Buffe
     const feeds: Feeds = {};
     const bin = { buf: binary ?? Buffer.alloc(0), off: 0 };
     for (const raw of obj.inputs as Array<Record<string, unknown>>) {
-      if (!raw || typeof raw !== 'object') throw badRequest('each of "inputs" must be an object {name, shape, datatype, data}');
+      if (!raw || typeof raw !== 'object') throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { inputNotObject: {} });
       const [name, t] = v2Input(raw, ctx, bin);
       feeds[name] = t;
     }
@@ -112,7 +110,7 @@ export function readProtocol(value: unknown, ctx: HandlerContext, binary?: Buffe
       info.binaryOutputs = new Set();
       for (const o of obj.outputs as Array<Record<string, unknown>>) {
         const name = String(o?.name);
-        if (!known.has(name)) throw badRequest(`unknown output "${name}" (outputs: ${[...known].join(', ')})`);
+        if (!known.has(name)) throw new MlsError('MLS_ERR_SERVE_BAD_INPUT', { unknownOutput: { name, known: [...known].join(', ') } });
         info.outputs.push(name);
         const b = param(o, 'binary_data');
         if (b === true || (b === undefined && info.allBinary)) info.binaryOutputs.add(name);

@@ -1,32 +1,16 @@
-// TorchServe's error responses: {"code", "type", "message"}, pretty-printed like its Gson output,
-// and the small helpers every listener uses to answer.
+// How every listener answers: JSON results, and errors rendered from the catalog (an MlsError) in
+// TorchServe's {"code", "type", "message"} (src/errors/render.ts), and bounded body reads.
 import type { IncomingMessage } from 'node:http';
 import type { Reply } from './http1-server.js';
+import { MlsError } from '../../errors.js';
+import { serverError, torchServeBody } from '../../errors/render.js';
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const notFound = (msg = 'Requested resource is not found, please refer to API document.') =>
-  new HttpError(404, 'ResourceNotFoundException', msg);
-export const methodNotAllowed = () =>
-  new HttpError(405, 'MethodNotAllowedException', 'Requested method is not allowed, please refer to API document.');
+export const notFound = (): MlsError => new MlsError('MLS_ERR_SERVE_NO_ROUTE');
+export const methodNotAllowed = (): MlsError => new MlsError('MLS_ERR_SERVE_METHOD_NOT_ALLOWED');
 /** What a request gets once the server is draining. */
-export const SHUTTING_DOWN = new HttpError(503, 'ServiceUnavailableException', 'The server is shutting down.');
-export const badRequest = (msg: string) => new HttpError(400, 'BadRequestException', msg);
-export const modelNotFound = (name: string) => new HttpError(404, 'ModelNotFoundException', `Model not found: ${name}`);
-export const versionNotFound = (name: string, version: string) =>
-  new HttpError(404, 'ModelVersionNotFoundException', `Model version: ${version} does not exist for model: ${name}`);
-
-export function errorBody(code: number, type: string, message: string): Buffer {
-  return Buffer.from(JSON.stringify({ code, type, message }, null, 2));
-}
+export const SHUTTING_DOWN = new MlsError('MLS_ERR_SERVE_SHUTTING_DOWN');
+export const modelNotFound = (model: string): MlsError => new MlsError('MLS_ERR_SERVE_NO_SUCH_MODEL', { torchserve: { model } });
+export const versionNotFound = (model: string, version: string): MlsError => new MlsError('MLS_ERR_SERVE_NO_SUCH_VERSION', { model, version });
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 /** Sent with answers given before the body was read (413): the connection cannot be reused. */
@@ -42,9 +26,9 @@ export function sendError(res: Reply, e: unknown): void {
     res.destroy();
     return;
   }
-  const err = e instanceof HttpError ? e : new HttpError(500, 'InternalServerException', e instanceof Error ? e.message : String(e));
-  res.writeHead(err.status, err.status === 413 ? CLOSE_HEADERS : JSON_HEADERS);
-  res.end(errorBody(err.status, err.type, err.message));
+  const err = serverError(e);
+  res.writeHead(err.httpStatus, err.httpStatus === 413 ? CLOSE_HEADERS : JSON_HEADERS);
+  res.end(torchServeBody(err));
 }
 
 /** Reads a request body up to `limit` bytes; a bigger one is refused with 413 without reading it all. */
@@ -79,6 +63,6 @@ export function collectBody(req: IncomingMessage, limit: number, done: (e: Error
   req.on('error', (e) => settle(e));
 }
 
-function tooLarge(limit: number): HttpError {
-  return new HttpError(413, 'RequestEntityTooLargeException', `The request body is larger than max_request_size (${limit} bytes).`);
+function tooLarge(limit: number): MlsError {
+  return new MlsError('MLS_ERR_SERVE_REQUEST_TOO_LARGE', { body: { limit } });
 }

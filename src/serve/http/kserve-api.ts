@@ -9,7 +9,8 @@
 import type { Http1Request, Reply } from './http1-server.js';
 import type { ModelEntry, Registry } from '../frontend/registry.js';
 import { v2Datatype } from '../handlers/protocols.js';
-import { HttpError, methodNotAllowed, notFound, sendJson } from './errors.js';
+import { MlsError } from '../../errors.js';
+import { methodNotAllowed, notFound, sendJson } from './errors.js';
 import { predict, sendStyled, type InferenceOptions } from './predict.js';
 import { deviceParameters } from '../processor.js';
 
@@ -22,7 +23,7 @@ export function ready(e: ModelEntry): boolean {
 
 export function lookup(reg: Registry, name: string, version?: string): ModelEntry {
   const e = reg.find(name, version);
-  if (!e) throw new HttpError(404, 'ModelNotFoundException', version ? `model ${name} version ${version} not found` : `model ${name} not found`);
+  if (!e) throw new MlsError('MLS_ERR_SERVE_NO_SUCH_MODEL', { kserve: { model: name, ...(version ? { version } : {}) } });
   return e;
 }
 

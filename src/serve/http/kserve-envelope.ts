@@ -4,7 +4,7 @@
 // gets for a raw image POSTed to /predictions; the answers are gathered into {"predictions": [...]}.
 // Being in the frontend, it works the same for JavaScript handlers and Python workers.
 import type { ItemResult } from '../ipc/messages.js';
-import { badRequest } from './errors.js';
+import { MlsError } from '../../errors.js';
 
 /**
  * Handlers that take an instance's "data" string as base64 image bytes (TorchServe's VisionHandler
@@ -51,7 +51,7 @@ export function binaryInstances(body: Buffer, handler: string): Buffer[] | undef
   if (texts.some((t) => t === undefined)) return undefined;
   return texts.map((t, k) => {
     const s = t!.replace(/\s+/g, '');
-    if (!BASE64.test(s)) throw badRequest(`instances[${k}]: the value is not base64`);
+    if (!BASE64.test(s)) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { notBase64: { index: k } });
     return Buffer.from(s, 'base64');
   });
 }

@@ -2,22 +2,14 @@
 // and set-default, with TorchServe's paths, query parameters, status codes and response bodies.
 // The operations themselves are in management-ops.ts (callable without HTTP).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isMlsError } from '../../errors.js';
+import { MlsError } from '../../errors.js';
 import type { Registry } from '../frontend/registry.js';
 import { MANAGEMENT_API } from './api-description.js';
-import { HttpError, badRequest, methodNotAllowed, notFound, readBody, sendError, sendJson } from './errors.js';
+import { methodNotAllowed, notFound, readBody, sendError, sendJson } from './errors.js';
 import { mergeJsonBody } from './management-params.js';
 import { describeModel, listModels, registerModel, scaleWorkers, setDefaultVersion, unregisterModel, type Answer } from './management-ops.js';
 
 export { describe } from './model-description.js';
-
-/** Converts the model store's coded errors into TorchServe's exception types. */
-export function asHttp(e: unknown): unknown {
-  if (!isMlsError(e)) return e;
-  if (e.code === 'MLS_ERR_SERVE_MODEL_NOT_FOUND') return new HttpError(404, 'ModelNotFoundException', e.message);
-  if (e.code === 'MLS_ERR_SERVE_INVALID_ARCHIVE' || e.httpStatus === 400) return new HttpError(400, 'InvalidModelException', e.message);
-  return new HttpError(e.httpStatus, 'InternalServerException', e.message);
-}
 
 async function register(reg: Registry, req: IncomingMessage, q: URLSearchParams): Promise<Answer> {
   if ((req.headers['content-type'] ?? '').startsWith('application/json')) {
@@ -69,9 +61,8 @@ export function managementListener(reg: Registry) {
     route(reg, req).then(
       (a) => sendJson(res, a.status, a.body),
       (e: unknown) => {
-        if (e instanceof SyntaxError) e = badRequest(`invalid JSON body: ${e.message}`);
-        else if (e instanceof URIError) e = badRequest('malformed percent-encoding in the path');
-        sendError(res, asHttp(e));
+        if (e instanceof SyntaxError) e = new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { invalidJson: { reason: e.message } });
+        sendError(res, e);
       },
     );
   };

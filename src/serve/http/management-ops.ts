@@ -3,7 +3,7 @@
 // call the same functions with its request's fields as Params. Each returns the status and body to
 // answer, or throws an HttpError (TorchServe's {code, type, message}).
 import type { Registry } from '../frontend/registry.js';
-import { HttpError, badRequest } from './errors.js';
+import { MlsError } from '../../errors.js';
 import { boolParam, checkWorkers, intParam, runtimeParam, type Params } from './management-params.js';
 import { describe } from './model-description.js';
 
@@ -15,7 +15,7 @@ export interface Answer {
 const PROCESSING = 'Processing worker updates...';
 
 function locked(reg: Registry): void {
-  if (reg.apiLocked) throw new HttpError(403, 'ModelControlException', reg.apiLocked);
+  if (reg.apiLocked) throw new MlsError('MLS_ERR_SERVE_API_LOCKED', { reason: reg.apiLocked });
 }
 
 /** TorchServe's "not given" values (RegisterModelRequest's negative defaults) become undefined. */
@@ -26,15 +26,15 @@ function given(n: number, unset: number): number | undefined {
 export async function registerModel(reg: Registry, q: Params): Promise<Answer> {
   locked(reg);
   const url = q.get('url');
-  if (url === null) throw badRequest('Parameter url is required.');
+  if (url === null) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { paramRequired: { param: 'url' } });
   const runtime = runtimeParam(q);
-  if (url === '') throw new HttpError(404, 'ModelNotFoundException', 'empty url');
+  if (url === '') throw new MlsError('MLS_ERR_SERVE_NO_SUCH_MODEL', { emptyUrl: {} });
   const batchSize = given(intParam(q, 'batch_size', -1), -1);
-  if (batchSize !== undefined && batchSize < 1) throw badRequest(`Parameter batch_size must be at least 1, got ${batchSize}.`);
+  if (batchSize !== undefined && batchSize < 1) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { paramAtLeast: { param: 'batch_size', min: 1, got: batchSize } });
   const maxBatchDelay = given(intParam(q, 'max_batch_delay', -100), -100);
-  if (maxBatchDelay !== undefined && maxBatchDelay < 0) throw badRequest(`Parameter max_batch_delay cannot be negative, got ${maxBatchDelay}.`);
+  if (maxBatchDelay !== undefined && maxBatchDelay < 0) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { paramNegative: { param: 'max_batch_delay', got: maxBatchDelay } });
   const responseTimeout = given(intParam(q, 'response_timeout', -1), -1);
-  if (responseTimeout !== undefined && responseTimeout < 1) throw badRequest(`Parameter response_timeout must be at least 1 (seconds), got ${responseTimeout}.`);
+  if (responseTimeout !== undefined && responseTimeout < 1) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { paramAtLeast: { param: 'response_timeout', min: 1, unit: ' (seconds)', got: responseTimeout } });
   // 0 (or less) is passed on: no worker starts in 0 s, so the registration fails, as TorchServe's.
   const startupTimeout = given(intParam(q, 'startup_timeout', -1), -1);
   const workers = intParam(q, 'initial_workers', NaN);
@@ -64,8 +64,8 @@ export async function registerModel(reg: Registry, q: Params): Promise<Answer> {
 export async function scaleWorkers(reg: Registry, name: string, version: string | undefined, q: Params): Promise<Answer> {
   const min = intParam(q, 'min_worker', 1);
   const max = intParam(q, 'max_worker', min);
-  if (max < min) throw badRequest('max_worker cannot be less than min_worker.');
-  if (min < 0) throw badRequest('min_worker cannot be negative.');
+  if (max < min) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { workerRange: {} });
+  if (min < 0) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { workersNegative: {} });
   checkWorkers(max, 'max_worker');
   const entry = reg.get(name, version ?? (q.get('model_version') || undefined));
   const scaling = entry.pool.scale(min, max);
@@ -77,7 +77,7 @@ export async function scaleWorkers(reg: Registry, name: string, version: string 
   try {
     await scaling;
   } catch {
-    throw new HttpError(500, 'InternalServerException', `Failed to start workers for model ${name} version: ${entry.version}`);
+    throw new MlsError('MLS_ERR_SERVE_WORKERS_FAILED', { failed: { model: name, version: entry.version } });
   }
   return { status: 200, body: { status: `Workers scaled to ${min} for model: ${name}${version ? `, version: ${version}` : ''}` } };
 }

@@ -3,7 +3,7 @@
 // default instead of failing the request; booleans are "true" in any case, anything else false.
 // Where TorchServe goes on with a value that then breaks (batch_size=0 hangs the model) or fails
 // with an unchecked exception (500), mlserve answers a 400 instead; README lists those cases.
-import { badRequest } from './errors.js';
+import { MlsError } from '../../errors.js';
 
 /** What the operations read parameters from: URLSearchParams, or a gRPC request's fields. */
 export interface Params {
@@ -29,7 +29,7 @@ export function boolParam(q: Params, name: string, dflt: boolean): boolean {
 export const MAX_WORKERS_PER_MODEL = 64;
 
 export function checkWorkers(n: number, name: string): number {
-  if (n > MAX_WORKERS_PER_MODEL) throw badRequest(`Parameter ${name} must be at most ${MAX_WORKERS_PER_MODEL}, got ${n}.`);
+  if (n > MAX_WORKERS_PER_MODEL) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { paramAtMost: { param: name, max: MAX_WORKERS_PER_MODEL, got: n } });
   return n;
 }
 
@@ -39,7 +39,7 @@ export const RUNTIMES = ['python', 'python2', 'python3', 'LSP', 'mlserve-js'];
 export function runtimeParam(q: Params): string | undefined {
   const v = q.get('runtime');
   if (v === null) return undefined;
-  if (!RUNTIMES.includes(v)) throw badRequest(`Invalid RuntimeType value: ${v}`);
+  if (!RUNTIMES.includes(v)) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { runtime: { value: v } });
   return v;
 }
 
@@ -51,11 +51,11 @@ export const INT_REGISTER_PARAMS = new Set(['batch_size', 'max_batch_delay', 'in
  * Gson into RegisterModelRequest: a value Gson cannot read as an int is a 500 there, a 400 here.
  */
 export function mergeJsonBody(q: URLSearchParams, body: unknown): void {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The JSON body must be an object of parameters.');
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { bodyNotObject: {} });
   for (const [k, v] of Object.entries(body)) {
-    if (v !== null && typeof v === 'object') throw badRequest(`Parameter ${k} must be a string, number or boolean.`);
+    if (v !== null && typeof v === 'object') throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { paramNotScalar: { param: k } });
     if (INT_REGISTER_PARAMS.has(k) && v !== null && !(typeof v === 'number' ? Number.isInteger(v) : JAVA_INT.test(String(v)))) {
-      throw badRequest(`Parameter ${k} must be an integer, got ${JSON.stringify(v)}.`);
+      throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { paramNotInteger: { param: k, got: JSON.stringify(v) } });
     }
     if (!q.has(k) && v !== null && v !== undefined) q.set(k, String(v));
   }

@@ -2,7 +2,7 @@
 // part the handler sees by name; files keep their content type. Bounded like raw bodies.
 import busboy from 'busboy';
 import type { RequestPart } from '../ipc/messages.js';
-import { HttpError, badRequest } from './errors.js';
+import { MlsError } from '../../errors.js';
 
 const MAX_PARTS = 64;
 
@@ -13,33 +13,33 @@ export function readMultipart(headers: Record<string, string | undefined>, body:
     try {
       bb = busboy({ headers: headers as Record<string, string>, limits: { fileSize: limit, fieldSize: limit, parts: MAX_PARTS } });
     } catch (e) {
-      return reject(badRequest(`invalid multipart request: ${(e as Error).message}`));
+      return reject(new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { multipart: { reason: (e as Error).message } }));
     }
     const parts: RequestPart[] = [];
     let total = 0;
     let failed = false;
-    const fail = (e: HttpError) => {
+    const fail = (e: MlsError) => {
       if (failed) return;
       failed = true;
       reject(e);
     };
     const add = (part: RequestPart) => {
       total += part.body.length;
-      if (total > limit) fail(new HttpError(413, 'RequestEntityTooLargeException', `The request body is larger than max_request_size (${limit} bytes).`));
+      if (total > limit) fail(new MlsError('MLS_ERR_SERVE_REQUEST_TOO_LARGE', { body: { limit } }));
       else parts.push(part);
     };
     bb.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('limit', () => fail(new HttpError(413, 'RequestEntityTooLargeException', `form field ${name} is larger than max_request_size (${limit} bytes).`)));
+      stream.on('limit', () => fail(new MlsError('MLS_ERR_SERVE_REQUEST_TOO_LARGE', { field: { field: name, limit } })));
       stream.on('close', () => add({ name, contentType: info.mimeType || 'application/octet-stream', body: Buffer.concat(chunks) }));
     });
     bb.on('field', (name, value) => add({ name, contentType: 'text/plain', body: Buffer.from(value) }));
-    bb.on('partsLimit', () => fail(badRequest(`too many form fields (at most ${MAX_PARTS})`)));
-    bb.on('error', (e: Error) => fail(badRequest(`invalid multipart request: ${e.message}`)));
+    bb.on('partsLimit', () => fail(new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { tooManyParts: { max: MAX_PARTS } })));
+    bb.on('error', (e: Error) => fail(new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { multipart: { reason: e.message } })));
     bb.on('close', () => {
       if (failed) return;
-      if (parts.length === 0) reject(badRequest('the multipart request has no fields'));
+      if (parts.length === 0) reject(new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { noParts: {} }));
       else resolve(parts);
     });
     bb.end(body);

@@ -3,7 +3,9 @@
 import type { Http1Request, Reply } from './http1-server.js';
 import type { Registry, ModelEntry } from '../frontend/registry.js';
 import type { HeaderMap, InferItem, ItemResult, RequestPart } from '../ipc/messages.js';
-import { HttpError, badRequest, sendError, sendJson, modelNotFound, versionNotFound } from './errors.js';
+import { sendError, modelNotFound, versionNotFound } from './errors.js';
+import { MlsError } from '../../errors.js';
+import { kserveBody, serverError } from '../../errors/render.js';
 import { readMultipart } from './multipart.js';
 import { BINARY_PART, BINARY_RESULT_TYPE } from '../handlers/protocols.js';
 import { binaryInstances, gather } from './kserve-envelope.js';
@@ -35,9 +37,12 @@ function acceptsBytes(accept: string | undefined): boolean {
   return accept !== undefined && accept.includes('application/octet-stream');
 }
 
-export function noWorker(name: string, version?: string): HttpError {
-  const who = version ? `Model "${name}" Version ${version}` : `Model "${name}"`;
-  return new HttpError(503, 'ServiceUnavailableException', `${who} has no worker to serve inference request. Please use scale workers API to add workers.`);
+function who(name: string, version?: string): string {
+  return version ? `Model "${name}" Version ${version}` : `Model "${name}"`;
+}
+
+export function noWorker(name: string, version?: string): MlsError {
+  return new MlsError('MLS_ERR_SERVE_NO_WORKER', { noWorker: { who: who(name, version) } });
 }
 
 export interface InferenceOptions {
@@ -50,13 +55,18 @@ export interface InferenceOptions {
 export type ErrorStyle = 'torchserve' | 'kserve';
 
 export function sendStyled(res: Reply, e: unknown, style: ErrorStyle): void {
-  const err = e instanceof URIError ? badRequest('malformed percent-encoding in the path') : e;
-  if (style === 'torchserve' || res.headersSent) return sendError(res, err);
-  sendJson(res, err instanceof HttpError ? err.status : 500, { error: err instanceof Error ? err.message : String(err) });
+  if (style === 'torchserve' || res.headersSent) return sendError(res, e);
+  const err = serverError(e);
+  res.writeHead(err.httpStatus, JSON_HEADERS);
+  res.end(kserveBody(err));
 }
 
-/** The message of a failed request's answer (TorchServe's {code, type, message} body, or its text). */
+/**
+ * The message of a failed request's answer: the frontend's own error, else the worker's answer
+ * (TorchServe's {code, type, message} body the worker wrote, or its text).
+ */
 export function resultMessage(r: ItemResult): string {
+  if (r.error) return r.error.message;
   try {
     const m = (JSON.parse(r.body.toString('utf8')) as { message?: unknown }).message;
     return typeof m === 'string' ? m : r.body.toString('utf8');
@@ -65,15 +75,12 @@ export function resultMessage(r: ItemResult): string {
   }
 }
 
-function kserveResult(r: ItemResult): Buffer {
-  return Buffer.from(JSON.stringify({ error: resultMessage(r) }));
-}
 
 /** OIP v2 binary extension: the first `Inference-Header-Content-Length` bytes are the JSON header, the rest tensor bytes. */
 function splitBinaryRequest(body: Buffer, headerLength: string): RequestPart[] {
   const n = Number(headerLength);
   if (!/^\d+$/.test(headerLength) || n > body.length) {
-    throw badRequest(`Inference-Header-Content-Length ${headerLength} is not a length within the ${body.length}-byte body`);
+    throw new MlsError('MLS_ERR_SERVE_BAD_REQUEST', { binaryHeader: { value: headerLength, bodyBytes: body.length } });
   }
   return [
     { name: 'body', contentType: 'application/json', body: body.subarray(0, n) },
@@ -164,9 +171,8 @@ export function submitParts(entry: ModelEntry, parts: RequestPart[], t0: number,
   if (!entry.queue.submit({ item, t0, done, expiresAt: opts.expiresAt, versioned: opts.versioned })) throw queueFull(entry);
 }
 
-function queueFull(entry: ModelEntry): HttpError {
-  const e = noWorker(entry.name, entry.version);
-  return new HttpError(503, e.type, `${e.message} The job queue is full (job_queue_size=${entry.queue.settings.capacity}).`);
+function queueFull(entry: ModelEntry): MlsError {
+  return new MlsError('MLS_ERR_SERVE_NO_WORKER', { queueFull: { who: who(entry.name, entry.version), capacity: entry.queue.settings.capacity } });
 }
 
 /** KServe v1 binary instances: one queued request each, answered together (kserve-envelope.ts). */
@@ -187,9 +193,11 @@ function enqueue(to: Target, parts: RequestPart[]): void {
 }
 
 function answer({ res, style }: Target, r: ItemResult): void {
+  if (r.error) return sendStyled(res, r.error, style);
   if (style === 'kserve' && r.status >= 400) {
+    // A worker's failure answer (TorchServe's body, written in the worker process) in KServe's style.
     res.writeHead(r.status, JSON_HEADERS);
-    res.end(kserveResult(r));
+    res.end(JSON.stringify({ error: resultMessage(r) }));
     return;
   }
   if (r.contentType.startsWith(BINARY_RESULT_TYPE)) {

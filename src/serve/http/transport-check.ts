@@ -109,7 +109,7 @@ export async function chooseTransport(
   const problem = await check(opts);
   if (problem === null) return { transport: 'llhttp' };
   if (wanted === 'llhttp') {
-    throw new MlsError('MLS_ERR_SERVE_TRANSPORT', `the llhttp transport does not work on Node ${process.version}: ${problem}`);
+    throw new MlsError('MLS_ERR_SERVE_TRANSPORT', { version: process.version, problem });
   }
   return { transport: 'node', fallbackReason: problem };
 }

@@ -1,6 +1,7 @@
 // What travels inside frames. One worker process can host several models (keyed by modelKey), so
 // every request names its model: the same protocol serves one model per process today and many
 // models per process for the density work (issue 4).
+import type { MlsError } from '../../errors.js';
 import type { MarManifest } from '../../archive/types.js';
 
 export interface LoadRequest {
@@ -80,6 +81,8 @@ export interface ItemResult {
   body: Buffer;
   /** Response headers the handler set (TorchServe's context.set_response_header). */
   headers?: Record<string, string>;
+  /** A failure the frontend answers itself (queue, worker gone): the HTTP layer renders it, `body` is empty. */
+  error?: MlsError;
 }
 
 /** The answers to one batch of a group. */

@@ -1,6 +1,7 @@
 // The models one worker process hosts. Keyed by modelKey so that one process can hold the ONNX
 // Runtime sessions of many models (the density work needs it); today the frontend loads one
 // model per worker process, as TorchServe does.
+import { MlsError } from '../../errors.js';
 import type { HandlerContext, HandlerRequest, ModelHandler, StatusError } from '../handlers/types.js';
 import type { InferItem, ItemResult, LoadRequest } from '../ipc/messages.js';
 import { describeValues } from '../handlers/session.js';
@@ -20,11 +21,14 @@ export function errorResult(status: number, type: string, message: string): Item
 }
 
 function failure(e: unknown): ItemResult {
+  // mlserve's own handlers throw catalog errors (MLS_ERR_SERVE_BAD_INPUT); a custom handler may set `status`.
+  if (e instanceof MlsError) return errorResult(e.httpStatus, e.type, e.message);
   const err = e as StatusError;
   const status = Number(err?.status ?? err?.statusCode ?? 503);
   const message = err instanceof Error ? err.message : String(e);
-  if (status === 400) return errorResult(400, 'BadRequestException', message);
-  return errorResult(status >= 400 && status < 600 ? status : 503, 'PredictionException', `Prediction failed: ${message}`);
+  if (status === 400) return failure(new MlsError('MLS_ERR_SERVE_BAD_INPUT', { tensor: { reason: message } }));
+  const failed = new MlsError('MLS_ERR_SERVE_PREDICTION_FAILED', { reason: message });
+  return errorResult(status >= 400 && status < 600 ? status : failed.httpStatus, failed.type, failed.message);
 }
 
 function toResult(out: unknown): ItemResult {
