@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../src/fs/atomic.js';
 import { table } from '../src/output.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { parseDurationMs } from '../src/units.js';
-import { realisticProfiles } from './realistic-profiles.js';
+import { FLEET_SHAPES, realisticProfiles } from './realistic-profiles.js';
 
 const BENCH_DIR = '/work/shared/packing-benchmarks';
 const GB = 1e9;
@@ -97,16 +97,18 @@ async function modelCases(): Promise<void> {
   }
 }
 
-/** (e): what users pack — the whole catalog (inf1, g4dn, c5), caps 7.4 GB / 83 %. */
+/** (e): what users pack — the whole catalog (inf1, g4dn, c5), caps 7.4 GB / 83 %, in several shapes. */
 async function realisticCases(): Promise<void> {
   const catalog = await loadDefaultCatalog();
-  const shapes: Array<[number, number[]]> = [[50, [1, 2, 3]], [200, [1, 2, 3]], [1000, [1, 2]]];
-  for (const [n, seeds] of shapes) {
-    for (const seed of seeds) {
-      const name = `e: realistic ${n} models (seed ${seed}), whole catalog`;
-      if (only && !only.test(name)) continue;
-      const p = buildProblem({ catalog, profiles: realisticProfiles(catalog, n, seed), maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost' });
-      await run(name, p, limitRealistic);
+  const sizes: Array<[number, number[]]> = [[50, [1, 2, 3]], [200, [1, 2, 3]], [1000, [1, 2]]];
+  for (const shape of FLEET_SHAPES) {
+    for (const [n, seeds] of sizes) {
+      for (const seed of seeds) {
+        const name = `e: realistic ${shape === 'base' ? '' : `${shape} `}${n} models (seed ${seed}), whole catalog`;
+        if (only && !only.test(name)) continue;
+        const p = buildProblem({ catalog, profiles: realisticProfiles(catalog, n, seed, shape), maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost' });
+        await run(name, p, limitRealistic);
+      }
     }
   }
 }
