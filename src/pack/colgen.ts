@@ -17,6 +17,8 @@ export interface ColgenOptions {
   deadline: number; // Date.now() value to stop at
   target: () => number; // cost of the best plan known; stop when the bound reaches it
   roundBound: (lb: number) => number; // smallest objective value a plan can have ≥ lb
+  /** Share of the time the root LP may take (default all): what it leaves goes to the bounds and MIPs after it. */
+  rootShare?: number;
   mipShare: number; // share of the time left that price-and-branch may use
   diveShare: number; // then the share of the time left that diving may use
   /** A stronger bound from the LP's (rounded) one, checked before any MIP is tried. */
@@ -140,7 +142,14 @@ export async function columnGeneration(g: GLPK, p: Problem, start: Solution, opt
   // proves nothing more (unless a rounding heuristic wants the converged LP's own columns); cost
   // objectives keep converging, for the instance-mix bound and price-and-branch that follow
   const settled = (lb: number, z: number) => proven(lb) || (p.objective === 'count' && !opts.afterRoot && opts.roundBound(lb) >= opts.roundBound(z) - 1e-9);
-  const root = generate(g, p, pool, opts.deadline, settled);
+  // Farley's bound as it rises: the worker may be stopped before the LP converges
+  let reported = 0;
+  const progress = (lb: number, z: number) => {
+    if (opts.roundBound(lb) > reported + 1e-9) on.bound((reported = opts.roundBound(lb)), 'column generation (Farley bound)');
+    return settled(lb, z);
+  };
+  const rootUntil = Date.now() + (opts.deadline - Date.now()) * (opts.rootShare ?? 1);
+  const root = generate(g, p, pool, rootUntil, progress);
   let lb = root?.farley ?? 0;
   if (lb > 0) on.bound(opts.roundBound(lb), root?.converged ? 'column generation (LP bound)' : 'column generation (Farley bound)');
   if (opts.refineBound && !proven(lb)) lb = Math.max(lb, opts.refineBound(opts.roundBound(lb)));

@@ -11,6 +11,7 @@ import { restrictTypes, undominatedTypes } from './dominance.js';
 import { conflictBound, continuousBound, l2Bound, roundBound } from './bounds.js';
 import { fitsEmpty, solutionCost, violation, type Problem, type Solution } from './problem.js';
 import type { WorkerInput, WorkerMessage } from './solve-worker.js';
+import { incumbentCell, shareIncumbent } from './shared-incumbent.js';
 import { RUNNING_FROM_SOURCE, runtimeModulePath } from '../paths.js';
 
 const LOCAL_SEARCH_SHARE = 0.5; // of the time limit, alongside the worker
@@ -67,6 +68,8 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
   let timedOut = false;
   let converged = false;
   const done = () => lb >= cost - 1e-9;
+  const incumbent = incumbentCell();
+  shareIncumbent(incumbent, cost);
   // the local search runs on this thread while the worker generates columns and bounds
   let seed = 1;
   const offer = (plan: Solution, how: string) => {
@@ -75,6 +78,7 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
       solution = plan;
       cost = c;
       method = how;
+      shareIncumbent(incumbent, c);
       opts.onProgress?.({ kind: 'solution', value: c, method });
     }
   };
@@ -116,7 +120,7 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
   if (!done() && !opts.greedyOnly && Date.now() < deadline) {
     let worker: Worker | undefined;
     const finished = new Promise<void>((resolve, reject) => {
-      const input: WorkerInput = { problem: p, start: solution, deadline };
+      const input: WorkerInput = { problem: p, start: solution, deadline, incumbent };
       const w = startWorker(input);
       worker = w;
       const timer = setTimeout(() => {
@@ -133,6 +137,7 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
             solution = m.solution;
             cost = c;
             method = m.method;
+            shareIncumbent(incumbent, c);
             opts.onProgress?.({ kind: 'solution', value: c, method: m.method });
           }
         } else if (m.kind === 'done') converged = m.converged;

@@ -18,15 +18,15 @@ import { price } from '../../src/pack/pricing.js';
 import { solveAssignment } from '../../src/pack/assignment.js';
 import { solvePacking } from '../../src/pack/solver.js';
 import { solutionCost, violation, type Problem } from '../../src/pack/problem.js';
-import { realisticProfiles } from '../../bench/realistic-profiles.js';
+import { FLEET_SHAPES, realisticProfiles, type FleetShape } from '../../bench/realistic-profiles.js';
 import { bruteForceOptimum } from './brute-force.js';
 
 const GB = 1e9;
 const g = await GLPK();
 const catalog = await loadDefaultCatalog();
 
-function problem(n: number, seed: number, instanceTypes?: string[]): Problem {
-  return buildProblem({ catalog, profiles: realisticProfiles(catalog, n, seed), maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost', ...(instanceTypes ? { instanceTypes } : {}) });
+function problem(n: number, seed: number, instanceTypes?: string[], shape: FleetShape = 'base'): Problem {
+  return buildProblem({ catalog, profiles: realisticProfiles(catalog, n, seed, shape), maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost', ...(instanceTypes ? { instanceTypes } : {}) });
 }
 
 /** Every bound the pieces of the solver can give on `p`, with what gave it. */
@@ -60,32 +60,40 @@ function exactOptimum(p: Problem): number {
   }
 }
 
-test('bounds on tiny realistic cases (whole catalog) never exceed the brute-force optimum', async () => {
-  let cases = 0;
-  for (let seed = 1; cases < 6 && seed < 40; seed++) {
-    const p = problem(5 + (seed % 3), seed);
-    if (p.items.reduce((a, it) => a + it.demand, 0) > 9) continue;
-    cases++;
-    const opt = bruteForceOptimum(p);
-    for (const [how, v] of bounds(p)) assert.ok(v <= opt + 1e-9, `seed ${seed}: ${how} bound ${v} > optimum ${opt}`);
-    const r = await solvePacking(p, { timeLimitMs: 3000 });
-    assert.ok(r.lowerBound <= opt + 1e-9, `seed ${seed}: solver bound ${r.lowerBound} > optimum ${opt}`);
-    assert.ok(Math.abs(r.objectiveValue - opt) < 1e-9, `seed ${seed}: plan ${r.objectiveValue}, optimum ${opt}`);
-  }
-  assert.equal(cases, 6);
-});
+for (const shape of FLEET_SHAPES) {
+  test(`bounds on tiny realistic ${shape} cases (whole catalog) never exceed the brute-force optimum`, async () => {
+    let cases = 0;
+    for (let seed = 1; cases < (shape === 'base' ? 6 : 2) && seed < 40; seed++) {
+      const p = problem(5 + (seed % 3), seed, undefined, shape);
+      if (p.items.reduce((a, it) => a + it.demand, 0) > 9) continue;
+      cases++;
+      const opt = bruteForceOptimum(p);
+      for (const [how, v] of bounds(p)) assert.ok(v <= opt + 1e-9, `seed ${seed}: ${how} bound ${v} > optimum ${opt}`);
+      const r = await solvePacking(p, { timeLimitMs: 3000 });
+      assert.ok(r.lowerBound <= opt + 1e-9, `seed ${seed}: solver bound ${r.lowerBound} > optimum ${opt}`);
+      assert.ok(Math.abs(r.objectiveValue - opt) < 1e-9, `seed ${seed}: plan ${r.objectiveValue}, optimum ${opt}`);
+    }
+    assert.equal(cases, shape === 'base' ? 6 : 2);
+  });
+}
 
 test('bounds on medium realistic cases never exceed the exact MIP optimum; replicas are counted', async () => {
   const types = ['inf1.xlarge', 'inf1.6xlarge', 'g4dn.xlarge', 'c5.xlarge', 'c5.2xlarge'];
-  for (const seed of [3, 4]) {
-    const p = problem(14, seed, types);
+  const cases: Array<[number, FleetShape]> = [[3, 'base'], [4, 'base'], [1, 'memory-heavy'], [2, 'cpu-heavy'], [1, 'no-inf1']];
+  for (const [seed, shape] of cases) {
+    const p = problem(14, seed, types, shape);
     assert.ok(p.items.some((it) => it.maxPerBin === 1 && it.demand === 2) || p.items.some((it) => it.demand > 1), 'copies or replicas in the case');
     const opt = exactOptimum(p);
-    for (const [how, v] of bounds(p)) assert.ok(v <= opt + 1e-9, `seed ${seed}: ${how} bound ${v} > optimum ${opt}`);
-    const cg = await columnGeneration(g, p, bestGreedy(p), { deadline: Date.now() + 10_000, target: () => opt, roundBound: (lb) => roundBound(p, lb), mipShare: 0.5, diveShare: 0.2 }, { bound: () => {}, solution: () => {} });
+    for (const [how, v] of bounds(p)) assert.ok(v <= opt + 1e-9, `${shape} seed ${seed}: ${how} bound ${v} > optimum ${opt}`);
+    // every bound column generation reports on the way (Farley's, round by round), root LP cut short too
+    const reported: number[] = [];
+    const on = { bound: (v: number) => void reported.push(v), solution: () => {} };
+    const cg = await columnGeneration(g, p, bestGreedy(p), { deadline: Date.now() + 10_000, target: () => opt, roundBound: (lb) => roundBound(p, lb), mipShare: 0.5, diveShare: 0.2 }, on);
+    await columnGeneration(g, p, bestGreedy(p), { deadline: Date.now() + 10_000, target: () => opt, roundBound: (lb) => roundBound(p, lb), rootShare: 0.01, mipShare: 0.5, diveShare: 0.2 }, on);
     assert.ok(roundBound(p, cg.lowerBound) <= opt + 1e-9, `seed ${seed}: column generation ${cg.lowerBound} > optimum ${opt}`);
+    assert.ok(reported.length > 0 && reported.every((v) => v <= opt + 1e-9), `${shape} seed ${seed}: column generation reported ${reported.join(', ')}, optimum ${opt}`);
     const r = await solvePacking(p, { timeLimitMs: 4000 });
-    assert.ok(r.lowerBound <= opt + 1e-9 && r.objectiveValue >= opt - 1e-9, `seed ${seed}: solver ${r.lowerBound}..${r.objectiveValue}, optimum ${opt}`);
+    assert.ok(r.lowerBound <= opt + 1e-9 && r.objectiveValue >= opt - 1e-9, `${shape} seed ${seed}: solver ${r.lowerBound}..${r.objectiveValue}, optimum ${opt}`);
   }
 });
 
