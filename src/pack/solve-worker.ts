@@ -6,6 +6,7 @@ import GLPK from 'glpk.js/node';
 import { columnGeneration, type DiveTo, type RootLp } from './colgen.js';
 import { continuousBound, roundBound } from './bounds.js';
 import { capacityBound } from './capacity-bound.js';
+import { mixLpBound } from './mix-mip.js';
 import { planOnMix } from './mix-plan.js';
 import { arcflowApplies, solveArcflow } from './arcflow.js';
 import { ASSIGNMENT_MAX_VARS, assignmentSize, solveAssignment } from './assignment.js';
@@ -90,8 +91,11 @@ const afterRoot = oneDimensional(problem)
       if (Math.round(best() / unit) > target) await lpResidualSearch(problem, root, dive, target, until, () => Math.round(best() / unit), (s) => events.solution(s, 'LP rounding + consistent neighborhood search'));
     }
   : undefined;
-// many instance types (a whole catalog): the mix bound first, from the continuous bound
-if (problem.bins.length > 2) refineBound(roundBound(problem, continuousBound(problem)), EARLY_MIX_SHARE);
+// several types: the mix model's LP first (under a second, where column generation on a whole
+// catalog may need a minute to reach as much), then on a whole catalog the mix MIP from it
+const mixLp = problem.bins.length > 1 ? roundBound(problem, mixLpBound(g, problem)) : 0;
+if (mixLp > bound) events.bound(mixLp, 'instance-mix LP bound');
+if (problem.bins.length > 2 && bound < best() - 1e-9) refineBound(Math.max(mixLp, roundBound(problem, continuousBound(problem))), EARLY_MIX_SHARE);
 const r = await columnGeneration(g, problem, start, { deadline, target: best, roundBound: (lb) => roundBound(problem, lb), refineBound, afterRoot, ...shares, ...(problem.bins.length > 2 ? { rootShare: ROOT_SHARE } : {}) }, events);
 if (bound < best() - 1e-9 && deadline - Date.now() > 500 && arcflow) {
   const out = solveArcflow(g, problem, (deadline - Date.now()) / 1000);
