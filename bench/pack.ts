@@ -7,14 +7,14 @@
 // Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 10s] [--limit-vector 10s] [--limit-realistic 30s] [--skip-benchmarks] [--out FILE]
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildProblem } from '../src/pack/build-problem.js';
-import { loadDefaultCatalog } from '../src/pack/catalog-load.js';
-import { readBenchmark } from '../src/pack/benchmark-instances.js';
-import { price } from '../src/pack/pricing.js';
-import { solvePacking } from '../src/pack/solver.js';
+import { buildProblem } from '../src/pack/model/build-problem.js';
+import { loadDefaultCatalog } from '../src/pack/model/catalog-load.js';
+import { readBenchmark } from '../src/pack/model/benchmark-instances.js';
+import { price } from '../src/pack/exact/pricing.js';
+import { solvePacking } from '../src/pack/solve/solver.js';
 import { spotScenario } from './pack-spot.js';
 import { randomProfiles } from './random-profiles.js';
-import type { Problem } from '../src/pack/problem.js';
+import type { Problem } from '../src/pack/model/problem.js';
 import type { ModelProfiles } from '../src/formats/profiles.js';
 import { writeFileAtomic } from '../src/fs/atomic.js';
 import { table } from '../src/output.js';

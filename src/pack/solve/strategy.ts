@@ -3,7 +3,7 @@
 // the problem itself) or null; `run` then improves plans until the context says stop. Strategies
 // never keep the best plan themselves: they offer plans to the context, which checks each one,
 // keeps the cheapest and tells the caller (so a strategy cannot make the answer worse).
-import type { Problem, Solution } from '../problem.js';
+import type { Problem, Solution } from '../model/problem.js';
 
 export interface SolveContext {
   problem: Problem;
