@@ -4,7 +4,7 @@
 // catalog (bench/realistic-profiles.ts: distinct models, groups of copies, replicas: 2; 50, 200
 // and 1,000 models, several seeds), (f) the spot scenario (bench/pack-spot.ts). Prints a table,
 // writes bench/results/pack.json.
-// Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 10s] [--limit-vector 10s] [--limit-realistic 30s] [--skip-benchmarks] [--out FILE]
+// Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 10s] [--limit-vector 10s] [--limit-realistic 30s] [--skip-benchmarks] [--out FILE] [--merge]
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildProblem } from '../src/pack/model/build-problem.js';
@@ -138,6 +138,15 @@ await modelCases();
 await realisticCases();
 if (!only || only.test('spot')) rows.push(...(await spotScenario()));
 await benchmarkCases();
+const out = flag('--out') ?? join(PACKAGE_ROOT, 'bench/results/pack.json');
+// --merge: the rows run now replace those of the same case in the file, the others are kept
+// (a partial rerun, e.g. --only, updates the results without dropping the rest)
+if (args.includes('--merge')) {
+  const old = JSON.parse(await readFile(out, 'utf8')) as { rows: Row[] };
+  const fresh = new Map(rows.map((r) => [r.case, r]));
+  const known = new Set(old.rows.map((r) => r.case));
+  rows.splice(0, rows.length, ...old.rows.map((r) => fresh.get(r.case) ?? r), ...rows.filter((r) => !known.has(r.case)));
+}
 const bench = rows.filter((r) => r.known !== undefined);
 const summary = {
   benchmarks: bench.length,
@@ -174,7 +183,6 @@ const sets = [...perSet].map(([set, rs]) => ({
   worstOverKnown: Math.max(0, ...rs.map((r) => r.value - (r.known ?? r.value))),
   meanSeconds: +(rs.reduce((a, r) => a + r.seconds, 0) / rs.length).toFixed(2),
 }));
-const out = flag('--out') ?? join(PACKAGE_ROOT, 'bench/results/pack.json');
 await writeFileAtomic(out, JSON.stringify({ date: new Date().toISOString(), machine: 'shared 2-core machine (other jobs running)', limit1dMs: limit1d, limitVectorMs: limitVector, limitRealisticMs: limitRealistic, summary, sets, rows }, null, 2));
 console.log(table(['case', 'obj', 'value', 'bound', 'known', 'gap %', 'optimal', 's'], rows.map((r) => [r.case, r.objective, r.value, r.lowerBound, r.known ?? '', (r.gap * 100).toFixed(2), r.optimal ? 'yes' : 'no', r.seconds])));
 console.log(table(['set', 'count', 'at known optimum', 'proved optimal', 'worst over known', 'mean s'], sets.map((x) => [x.set, x.count, x.atKnownOptimum, x.provedOptimal, `+${x.worstOverKnown}`, x.meanSeconds])));

@@ -9,6 +9,8 @@ export interface SolveContext {
   problem: Problem;
   /** Date.now() value to stop at (the strategy's budget; the solver may give it a slice). */
   deadline: number;
+  /** The whole solve's time limit, for strategies that cut their time into slices of it. */
+  budgetMs: number;
   /** The clock the budget is measured on. */
   now: () => number;
   /** A fresh seed for a seeded random stream (src/seeded-random.ts): each call, the next one. */
@@ -26,6 +28,8 @@ export interface SolveContext {
 export interface Strategy<V> {
   /** What the strategy is, for the README and for progress messages. */
   name: string;
+  /** Share of the time limit it runs alongside the worker (default all; bin elimination gets the rest). */
+  share?: number;
   /** The view of `problem` this strategy works on, or null when it does not apply. */
   applies(problem: Problem): V | null;
   run(view: V, ctx: SolveContext): Promise<void>;
@@ -34,6 +38,7 @@ export interface Strategy<V> {
 /** A strategy bound to the view it accepted: what the solver schedules. */
 export interface Applied {
   name: string;
+  share: number;
   run(ctx: SolveContext): Promise<void>;
 }
 
@@ -41,7 +46,7 @@ export interface Applied {
 export function firstApplicable(portfolio: ReadonlyArray<Strategy<unknown>>, p: Problem): Applied | null {
   for (const s of portfolio) {
     const view = s.applies(p);
-    if (view !== null) return { name: s.name, run: (ctx) => s.run(view, ctx) };
+    if (view !== null) return { name: s.name, share: s.share ?? 1, run: (ctx) => s.run(view, ctx) };
   }
   return null;
 }
