@@ -19,8 +19,6 @@ export interface ColgenOptions {
   deadline: number; // Date.now() value to stop at
   target: () => number; // cost of the best plan known; stop when the bound reaches it
   roundBound: (lb: number) => number; // smallest objective value a plan can have ≥ lb
-  /** Share of the time the root LP may take (default all): what it leaves goes to the bounds and MIPs after it. */
-  rootShare?: number;
   mipShare: number; // share of the time left that price-and-branch may use
   diveShare: number; // then the share of the time left that diving may use
   /** A stronger bound from the LP's (rounded) one, checked before any MIP is tried. */
@@ -141,8 +139,7 @@ export async function columnGeneration(g: GLPK, p: Problem, start: Solution, opt
     if (opts.roundBound(lb) > reported + EPS) on.bound((reported = opts.roundBound(lb)), 'column generation (Farley bound)');
     return settled(lb, z);
   };
-  const rootUntil = Date.now() + (opts.deadline - Date.now()) * (opts.rootShare ?? 1);
-  const root = generate(g, p, pool, rootUntil, progress);
+  const root = generate(g, p, pool, opts.deadline, progress);
   let lb = root?.farley ?? 0;
   if (lb > 0) on.bound(opts.roundBound(lb), root?.converged ? 'column generation (LP bound)' : 'column generation (Farley bound)');
   if (opts.refineBound && !proven(lb)) lb = Math.max(lb, opts.refineBound(opts.roundBound(lb)));

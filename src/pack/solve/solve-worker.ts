@@ -55,9 +55,6 @@ const small = () => assignmentSize(problem, best()) <= ASSIGNMENT_MAX_VARS;
 // time shares: exact 1-D problems keep most for arc-flow, small ones for the assignment MIP
 const arcflow = arcflowApplies(problem);
 const shares = arcflow ? { mipShare: 0.4, diveShare: 0 } : small() ? { mipShare: 0.2, diveShare: 0.2 } : { mipShare: 0.5, diveShare: 1 };
-// many types (a whole catalog): the root LP may not converge in time (pricing the multi-processor
-// types is slow), and the instance-mix MIP after it, from Farley's bound, often proves what it cannot
-const ROOT_SHARE = 0.6;
 // the pattern LP can stop short of a step in the cost of instance mixes: check the mixes
 // (one type: the continuous bound says as much)
 const MIX_SHARE = 0.3; // of the time left, for the instance-mix bound after the root LP
@@ -97,7 +94,7 @@ const afterRoot = oneDimensional(problem)
 const mixLp = problem.bins.length > 1 ? roundBound(problem, mixLpBound(g, problem)) : 0;
 if (mixLp > bound) events.bound(mixLp, 'instance-mix LP bound');
 if (problem.bins.length > 2 && bound < best() - EPS) refineBound(Math.max(mixLp, roundBound(problem, continuousBound(problem))), EARLY_MIX_SHARE);
-const r = await columnGeneration(g, problem, start, { deadline, target: best, roundBound: (lb) => roundBound(problem, lb), refineBound, afterRoot, ...shares, ...(problem.bins.length > 2 ? { rootShare: ROOT_SHARE } : {}) }, events);
+const r = await columnGeneration(g, problem, start, { deadline, target: best, roundBound: (lb) => roundBound(problem, lb), refineBound, afterRoot, ...shares }, events);
 if (bound < best() - EPS && deadline - Date.now() > 500 && arcflow) {
   const out = solveArcflow(g, problem, (deadline - Date.now()) / 1000);
   if (out) {
