@@ -47,10 +47,10 @@ const FILL_SHARE = 0.7; // of a round, for bin completion (the rest repairs its 
 /**
  * Whether bin completion should go first: a plan of `procs` bins would have to fill every one
  * exactly, and some items are over half the capacity (its fail-first choice works on those).
- * Not on Hard28, whose items leave a little room at the bound: there it stalls some bins short
- * and the consistent search does better (10 s per instance, shared machine: 15 of 28 at the
- * optimum with it, 23 without). Not on Falkenauer's triplets either (every bin exactly full, but
- * no item over half): it cost them 2.8 s each before the consistent search found the plan at once.
+ * Where the items leave a little room at the bound (Hard28), completing bins one at a time
+ * commits early to bins that leave the last items no place, and the consistent search's moves
+ * do better; where no item is over half (triplets), bin completion has nothing to fail first on
+ * and the consistent search finds such plans at once.
  */
 function mustFill(v: OneDimView, procs: number): boolean {
   const { w, cap } = v.x;

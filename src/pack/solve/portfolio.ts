@@ -20,8 +20,9 @@ const instancesTarget = (ctx: SolveContext, q: Problem) => () => Math.ceil(ctx.t
 
 /**
  * Bin elimination in short rounds from the best plan of `q` so far, each with a fresh random
- * stream: which run finds the last bin is a matter of luck (78 models: 0.1 s with one seed, none
- * in 4 s with another). Stops at the bound, or as soon as the worker's plan or bound settles it.
+ * stream: which run finds the last bin depends on its random choices far more than on its
+ * length, so many short runs beat one long one. Stops at the bound, or as soon as the worker's
+ * plan or bound settles it.
  */
 export async function eliminationRounds(ctx: SolveContext, q: Problem, start: Solution, until: number, found: (s: Solution) => void): Promise<void> {
   let best = start;
