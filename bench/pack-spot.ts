@@ -5,18 +5,18 @@
 // bench/pack.ts's 78 distinct random models (seed 1), where the bound is weaker.
 // Usage: node dist/bench/pack-spot.js [--out FILE]   (bench/pack.js runs it too, unless --only excludes "spot")
 import { join } from 'node:path';
-import { buildProblem } from '../src/pack/build-problem.js';
-import { loadDefaultCatalog } from '../src/pack/catalog-load.js';
+import { buildProblem } from '../src/pack/model/build-problem.js';
+import { loadDefaultCatalog } from '../src/pack/model/catalog-load.js';
 import type { Catalog } from '../src/formats/catalog.js';
-import { solvePacking } from '../src/pack/solver.js';
-import { BAND_RATE, spotSetup } from '../src/pack/spot-setup.js';
-import { costsOf, solveSpot } from '../src/pack/spot-solve.js';
+import { solvePacking } from '../src/pack/solve/solver.js';
+import { BAND_RATE, spotSetup } from '../src/pack/spot/spot-setup.js';
+import { costsOf, solveSpot } from '../src/pack/spot/spot-solve.js';
 import { writeFileAtomic } from '../src/fs/atomic.js';
 import { table } from '../src/output.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import type { ModelProfiles } from '../src/formats/profiles.js';
 import { randomProfiles } from './random-profiles.js';
-import type { Problem } from '../src/pack/problem.js';
+import type { Problem } from '../src/pack/model/problem.js';
 
 const GB = 1e9;
 const TYPES = ['inf1.xlarge', 'inf1.2xlarge', 'inf1.6xlarge', 'g4dn.xlarge', 'g4dn.12xlarge'];

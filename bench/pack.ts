@@ -4,23 +4,23 @@
 // catalog (bench/realistic-profiles.ts: distinct models, groups of copies, replicas: 2; 50, 200
 // and 1,000 models, several seeds), (f) the spot scenario (bench/pack-spot.ts). Prints a table,
 // writes bench/results/pack.json.
-// Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 10s] [--limit-vector 10s] [--limit-realistic 30s] [--skip-benchmarks] [--out FILE]
+// Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 10s] [--limit-vector 10s] [--limit-realistic 30s] [--skip-benchmarks] [--out FILE] [--merge]
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildProblem } from '../src/pack/build-problem.js';
-import { loadDefaultCatalog } from '../src/pack/catalog-load.js';
-import { readBenchmark } from '../src/pack/benchmark-instances.js';
-import { price } from '../src/pack/pricing.js';
-import { solvePacking } from '../src/pack/solver.js';
+import { buildProblem } from '../src/pack/model/build-problem.js';
+import { loadDefaultCatalog } from '../src/pack/model/catalog-load.js';
+import { readBenchmark } from '../src/pack/model/benchmark-instances.js';
+import { price } from '../src/pack/exact/pricing.js';
+import { solvePacking } from '../src/pack/solve/solver.js';
 import { spotScenario } from './pack-spot.js';
 import { randomProfiles } from './random-profiles.js';
-import type { Problem } from '../src/pack/problem.js';
+import type { Problem } from '../src/pack/model/problem.js';
 import type { ModelProfiles } from '../src/formats/profiles.js';
 import { writeFileAtomic } from '../src/fs/atomic.js';
 import { table } from '../src/output.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { parseDurationMs } from '../src/units.js';
-import { realisticProfiles } from './realistic-profiles.js';
+import { FLEET_SHAPES, realisticProfiles } from './realistic-profiles.js';
 
 const BENCH_DIR = '/work/shared/packing-benchmarks';
 const GB = 1e9;
@@ -97,16 +97,18 @@ async function modelCases(): Promise<void> {
   }
 }
 
-/** (e): what users pack — the whole catalog (inf1, g4dn, c5), caps 7.4 GB / 83 %. */
+/** (e): what users pack — the whole catalog (inf1, g4dn, c5), caps 7.4 GB / 83 %, in several shapes. */
 async function realisticCases(): Promise<void> {
   const catalog = await loadDefaultCatalog();
-  const shapes: Array<[number, number[]]> = [[50, [1, 2, 3]], [200, [1, 2, 3]], [1000, [1, 2]]];
-  for (const [n, seeds] of shapes) {
-    for (const seed of seeds) {
-      const name = `e: realistic ${n} models (seed ${seed}), whole catalog`;
-      if (only && !only.test(name)) continue;
-      const p = buildProblem({ catalog, profiles: realisticProfiles(catalog, n, seed), maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost' });
-      await run(name, p, limitRealistic);
+  const sizes: Array<[number, number[]]> = [[50, [1, 2, 3]], [200, [1, 2, 3]], [1000, [1, 2]]];
+  for (const shape of FLEET_SHAPES) {
+    for (const [n, seeds] of sizes) {
+      for (const seed of seeds) {
+        const name = `e: realistic ${shape === 'base' ? '' : `${shape} `}${n} models (seed ${seed}), whole catalog`;
+        if (only && !only.test(name)) continue;
+        const p = buildProblem({ catalog, profiles: realisticProfiles(catalog, n, seed, shape), maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost' });
+        await run(name, p, limitRealistic);
+      }
     }
   }
 }
@@ -136,6 +138,15 @@ await modelCases();
 await realisticCases();
 if (!only || only.test('spot')) rows.push(...(await spotScenario()));
 await benchmarkCases();
+const out = flag('--out') ?? join(PACKAGE_ROOT, 'bench/results/pack.json');
+// --merge: the rows run now replace those of the same case in the file, the others are kept
+// (a partial rerun, e.g. --only, updates the results without dropping the rest)
+if (args.includes('--merge')) {
+  const old = JSON.parse(await readFile(out, 'utf8')) as { rows: Row[] };
+  const fresh = new Map(rows.map((r) => [r.case, r]));
+  const known = new Set(old.rows.map((r) => r.case));
+  rows.splice(0, rows.length, ...old.rows.map((r) => fresh.get(r.case) ?? r), ...rows.filter((r) => !known.has(r.case)));
+}
 const bench = rows.filter((r) => r.known !== undefined);
 const summary = {
   benchmarks: bench.length,
@@ -172,7 +183,6 @@ const sets = [...perSet].map(([set, rs]) => ({
   worstOverKnown: Math.max(0, ...rs.map((r) => r.value - (r.known ?? r.value))),
   meanSeconds: +(rs.reduce((a, r) => a + r.seconds, 0) / rs.length).toFixed(2),
 }));
-const out = flag('--out') ?? join(PACKAGE_ROOT, 'bench/results/pack.json');
 await writeFileAtomic(out, JSON.stringify({ date: new Date().toISOString(), machine: 'shared 2-core machine (other jobs running)', limit1dMs: limit1d, limitVectorMs: limitVector, limitRealisticMs: limitRealistic, summary, sets, rows }, null, 2));
 console.log(table(['case', 'obj', 'value', 'bound', 'known', 'gap %', 'optimal', 's'], rows.map((r) => [r.case, r.objective, r.value, r.lowerBound, r.known ?? '', (r.gap * 100).toFixed(2), r.optimal ? 'yes' : 'no', r.seconds])));
 console.log(table(['set', 'count', 'at known optimum', 'proved optimal', 'worst over known', 'mean s'], sets.map((x) => [x.set, x.count, x.atKnownOptimum, x.provedOptimal, `+${x.worstOverKnown}`, x.meanSeconds])));

@@ -1,5 +1,5 @@
 // What one unit of util is for the family calibrate writes, and how many of those units the
-// measured server occupied, so that util means what pack assumes (src/pack/build-problem.ts):
+// measured server occupied, so that util means what pack assumes (src/pack/model/build-problem.ts):
 //   - a CPU family (catalog `utilPer: vcpu`, c5): util is % of ONE vCPU, an instance holds
 //     vcpus × --max-util. A calibration server on the CPU gives each worker process
 //     intraOpThreads cores (serve's default 1), so W workers occupy W × threads vCPUs, at most the

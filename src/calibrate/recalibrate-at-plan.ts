@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { MlsError } from '../errors.js';
 import { readPlan, type Plan, type PlannedServer } from '../formats/plan.js';
 import { readProfiles, writeProfiles, type ModelProfile } from '../formats/profiles.js';
-import { perVcpu } from '../pack/build-problem.js';
+import { perVcpu } from '../pack/model/build-problem.js';
 import { loadCatalog } from '../trace/estimate.js';
 import { runOpenLoop } from '../loadtest/open-loop.js';
 import { formatSlo } from '../loadtest/slo.js';

@@ -4,13 +4,13 @@ import { readProfiles } from '../formats/profiles.js';
 import { writePlan, type Plan } from '../formats/plan.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { Logger } from '../log.js';
-import { buildProblem } from './build-problem.js';
-import { loadCatalog } from './catalog-load.js';
+import { buildProblem } from './model/build-problem.js';
+import { loadCatalog } from './model/catalog-load.js';
 import { buildPlan, type PlanContext } from './plan-build.js';
-import type { Problem } from './problem.js';
+import type { Problem } from './model/problem.js';
 import { planSvg } from './render.js';
-import { solvePacking } from './solver.js';
-import { cheapestEqualCount } from './count-tie-break.js';
+import { solvePacking } from './solve/solver.js';
+import { cheapestEqualCount } from './heuristics/count-tie-break.js';
 
 export interface PackOptions {
   profiles: string;
@@ -39,7 +39,7 @@ export async function runPack(o: PackOptions): Promise<PackResult> {
   const problem = buildProblem({ profiles, catalog, instanceTypes: o.instanceTypes, maxMemory: o.maxMemory, maxUtil: o.maxUtil, objective: o.objective });
   o.logger?.info(`packing ${profiles.models.length} models (${problem.items.length} types) on ${problem.bins.map((b) => b.name).join(', ')}`);
   const ctx = { profilesPath: o.profiles, maxMemory: o.maxMemory, maxUtil: o.maxUtil, timeLimitMs: o.timeLimitMs };
-  const plan = o.spot ? await (await import('./spot-pack.js')).packSpot(problem, catalog, o.spot, ctx, o.logger) : await packOnDemand(problem, ctx, o.logger);
+  const plan = o.spot ? await (await import('./spot/spot-pack.js')).packSpot(problem, catalog, o.spot, ctx, o.logger) : await packOnDemand(problem, ctx, o.logger);
   if (o.out) await writePlan(o.out, plan);
   if (o.svg) await writeFileAtomic(o.svg, planSvg(plan));
   return { plan, ...(o.out ? { out: o.out } : {}), ...(o.svg ? { svg: o.svg } : {}) };

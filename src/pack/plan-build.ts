@@ -1,8 +1,8 @@
 // From the solver's solution (item types per processor) to plan.yaml: real model names and
 // replicas on each server (one server per processor), usage per server and instance, totals.
 import type { Plan, PlannedInstance, PlannedModel } from '../formats/plan.js';
-import type { SolveResult } from './solver.js';
-import type { Problem } from './problem.js';
+import type { SolveResult } from './solve/solver.js';
+import type { Problem } from './model/problem.js';
 
 export interface PlanContext {
   profilesPath?: string;

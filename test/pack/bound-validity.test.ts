@@ -5,33 +5,33 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import GLPK from 'glpk.js/node';
-import { buildProblem } from '../../src/pack/build-problem.js';
-import { loadDefaultCatalog } from '../../src/pack/catalog-load.js';
-import { columnGeneration } from '../../src/pack/colgen.js';
-import { ColumnPool, generate } from '../../src/pack/master-lp.js';
-import { capacityBound } from '../../src/pack/capacity-bound.js';
-import { mixMip } from '../../src/pack/mix-mip.js';
-import { planOnMix } from '../../src/pack/mix-plan.js';
-import { continuousBound, roundBound } from '../../src/pack/bounds.js';
-import { bestGreedy } from '../../src/pack/greedy.js';
-import { price } from '../../src/pack/pricing.js';
-import { solveAssignment } from '../../src/pack/assignment.js';
-import { solvePacking } from '../../src/pack/solver.js';
-import { solutionCost, violation, type Problem } from '../../src/pack/problem.js';
-import { realisticProfiles } from '../../bench/realistic-profiles.js';
+import { buildProblem } from '../../src/pack/model/build-problem.js';
+import { loadDefaultCatalog } from '../../src/pack/model/catalog-load.js';
+import { columnGeneration } from '../../src/pack/exact/column-generation.js';
+import { ColumnPool, generate } from '../../src/pack/exact/master-lp.js';
+import { capacityBound } from '../../src/pack/bounds/capacity-bound.js';
+import { mixLpBound, mixMip } from '../../src/pack/bounds/mix-mip.js';
+import { planOnMix } from '../../src/pack/exact/mix-plan.js';
+import { continuousBound, roundBound } from '../../src/pack/bounds/cheap-bounds.js';
+import { bestGreedy } from '../../src/pack/heuristics/greedy.js';
+import { price } from '../../src/pack/exact/pricing.js';
+import { solveAssignment } from '../../src/pack/exact/assignment.js';
+import { solvePacking } from '../../src/pack/solve/solver.js';
+import { solutionCost, violation, type Problem } from '../../src/pack/model/problem.js';
+import { FLEET_SHAPES, realisticProfiles, type FleetShape } from '../../bench/realistic-profiles.js';
 import { bruteForceOptimum } from './brute-force.js';
 
 const GB = 1e9;
 const g = await GLPK();
 const catalog = await loadDefaultCatalog();
 
-function problem(n: number, seed: number, instanceTypes?: string[]): Problem {
-  return buildProblem({ catalog, profiles: realisticProfiles(catalog, n, seed), maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost', ...(instanceTypes ? { instanceTypes } : {}) });
+function problem(n: number, seed: number, instanceTypes?: string[], shape: FleetShape = 'base'): Problem {
+  return buildProblem({ catalog, profiles: realisticProfiles(catalog, n, seed, shape), maxMemory: 7.4 * GB, maxUtil: 83, objective: 'cost', ...(instanceTypes ? { instanceTypes } : {}) });
 }
 
 /** Every bound the pieces of the solver can give on `p`, with what gave it. */
 function bounds(p: Problem): Array<[string, number]> {
-  const out: Array<[string, number]> = [['continuous', roundBound(p, continuousBound(p))]];
+  const out: Array<[string, number]> = [['continuous', roundBound(p, continuousBound(p))], ['instance-mix LP', roundBound(p, mixLpBound(g, p))]];
   const start = bestGreedy(p);
   // column generation cut short after k rounds (Farley at the smoothed and the LP duals), and run to the end
   for (const rounds of [1, 2, 3, 6, Infinity]) {
@@ -60,32 +60,41 @@ function exactOptimum(p: Problem): number {
   }
 }
 
-test('bounds on tiny realistic cases (whole catalog) never exceed the brute-force optimum', async () => {
-  let cases = 0;
-  for (let seed = 1; cases < 6 && seed < 40; seed++) {
-    const p = problem(5 + (seed % 3), seed);
-    if (p.items.reduce((a, it) => a + it.demand, 0) > 9) continue;
-    cases++;
-    const opt = bruteForceOptimum(p);
-    for (const [how, v] of bounds(p)) assert.ok(v <= opt + 1e-9, `seed ${seed}: ${how} bound ${v} > optimum ${opt}`);
-    const r = await solvePacking(p, { timeLimitMs: 3000 });
-    assert.ok(r.lowerBound <= opt + 1e-9, `seed ${seed}: solver bound ${r.lowerBound} > optimum ${opt}`);
-    assert.ok(Math.abs(r.objectiveValue - opt) < 1e-9, `seed ${seed}: plan ${r.objectiveValue}, optimum ${opt}`);
-  }
-  assert.equal(cases, 6);
-});
+for (const shape of FLEET_SHAPES) {
+  test(`bounds on tiny realistic ${shape} cases (whole catalog) never exceed the brute-force optimum`, async () => {
+    let cases = 0;
+    for (let seed = 1; cases < (shape === 'base' ? 6 : 2) && seed < 40; seed++) {
+      const p = problem(5 + (seed % 3), seed, undefined, shape);
+      if (p.items.reduce((a, it) => a + it.demand, 0) > 9) continue;
+      cases++;
+      const opt = bruteForceOptimum(p);
+      for (const [how, v] of bounds(p)) assert.ok(v <= opt + 1e-9, `seed ${seed}: ${how} bound ${v} > optimum ${opt}`);
+      const r = await solvePacking(p, { timeLimitMs: 3000 });
+      assert.ok(r.lowerBound <= opt + 1e-9, `seed ${seed}: solver bound ${r.lowerBound} > optimum ${opt}`);
+      assert.ok(Math.abs(r.objectiveValue - opt) < 1e-9, `seed ${seed}: plan ${r.objectiveValue}, optimum ${opt}`);
+    }
+    assert.equal(cases, shape === 'base' ? 6 : 2);
+  });
+}
 
 test('bounds on medium realistic cases never exceed the exact MIP optimum; replicas are counted', async () => {
   const types = ['inf1.xlarge', 'inf1.6xlarge', 'g4dn.xlarge', 'c5.xlarge', 'c5.2xlarge'];
-  for (const seed of [3, 4]) {
-    const p = problem(14, seed, types);
+  // (cpu-heavy at 14 models takes the exact MIP minutes: 12)
+  const cases: Array<[number, FleetShape, number]> = [[3, 'base', 14], [4, 'base', 14], [1, 'memory-heavy', 14], [2, 'cpu-heavy', 12], [1, 'no-inf1', 14]];
+  for (const [seed, shape, n] of cases) {
+    const p = problem(n, seed, types, shape);
     assert.ok(p.items.some((it) => it.maxPerBin === 1 && it.demand === 2) || p.items.some((it) => it.demand > 1), 'copies or replicas in the case');
     const opt = exactOptimum(p);
-    for (const [how, v] of bounds(p)) assert.ok(v <= opt + 1e-9, `seed ${seed}: ${how} bound ${v} > optimum ${opt}`);
-    const cg = await columnGeneration(g, p, bestGreedy(p), { deadline: Date.now() + 10_000, target: () => opt, roundBound: (lb) => roundBound(p, lb), mipShare: 0.5, diveShare: 0.2 }, { bound: () => {}, solution: () => {} });
+    for (const [how, v] of bounds(p)) assert.ok(v <= opt + 1e-9, `${shape} seed ${seed}: ${how} bound ${v} > optimum ${opt}`);
+    // every bound column generation reports on the way (Farley's, round by round), also when cut short
+    const reported: number[] = [];
+    const on = { bound: (v: number) => void reported.push(v), solution: () => {} };
+    const cg = await columnGeneration(g, p, bestGreedy(p), { deadline: Date.now() + 10_000, target: () => opt, roundBound: (lb) => roundBound(p, lb), mipShare: 0.5, diveShare: 0.2 }, on);
+    await columnGeneration(g, p, bestGreedy(p), { deadline: Date.now() + 200, target: () => opt, roundBound: (lb) => roundBound(p, lb), mipShare: 0.5, diveShare: 0.2 }, on);
     assert.ok(roundBound(p, cg.lowerBound) <= opt + 1e-9, `seed ${seed}: column generation ${cg.lowerBound} > optimum ${opt}`);
+    assert.ok(reported.length > 0 && reported.every((v) => v <= opt + 1e-9), `${shape} seed ${seed}: column generation reported ${reported.join(', ')}, optimum ${opt}`);
     const r = await solvePacking(p, { timeLimitMs: 4000 });
-    assert.ok(r.lowerBound <= opt + 1e-9 && r.objectiveValue >= opt - 1e-9, `seed ${seed}: solver ${r.lowerBound}..${r.objectiveValue}, optimum ${opt}`);
+    assert.ok(r.lowerBound <= opt + 1e-9 && r.objectiveValue >= opt - 1e-9, `${shape} seed ${seed}: solver ${r.lowerBound}..${r.objectiveValue}, optimum ${opt}`);
   }
 });
 
@@ -108,4 +117,14 @@ test('a plan on the mix the bound found: 50 models that fill c5.9xlarge + c5.4xl
   assert.ok(plan, 'a plan at the bound');
   assert.equal(violation(p, plan), null);
   assert.equal(+solutionCost(p, plan).toFixed(3), 2.21);
+});
+
+test('the instance-mix LP bounds a 200-model memory-heavy fleet within 1 % of a plan, where the continuous bound is 20 % short', async () => {
+  const p = problem(200, 1, undefined, 'memory-heavy');
+  const lp = roundBound(p, mixLpBound(g, p));
+  assert.equal(roundBound(p, continuousBound(p)), 12.096);
+  assert.equal(lp, 15.065);
+  // a plan the solver finds in a second or two bounds it from above (any plan must)
+  const r = await solvePacking(p, { timeLimitMs: 2000, greedyOnly: true });
+  assert.ok(r.objectiveValue >= lp && (r.objectiveValue - lp) / r.objectiveValue < 0.05, `plan ${r.objectiveValue}, mix LP ${lp}`);
 });

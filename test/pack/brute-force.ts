@@ -1,7 +1,7 @@
 // Exhaustive optimum of tiny packing problems (≤ 9 copies): every subset of copies gets the
 // cheapest instance type that can hold it (processors assigned exhaustively), then a DP over
 // subsets finds the cheapest partition. Written independently of the solver.
-import type { Problem } from '../../src/pack/problem.js';
+import type { Problem } from '../../src/pack/model/problem.js';
 
 function holds(p: Problem, t: number, items: number[]): boolean {
   const bt = p.bins[t]!;

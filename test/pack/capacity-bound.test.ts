@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import GLPK from 'glpk.js/node';
-import { buildProblem } from '../../src/pack/build-problem.js';
-import { loadDefaultCatalog } from '../../src/pack/catalog-load.js';
-import { capacityBound, mixesBetween, mixHolds } from '../../src/pack/capacity-bound.js';
-import { restrictTypes, undominatedTypes } from '../../src/pack/dominance.js';
+import { buildProblem } from '../../src/pack/model/build-problem.js';
+import { loadDefaultCatalog } from '../../src/pack/model/catalog-load.js';
+import { capacityBound, mixesBetween, mixHolds } from '../../src/pack/bounds/capacity-bound.js';
+import { restrictTypes, undominatedTypes } from '../../src/pack/model/dominance.js';
 import type { ModelProfiles } from '../../src/formats/profiles.js';
-import type { Problem } from '../../src/pack/problem.js';
+import type { Problem } from '../../src/pack/model/problem.js';
 
 const GB = 1e9;
 

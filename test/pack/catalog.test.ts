@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCatalog, loadDefaultCatalog } from '../../src/pack/catalog-load.js';
+import { loadCatalog, loadDefaultCatalog } from '../../src/pack/model/catalog-load.js';
 
 test('the default catalog has inf1, g4dn and c5 sizes with sources, prices and scaling rules', async () => {
   const c = await loadDefaultCatalog();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { readPlan } from '../../src/formats/plan.js';
 import { writeProfiles, type ModelProfiles } from '../../src/formats/profiles.js';
-import { loadDefaultCatalog } from '../../src/pack/catalog-load.js';
+import { loadDefaultCatalog } from '../../src/pack/model/catalog-load.js';
 import { checkPlan } from './checker.js';
 
 const GB = 1e9;

@@ -1,8 +1,8 @@
 // --objective count: among plans with the same number of instances, the cheaper types are used.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cheapestEqualCount } from '../../src/pack/count-tie-break.js';
-import type { Problem } from '../../src/pack/problem.js';
+import { cheapestEqualCount } from '../../src/pack/heuristics/count-tie-break.js';
+import type { Problem } from '../../src/pack/model/problem.js';
 
 const bins = [
   { name: 'inf1.6xlarge', family: 'inf1', price: 1.18, cost: 1, procs: 4, procCap: [8, 83], instCap: [48, 24] },

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import GLPK from 'glpk.js/node';
-import { coverSearch, enumeratePatterns, type RcPattern, type RcProblem } from '../../src/pack/reduced-cost-search.js';
-import { reducedCostPlan } from '../../src/pack/reduced-cost-plan.js';
-import { parseBpp } from '../../src/pack/benchmark-instances.js';
-import { columnGeneration } from '../../src/pack/colgen.js';
-import { bestGreedy } from '../../src/pack/greedy.js';
-import { violation, type Problem } from '../../src/pack/problem.js';
+import { coverSearch, enumeratePatterns, type RcPattern, type RcProblem } from '../../src/pack/exact/reduced-cost-search.js';
+import { reducedCostPlan } from '../../src/pack/exact/reduced-cost-plan.js';
+import { parseBpp } from '../../src/pack/model/benchmark-instances.js';
+import { columnGeneration } from '../../src/pack/exact/column-generation.js';
+import { bestGreedy } from '../../src/pack/heuristics/greedy.js';
+import { violation, type Problem } from '../../src/pack/model/problem.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildProblem } from '../../src/pack/build-problem.js';
+import { buildProblem } from '../../src/pack/model/build-problem.js';
 import { buildPlan } from '../../src/pack/plan-build.js';
-import { solvePacking } from '../../src/pack/solver.js';
-import { knapsack } from '../../src/pack/knapsack.js';
-import { martelloTothL2, roundBound } from '../../src/pack/bounds.js';
-import { parseBpp } from '../../src/pack/benchmark-instances.js';
+import { solvePacking } from '../../src/pack/solve/solver.js';
+import { knapsack } from '../../src/pack/exact/knapsack.js';
+import { martelloTothL2, roundBound } from '../../src/pack/bounds/cheap-bounds.js';
+import { parseBpp } from '../../src/pack/model/benchmark-instances.js';
 import type { Catalog } from '../../src/formats/catalog.js';
 import type { ModelProfiles } from '../../src/formats/profiles.js';
 import { bruteForceOptimum } from './brute-force.js';

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { vectorKnapsack } from '../../src/pack/vector-knapsack.js';
-import { parseVbp } from '../../src/pack/benchmark-instances.js';
-import { solvePacking } from '../../src/pack/solver.js';
-import { conflictBound, continuousBound, l2Bound } from '../../src/pack/bounds.js';
+import { vectorKnapsack } from '../../src/pack/exact/vector-knapsack.js';
+import { parseVbp } from '../../src/pack/model/benchmark-instances.js';
+import { solvePacking } from '../../src/pack/solve/solver.js';
+import { conflictBound, continuousBound, l2Bound } from '../../src/pack/bounds/cheap-bounds.js';
 import { bruteForceOptimum } from './brute-force.js';
-import { bestGreedy } from '../../src/pack/greedy.js';
-import { vectorSearch, vectorView } from '../../src/pack/vector-search.js';
-import type { KnapItem } from '../../src/pack/knapsack.js';
-import type { Problem, Solution } from '../../src/pack/problem.js';
+import { bestGreedy } from '../../src/pack/heuristics/greedy.js';
+import { vectorSearch, vectorView } from '../../src/pack/heuristics/vector-search.js';
+import type { KnapItem } from '../../src/pack/exact/knapsack.js';
+import type { Problem, Solution } from '../../src/pack/model/problem.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MlsError, type ErrorCode } from '../../src/errors.js';
 import { parseYamlText } from '../../src/formats/yaml-file.js';
-import { buildProblem } from '../../src/pack/build-problem.js';
-import { loadDefaultCatalog } from '../../src/pack/catalog-load.js';
+import { buildProblem } from '../../src/pack/model/build-problem.js';
+import { loadDefaultCatalog } from '../../src/pack/model/catalog-load.js';
 import type { ModelProfiles } from '../../src/formats/profiles.js';
 
 function refusal(f: () => unknown): MlsError {
