@@ -16,8 +16,7 @@ import { perVcpu } from '../pack/model/build-problem.js';
 import { loadCatalog } from '../trace/estimate.js';
 import { runOpenLoop } from '../loadtest/open-loop.js';
 import { formatSlo } from '../loadtest/slo.js';
-import { judge, verifyTargets } from '../loadtest/verify.js';
-import type { ModelRequest, Slo } from '../loadtest/types.js';
+import { judge, verifyTargets, type VerifyOptions } from '../loadtest/verify.js';
 import type { Catalog } from '../formats/catalog.js';
 
 /** Each try lowers the load to this share of the previous one (15% steps: the scale is at most that conservative). */
@@ -25,17 +24,11 @@ export const LOAD_STEP = 0.85;
 /** Below this share of the planned load the server is hopeless at its SLO: said, not guessed. */
 export const MIN_LOAD_FACTOR = 0.1;
 
-export interface RecalibrateOptions {
+/** What verification measured the deployed plan with, and where the corrected profiles go. */
+export interface RecalibrateOptions extends Pick<VerifyOptions, 'plan' | 'deployment' | 'slo' | 'durationMs' | 'warmupMs' | 'timeoutMs' | 'requests'> {
   profiles: string;
   out: string;
   verify: string;
-  plan: string;
-  deployment: string;
-  slo: Slo;
-  durationMs: number;
-  warmupMs: number;
-  timeoutMs: number;
-  requests: ModelRequest[];
   catalog?: string;
 }
 
