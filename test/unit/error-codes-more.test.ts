@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CATALOG, MlsError, toMlsError, type ErrorCode } from '../../src/errors.js';
@@ -22,6 +22,9 @@ import { runPipeline } from '../../src/pipeline/run-pipeline.js';
 import { loadPipelineConfig } from '../../src/config/load-pipeline-config.js';
 import { missingInputError } from '../../src/pipeline/missing-input.js';
 import { stopServer } from '../../src/serve/pid-file.js';
+import { buildImage } from '../../src/deploy/docker-build.js';
+import { kubectlApply, kubectlDelete } from '../../src/deploy/runtime-kubernetes.js';
+import { silentLogger } from '../../src/log.js';
 
 async function refusal(f: () => unknown): Promise<MlsError> {
   try {
@@ -134,5 +137,24 @@ test('serve stop: a server that ignores SIGTERM past the timeout', async () => {
   } finally {
     child.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('deploy tools that fail: docker build and kubectl apply/delete exiting non-zero (stand-in tools first on PATH)', async () => {
+  // Stand-ins for the external tools, so the failure is the same with or without a daemon or cluster.
+  const bin = await mkdtemp(join(tmpdir(), 'mlserve-tools-'));
+  const path = process.env.PATH;
+  try {
+    await writeFile(join(bin, 'docker'), '#!/bin/sh\necho "Step 1/2 : FROM scratch"\necho "no such base image" >&2\nexit 7\n');
+    await writeFile(join(bin, 'kubectl'), '#!/bin/sh\necho "error: the cluster refused $1" >&2\nexit 1\n');
+    await Promise.all([chmod(join(bin, 'docker'), 0o755), chmod(join(bin, 'kubectl'), 0o755)]);
+    process.env.PATH = `${bin}:${path ?? ''}`;
+    const build = await expectCode('MLS_ERR_BUILD_FAILED', /no such base image/, () => buildImage({ context: bin, tag: 'mlserve/x:1', logger: silentLogger }));
+    assert.match(build.message, /7/);
+    await expectCode('MLS_ERR_DEPLOY_APPLY_FAILED', /the cluster refused apply/, () => kubectlApply([join(bin, 'a.yaml')], silentLogger));
+    await expectCode('MLS_ERR_DEPLOY_APPLY_FAILED', /the cluster refused delete/, () => kubectlDelete([join(bin, 'a.yaml')], silentLogger));
+  } finally {
+    process.env.PATH = path;
+    await rm(bin, { recursive: true, force: true });
   }
 });
