@@ -25,6 +25,10 @@ import { stopServer } from '../../src/serve/pid-file.js';
 import { buildImage } from '../../src/deploy/docker-build.js';
 import { kubectlApply, kubectlDelete } from '../../src/deploy/runtime-kubernetes.js';
 import { silentLogger } from '../../src/log.js';
+import { verifyCommandRun } from '../../src/loadtest/verify-command.js';
+import { runCalibrate } from '../../src/calibrate/run-calibrate.js';
+import { writeProfiles } from '../../src/formats/profiles.js';
+import { createServer } from 'node:http';
 
 async function refusal(f: () => unknown): Promise<MlsError> {
   try {
@@ -156,5 +160,41 @@ test('deploy tools that fail: docker build and kubectl apply/delete exiting non-
   } finally {
     process.env.PATH = path;
     await rm(bin, { recursive: true, force: true });
+  }
+});
+
+test('verify command: a deployment whose server answers only errors misses the SLO (MLS_ERR_VERIFY_FAILED)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mlserve-codes-'));
+  const server = createServer((_req, res) => res.writeHead(500, { 'content-type': 'application/json' }).end('{"code":500}'));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    const plan = join(dir, 'plan.yaml');
+    const deployment = join(dir, 'deployment.yaml');
+    const payload = join(dir, 'payload.json');
+    await writePlan(plan, planOf(20));
+    await writeDeployment(deployment, { apiVersion: 'mlserve/v1', kind: 'Deployment', runtime: 'local', started: true, servers: [{ name: 'p0', inference: url, models: [{ name: 'a', url: `${url}/predictions/a` }] }] });
+    await writeFile(payload, '{"x": 1}');
+    const e = await expectCode('MLS_ERR_VERIFY_FAILED', /p0\/a/, () =>
+      verifyCommandRun({ plan, deployment, payload, slo: 'p90=500ms', durationMs: 200, warmupMs: 0, timeoutMs: 2000, out: dir, json: true }),
+    );
+    assert.deepEqual((e.details as { failed: string[] }).failed, ['p0/a']);
+  } finally {
+    server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('calibrate: a profiled model with no archive to measure is refused before any server starts', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mlserve-codes-'));
+  try {
+    const profiles = join(dir, 'profiles.yaml');
+    await writeProfiles(profiles, { apiVersion: 'mlserve/v1', kind: 'ModelProfiles', models: [{ name: 'a', replicas: 1, resources: { inf1: { memory: 1e9, util: 10 } } }] });
+    await expectCode('MLS_ERR_CALIBRATE_NO_ARCHIVE', /"?a"?.*profiles\.yaml|profiles\.yaml.*a/, () =>
+      runCalibrate({ profiles, out: join(dir, 'out.yaml'), slo: { percentile: 90, thresholdMs: 100 }, processor: 'cpu', batchSizes: [1], workers: [1], maxBatchDelayMs: 5, concurrency: [1], durationMs: 100, warmupMs: 0, timeoutMs: 1000, payloadFor: () => EMPTY_PAYLOAD }),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

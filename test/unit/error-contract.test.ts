@@ -26,8 +26,6 @@ function sources(dir: string, skip: (p: string) => boolean = () => false): strin
 const NOT_YET_ASSERTED = new Set<string>([
   'MLS_ERR_SERVE_MODEL_LOAD_FAILED',
   'MLS_ERR_PACK_SOLVER',
-  'MLS_ERR_VERIFY_FAILED',
-  'MLS_ERR_CALIBRATE_NO_ARCHIVE',
   'MLS_ERR_CALIBRATE_SERVER_FAILED',
   'MLS_ERR_CALIBRATE_SLO_UNREACHABLE',
 ]);
