@@ -12,12 +12,17 @@ export interface RunResult {
 
 /** Runs a command to completion and captures its output. Never throws for a non-zero exit. */
 export async function run(cmd: string, args: string[], opts: Options = {}): Promise<RunResult> {
+  let r;
   try {
-    const r = await execa(cmd, args, { reject: false, ...opts, stdin: opts.stdin ?? 'ignore' });
-    return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+    r = await execa(cmd, args, { reject: false, ...opts, stdin: opts.stdin ?? 'ignore' });
   } catch (e) {
     throw missingTool(cmd, e);
   }
+  // With reject: false execa answers a child that never started (no such tool, a bad cwd) with a
+  // failed result, not a throw: without this it read as exit code 1 with no output.
+  const neverStarted = r.failed && r.exitCode === undefined && r.signal === undefined && !r.timedOut && !r.isCanceled;
+  if (neverStarted) throw missingTool(cmd, r.cause ?? r);
+  return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }
 
 /** Starts a long-running child; the caller owns it (kill, await). */

@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/log.js';
 import { Registry } from '../../src/serve/frontend/registry.js';
 import type { WorkerHub } from '../../src/serve/frontend/worker-hub.js';
 import { DEFAULT_WORKER_LIMITS } from '../../src/serve/frontend/worker-limits.js';
+import { scaleWorkers } from '../../src/serve/http/management-ops.js';
 import { FakeClock, settle } from '../helpers/fake-clock.js';
 import { fakeStarter, type LoadOutcome } from './fake-worker.js';
 import { addFolderArchive, tempStore } from './store.js';
@@ -23,6 +24,8 @@ before(async () => {
   await writeFile(onnx, 'not read');
   for (const version of ['1.0', '2.0']) await addFolderArchive(store, { name: 'm', version, model: onnx, handler: 'base_handler', dirName: `m-${version}` });
   await addFolderArchive(store, { name: 'other', model: onnx, handler: 'base_handler' });
+  // A TorchServe built-in mlserve's node workers do not run over ONNX: refused at registration.
+  await addFolderArchive(store, { name: 'detector', model: onnx, handler: 'object_detector' });
 });
 after(() => rm(store, { recursive: true, force: true }));
 
@@ -125,5 +128,29 @@ describe('Registry (fake workers, fake clock)', () => {
     clock.advance(1);
     await closing;
     assert.equal(started[0]!.stopped, true);
+  });
+});
+
+describe('Registry refusals by code (fake workers)', () => {
+  const code = (want: string) => (e: unknown) => (e as { code?: string }).code === want;
+
+  it('a duplicate version, the default version while others remain, a handler it does not run', async () => {
+    const { r } = registry();
+    await r.register({ url: 'm-1.0', initialWorkers: 0 });
+    await r.register({ url: 'm-2.0', initialWorkers: 0 });
+    await assert.rejects(r.register({ url: 'm-2.0' }), code('MLS_ERR_SERVE_VERSION_EXISTS'));
+    await assert.rejects(r.unregister('m'), code('MLS_ERR_SERVE_DEFAULT_VERSION'));
+    await assert.rejects(r.register({ url: 'detector', initialWorkers: 1 }), (e) => code('MLS_ERR_SERVE_MODEL_REFUSED')(e) && status(e) === 400 && /object_detector/.test((e as Error).message));
+    assert.deepEqual(r.names(), ['m']);
+    await r.close(0);
+  });
+
+  it('workers asked for with no time to start, and a synchronous scale-up whose workers fail', async () => {
+    const { r } = registry('ok', 'fail');
+    await assert.rejects(r.register({ url: 'm-1.0', initialWorkers: 1, startupTimeout: 0 }), code('MLS_ERR_SERVE_WORKERS_FAILED'));
+    assert.deepEqual(r.names(), []);
+    await r.register({ url: 'other', initialWorkers: 1 });
+    await assert.rejects(scaleWorkers(r, 'other', undefined, new URLSearchParams('min_worker=2&synchronous=true')), (e) => code('MLS_ERR_SERVE_WORKERS_FAILED')(e) && status(e) === 500);
+    await r.close(0);
   });
 });
