@@ -1,6 +1,6 @@
 // Starts the model server: the worker hub, the three listeners (inference, management, metrics)
 // and the initial models. `close()` is the graceful shutdown: stop accepting, drain, stop workers.
-import { createServer, STATUS_CODES, type Server, type RequestListener } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { mkdir } from 'node:fs/promises';
@@ -117,6 +117,12 @@ function listen(handler: RequestListener, addr: Address, what: string, limits: H
     handler,
   );
   server.on('clientError', answerClientError);
+  // An Expect other than 100-continue: node:http would answer a bare 417; the llhttp transport and
+  // every other refusal answer the catalog's JSON body, so this one does too.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const body = torchServeBody(new MlsError('MLS_ERR_SERVE_EXPECTATION_FAILED', { value: String(req.headers.expect) }));
+    res.writeHead(417, { 'content-type': 'application/json', 'content-length': body.length, connection: 'close' }).end(body);
+  });
   // headersTimeout only starts with the first byte: a connection that never sends one would be held
   // forever (connection exhaustion), so it is closed after the same 10 s.
   server.on('connection', (socket: Socket) => {
