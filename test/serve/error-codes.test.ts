@@ -22,16 +22,7 @@ import { registerModel } from '../../src/serve/http/management-ops.js';
 import { requireKey } from '../../src/serve/token-auth.js';
 import type { Reply } from '../../src/serve/http/http1-server.js';
 import type { ItemResult } from '../../src/serve/ipc/messages.js';
-
-async function refusal(f: () => unknown): Promise<MlsError> {
-  try {
-    await f();
-  } catch (e) {
-    assert.ok(e instanceof MlsError, `not an MlsError: ${String(e)}`);
-    return e;
-  }
-  assert.fail('nothing was thrown');
-}
+import { refusal } from '../helpers/refusal.js';
 
 const ctx = { inputs: [{ name: 'x', type: 'float32', shape: [-1, 2] }], outputs: [{ name: 'y', type: 'float32', shape: [-1, 2] }] } as unknown as HandlerContext;
 

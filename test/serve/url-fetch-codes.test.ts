@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MlsError, type ErrorCode } from '../../src/errors.js';
 import { fetchArchive, type UrlFetchOptions } from '../../src/serve/url-fetch.js';
+import { refusal as refuses } from '../helpers/refusal.js';
 
 let server: Server;
 let base: string;
@@ -32,14 +33,8 @@ after(async () => {
   await rm(store, { recursive: true, force: true });
 });
 
-async function refusal(url: string, o: Partial<UrlFetchOptions> = {}): Promise<MlsError> {
-  try {
-    await fetchArchive(url, { modelStore: store, allowedUrls: [/http:\/\/127\.0\.0\.1:\d+\/.*/], maxBytes: 1024, timeoutMs: 5000, ...o });
-  } catch (e) {
-    assert.ok(e instanceof MlsError, `not an MlsError: ${String(e)}`);
-    return e;
-  }
-  assert.fail(`${url} was fetched`);
+function refusal(url: string, o: Partial<UrlFetchOptions> = {}): Promise<MlsError> {
+  return refuses(() => fetchArchive(url, { modelStore: store, allowedUrls: [/http:\/\/127\.0\.0\.1:\d+\/.*/], maxBytes: 1024, timeoutMs: 5000, ...o }), `${url} was fetched`);
 }
 
 test('refused URLs, an existing archive and failed downloads answer their codes and leave the store as it was', async () => {

@@ -29,16 +29,7 @@ import { verifyCommandRun } from '../../src/loadtest/verify-command.js';
 import { runCalibrate } from '../../src/calibrate/run-calibrate.js';
 import { writeProfiles } from '../../src/formats/profiles.js';
 import { createServer } from 'node:http';
-
-async function refusal(f: () => unknown): Promise<MlsError> {
-  try {
-    await f();
-  } catch (e) {
-    assert.ok(e instanceof MlsError, `not an MlsError: ${String(e)}`);
-    return e;
-  }
-  assert.fail('nothing was thrown');
-}
+import { refusal } from '../helpers/refusal.js';
 
 async function expectCode(code: ErrorCode, names: RegExp, f: () => unknown): Promise<MlsError> {
   const e = await refusal(f);
