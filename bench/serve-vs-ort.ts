@@ -12,7 +12,8 @@
 //        [--connections 64] [--repeat 2] [--cases ts-json,raw,...]
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mkdtemp, rm, writeFile, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { childrenOf, procCpuUs } from './proc-cpu.js';
 import { start } from '../src/exec.js';
 import { writeFileAtomic } from '../src/fs/atomic.js';
 import { CLI_PATH, PACKAGE_ROOT, RUNNING_FROM_SOURCE } from '../src/paths.js';
@@ -196,23 +197,6 @@ async function limitLoop(session: ort.InferenceSession, c: Case, secs: number): 
   const cpu = process.cpuUsage(cpu0);
   const per = (x: number) => Number(((x * 1000) / items).toFixed(1));
   return { itemsPerSec: Math.round(items / wall), cpuUsPerItem: Number(((cpu.user + cpu.system) / items).toFixed(1)), usPerItem: { decode: per(t.decode), run: per(t.run), encode: per(t.encode) } };
-}
-
-/** utime + stime of a process in µs (clock ticks of 10 ms: Linux's USER_HZ is 100). */
-async function procCpuUs(pid: number): Promise<number> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11] ?? 0) + Number(f[12] ?? 0)) * 10_000;
-}
-
-async function childrenOf(pid: number): Promise<number[]> {
-  const out: number[] = [];
-  for (const d of await readdir('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    const text = await readFile(`/proc/${d}/stat`, 'utf8').catch(() => '');
-    if (Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
-  }
-  return out;
 }
 
 interface ServedFigures {
