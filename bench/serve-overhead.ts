@@ -5,7 +5,8 @@
 // per-response sub-ms latencies), 100 connections; with `--wrk`, each server is measured a second
 // time with wrk (Debian's wrk, one thread), a load generator in C that takes about half of
 // autocannon's CPU per request (the generator shares the 2 cores with the servers). Prints the
-// figures and writes bench/results/serve-overhead.json.
+// figures, with the CPU per request of each server process (/proc) and of the load generator —
+// steadier than req/s on a shared machine — and writes bench/results/serve-overhead.json.
 // Usage: node dist/bench/serve-overhead.js [seconds=15] [connections=100] [workers=1] [--wrk]
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
