@@ -5,7 +5,8 @@
 // per-response sub-ms latencies), 100 connections; with `--wrk`, each server is measured a second
 // time with wrk (Debian's wrk, one thread), a load generator in C that takes about half of
 // autocannon's CPU per request (the generator shares the 2 cores with the servers). Prints the
-// figures and writes bench/results/serve-overhead.json.
+// figures, with the CPU per request of each server process (/proc) and of the load generator —
+// steadier than req/s on a shared machine — and writes bench/results/serve-overhead.json.
 // Usage: node dist/bench/serve-overhead.js [seconds=15] [connections=100] [workers=1] [--wrk]
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { CLI_PATH, PACKAGE_ROOT, RUNNING_FROM_SOURCE } from '../src/paths.js';
 import { writeArchive } from '../src/archive/writer.js';
 import { runEngine } from '../src/loadtest/autocannon-engine.js';
 import { ensureFixtureModels } from '../fixtures/index.js';
+import { childrenOf, cpuMeter } from './proc-cpu.js';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const withWrk = process.argv.includes('--wrk');
@@ -90,9 +92,11 @@ interface Figures {
   p50Ms: number;
   p90Ms: number;
   p99Ms: number;
+  /** CPU µs per answered request: each server process (frontend, then workers), and the load generator. */
+  cpu?: { servers: number[]; loadgen: number };
 }
 
-async function measure(server: string, origin: string): Promise<Figures> {
+async function measure(server: string, origin: string, pids: number[]): Promise<Figures> {
   const req = { model: 'identity', method: 'POST', path: '/predictions/identity', headers: { 'content-type': 'application/json' }, body: BODY };
   const sink = (lat: number[], errs: { n: number }) => ({
     response: (_m: string, status: number, ms: number, steady: boolean) => {
@@ -105,10 +109,13 @@ async function measure(server: string, origin: string): Promise<Figures> {
   await runEngine({ origin, connections, durationMs: 2000, timeoutMs: 10_000, requests: [req] }, sink([], { n: 0 })); // warm-up
   const lat: number[] = [];
   const errs = { n: 0 };
+  const meter = cpuMeter(pids);
+  await meter.start();
   await runEngine({ origin, connections, durationMs: seconds * 1000, timeoutMs: 10_000, requests: [req] }, sink(lat, errs));
+  const cpu = await meter.stop(lat.length);
   lat.sort((a, b) => a - b);
   const q = (p: number) => Number((lat[Math.min(lat.length - 1, Math.ceil((p / 100) * lat.length) - 1)] ?? NaN).toFixed(3));
-  return { server, requests: lat.length, rps: Math.round(lat.length / seconds), errors: errs.n, p50Ms: q(50), p90Ms: q(90), p99Ms: q(99) };
+  return { server, requests: lat.length, rps: Math.round(lat.length / seconds), errors: errs.n, p50Ms: q(50), p90Ms: q(90), p99Ms: q(99), cpu };
 }
 
 /** wrk's --latency percentiles ("50%  1.23ms") in ms. */
@@ -133,14 +140,16 @@ async function measureWrk(server: string, origin: string, dir: string): Promise<
   return { server: `${server} [wrk]`, requests: total, rps: Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN)), errors, p50Ms: wrkPercentile(out, 50), p90Ms: wrkPercentile(out, 90), p99Ms: wrkPercentile(out, 99) };
 }
 
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+
 async function main(): Promise<void> {
   if (withWrk && !(await hasCommand('wrk'))) throw new Error('--wrk needs wrk on the PATH (apt-get install -y wrk)');
   const dir = await mkdtemp(join(tmpdir(), 'mlserve-bench-'));
   const children: Child[] = [];
   const results: Figures[] = [];
   const wrkResults: Figures[] = [];
-  const both = async (name: string, url: string) => {
-    results.push(await measure(name, url));
+  const both = async (name: string, url: string, pids: number[]) => {
+    results.push(await measure(name, url, pids));
     if (withWrk) wrkResults.push(await measureWrk(name, url, dir));
   };
   try {
@@ -152,13 +161,13 @@ async function main(): Promise<void> {
       '--pid-file', join(dir, 'pid'), '--json'], { stdout: 'pipe', stderr: 'inherit', buffer: false });
     children.push(ml);
     const mlUrl = (JSON.parse(await firstLine(ml)) as { inference: string }).inference;
-    await both(`mlserve serve (${workers} worker${workers > 1 ? 's' : ''}, identity.onnx via base_handler)`, mlUrl);
+    await both(`mlserve serve (${workers} worker${workers > 1 ? 's' : ''}, identity.onnx via base_handler)`, mlUrl, [ml.pid!, ...(await childrenOf(ml.pid!))]);
     ml.kill('SIGTERM');
 
     const bare = start(process.execPath, ['-e', BARE], { stdout: 'pipe', stderr: 'inherit', buffer: false });
     children.push(bare);
     const bareUrl = (JSON.parse(await firstLine(bare)) as { inference: string }).inference;
-    await both('bare node:http (same bytes)', bareUrl);
+    await both('bare node:http (same bytes)', bareUrl, [bare.pid!]);
     bare.kill('SIGTERM');
 
     await writeFile(join(dir, 'noop_app.py'), FASTAPI);
@@ -170,7 +179,7 @@ async function main(): Promise<void> {
     const faUrl = `http://127.0.0.1:${port}`;
     try {
       await waitUp(`${faUrl}/predictions/identity`);
-      await both('FastAPI + uvicorn no-op', faUrl);
+      await both('FastAPI + uvicorn no-op', faUrl, [fa.pid!]);
     } catch (e) {
       console.error(`FastAPI skipped: ${(e as Error).message} (apt-get install -y python3-fastapi python3-uvicorn)`);
     }
@@ -182,13 +191,16 @@ async function main(): Promise<void> {
   const ratios = ([ml, bare, fa]: Figures[]) => ({
     vsBare: ml && bare ? Number((ml.rps / bare.rps).toFixed(2)) : null,
     vsFastapi: ml && fa ? Number((ml.rps / fa.rps).toFixed(2)) : null,
+    // The bare server's CPU per request over mlserve's (frontend + worker): the ratio the machine's load distorts least.
+    cpuVsBare: ml?.cpu && bare?.cpu ? Number((sum(bare.cpu.servers) / sum(ml.cpu.servers)).toFixed(2)) : null,
   });
-  const summary = { ...ratios(results), ...(withWrk ? { wrk: ratios(wrkResults) } : {}), goals: { vsBare: '>= 0.6', vsFastapi: '>= 3', p99Ms: '<= 10' } };
+  const summary = { ...ratios(results), ...(withWrk ? { wrk: ratios(wrkResults) } : {}), goals: { vsBare: '>= 0.7', vsFastapi: '>= 3', p99Ms: '<= 10' } };
   console.log(`\n${connections} connections, ${seconds} s each (after 2 s warm-up), ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)} (shared machine)`);
   for (const r of [...results, ...wrkResults]) {
-    console.log(`${r.server.padEnd(62)} ${String(r.rps).padStart(7)} req/s  p50 ${r.p50Ms} ms  p90 ${r.p90Ms} ms  p99 ${r.p99Ms} ms  errors ${r.errors}`);
+    const cpu = r.cpu ? `  CPU µs/req: server ${r.cpu.servers.join(' + ')}, loadgen ${r.cpu.loadgen}` : '';
+    console.log(`${r.server.padEnd(62)} ${String(r.rps).padStart(7)} req/s  p50 ${r.p50Ms} ms  p90 ${r.p90Ms} ms  p99 ${r.p99Ms} ms  errors ${r.errors}${cpu}`);
   }
-  console.log(`mlserve / bare: ${summary.vsBare}×   mlserve / FastAPI: ${summary.vsFastapi}×   (autocannon)`);
+  console.log(`mlserve / bare: ${summary.vsBare}×   mlserve / FastAPI: ${summary.vsFastapi}×   (autocannon)   CPU per request, bare / mlserve: ${summary.cpuVsBare}×`);
   if (summary.wrk) console.log(`mlserve / bare: ${summary.wrk.vsBare}×   mlserve / FastAPI: ${summary.wrk.vsFastapi}×   (wrk)`);
   await writeFileAtomic(
     join(PACKAGE_ROOT, 'bench', 'results', 'serve-overhead.json'),

@@ -9,10 +9,12 @@
 // (decode, run, encode) say where the time goes. Every case checks one served answer against the
 // limit's before it is timed. Writes bench/results/serve-vs-ort-<model>-b<B>.json.
 // Usage: node dist/bench/serve-vs-ort.js [--model matmul|ocr] [--batch 8] [--seconds 5]
-//        [--connections 64] [--repeat 2] [--cases ts-json,raw,...]
+//        [--connections 64] [--repeat 2] [--cases ts-json,raw,...] [--baseline <other build's dist/src/cli.js>]
+// With --baseline, each case is also served by that build in the same round (A/B on the same load).
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mkdtemp, rm, writeFile, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { childrenOf, procCpuUs } from './proc-cpu.js';
 import { start } from '../src/exec.js';
 import { writeFileAtomic } from '../src/fs/atomic.js';
 import { CLI_PATH, PACKAGE_ROOT, RUNNING_FROM_SOURCE } from '../src/paths.js';
@@ -33,6 +35,7 @@ const B = Number(flag('batch', '8'));
 const seconds = Number(flag('seconds', '5'));
 const connections = Number(flag('connections', '64'));
 const repeat = Number(flag('repeat', '2'));
+const baselineCli = flag('baseline', '');
 const WIDTH = 2048;
 
 type Feeds = Record<string, InstanceType<typeof ort.Tensor>>;
@@ -198,23 +201,6 @@ async function limitLoop(session: ort.InferenceSession, c: Case, secs: number): 
   return { itemsPerSec: Math.round(items / wall), cpuUsPerItem: Number(((cpu.user + cpu.system) / items).toFixed(1)), usPerItem: { decode: per(t.decode), run: per(t.run), encode: per(t.encode) } };
 }
 
-/** utime + stime of a process in µs (clock ticks of 10 ms: Linux's USER_HZ is 100). */
-async function procCpuUs(pid: number): Promise<number> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11] ?? 0) + Number(f[12] ?? 0)) * 10_000;
-}
-
-async function childrenOf(pid: number): Promise<number[]> {
-  const out: number[] = [];
-  for (const d of await readdir('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    const text = await readFile(`/proc/${d}/stat`, 'utf8').catch(() => '');
-    if (Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
-  }
-  return out;
-}
-
 interface ServedFigures {
   rps: number;
   errors: number;
@@ -285,11 +271,20 @@ async function writeModel(dir: string, name: string, file: string, handler: stri
   return `${name}=${name}.mar`;
 }
 
+/** `mlserve serve` of a build (its dist/src/cli.js) on the store: one worker per model, no gRPC. */
+async function startServer(cli: string, dir: string, models: string[]): Promise<{ child: ReturnType<typeof start>; origin: string; pids: { frontend: number; workers: number[] } }> {
+  const child = start(process.execPath, [...(RUNNING_FROM_SOURCE && cli === CLI_PATH ? ['--import', 'tsx'] : []), cli, 'serve', '--model-store', dir, '--models', models.join(','), '--workers', '1',
+    '--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--no-grpc', '--no-snapshot',
+    '--pid-file', join(dir, `pid-${cli.length}-${Date.now()}`), '--json'], { stdout: 'pipe', stderr: 'inherit', buffer: false });
+  const ready = JSON.parse(await firstLine(child)) as { inference: string; pid: number };
+  return { child, origin: ready.inference, pids: { frontend: ready.pid, workers: await childrenOf(ready.pid) } };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'mlserve-vs-ort-'));
-  let server: ReturnType<typeof start> | undefined;
+  const servers: Array<ReturnType<typeof start>> = [];
   try {
     let modelFile: string;
     let cases: Case[];
@@ -313,17 +308,16 @@ async function main(): Promise<void> {
     if (only) cases = cases.filter((c) => only.split(',').includes(c.name));
     const session = await ort.InferenceSession.create(modelFile, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionProviders: ['cpu'] });
 
-    server = start(process.execPath, [...(RUNNING_FROM_SOURCE ? ['--import', 'tsx'] : []), CLI_PATH, 'serve', '--model-store', dir, '--models', models.join(','), '--workers', '1',
-      '--inference-address', '127.0.0.1:0', '--management-address', '127.0.0.1:0', '--metrics-address', '127.0.0.1:0', '--no-grpc', '--no-snapshot',
-      '--pid-file', join(dir, 'pid'), '--json'], { stdout: 'pipe', stderr: 'inherit', buffer: false });
-    const ready = JSON.parse(await firstLine(server)) as { inference: string; pid: number };
-    const origin = ready.inference;
-    const pids = { frontend: ready.pid, workers: await childrenOf(ready.pid) };
+    const mine = await startServer(CLI_PATH, dir, models);
+    servers.push(mine.child);
+    const base = baselineCli ? await startServer(baselineCli, dir, models) : undefined;
+    if (base) servers.push(base.child);
+    const { origin, pids } = mine;
 
     // ratio: throughput against the limit's. cpuRatio: the limit's CPU per item over the server's
     // (frontend + worker) CPU per request, steadier than throughput on a machine shared with other
     // work, since it counts what each side burns rather than what the scheduler gave it.
-    const rows: Array<{ case: string; limit: LimitFigures; served: ServedFigures; ratio: number; cpuRatio: number }> = [];
+    const rows: Array<{ case: string; limit: LimitFigures; served: ServedFigures; ratio: number; cpuRatio: number; baseline?: ServedFigures & { ratio: number } }> = [];
     // A case whose answer is wrong is still timed (to keep figures of a server without a feature), and said.
     const problems: Record<string, string> = {};
     for (const c of cases) {
@@ -338,6 +332,12 @@ async function main(): Promise<void> {
         const cpu = s.cpuUsPerRequest;
         const cpuRatio = Number((limit.cpuUsPerItem / (cpu.frontend + cpu.worker)).toFixed(2));
         rows.push({ case: c.name, limit, served: s, ratio: Number((s.rps / limit.itemsPerSec).toFixed(2)), cpuRatio });
+        if (base) {
+          const b = await served(base.origin, c, base.pids, seconds);
+          rows.at(-1)!.baseline = { ...b, ratio: Number((b.rps / limit.itemsPerSec).toFixed(2)) };
+          const bc = b.cpuUsPerRequest;
+          console.log(`${c.name.padEnd(13)} baseline served ${b.rps} req/s  ratio ${rows.at(-1)!.baseline!.ratio.toFixed(2)}  CPU µs/req: frontend ${bc.frontend} worker ${bc.worker} (this build: ${cpu.frontend} + ${cpu.worker})`);
+        }
         const u = limit.usPerItem;
         console.log(
           `${c.name.padEnd(13)} limit ${String(limit.itemsPerSec).padStart(6)} items/s (decode ${u.decode} run ${u.run} encode ${u.encode} µs/item)  served ${String(s.rps).padStart(6)} req/s  ` +
@@ -353,14 +353,18 @@ async function main(): Promise<void> {
     console.log(`\n${modelKind}, batch ${B}, ${connections} connections, ${seconds} s per measure, ${repeat} rounds, ${cpus().length} CPUs, load ${loadavg()[0]!.toFixed(2)}`);
     console.log(`median ratio served/limit: ${Object.entries(summary).map(([k, v]) => `${k} ${v}`).join('  ')}`);
     console.log(`median CPU ratio limit/served: ${Object.entries(cpuSummary).map(([k, v]) => `${k} ${v}`).join('  ')}`);
+    if (base) {
+      const baseSummary = Object.fromEntries(cases.map((c) => [c.name, median(rows.filter((x) => x.case === c.name).map((x) => x.baseline!.ratio))]));
+      console.log(`median ratio served/limit, baseline build: ${Object.entries(baseSummary).map(([k, v]) => `${k} ${v}`).join('  ')}`);
+    }
     if (batchingGain !== undefined) console.log(`dynamic batching: served ts-json at batch_size ${B} / batch_size 1 = ${batchingGain}×`);
     await writeFileAtomic(
       join(PACKAGE_ROOT, 'bench', 'results', `serve-vs-ort-${modelKind}-b${B}.json`),
       `${JSON.stringify({ date: new Date().toISOString(), model: modelKind, batch: B, seconds, connections, repeat, cpus: cpus().length, loadavg: loadavg(), summary, cpuSummary, batchingGain, problems, rows }, null, 2)}\n`,
     );
   } finally {
-    server?.kill('SIGTERM');
-    await Promise.allSettled(server ? [server] : []);
+    for (const sv of servers) sv.kill('SIGTERM');
+    await Promise.allSettled(servers);
     await rm(dir, { recursive: true, force: true });
   }
 }

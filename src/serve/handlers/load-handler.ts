@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { baseHandler } from './base-handler.js';
 import { createImageClassifier } from './image-classifier.js';
-import { runSession, type Feeds } from './session.js';
+import { mergeRuns, runSession, type Feeds } from './session.js';
 import type { HandlerContext, HandlerRequest, ModelHandler } from './types.js';
 
 type Fn = (a: unknown, ctx: HandlerContext) => unknown;
@@ -37,6 +37,8 @@ async function defaultInference(data: unknown, ctx: HandlerContext): Promise<unk
 
 export async function loadHandler(name: string, modelDir: string, ctx: HandlerContext): Promise<ModelHandler> {
   const builtin = BUILTIN_ALIASES[name];
+  // Built-in handlers treat dim 0 as the batch: their runs of one turn may share a session call.
+  if (builtin) mergeRuns(ctx);
   if (builtin === 'base_handler') return baseHandler;
   if (builtin === 'image_classifier') return createImageClassifier();
   const [file, fnName] = name.split(':') as [string, string | undefined];

@@ -2,10 +2,25 @@
 // requests are concatenated along dimension 0, run once, and the outputs split back by rows.
 import type { HandlerContext, TensorMeta } from './types.js';
 import { concatBatch, isDType, splitBatch, type PlainTensor, type TypedData, type DType } from './tensors.js';
+import { RunMerger, sharedBatchAxis } from './run-merge.js';
 
 export type Feeds = Record<string, PlainTensor>;
 
-export async function runSession(ctx: HandlerContext, feeds: Feeds): Promise<Feeds> {
+/** Sessions whose runs of one turn go together (run-merge.ts): the built-in handlers' on models with a batch axis. */
+const mergers = new WeakMap<object, RunMerger>();
+
+/** Lets the session's runs made in the same turn be merged into one, when its model declares a shared batch axis. */
+export function mergeRuns(ctx: HandlerContext): void {
+  const s = ctx.session;
+  if (sharedBatchAxis(s.inputMetadata, s.outputMetadata)) mergers.set(s, new RunMerger((f) => runOnce(ctx, f)));
+}
+
+export function runSession(ctx: HandlerContext, feeds: Feeds): Promise<Feeds> {
+  const merger = mergers.get(ctx.session);
+  return merger ? merger.submit(feeds) : runOnce(ctx, feeds);
+}
+
+async function runOnce(ctx: HandlerContext, feeds: Feeds): Promise<Feeds> {
   const ortFeeds: Record<string, InstanceType<typeof ctx.ort.Tensor>> = {};
   for (const [name, t] of Object.entries(feeds)) {
     ortFeeds[name] = new ctx.ort.Tensor(t.type, t.data as Float32Array, t.dims);
