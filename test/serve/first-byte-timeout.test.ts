@@ -56,17 +56,19 @@ describe('first-byte timeout of the node:http listeners', () => {
       const base = clock.pending;
       const silent = client(server[which]);
       const talker = client(server[which]);
-      talker.socket.write(`GET ${path} HTTP/1.1\r\n`);
+      // The talker's first request is answered before the clock moves: the server has read its bytes.
+      talker.socket.write(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`);
       await timersArmed(base, 2);
+      while (!/\r\n\r\n/.test(talker.text())) await new Promise((r) => setTimeout(r, 1));
       clock.advance(FIRST_BYTE_MS - 1);
       assert.equal(clock.pending, base + 2, 'no timer fired before the limit');
       clock.advance(1);
       await silent.closed;
       assert.equal(silent.text(), '', 'closed without an answer');
       assert.ok(!talker.isClosed());
-      talker.socket.write('host: 127.0.0.1\r\nconnection: close\r\n\r\n');
+      talker.socket.write(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`);
       await talker.closed;
-      assert.match(talker.text(), /^HTTP\/1\.1 200 /, 'the connection that spoke was served');
+      assert.equal(talker.text().match(/HTTP\/1\.1 200 /g)?.length, 2, 'the connection that spoke was served again');
     });
   }
 });
