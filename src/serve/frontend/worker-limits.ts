@@ -14,6 +14,8 @@ export interface WorkerLimits {
   retireWaitMs: number;
   /** SIGTERM to SIGKILL when a worker is stopped. */
   stopGraceMs: number;
+  /** How often, at most, a Node worker holding a model with maxWorkerMemory reads its RSS (a /proc read). */
+  rssCheckMs: number;
 }
 
 export const DEFAULT_WORKER_LIMITS: WorkerLimits = {
@@ -22,6 +24,7 @@ export const DEFAULT_WORKER_LIMITS: WorkerLimits = {
   deadlineSweepMs: 100,
   retireWaitMs: 30_000,
   stopGraceMs: 2000,
+  rssCheckMs: 200,
 };
 
 /** The wait before the next replacement after `failures` failures in a row. */
