@@ -78,6 +78,7 @@ const TRANSPORT_CODES: Record<number, ErrorCode> = {
 async function listenInference(handler: Http1Handler, maxBodySize: number, addr: Address, bounds: ListenBounds, wanted: HttpTransport, host: HostStats, log: Logger): Promise<Listener> {
   const opts = {
     ...bounds.limits,
+    clock: bounds.clock,
     maxBodySize,
     errorBody: (status: number, message: string) => torchServeBody(MlsError.relayed(TRANSPORT_CODES[status] ?? 'MLS_ERR_SERVE_HTTP_PROTOCOL', message)),
   };
