@@ -11,6 +11,7 @@ import { STATUS_CODES, type RequestListener, type ServerResponse } from 'node:ht
 import { collectBody, sendError } from './errors.js';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import type { HttpLimits } from '../limits.js';
 
 interface Parser {
   initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
@@ -58,26 +59,8 @@ export interface Reply {
 
 export type Http1Handler = (req: Http1Request, res: Reply) => void;
 
-/** The transport's bounds on slow and large requests; tests give short ones instead of waiting. */
-export interface HttpLimits {
-  maxHeaderSize: number;
-  headersTimeoutMs: number;
-  requestTimeoutMs: number;
-  keepAliveTimeoutMs: number;
-  /** A connection that sends nothing at all is closed after this. */
-  firstByteTimeoutMs: number;
-  /** How often the timeouts are enforced (and the Date header renewed); 0: only by `sweep()`. */
-  sweepIntervalMs: number;
-}
-
-export const DEFAULT_HTTP_LIMITS: HttpLimits = {
-  maxHeaderSize: 16 * 1024,
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 120_000,
-  keepAliveTimeoutMs: 5_000,
-  firstByteTimeoutMs: 10_000,
-  sweepIntervalMs: 1_000,
-};
+// The transport's bounds on slow and large requests: rows of src/serve/limits.ts.
+export { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../limits.js';
 
 export interface Http1Options extends HttpLimits {
   maxBodySize: number;
