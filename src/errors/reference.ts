@@ -16,6 +16,7 @@ export function errorsReference(): string {
     'on stderr (and `{"ok": false, "error": {code, message, hint, exitCode}}` with `--json`) and exits',
     'with the exit code below; the server answers TorchServe routes with `{"code": status, "type", "message"}`',
     'and KServe / Open Inference Protocol routes with `{"error": message}`, at the HTTP status below.',
+    'To add a code, see [src/errors/README.md](../src/errors/README.md): one catalog entry, its throw and its test.',
     '',
     '| Code | Exit | HTTP | TorchServe type | Hint |',
     '| --- | --- | --- | --- | --- |',

@@ -6,6 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { Registry } from './frontend/registry.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
 
 export const ARCHIVE_RE = /\.(mar|tar\.gz|tgz|zip)$/;
 
@@ -37,6 +38,16 @@ async function signature(store: string, url: string): Promise<string | undefined
   return parts.join('|');
 }
 
+/** What the poller uses of the registry (tests give a small stand-in that records the calls). */
+export type PolledRegistry = Pick<Registry, 'names' | 'allVersions' | 'find' | 'register' | 'unregister'>;
+
+export interface PollTiming {
+  /** --poll-interval (`ServeOptions.pollIntervalMs`). */
+  intervalMs: number;
+  /** Tests give a FakeClock and move it by the interval instead of waiting for it. */
+  clock?: Clock;
+}
+
 interface Known {
   name: string;
   version: string;
@@ -47,15 +58,18 @@ export class ModelStorePoller {
   private readonly known = new Map<string, Known>();
   /** Signatures seen in the previous scan (an archive must be stable across two scans). */
   private last = new Map<string, string>();
-  private timer?: NodeJS.Timeout;
+  private timer?: TimerHandle;
   private scanning?: Promise<void>;
   private stopped = false;
+  private get clock(): Clock {
+    return this.every.clock ?? systemClock;
+  }
 
   constructor(
     private readonly store: string,
-    private readonly reg: Registry,
+    private readonly reg: PolledRegistry,
     private readonly log: Logger,
-    private readonly intervalMs: number,
+    private readonly every: PollTiming,
   ) {}
 
   /** Takes what is registered now as the starting state, then scans every interval. */
@@ -71,12 +85,13 @@ export class ModelStorePoller {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.scanning = this.scan()
-        .catch((e: unknown) => this.log.warn(`model store poll: ${(e as Error).message}`))
-        .finally(() => this.schedule());
-    }, this.intervalMs);
-    this.timer.unref();
+    this.timer = this.clock
+      .setTimeout(() => {
+        this.scanning = this.scan()
+          .catch((e: unknown) => this.log.warn(`model store poll: ${(e as Error).message}`))
+          .finally(() => this.schedule());
+      }, this.every.intervalMs)
+      .unref();
   }
 
   /** One pass: unload what went away, load what is new, reload what changed. */
@@ -120,9 +135,14 @@ export class ModelStorePoller {
     }
   }
 
+  /** Settles when the scan in progress (if any) has finished and the next one is scheduled. */
+  async idle(): Promise<void> {
+    await this.scanning;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.clock.clearTimer(this.timer);
     await this.scanning;
   }
 }

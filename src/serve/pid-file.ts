@@ -4,6 +4,18 @@ import { readFile, rm } from 'node:fs/promises';
 import { MlsError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { isProcessAlive as alive } from '../process-alive.js';
+import { systemClock, type Clock } from './clock.js';
+
+/** How `serve --stop` waits for the server to exit after SIGTERM (it drains first: up to drain_timeout). */
+export interface StopWait {
+  timeoutMs: number;
+  /** How often it looks whether the process is gone. */
+  pollMs: number;
+  /** Tests give a FakeClock and move it instead of waiting. */
+  clock?: Clock;
+}
+
+export const DEFAULT_STOP_WAIT: StopWait = { timeoutMs: 60_000, pollMs: 50 };
 
 async function readPid(path: string): Promise<number | undefined> {
   try {
@@ -29,7 +41,8 @@ export async function releasePidFile(path: string): Promise<void> {
 }
 
 /** Sends SIGTERM to the server named by the pid file and waits until it has exited. */
-export async function stopServer(path: string, timeoutMs = 60_000): Promise<{ pid: number; pidFile: string }> {
+export async function stopServer(path: string, wait: Partial<StopWait> = {}): Promise<{ pid: number; pidFile: string }> {
+  const { timeoutMs, pollMs, clock = systemClock } = { ...DEFAULT_STOP_WAIT, ...wait };
   const pid = await readPid(path);
   if (pid === undefined) throw new MlsError('MLS_ERR_SERVE_NOT_RUNNING', { noPid: { path } });
   if (!alive(pid)) {
@@ -37,10 +50,10 @@ export async function stopServer(path: string, timeoutMs = 60_000): Promise<{ pi
     throw new MlsError('MLS_ERR_SERVE_NOT_RUNNING', { stale: { path, pid } });
   }
   process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + timeoutMs;
+  const deadline = clock.now() + timeoutMs;
   while (alive(pid)) {
-    if (Date.now() > deadline) throw new MlsError('MLS_ERR_SERVE_STOP_TIMEOUT', { pid, timeoutMs });
-    await new Promise((r) => setTimeout(r, 50));
+    if (clock.now() >= deadline) throw new MlsError('MLS_ERR_SERVE_STOP_TIMEOUT', { pid, timeoutMs });
+    await new Promise((r) => clock.setTimeout(() => r(undefined), pollMs));
   }
   await rm(path, { force: true });
   return { pid, pidFile: path };

@@ -75,16 +75,17 @@ const TRANSPORT_CODES: Record<number, ErrorCode> = {
  * The inference listener: mlserve's HTTP/1.1 transport on Node's llhttp (http/http1-server.ts) when
  * it passes its start-up check, or node:http reading the body first (transport-check.ts says when).
  */
-async function listenInference(handler: Http1Handler, maxBodySize: number, addr: Address, limits: HttpLimits, wanted: HttpTransport, host: HostStats, log: Logger): Promise<Listener> {
+async function listenInference(handler: Http1Handler, maxBodySize: number, addr: Address, bounds: ListenBounds, wanted: HttpTransport, host: HostStats, log: Logger): Promise<Listener> {
   const opts = {
-    ...limits,
+    ...bounds.limits,
+    clock: bounds.clock,
     maxBodySize,
     errorBody: (status: number, message: string) => torchServeBody(MlsError.relayed(TRANSPORT_CODES[status] ?? 'MLS_ERR_SERVE_HTTP_PROTOCOL', message)),
   };
   // The check's own canned requests are not counted as the server's answers.
   const { transport, fallbackReason } = await chooseTransport(wanted, opts);
   if (fallbackReason) log.warn(`inference transport: node:http, because the llhttp transport failed its start-up check on Node ${process.version} (${fallbackReason})`);
-  if (transport === 'node') return listen(counted(viaNodeHttp(handler, maxBodySize), host), addr, 'inference', limits);
+  if (transport === 'node') return listen(counted(viaNodeHttp(handler, maxBodySize), host), addr, 'inference', bounds);
   const server = new Http1Server(handler, { ...opts, onStatus: (status) => host.count(status) });
   try {
     await server.listen(addr.port, addr.host);
@@ -102,7 +103,13 @@ function counted(handler: RequestListener, host: HostStats): RequestListener {
   };
 }
 
-function listen(handler: RequestListener, addr: Address, what: string, limits: HttpLimits): Promise<Server> {
+/** A node:http listener's bounds: the limits, and the clock of its first-byte timer (tests give a FakeClock). */
+interface ListenBounds {
+  limits: HttpLimits;
+  clock: Clock;
+}
+
+function listen(handler: RequestListener, addr: Address, what: string, { limits, clock }: ListenBounds): Promise<Server> {
   const server = createServer(
     // Bounded: slow or stalled clients cannot hold a connection forever.
     // connectionsCheckingInterval: how often those timeouts are enforced (Node's 30 s default would
@@ -126,10 +133,12 @@ function listen(handler: RequestListener, addr: Address, what: string, limits: H
   // headersTimeout only starts with the first byte: a connection that never sends one would be held
   // forever (connection exhaustion), so it is closed after the same 10 s.
   server.on('connection', (socket: Socket) => {
-    const timer = setTimeout(() => {
-      if (socket.bytesRead === 0) socket.destroy();
-    }, limits.firstByteTimeoutMs).unref();
-    socket.once('close', () => clearTimeout(timer));
+    const timer = clock
+      .setTimeout(() => {
+        if (socket.bytesRead === 0) socket.destroy();
+      }, limits.firstByteTimeoutMs)
+      .unref();
+    socket.once('close', () => clock.clearTimer(timer));
   });
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(listenError(addr, what)(e)));
@@ -196,7 +205,11 @@ async function restorable(snapshotFile: string, modelStore: string, log: Logger)
 export interface ServerDeps {
   /** What the machine offers (tests inject one; default: the system's). */
   probe?: DeviceProbe;
-  /** The clock of the queues, the registry and worker supervision (tests inject a fake; default: the system's). */
+  /**
+   * The clock of the queues, the registry, worker supervision, the model-store poller, the metrics
+   * log and the node:http listeners' first-byte timer (tests inject a fake; default: the system's).
+   * The llhttp inference transport keeps its own (`Http1Options.clock`, driven by `sweep()`).
+   */
   clock?: Clock;
 }
 
@@ -214,6 +227,7 @@ export async function startServer(opts: ServeOptions, log: Logger, deps: ServerD
     log,
   );
   const time = { clock: deps.clock ?? systemClock, limits: opts.workerLimits };
+  const bounds: ListenBounds = { limits: opts.httpLimits, clock: time.clock };
   const fit = machineDefaults(opts, processor);
   if (opts.defaultWorkersPerModel === undefined || opts.intraOpThreads === undefined) {
     log.info(`from this machine (${availableParallelism()} cores${processor.deviceType === 'gpu' ? `, ${processor.deviceIds.length} GPUs` : ''}): ${fit.workersPerModel} workers per model loaded at start, ${fit.intraOpThreads} intra-op thread(s) per worker (set default_workers_per_model / intra_op_threads to choose)`);
@@ -278,7 +292,7 @@ export async function startServer(opts: ServeOptions, log: Logger, deps: ServerD
   try {
     await group?.start();
     const host = registry.host;
-    servers.push(await listenInference(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize, serviceEnvelope: opts.serviceEnvelope }), opts.maxRequestSize, opts.inference, opts.httpLimits, opts.httpTransport, host, log));
+    servers.push(await listenInference(inferenceListener(registry, { maxRequestSize: opts.maxRequestSize, serviceEnvelope: opts.serviceEnvelope }), opts.maxRequestSize, opts.inference, bounds, opts.httpTransport, host, log));
     let management = managementListener(registry);
     let managementKey: string | undefined;
     if (opts.tokenAuth) {
@@ -287,11 +301,11 @@ export async function startServer(opts: ServeOptions, log: Logger, deps: ServerD
       management = requireKey(managementKey, management);
       log.info(`token authorization on the management API: keys in ${keyFile}`);
     }
-    servers.push(await listen(counted(management, host), opts.management, 'management', opts.httpLimits));
+    servers.push(await listen(counted(management, host), opts.management, 'management', bounds));
     const metrics = metricsListener(createMetrics(registry, { mode: opts.metricsMode }), () => handlerMetricsText(registry));
-    servers.push(await listen(counted(metrics, host), opts.metrics, 'metrics', opts.httpLimits));
+    servers.push(await listen(counted(metrics, host), opts.metrics, 'metrics', bounds));
     const logged = loggedFamilies(opts.metricsMode);
-    if (logged.length > 0) metricsLog = startTsMetricsLog(registry, hostname(), log, opts.metricsLogIntervalMs, logged);
+    if (logged.length > 0) metricsLog = startTsMetricsLog(registry, log, opts.metricsLogIntervalMs, { hostname: hostname(), families: logged, clock: time.clock });
     if (opts.grpcInference || opts.grpcManagement) {
       const { startGrpc } = await import('./grpc/grpc-server.js');
       grpc = await startGrpc(registry, { inference: opts.grpcInference, management: opts.grpcManagement, maxRequestSize: opts.maxRequestSize, managementKey, tls: opts.grpcTls });
@@ -340,7 +354,7 @@ export async function startServer(opts: ServeOptions, log: Logger, deps: ServerD
       registry.onChange();
     }
     if (opts.modelControl === 'poll') {
-      poller = new ModelStorePoller(opts.modelStore, registry, log, opts.pollIntervalMs);
+      poller = new ModelStorePoller(opts.modelStore, registry, log, { intervalMs: opts.pollIntervalMs, clock: time.clock });
       await poller.start();
     }
   } catch (e) {

@@ -16,12 +16,21 @@ export class FakeClock implements Clock {
   private timers = new Set<FakeTimer>();
   private seq = 0;
 
-  constructor(start = 1000) {
+  /** `epoch`: what epochMs() reads at `start` (a fixed day, so log timestamps are known). */
+  constructor(
+    start = 1000,
+    private readonly epoch = 1_733_000_000_000,
+  ) {
     this.t = start;
+    this.epoch -= start;
   }
 
   now(): number {
     return this.t;
+  }
+
+  epochMs(): number {
+    return this.epoch + this.t;
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {

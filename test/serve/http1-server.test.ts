@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { Http1Server, viaNodeHttp, type Http1Request } from '../../src/serve/http/http1-server.js';
 import { chooseTransport, llhttpProblem } from '../../src/serve/http/transport-check.js';
 import { MlsError } from '../../src/errors.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 let server: Http1Server;
 let port = 0;
@@ -137,14 +138,15 @@ describe('HTTP/1.1 transport', () => {
     assert.match(thrown.text, /handler bug/);
   });
 
-  it('times out slow headers with 408 and closes idle keep-alive and silent connections, on its own clock', async () => {
-    let now = 1_000_000;
+  it('times out slow headers with 408 and closes idle keep-alive and silent connections, swept on its clock', async () => {
+    const clock = new FakeClock();
     const timed = new Http1Server(
       (_req, res) => {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end('ok');
       },
-      { ...LIMITS, firstByteTimeoutMs: 5000, sweepIntervalMs: 0, clock: () => now, errorBody },
+      // A sweep every fake millisecond: the timeouts take effect on the clock's own timer, not a test's sweep().
+      { ...LIMITS, firstByteTimeoutMs: 5000, sweepIntervalMs: 1, clock, errorBody },
     );
     await timed.listen(0, '127.0.0.1');
     const at = (timed.address() as { port: number }).port;
@@ -167,19 +169,16 @@ describe('HTTP/1.1 transport', () => {
       await Promise.all([slow.answered, idle.answered]);
       while (timed.connections.size < 3) await new Promise((r) => setImmediate(r));
       const destroyed = () => [...timed.connections].filter((c) => c.socket.destroyed || c.socket.writableEnded).length;
-      now += 999;
-      timed.sweep();
+      clock.advance(999);
       assert.equal(destroyed(), 0, 'nothing closes before its timeout');
-      now += 2;
-      timed.sweep();
+      clock.advance(2);
       await Promise.all([slow.closed, idle.closed]);
       assert.deepEqual(statuses(slow.text()), [200, 408]);
       assert.deepEqual(statuses(idle.text()), [200]);
       while (timed.connections.size > 1) await new Promise((r) => setTimeout(r, 5));
       assert.equal(destroyed(), 0);
       assert.ok(!silent.isClosed(), 'the silent connection has its own, longer timeout');
-      now += 4000;
-      timed.sweep();
+      clock.advance(4000);
       await silent.closed;
       assert.equal(silent.text(), '');
     } finally {

@@ -3,7 +3,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureFixtureModels } from '../../fixtures/index.js';
 import { silentLogger } from '../../src/log.js';
@@ -18,6 +20,8 @@ import { pythonWith } from './python-env.js';
 import { PORTS0, startCli } from '../helpers/cli.js';
 
 const SLEEPY = 'import time\n\ndef handle(data, context):\n    if data:\n        time.sleep(60)\n    return data\n';
+/** SLEEPY that first says it is inside its handler: a file named by its pid in the temporary folder. */
+const BUSY_SLEEPY = 'import os, tempfile, time\n\ndef handle(data, context):\n    if data:\n        open(os.path.join(tempfile.gettempdir(), "mlserve-busy-%d" % os.getpid()), "w").close()\n        time.sleep(60)\n    return data\n';
 
 const python = await pythonWith();
 const torchPython = await pythonWith('torch');
@@ -55,7 +59,7 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     await addFolderArchive(store, { name: 'nopython', handler: 'service.py', files: { 'service.py': MMS_SERVICE }, config: 'python: /nonexistent/python3\n' });
     await addFolderArchive(store, { name: 'js', model: fx.identity, handler: 'probe.mjs', files: { 'probe.mjs': BATCH_PROBE } });
     await addFolderArchive(store, { name: 'identity', model: fx.identity, handler: 'base_handler' });
-    await addFolderArchive(store, { name: 'sleepy', handler: 'sleepy.py', files: { 'sleepy.py': SLEEPY } });
+    await addFolderArchive(store, { name: 'sleepy', handler: 'sleepy.py', files: { 'sleepy.py': BUSY_SLEEPY } });
     await addFolderArchive(store, { name: 'hang', handler: 'sleepy.py', files: { 'sleepy.py': SLEEPY }, config: 'responseTimeout: 1\n' });
     await addFolderArchive(store, { name: 'deps', handler: 'service.py', files: { 'service.py': MMS_SERVICE }, requirements: 'package-that-no-index-has==1.0\n' });
     const models = ['mms', 'mms4', 'echo', 'entry', 'js', 'identity', 'hang'];
@@ -223,7 +227,9 @@ describe('Python handler workers', { skip: NO_PYTHON }, () => {
     const workerPid = d[0]!.workers[0]!.pid;
     // The worker is inside its handler (time.sleep) when the frontend dies: only PR_SET_PDEATHSIG ends it then.
     const busy = fetch(`${ready.inference}/predictions/sleepy`, { method: 'POST', body: 'x' }).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 300));
+    const busyMarker = join(tmpdir(), `mlserve-busy-${workerPid}`);
+    await waitFor('the worker to be inside its handler', () => existsSync(busyMarker));
+    await rm(busyMarker, { force: true });
     s.child.kill('SIGKILL');
     await s.exit;
     await busy;

@@ -10,6 +10,7 @@ import { startServer, type ServeHandle } from '../../src/serve/server.js';
 import { TsMetricsLog } from '../../src/serve/http/ts-metrics-log.js';
 import { metricValue, scrape, testServerOptions } from './density-store.js';
 import { addFolderArchive, tempStore } from './store.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 let server: ServeHandle;
 let store: string;
@@ -123,7 +124,7 @@ describe("TorchServe's default metrics (ts/configs/metrics.yaml)", () => {
   it('log mode writes a counter\'s increase since its last line, a gauge only when it changed', () => {
     let n = 5;
     const reg = { host: { requests2xx: 0, requests4xx: 0, requests5xx: 0, queueTimeMs: NaN, workerThreadTimeMs: 2 }, names: () => [] } as unknown as ServeHandle['registry'];
-    const m = new TsMetricsLog(reg, 'box', () => {}, () => 1_733_000_000_000);
+    const m = new TsMetricsLog(reg, () => {}, { hostname: 'box', clock: new FakeClock(0, 1_733_000_000_000) });
     (reg.host as { requests2xx: number }).requests2xx = n;
     assert.deepEqual(m.flush(), ['Requests2XX.Count:5.0|#Level:Host|#hostname:box,timestamp:1733000000', 'WorkerThreadTime.Milliseconds:2.0|#Level:Host|#hostname:box,timestamp:1733000000']);
     assert.deepEqual(m.flush(), []);
@@ -131,6 +132,27 @@ describe("TorchServe's default metrics (ts/configs/metrics.yaml)", () => {
     (reg.host as { requests2xx: number }).requests2xx = n;
     (reg.host as { workerThreadTimeMs: number }).workerThreadTimeMs = 0.5;
     assert.deepEqual(m.flush(), ['Requests2XX.Count:2.0|#Level:Host|#hostname:box,timestamp:1733000000', 'WorkerThreadTime.Milliseconds:0.5|#Level:Host|#hostname:box,timestamp:1733000000']);
+  });
+
+  it('log mode writes every metrics_log interval on its clock, stamped with the clock\'s epoch time, and once more when stopped', () => {
+    const reg = { host: { requests2xx: 0, requests4xx: 0, requests5xx: 0, queueTimeMs: NaN, workerThreadTimeMs: NaN }, names: () => [] } as unknown as ServeHandle['registry'];
+    const count = (k: number) => ((reg.host as { requests2xx: number }).requests2xx += k);
+    const clock = new FakeClock(0, 1_733_000_000_000);
+    const lines: string[] = [];
+    const m = new TsMetricsLog(reg, (l) => lines.push(l), { hostname: 'box', clock });
+    m.start(60_000);
+    count(1);
+    clock.advance(59_999);
+    assert.deepEqual(lines, [], 'nothing before the interval');
+    clock.advance(1);
+    assert.deepEqual(lines, ['Requests2XX.Count:1.0|#Level:Host|#hostname:box,timestamp:1733000060']);
+    count(3);
+    clock.advance(60_000);
+    assert.deepEqual(lines.slice(1), ['Requests2XX.Count:3.0|#Level:Host|#hostname:box,timestamp:1733000120']);
+    count(2);
+    m.stop();
+    assert.deepEqual(lines.slice(2), ['Requests2XX.Count:2.0|#Level:Host|#hostname:box,timestamp:1733000120'], 'stop writes what the last interval had not');
+    assert.equal(clock.pending, 0, 'and leaves no timer');
   });
 });
 

@@ -6,12 +6,15 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import type { Socket } from 'node:net';
 import { MlsError } from '../../src/errors.js';
-import { silentLogger } from '../../src/log.js';
+import { memoryLogger, silentLogger } from '../../src/log.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ModelPool } from '../../src/serve/frontend/model-pool.js';
 import { WorkerGroup } from '../../src/serve/frontend/worker-group.js';
 import { WorkerProcess } from '../../src/serve/frontend/worker-process.js';
 import type { WorkerConnection, WorkerHub } from '../../src/serve/frontend/worker-hub.js';
-import { DEFAULT_WORKER_LIMITS } from '../../src/serve/frontend/worker-limits.js';
+import { DEFAULT_WORKER_LIMITS, type WorkerLimits } from '../../src/serve/frontend/worker-limits.js';
 import type { LoadRequest } from '../../src/serve/ipc/messages.js';
 import { FakeClock, settle } from '../helpers/fake-clock.js';
 import { fakeStarter, type LoadOutcome } from './fake-worker.js';
@@ -20,6 +23,10 @@ const NO_HUB = {} as WorkerHub;
 const LOAD = { modelKey: 'm/1.0', modelName: 'm', modelVersion: '1.0', modelDir: '/nowhere', serializedFile: '', handler: 'h.js', manifest: {}, modelConfig: {}, batchSize: 1, intraOpThreads: 1 } as unknown as LoadRequest;
 
 function pool(...outcomes: LoadOutcome[]) {
+  return poolWith(DEFAULT_WORKER_LIMITS, ...outcomes);
+}
+
+function poolWith(limits: WorkerLimits, ...outcomes: LoadOutcome[]) {
   const clock = new FakeClock();
   const starter = fakeStarter(...outcomes);
   const starts: number[] = [];
@@ -28,7 +35,7 @@ function pool(...outcomes: LoadOutcome[]) {
     startupTimeoutMs: 5000,
     concurrency: 1,
     onChange: (e) => events.push(e),
-    time: { clock, limits: DEFAULT_WORKER_LIMITS },
+    time: { clock, limits },
     startWorker: () => {
       starts.push(clock.now() - 1000);
       return starter.start();
@@ -88,6 +95,40 @@ describe('ModelPool supervision (fake workers, fake clock)', () => {
     await settle();
     clock.advance(60_000);
     assert.equal(started.length, 2, 'a retired worker is not replaced');
+    await p.close();
+  });
+});
+
+describe('ModelPool on configured worker limits (short backoffMs, retireWaitMs)', () => {
+  it('backs off by the configured backoffMs, the last step repeating', async () => {
+    const { clock, pool: p, started, starts } = poolWith({ ...DEFAULT_WORKER_LIMITS, backoffMs: [5, 50] }, 'ok', 'fail');
+    await p.scale(1, 1);
+    started[0]!.crash();
+    for (let i = 0; i < 32; i++) {
+      await settle();
+      clock.advance(5);
+    }
+    await settle();
+    assert.deepEqual(starts, [0, 50, 100, 150]);
+    await p.close();
+  });
+
+  it('lets a busy worker retired by scale-down finish for retireWaitMs on the clock, then stops it', async () => {
+    const { clock, pool: p, started } = poolWith({ ...DEFAULT_WORKER_LIMITS, retireWaitMs: 1000 }, 'ok');
+    await p.scale(2, 2);
+    for (const w of started) w.inflight = 1;
+    let scaled = false;
+    const scaling = p.scale(1, 1).then(() => (scaled = true));
+    for (let i = 0; i < 49; i++) {
+      await settle();
+      clock.advance(20);
+    }
+    await settle();
+    assert.equal(clock.now() - 1000, 980);
+    assert.deepEqual([scaled, started.filter((w) => w.stopped).length], [false, 0], 'still finishing its batches');
+    clock.advance(20);
+    await scaling;
+    assert.equal(started.filter((w) => w.stopped).length, 1, 'stopped at retireWaitMs');
     await p.close();
   });
 });
@@ -181,5 +222,28 @@ describe('WorkerProcess timeouts (fake clock)', () => {
     assert.equal(w.status, 'DEAD');
     assert.equal(w.inflight, 0);
     await w.exited;
+  });
+  it('sends SIGKILL to a worker that ignores SIGTERM after stopGraceMs on the clock, not before', async () => {
+    // A process that ignores SIGTERM (ignored signals stay ignored across exec) and says when it does.
+    const dir = await mkdtemp(join(tmpdir(), 'mlserve-grace-'));
+    const script = join(dir, 'stubborn.sh');
+    await writeFile(script, "#!/bin/sh\ntrap '' TERM\necho ignoring-term\nexec sleep 60\n", { mode: 0o755 });
+    try {
+      const clock = new FakeClock();
+      const log = memoryLogger();
+      const w = new WorkerProcess(fakeHub().hub, log, { kind: 'python', python: script }, { clock, limits: { ...DEFAULT_WORKER_LIMITS, stopGraceMs: 60_000 } });
+      let exited = false;
+      void w.exited.then(() => (exited = true));
+      while (!log.lines.some((l) => l.includes('ignoring-term'))) await new Promise((r) => setTimeout(r, 5));
+      const stopping = w.stop();
+      clock.advance(59_999);
+      await new Promise((r) => setTimeout(r, 50)); // SIGTERM has arrived and was ignored
+      assert.equal(exited, false, 'no SIGKILL before stopGraceMs');
+      clock.advance(1);
+      await stopping;
+      assert.equal(exited, true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

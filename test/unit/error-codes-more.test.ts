@@ -3,7 +3,6 @@
 // match the deployment, a range of steps backwards) and checks the code and its exit code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +20,6 @@ import { writeDeployment } from '../../src/formats/deployment.js';
 import { runPipeline } from '../../src/pipeline/run-pipeline.js';
 import { loadPipelineConfig } from '../../src/config/load-pipeline-config.js';
 import { missingInputError } from '../../src/pipeline/missing-input.js';
-import { stopServer } from '../../src/serve/pid-file.js';
 import { buildImage } from '../../src/deploy/docker-build.js';
 import { kubectlApply, kubectlDelete } from '../../src/deploy/runtime-kubernetes.js';
 import { silentLogger } from '../../src/log.js';
@@ -121,19 +119,7 @@ test('pipeline: a backwards step range, and a step whose input an earlier step d
   assert.deepEqual((e.details as { missing: string[] }).missing, [join(cfg.outDir, 'profiles.yaml')]);
 });
 
-test('serve stop: a server that ignores SIGTERM past the timeout', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'mlserve-codes-'));
-  const child = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000);"], { stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    await once(child.stdout, 'data'); // its SIGTERM handler is in place
-    const pidFile = join(dir, 'serve.pid');
-    await writeFile(pidFile, String(child.pid));
-    await expectCode('MLS_ERR_SERVE_STOP_TIMEOUT', new RegExp(String(child.pid)), () => stopServer(pidFile, 100));
-  } finally {
-    child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+// MLS_ERR_SERVE_STOP_TIMEOUT: test/serve/pid-file.test.ts (a server that ignores SIGTERM, on a FakeClock).
 
 test('deploy tools that fail: docker build and kubectl apply/delete exiting non-zero (stand-in tools first on PATH)', async () => {
   // Stand-ins for the external tools, so the failure is the same with or without a daemon or cluster.

@@ -69,10 +69,10 @@ const GROUP_MAX = 11;
  * (the worker and the `ts` package) first on PYTHONPATH, unbuffered (handler prints reach the log
  * as they happen), writing no bytecode into the installed package.
  */
-function startWorker(spawn: WorkerSpawn, socketPath: string, id: string, opts: Parameters<typeof start>[2]): ReturnType<typeof start> {
+function startWorker(spawn: WorkerSpawn, [socketPath, id, rssCheckMs]: [string, string, number], opts: Parameters<typeof start>[2]): ReturnType<typeof start> {
   if (spawn.kind === 'node') {
     const nodeArgs = RUNNING_FROM_SOURCE ? ['--import', 'tsx'] : [];
-    return start(process.execPath, [...nodeArgs, runtimeModulePath('serve/worker/main'), socketPath, id], opts);
+    return start(process.execPath, [...nodeArgs, runtimeModulePath('serve/worker/main'), socketPath, id, String(rssCheckMs)], opts);
   }
   const pythonPath = [PYTHON_SOURCES, process.env.PYTHONPATH].filter(Boolean).join(':');
   return start(spawn.python, ['-u', '-m', 'mlserve_worker', socketPath, id], {
@@ -132,7 +132,7 @@ export class WorkerProcess {
         resolve();
       });
     });
-    this.child = startWorker(spawn, hub.socketPath, this.id, {
+    this.child = startWorker(spawn, [hub.socketPath, this.id, this.time.limits.rssCheckMs], {
       stdin: 'ignore',
       stdout: 'pipe',
       stderr: 'pipe',

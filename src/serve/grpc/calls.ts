@@ -25,5 +25,5 @@ export function unary<Req, Res>(fn: (req: Req, call: ServerUnaryCall<Req, Res>, 
 export function expiresAt(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, clock: Clock): number | undefined {
   const d = call.getDeadline();
   const ms = d instanceof Date ? d.getTime() : d;
-  return Number.isFinite(ms) ? clock.now() + (ms - Date.now()) : undefined;
+  return Number.isFinite(ms) ? clock.now() + (ms - clock.epochMs()) : undefined;
 }

@@ -10,6 +10,8 @@ import { createRequire } from 'node:module';
 import { STATUS_CODES, type RequestListener, type ServerResponse } from 'node:http';
 import { collectBody, sendError } from './errors.js';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import type { HttpLimits } from '../limits.js';
 
 interface Parser {
   initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
@@ -57,33 +59,15 @@ export interface Reply {
 
 export type Http1Handler = (req: Http1Request, res: Reply) => void;
 
-/** The transport's bounds on slow and large requests; tests give short ones instead of waiting. */
-export interface HttpLimits {
-  maxHeaderSize: number;
-  headersTimeoutMs: number;
-  requestTimeoutMs: number;
-  keepAliveTimeoutMs: number;
-  /** A connection that sends nothing at all is closed after this. */
-  firstByteTimeoutMs: number;
-  /** How often the timeouts are enforced (and the Date header renewed); 0: only by `sweep()`. */
-  sweepIntervalMs: number;
-}
-
-export const DEFAULT_HTTP_LIMITS: HttpLimits = {
-  maxHeaderSize: 16 * 1024,
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 120_000,
-  keepAliveTimeoutMs: 5_000,
-  firstByteTimeoutMs: 10_000,
-  sweepIntervalMs: 1_000,
-};
+// The transport's bounds on slow and large requests: rows of src/serve/limits.ts.
+export { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../limits.js';
 
 export interface Http1Options extends HttpLimits {
   maxBodySize: number;
   /** The answer to a request the parser refuses or that times out (a JSON error body). */
   errorBody(status: number, message: string): Buffer;
-  /** The time in ms (Date.now unless a test drives it). */
-  clock?: () => number;
+  /** Time for the timeouts, the sweep timer and the Date header (the server's clock; tests give a FakeClock). */
+  clock?: Clock;
   /** Told the status of every answer (TorchServe's Requests2XX/4XX/5XX counters). */
   onStatus?(status: number): void;
 }
@@ -101,14 +85,18 @@ class ServerClock {
   now: number;
   dateLine = '';
 
-  constructor(readonly read: () => number) {
-    this.now = read();
+  constructor(readonly source: Clock) {
+    this.now = source.now();
     this.tick();
   }
 
+  read(): number {
+    return this.source.now();
+  }
+
   tick(): void {
-    this.now = this.read();
-    this.dateLine = `date: ${new Date(this.now).toUTCString()}\r\n`;
+    this.now = this.source.now();
+    this.dateLine = `date: ${new Date(this.source.epochMs()).toUTCString()}\r\n`;
   }
 }
 
@@ -408,10 +396,10 @@ export class Http1Server {
   readonly connections = new Set<Connection>();
   readonly server: Server;
   private readonly clock: ServerClock;
-  private sweeper: NodeJS.Timeout | undefined;
+  private sweeper: TimerHandle | undefined;
 
   constructor(handler: Http1Handler, private readonly opts: Http1Options) {
-    const clock = (this.clock = new ServerClock(opts.clock ?? Date.now));
+    const clock = (this.clock = new ServerClock(opts.clock ?? systemClock));
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       const c = new Connection(socket, opts, handler, clock);
       this.connections.add(c);
@@ -428,7 +416,7 @@ export class Http1Server {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
-        if (this.opts.sweepIntervalMs > 0) this.sweeper ??= setInterval(() => this.sweep(), this.opts.sweepIntervalMs).unref();
+        if (this.opts.sweepIntervalMs > 0) this.sweeper ??= this.clock.source.setInterval(() => this.sweep(), this.opts.sweepIntervalMs).unref();
         resolve();
       });
     });
@@ -459,7 +447,7 @@ export class Http1Server {
   }
 
   private stopSweeping(): void {
-    clearInterval(this.sweeper);
+    this.clock.source.clearTimer(this.sweeper);
     this.sweeper = undefined;
   }
 }

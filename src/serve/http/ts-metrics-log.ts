@@ -7,6 +7,16 @@
 import type { Logger } from '../../log.js';
 import type { Registry } from '../frontend/registry.js';
 import { TS_FAMILIES, type Family } from './ts-metrics.js';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+
+export interface TsMetricsLogOptions {
+  /** The hostname dimension of every line. */
+  hostname: string;
+  /** The families written (default: all of TorchServe's frontend families). */
+  families?: Family[];
+  /** The interval timer and the lines' epoch timestamps (tests give a FakeClock). */
+  clock?: Clock;
+}
 
 /** Java's Double.toString for the values we write: integers keep a ".0". */
 function javaDouble(v: number): string {
@@ -15,27 +25,27 @@ function javaDouble(v: number): string {
 
 export class TsMetricsLog {
   private readonly last = new Map<string, number>();
-  private timer?: NodeJS.Timeout;
+  private timer?: TimerHandle;
+  private readonly clock: Clock;
 
   constructor(
     private readonly reg: Registry,
-    private readonly hostname: string,
     private readonly write: (line: string) => void,
-    private readonly now: () => number = Date.now,
-    private readonly families: Family[] = TS_FAMILIES,
-  ) {}
+    private readonly opts: TsMetricsLogOptions,
+  ) {
+    this.clock = opts.clock ?? systemClock;
+  }
 
   start(intervalMs: number): void {
-    this.timer = setInterval(() => this.flush(), intervalMs);
-    this.timer.unref();
+    this.timer = this.clock.setInterval(() => this.flush(), intervalMs).unref();
   }
 
   /** Writes the lines for what changed since the last call; returns them (tests). */
   flush(): string[] {
-    const ts = Math.floor(this.now() / 1000);
+    const ts = Math.floor(this.clock.epochMs() / 1000);
     const lines: string[] = [];
-    for (const f of this.families) {
-      for (const [values, v] of f.samples(this.reg, this.hostname)) {
+    for (const f of this.opts.families ?? TS_FAMILIES) {
+      for (const [values, v] of f.samples(this.reg, this.opts.hostname)) {
         const key = `${f.name}|${values.join('|')}`;
         const before = this.last.get(key);
         const out = f.kind === 'counter' ? v - (before ?? 0) : v;
@@ -50,13 +60,13 @@ export class TsMetricsLog {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.clock.clearTimer(this.timer);
     this.flush();
   }
 }
 
-export function startTsMetricsLog(reg: Registry, hostname: string, log: Logger, intervalMs: number, families: Family[] = TS_FAMILIES): TsMetricsLog {
-  const m = new TsMetricsLog(reg, hostname, (line) => log.info(line), Date.now, families);
+export function startTsMetricsLog(reg: Registry, log: Logger, intervalMs: number, opts: TsMetricsLogOptions): TsMetricsLog {
+  const m = new TsMetricsLog(reg, (line) => log.info(line), opts);
   m.start(intervalMs);
   return m;
 }

@@ -6,33 +6,23 @@ import { FRAME, FrameReader, FrameWriter, type Frame } from '../ipc/frames.js';
 import { decodeInfer, encodeResults, type BatchResults, type InferHeader, type ItemResult, type LoadRequest } from '../ipc/messages.js';
 import { errorResult, ModelHost } from './model-host.js';
 import { parseBytes } from '../../units.js';
+import { MemoryWatch } from './memory-watch.js';
+import { DEFAULT_WORKER_LIMITS } from '../frontend/worker-limits.js';
 
-const [socketPath, workerId] = process.argv.slice(2);
+const [socketPath, workerId, rssCheckMs] = process.argv.slice(2);
 if (!socketPath || !workerId) {
   process.stderr.write('usage: worker <socket> <worker-id>\n');
   process.exit(2);
 }
 
 const host = new ModelHost();
-/**
- * The smallest `maxWorkerMemory` (model-config.yaml) of the models loaded here: past it the worker
- * answers its batch and exits, and its pool starts a fresh one (a handler that leaks is recycled
- * before it takes the machine's memory).
- */
-let maxRss = Infinity;
-
-/** Reading RSS costs a /proc read (≈16 µs): at most once per RSS_CHECK_MS, and never without a limit. */
-const RSS_CHECK_MS = 200;
-let lastRssCheck = 0;
+/** maxWorkerMemory: past it the worker answers its batch and exits (memory-watch.ts). */
+const memory = new MemoryWatch({ checkMs: Number(rssCheckMs ?? DEFAULT_WORKER_LIMITS.rssCheckMs), now: () => performance.now(), rss: () => process.memoryUsage.rss() });
 
 function recycleIfOverMemory(): void {
-  if (maxRss === Infinity) return;
-  const now = performance.now();
-  if (now - lastRssCheck < RSS_CHECK_MS) return;
-  lastRssCheck = now;
-  const rss = process.memoryUsage.rss();
-  if (rss <= maxRss) return;
-  process.stderr.write(`resident memory ${Math.round(rss / 2 ** 20)} MiB is over maxWorkerMemory (${Math.round(maxRss / 2 ** 20)} MiB): recycling this worker\n`);
+  const rss = memory.over();
+  if (rss === undefined) return;
+  process.stderr.write(`resident memory ${Math.round(rss / 2 ** 20)} MiB is over maxWorkerMemory (${Math.round(memory.limit / 2 ** 20)} MiB): recycling this worker\n`);
   // The writer flushes on setImmediate; this one runs after it, so the batch's answer goes out first.
   setImmediate(() => socket.end(() => process.exit(0)));
 }
@@ -79,7 +69,7 @@ const reader = new FrameReader((f) => {
       reply(
         f,
         (async () => {
-          if (typeof limit === 'string' || typeof limit === 'number') maxRss = Math.min(maxRss, parseBytes(limit, `${req.modelKey}: maxWorkerMemory`));
+          if (typeof limit === 'string' || typeof limit === 'number') memory.lower(parseBytes(limit, `${req.modelKey}: maxWorkerMemory`));
           return host.load(req);
         })(),
       );
