@@ -11,6 +11,8 @@ import { columnGeneration } from '../../src/pack/exact/column-generation.js';
 import { ColumnPool, generate } from '../../src/pack/exact/master-lp.js';
 import { capacityBound } from '../../src/pack/bounds/capacity-bound.js';
 import { mixLpBound, mixMip } from '../../src/pack/bounds/mix-mip.js';
+import { knapsackCut, mixCutBound } from '../../src/pack/bounds/mix-cuts.js';
+import { lcg } from '../../src/seeded-random.js';
 import { planOnMix } from '../../src/pack/exact/mix-plan.js';
 import { continuousBound, roundBound } from '../../src/pack/bounds/cheap-bounds.js';
 import { bestGreedy } from '../../src/pack/heuristics/greedy.js';
@@ -46,7 +48,34 @@ function bounds(p: Problem): Array<[string, number]> {
   // the MIP form directly (capacityBound checks few mixes one by one); "optimal" claims the incumbent
   const mm = mixMip(g, p, out[0]![1], incumbent, 20);
   out.push(['instance-mix MIP', mm.kind === 'bound' ? mm.value : mm.kind === 'incumbent-optimal' ? incumbent : 0]);
+  // with knapsack cuts: every bound it reports, and the incumbent when it says no cheaper mix is left
+  // (a plan it offers must cost what it claims and be valid)
+  let cut = 0;
+  let plan = Infinity;
+  const mc = mixCutBound(g, p, out[1]![1], () => incumbent, Date.now() + 20_000, {
+    bound: (v) => void (cut = Math.max(cut, v)),
+    solution: (s) => {
+      assert.equal(violation(p, s), null);
+      plan = solutionCost(p, s);
+    },
+  });
+  out.push(['instance-mix MIP with knapsack cuts', mc.kind === 'incumbent-optimal' ? Math.min(plan, incumbent) : cut]);
   return out;
+}
+
+/** Instance counts per type of a plan. */
+const countsOf = (p: Problem, s: { bins: Array<{ type: number }> }) => p.bins.map((_, t) => s.bins.filter((b) => b.type === t).length);
+
+/** Every knapsack cut of random weights holds for the plan's instance counts (a cut no plan may violate). */
+function assertCutsHold(p: Problem, plan: { bins: Array<{ type: number }> }, seed: number): void {
+  const r = lcg(seed);
+  const n = countsOf(p, plan);
+  for (let k = 0; k < 8; k++) {
+    const sigma = p.items.map(() => (r() < 0.3 ? 0 : r()));
+    const cut = knapsackCut(p, sigma);
+    const lhs = cut.coef.reduce((a, c, t) => a + c * n[t]!, 0);
+    assert.ok(lhs >= cut.rhs * (1 - 1e-7) - 1e-9, `seed ${seed}: a knapsack cut (${lhs} < ${cut.rhs}) removes a plan`);
+  }
 }
 
 /** The optimum by the exact assignment MIP: better plans until none is left (each run proven). */
@@ -72,6 +101,8 @@ for (const shape of FLEET_SHAPES) {
       const r = await solvePacking(p, { timeLimitMs: 3000 });
       assert.ok(r.lowerBound <= opt + 1e-9, `seed ${seed}: solver bound ${r.lowerBound} > optimum ${opt}`);
       assert.ok(Math.abs(r.objectiveValue - opt) < 1e-9, `seed ${seed}: plan ${r.objectiveValue}, optimum ${opt}`);
+      assertCutsHold(p, r.solution, seed);
+      assertCutsHold(p, bestGreedy(p), seed + 100);
     }
     assert.equal(cases, shape === 'base' ? 6 : 2);
   });
@@ -95,6 +126,7 @@ test('bounds on medium realistic cases never exceed the exact MIP optimum; repli
     assert.ok(reported.length > 0 && reported.every((v) => v <= opt + 1e-9), `${shape} seed ${seed}: column generation reported ${reported.join(', ')}, optimum ${opt}`);
     const r = await solvePacking(p, { timeLimitMs: 4000 });
     assert.ok(r.lowerBound <= opt + 1e-9 && r.objectiveValue >= opt - 1e-9, `${shape} seed ${seed}: solver ${r.lowerBound}..${r.objectiveValue}, optimum ${opt}`);
+    assertCutsHold(p, r.solution, seed);
   }
 });
 
