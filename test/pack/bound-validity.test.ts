@@ -52,7 +52,7 @@ function bounds(p: Problem): Array<[string, number]> {
   // (a plan it offers must cost what it claims and be valid)
   let cut = 0;
   let plan = Infinity;
-  const mc = mixCutBound(g, p, out[1]![1], () => incumbent, Date.now() + 20_000, {
+  const mc = mixCutBound(g, p, { lb: out[1]![1], incumbent: () => incumbent, deadline: Date.now() + 20_000 }, {
     bound: (v) => void (cut = Math.max(cut, v)),
     solution: (s) => {
       assert.equal(violation(p, s), null);

@@ -20,13 +20,27 @@ import { planOnMix } from '../exact/mix-plan.js';
 
 const PRICE_BUDGET = 400_000; // vector pricing work per type of the mix and round (its bound stays valid)
 const SIDE_BUDGET = 50_000; // for the extra columns and the cut's other types (weaker bounds, still valid)
-const SLACK = 1e-6;
-const HELD = 0.5; // LP shortage (copies) below which a whole-number plan on the pool is worth a MIP // a phase-1 shortage below this (in copies) counts as held
+const SLACK = 1e-6; // a phase-1 shortage below this (in copies) counts as held
+const HELD = 0.5; // LP shortage (copies) below which a whole-number plan on the pool is worth a MIP
 const MAX_ROUNDS = 200; // pattern LP rounds per mix
 const PLAN_EVERY = 10; // rounds between tries of a plan on the pool while the LP nearly holds the models
 const PLAN_SECONDS = 2;
 
 export type CutOutcome = { kind: 'bound'; value: number; mix: number[] } | { kind: 'incumbent-optimal' } | { kind: 'unknown' };
+
+/** What one run of the loop shares: the problem, the patterns generated so far, when to stop. */
+interface Run {
+  g: GLPK;
+  p: Problem;
+  pool: ColumnPool;
+  deadline: number;
+}
+
+export interface CutLimits {
+  lb: number; // objective units
+  incumbent: () => number; // the best plan's cost, as it improves
+  deadline: number; // Date.now() value
+}
 
 export interface CutEvents {
   bound(value: number): void;
@@ -35,7 +49,7 @@ export interface CutEvents {
 }
 
 /** The pattern LP (or MIP) on `mix`: shortage per model (copies no packing holds), minimised. */
-function phaseOneModel(g: GLPK, p: Problem, cols: Pattern[], mix: number[], integer: boolean): LP {
+function phaseOneModel({ g, p }: Run, cols: Pattern[], mix: number[], integer = false): LP {
   const rows: LP['subjectTo'] = p.items.map((it, i) => ({ name: `r${i}`, vars: [{ name: `s${i}`, coef: 1 }], bnds: { type: g.GLP_LO, lb: it.demand, ub: 0 } }));
   const count = mix.map((n, t) => ({ name: `k${t}`, vars: [] as Array<{ name: string; coef: number }>, bnds: { type: g.GLP_UP, lb: 0, ub: n } }));
   cols.forEach((c, j) => {
@@ -46,12 +60,14 @@ function phaseOneModel(g: GLPK, p: Problem, cols: Pattern[], mix: number[], inte
   return { name: 'mix-patterns', objective, subjectTo: [...rows, ...count.filter((c) => c.vars.length)], ...(integer ? { generals: cols.map((_, j) => `x${j}`) } : {}) };
 }
 
-function phaseOne(g: GLPK, p: Problem, cols: Pattern[], mix: number[]) {
-  const r = g.solve(phaseOneModel(g, p, cols, mix, false), { msglev: g.GLP_MSG_OFF });
+function phaseOne(run: Run, mix: number[]) {
+  const { g, p } = run;
+  const cols = run.pool.cols.filter((c) => mix[c.type]! > 0);
+  const r = g.solve(phaseOneModel(run, cols, mix), { msglev: g.GLP_MSG_OFF });
   if (r.result.status !== g.GLP_OPT) return null;
   const sigma = p.items.map((_, i) => Math.max(0, r.result.dual?.[`r${i}`] ?? 0));
   const pi = mix.map((_, t) => Math.max(0, -(r.result.dual?.[`k${t}`] ?? 0)));
-  return { short: r.result.z, sigma, pi };
+  return { short: r.result.z, sigma, pi, x: cols.map((c, j) => ({ c, v: r.result.vars[`x${j}`] ?? 0 })) };
 }
 
 /** The cut of weights `sigma`: every type's knapsack bound (`upper[t]` where given) against the weight of the whole fleet. */
@@ -68,7 +84,7 @@ const EXTRA_COLUMNS = 3; // more columns per type and round, each avoiding the p
  * previous one's models), added to `pool` when they improve the LP (its duals `sigma`, `pi`); the
  * type's knapsack bound at `at`.
  */
-function priceType(p: Problem, t: number, at: number[], lp: { sigma: number[]; pi: number[] }, pool: ColumnPool, budget?: number): { added: number; upper: number } {
+function priceType({ p, pool }: Run, { t, at, budget }: { t: number; at: number[]; budget: number | undefined }, lp: Duals): { added: number; upper: number } {
   const first = price(p, t, at, budget);
   let added = 0;
   const d = [...at];
@@ -85,6 +101,37 @@ const violated = (c: MixCut, mix: number[]) => mix.reduce((a, n, t) => a + n * c
 
 const SMOOTH = 0.7; // weight of the best point so far in the smoothed weights (Wentges)
 
+type Duals = { sigma: number[]; pi: number[] };
+type Center = { sigma: number[]; gap: number } | null;
+
+/**
+ * Prices the mix's types at the smoothed point, then at the LP's duals, then exactly, until one
+ * adds columns: a cut the mix violates, or how many columns were added and the new center.
+ */
+function priceRound(run: Run, mix: number[], lp: Duals, center: Center): { cut: MixCut } | { added: number; center: Center } {
+  const { p } = run;
+  const types = mix.flatMap((n, t) => (n > 0 ? [t] : []));
+  const points: Array<[number[], number | undefined]> = [[lp.sigma, PRICE_BUDGET], [lp.sigma, undefined]];
+  const from = center;
+  if (from) points.unshift([lp.sigma.map((v, i) => SMOOTH * from.sigma[i]! + (1 - SMOOTH) * v), PRICE_BUDGET]);
+  let added = 0;
+  for (const [at, budget] of points) {
+    const upper: number[] = [];
+    for (const t of types) {
+      const r = priceType(run, { t, at, budget }, lp);
+      added += r.added;
+      upper[t] = r.upper;
+    }
+    const cut: MixCut = { coef: mix.map((_, t) => (upper[t] ?? 0) * (1 + 1e-9) + 1e-12), rhs: p.items.reduce((a, it, i) => a + (at[i] ?? 0) * it.demand, 0) };
+    if (violated(cut, mix)) return { cut: knapsackCut(p, at, upper) };
+    // how far the weights are from cutting: the point to smooth towards
+    const gap = cut.rhs - mix.reduce((a, n, t) => a + n * cut.coef[t]!, 0);
+    if (!center || gap > center.gap) center = { sigma: at, gap };
+    if (added > 0 || Date.now() >= run.deadline) break;
+  }
+  return { added, center };
+}
+
 /**
  * A cut that `mix` violates, or null when the pattern LP holds the models on it (or time is up).
  * Columns of the mix's types are priced in until the LP either holds the models or weights cut.
@@ -92,47 +139,55 @@ const SMOOTH = 0.7; // weight of the best point so far in the smoothed weights (
  * point between them and the best weights so far (Wentges smoothing), at the LP's own duals when
  * that finds no column, and with the exact (unbudgeted) search when the budgeted one finds none.
  */
-function cutFor(g: GLPK, p: Problem, mix: number[], pool: ColumnPool, deadline: number): { cut: MixCut } | { plan: Solution } | null {
-  const types = mix.flatMap((n, t) => (n > 0 ? [t] : []));
-  let center: { sigma: number[]; gap: number } | null = null;
-  for (let round = 0; round < MAX_ROUNDS && Date.now() < deadline; round++) {
-    const lp = phaseOne(g, p, pool.cols.filter((c) => mix[c.type]! > 0), mix);
+function cutFor(run: Run, mix: number[]): { cut: MixCut } | { plan: Pattern[] } | null {
+  let center: Center = null;
+  for (let round = 0; round < MAX_ROUNDS && Date.now() < run.deadline; round++) {
+    const lp = phaseOne(run, mix);
     if (!lp) return null;
     // (nearly) held: whole patterns may hold the models on this mix, a plan at the bound
     if (lp.short <= SLACK || (lp.short < HELD && round % PLAN_EVERY === PLAN_EVERY - 1)) {
-      const plan = planOnPool(g, p, pool.cols, mix, Math.min(PLAN_SECONDS, (deadline - Date.now()) / 1000));
+      const plan = planOnPool(run, mix, Math.min(PLAN_SECONDS, (run.deadline - Date.now()) / 1000));
       if (plan) return { plan };
       if (lp.short <= SLACK) return null;
     }
-    const c = center;
-    const points: Array<[number[], number | undefined]> = [[lp.sigma, PRICE_BUDGET], [lp.sigma, undefined]];
-    if (c) points.unshift([lp.sigma.map((v, i) => SMOOTH * c.sigma[i]! + (1 - SMOOTH) * v), PRICE_BUDGET]);
-    let added = 0;
-    for (const [at, budget] of points) {
-      const upper: number[] = [];
-      for (const t of types) {
-        const r = priceType(p, t, at, lp, pool, budget);
-        added += r.added;
-        upper[t] = r.upper;
-      }
-      const cut: MixCut = { coef: mix.map((_, t) => (upper[t] ?? 0) * (1 + 1e-9) + 1e-12), rhs: p.items.reduce((a, it, i) => a + (at[i] ?? 0) * it.demand, 0) };
-      if (violated(cut, mix)) return { cut: knapsackCut(p, at, upper) };
-      // how far the weights are from cutting: the point to smooth towards
-      const gap = cut.rhs - mix.reduce((a, n, t) => a + n * cut.coef[t]!, 0);
-      if (!center || gap > center.gap) center = { sigma: at, gap };
-      if (added > 0 || Date.now() >= deadline) break;
-    }
-    if (added === 0) return null;
+    const out = priceRound(run, mix, lp, center);
+    if ('cut' in out) return out;
+    if (out.added === 0) return null;
+    center = out.center;
   }
   return null;
 }
 
 /** A plan on `mix` from the pool's patterns (each type at most its count in the mix), or null. */
-export function planOnPool(g: GLPK, p: Problem, pool: Pattern[], mix: number[], seconds: number): Solution | null {
-  const cols = pool.filter((c) => mix[c.type]! > 0);
-  const r = g.solve(phaseOneModel(g, p, cols, mix, true), { msglev: g.GLP_MSG_OFF, tmlim: Math.max(1, Math.floor(seconds)), presol: true });
+function planOnPool(run: Run, mix: number[], seconds: number): Pattern[] | null {
+  const { g } = run;
+  const cols = run.pool.cols.filter((c) => mix[c.type]! > 0);
+  const r = g.solve(phaseOneModel(run, cols, mix, true), { msglev: g.GLP_MSG_OFF, tmlim: Math.max(1, Math.floor(seconds)), presol: true });
   if ((r.result.status !== g.GLP_OPT && r.result.status !== g.GLP_FEAS) || r.result.z > SLACK) return null;
-  return columnsToSolution(p, cols, cols.map((_, j) => r.result.vars[`x${j}`] ?? 0));
+  return cols.flatMap((c, j) => new Array<Pattern>(Math.round(r.result.vars[`x${j}`] ?? 0)).fill(c));
+}
+
+const DIVE_TRIES = 2; // patterns tried at each step of the dive before it backs up
+
+/**
+ * Instances for the models on `mix` (patterns, one per instance) by diving with backtracking:
+ * the pattern LP on the mix converged, the pattern it uses most fixed, the rest solved again
+ * (columns priced for what is left), the next one tried where the rest cannot be held.
+ */
+function diveOnMix(run: Run, mix: number[]): Pattern[] | null {
+  if (run.p.items.every((it) => it.demand <= 0)) return [];
+  const out = cutFor(run, mix);
+  if (out) return 'plan' in out ? out.plan : null;
+  const lp = Date.now() < run.deadline ? phaseOne(run, mix) : null;
+  if (!lp || lp.short > SLACK) return null;
+  const ranked = lp.x.filter((e) => e.v > 1e-6).sort((a, b) => b.v - a.v);
+  for (const { c } of ranked.slice(0, DIVE_TRIES)) {
+    const items = run.p.items.map((it, i) => ({ ...it, demand: Math.max(0, it.demand - (c.counts.get(i) ?? 0)) }));
+    const rest = diveOnMix({ ...run, p: { ...run.p, items } }, mix.map((n, t) => (t === c.type ? n - 1 : n)));
+    if (rest) return [c, ...rest];
+    if (Date.now() >= run.deadline) break;
+  }
+  return null;
 }
 
 /**
@@ -140,9 +195,11 @@ export function planOnPool(g: GLPK, p: Problem, pool: Pattern[], mix: number[], 
  * last mix found (for a plan on it), or the incumbent proven optimal. `lb`, `incumbent` in
  * objective units.
  */
-export function mixCutBound(g: GLPK, p: Problem, lb: number, incumbent: () => number, deadline: number, on: CutEvents): CutOutcome {
+export function mixCutBound(g: GLPK, p: Problem, limits: CutLimits, on: CutEvents): CutOutcome {
+  const { incumbent, deadline } = limits;
+  let lb = limits.lb;
   const cuts: MixCut[] = [];
-  const pool = new ColumnPool();
+  const run: Run = { g, p, pool: new ColumnPool(), deadline };
   let last: CutOutcome = { kind: 'unknown' };
   while (Date.now() < deadline) {
     const inc = incumbent();
@@ -151,26 +208,26 @@ export function mixCutBound(g: GLPK, p: Problem, lb: number, incumbent: () => nu
     if (r.kind !== 'bound') return r.kind === 'incumbent-optimal' ? r : last;
     if (r.value > lb + 1e-9) on.bound((lb = r.value));
     last = r;
-    const out = cutFor(g, p, r.mix, pool, deadline);
-    if (!out) {
-      // the patterns hold the models on this mix (or time ran out): the assignment MIP on its types
-      const plan = r.value < incumbent() - 1e-9 ? planOnMix(g, p, r.mix, r.value, (deadline - Date.now()) / 1000) : null;
-      if (plan) on.solution(plan);
-      return plan ? { kind: 'incumbent-optimal' } : last;
+    const out = cutFor(run, r.mix);
+    if (out && 'cut' in out) {
+      cuts.push(out.cut);
+      continue;
     }
-    if ('plan' in out) {
-      on.solution(out.plan);
-      return { kind: 'incumbent-optimal' };
-    }
-    cuts.push(out.cut);
+    // the patterns hold the models on this mix (or time ran out): a plan on it by diving, else
+    // the assignment MIP on its types
+    const dived = out ? out.plan : diveOnMix(run, r.mix);
+    const plan = dived ? columnsToSolution(p, dived, dived.map(() => 1)) : r.value < incumbent() - 1e-9 ? planOnMix(g, p, r.mix, r.value, (deadline - Date.now()) / 1000) : null;
+    if (plan) on.solution(plan);
+    return plan ? { kind: 'incumbent-optimal' } : last;
   }
   return last;
 }
 
 /** The solver worker's step (src/pack/solve/solve-worker.ts): the cut loop from `lb`, its bounds and plan reported. */
-export function mixCutStep(g: GLPK, p: Problem, lb: number, best: () => number, until: number, on: { bound(value: number, method: string): void; solution(s: Solution, method: string): void }): void {
-  if (p.bins.length < 2 || lb >= best() - 1e-9) return;
+export function mixCutStep(g: GLPK, p: Problem, limits: CutLimits, on: { bound(value: number, method: string): void; solution(s: Solution, method: string): void }): void {
+  const best = limits.incumbent;
+  if (p.bins.length < 2 || limits.lb >= best() - 1e-9) return;
   const method = 'instance-mix MIP with knapsack cuts';
-  const out = mixCutBound(g, p, lb, best, until, { bound: (v) => on.bound(v, method), solution: (s) => on.solution(s, `pattern MIP on the ${method}' mix`) });
+  const out = mixCutBound(g, p, limits, { bound: (v) => on.bound(v, method), solution: (s) => on.solution(s, `pattern MIP on the ${method}' mix`) });
   if (out.kind === 'incumbent-optimal') on.bound(best(), `${method} (no cheaper mix)`);
 }

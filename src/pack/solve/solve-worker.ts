@@ -95,7 +95,7 @@ const afterRoot = oneDimensional(problem)
 const mixLp = problem.bins.length > 1 ? roundBound(problem, mixLpBound(g, problem)) : 0;
 if (mixLp > bound) events.bound(mixLp, 'instance-mix LP bound');
 // (the mix MIP with knapsack cuts, src/pack/bounds/mix-cuts.ts: the proofs on whole catalogs)
-if (problem.bins.length > 2) mixCutStep(g, problem, Math.max(mixLp, roundBound(problem, continuousBound(problem))), best, Date.now() + (deadline - Date.now()) * CUT_SHARE, events);
+if (problem.bins.length > 2) mixCutStep(g, problem, { lb: Math.max(mixLp, roundBound(problem, continuousBound(problem))), incumbent: best, deadline: Date.now() + (deadline - Date.now()) * CUT_SHARE }, events);
 const r = await columnGeneration(g, problem, start, { deadline, target: best, roundBound: (lb) => roundBound(problem, lb), refineBound, afterRoot, ...shares }, events);
 if (bound < best() - EPS && deadline - Date.now() > 500 && arcflow) {
   const out = solveArcflow(g, problem, (deadline - Date.now()) / 1000);
