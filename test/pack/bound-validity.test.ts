@@ -161,3 +161,16 @@ test('the instance-mix LP bounds a 200-model memory-heavy fleet within 1 % of a 
   const r = await solvePacking(p, { timeLimitMs: 2000, greedyOnly: true });
   assert.ok(r.objectiveValue >= lp && (r.objectiveValue - lp) / r.objectiveValue < 0.05, `plan ${r.objectiveValue}, mix LP ${lp}`);
 });
+
+test('knapsack cuts remove a mix that holds 50 memory-heavy models only as fluid, and every cut keeps the plan', () => {
+  const p = problem(50, 1, undefined, 'memory-heavy');
+  // pooled capacity: c5.large + c5.9xlarge + c5.12xlarge ($3.655) hold the models to 0.02 %
+  const pooled = mixMip(g, p, 3.655, 3.74, 60);
+  assert.ok(pooled.kind === 'bound' && pooled.value === 3.655, 'the pooled MIP accepts a $3.655 mix');
+  const risen: number[] = [];
+  const out = mixCutBound(g, p, { lb: 3.655, incumbent: () => 3.74, deadline: Date.now() + 120_000 }, { bound: (v) => void risen.push(v), solution: () => assert.fail('no plan below $3.74') });
+  // no mix below the plan is left: the $3.74 plan (bin elimination's) is optimal; CBC on the
+  // assignment model agrees (bench/pack-exact-check.ts)
+  assert.deepEqual(out, { kind: 'incumbent-optimal' });
+  assert.ok(risen.every((v) => v < 3.74), `bounds ${risen.join(', ')}`);
+});
