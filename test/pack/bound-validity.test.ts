@@ -169,8 +169,8 @@ test('knapsack cuts remove a mix that holds 50 memory-heavy models only as fluid
   assert.ok(pooled.kind === 'bound' && pooled.value === 3.655, 'the pooled MIP accepts a $3.655 mix');
   const risen: number[] = [];
   const out = mixCutBound(g, p, { lb: 3.655, incumbent: () => 3.74, deadline: Date.now() + 120_000 }, { bound: (v) => void risen.push(v), solution: () => assert.fail('no plan below $3.74') });
-  // no mix below the plan is left: the $3.74 plan (bin elimination's) is optimal; CBC on the
-  // assignment model agrees (bench/pack-exact-check.ts)
+  // no mix below the plan is left: the $3.74 plan is optimal (one cut removes the fluid mix and,
+  // with it, every other mix below $3.74)
   assert.deepEqual(out, { kind: 'incumbent-optimal' });
   assert.ok(risen.every((v) => v < 3.74), `bounds ${risen.join(', ')}`);
 });
