@@ -69,8 +69,9 @@ export function mixCutBound(g: GLPK, p: Problem, limits: CutLimits, on: CutEvent
 /** The solver worker's step (src/pack/solve/solve-worker.ts): the cut loop from `lb`, its bounds and plan reported. */
 export function mixCutStep(g: GLPK, p: Problem, limits: CutLimits, on: { bound(value: number, method: string): void; solution(s: Solution, method: string): void }): void {
   const best = limits.incumbent;
-  if (p.bins.length < 2 || limits.lb >= best() - 1e-9) return;
+  // (a free type could be bought without limit: no mix of paid types bounds anything then)
+  if (p.bins.length < 2 || p.bins.some((b) => b.cost <= 0) || limits.lb >= best() - 1e-9) return;
   const method = 'instance-mix MIP with knapsack cuts';
-  const out = mixCutBound(g, p, limits, { bound: (v) => on.bound(v, method), solution: (s) => on.solution(s, `pattern MIP on the ${method}' mix`) });
+  const out = mixCutBound(g, p, limits, { bound: (v) => on.bound(v, method), solution: (s) => on.solution(s, `plan on the mix of the ${method}`) });
   if (out.kind === 'incumbent-optimal') on.bound(best(), `${method} (no cheaper mix)`);
 }
