@@ -76,7 +76,7 @@ function cbc(lp: string): { value: number | null; log: string } {
     const log = execFileSync('cbc', [join(dir, 'm.lp'), 'sec', String(seconds), 'solve', 'solu', join(dir, 'sol.txt')], { encoding: 'utf8', maxBuffer: 1 << 26 });
     const head = readFileSync(join(dir, 'sol.txt'), 'utf8').split('\n')[0] ?? '';
     const m = /^Optimal - objective value\s+([\d.]+)/.exec(head);
-    return { value: m ? Number(m[1]) : null, log: `${head} | ${log.split('\n').filter((l) => /Objective value|best possible|Result/.test(l)).join(' | ')}` };
+    return { value: m ? Number(m[1]) : null, log: `${head} | ${log.split('\n').filter((l) => /^Result|^Objective value|Partial search|Search completed/.test(l.trim())).join(' | ')}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
