@@ -11,6 +11,9 @@ import { columnGeneration } from '../../src/pack/exact/column-generation.js';
 import { ColumnPool, generate } from '../../src/pack/exact/master-lp.js';
 import { capacityBound } from '../../src/pack/bounds/capacity-bound.js';
 import { mixLpBound, mixMip } from '../../src/pack/bounds/mix-mip.js';
+import { mixCutBound } from '../../src/pack/bounds/mix-cuts.js';
+import { knapsackCut } from '../../src/pack/bounds/mix-pattern-lp.js';
+import { lcg } from '../../src/seeded-random.js';
 import { planOnMix } from '../../src/pack/exact/mix-plan.js';
 import { continuousBound, roundBound } from '../../src/pack/bounds/cheap-bounds.js';
 import { bestGreedy } from '../../src/pack/heuristics/greedy.js';
@@ -46,7 +49,34 @@ function bounds(p: Problem): Array<[string, number]> {
   // the MIP form directly (capacityBound checks few mixes one by one); "optimal" claims the incumbent
   const mm = mixMip(g, p, out[0]![1], incumbent, 20);
   out.push(['instance-mix MIP', mm.kind === 'bound' ? mm.value : mm.kind === 'incumbent-optimal' ? incumbent : 0]);
+  // with knapsack cuts: every bound it reports, and the incumbent when it says no cheaper mix is left
+  // (a plan it offers must cost what it claims and be valid)
+  let cut = 0;
+  let plan = Infinity;
+  const mc = mixCutBound(g, p, { lb: out[1]![1], incumbent: () => incumbent, deadline: Date.now() + 20_000 }, {
+    bound: (v) => void (cut = Math.max(cut, v)),
+    solution: (s) => {
+      assert.equal(violation(p, s), null);
+      plan = solutionCost(p, s);
+    },
+  });
+  out.push(['instance-mix MIP with knapsack cuts', mc.kind === 'incumbent-optimal' ? Math.min(plan, incumbent) : cut]);
   return out;
+}
+
+/** Instance counts per type of a plan. */
+const countsOf = (p: Problem, s: { bins: Array<{ type: number }> }) => p.bins.map((_, t) => s.bins.filter((b) => b.type === t).length);
+
+/** Every knapsack cut of random weights holds for the plan's instance counts (a cut no plan may violate). */
+function assertCutsHold(p: Problem, plan: { bins: Array<{ type: number }> }, seed: number): void {
+  const r = lcg(seed);
+  const n = countsOf(p, plan);
+  for (let k = 0; k < 8; k++) {
+    const sigma = p.items.map(() => (r() < 0.3 ? 0 : r()));
+    const cut = knapsackCut(p, sigma);
+    const lhs = cut.coef.reduce((a, c, t) => a + c * n[t]!, 0);
+    assert.ok(lhs >= cut.rhs * (1 - 1e-7) - 1e-9, `seed ${seed}: a knapsack cut (${lhs} < ${cut.rhs}) removes a plan`);
+  }
 }
 
 /** The optimum by the exact assignment MIP: better plans until none is left (each run proven). */
@@ -72,6 +102,8 @@ for (const shape of FLEET_SHAPES) {
       const r = await solvePacking(p, { timeLimitMs: 3000 });
       assert.ok(r.lowerBound <= opt + 1e-9, `seed ${seed}: solver bound ${r.lowerBound} > optimum ${opt}`);
       assert.ok(Math.abs(r.objectiveValue - opt) < 1e-9, `seed ${seed}: plan ${r.objectiveValue}, optimum ${opt}`);
+      assertCutsHold(p, r.solution, seed);
+      assertCutsHold(p, bestGreedy(p), seed + 100);
     }
     assert.equal(cases, shape === 'base' ? 6 : 2);
   });
@@ -95,6 +127,7 @@ test('bounds on medium realistic cases never exceed the exact MIP optimum; repli
     assert.ok(reported.length > 0 && reported.every((v) => v <= opt + 1e-9), `${shape} seed ${seed}: column generation reported ${reported.join(', ')}, optimum ${opt}`);
     const r = await solvePacking(p, { timeLimitMs: 4000 });
     assert.ok(r.lowerBound <= opt + 1e-9 && r.objectiveValue >= opt - 1e-9, `${shape} seed ${seed}: solver ${r.lowerBound}..${r.objectiveValue}, optimum ${opt}`);
+    assertCutsHold(p, r.solution, seed);
   }
 });
 
@@ -127,4 +160,17 @@ test('the instance-mix LP bounds a 200-model memory-heavy fleet within 1 % of a 
   // a plan the solver finds in a second or two bounds it from above (any plan must)
   const r = await solvePacking(p, { timeLimitMs: 2000, greedyOnly: true });
   assert.ok(r.objectiveValue >= lp && (r.objectiveValue - lp) / r.objectiveValue < 0.05, `plan ${r.objectiveValue}, mix LP ${lp}`);
+});
+
+test('knapsack cuts remove a mix that holds 50 memory-heavy models only as fluid, and every cut keeps the plan', () => {
+  const p = problem(50, 1, undefined, 'memory-heavy');
+  // pooled capacity: c5.large + c5.9xlarge + c5.12xlarge ($3.655) hold the models to 0.02 %
+  const pooled = mixMip(g, p, 3.655, 3.74, 60);
+  assert.ok(pooled.kind === 'bound' && pooled.value === 3.655, 'the pooled MIP accepts a $3.655 mix');
+  const risen: number[] = [];
+  const out = mixCutBound(g, p, { lb: 3.655, incumbent: () => 3.74, deadline: Date.now() + 120_000 }, { bound: (v) => void risen.push(v), solution: () => assert.fail('no plan below $3.74') });
+  // no mix below the plan is left: the $3.74 plan is optimal (one cut removes the fluid mix and,
+  // with it, every other mix below $3.74)
+  assert.deepEqual(out, { kind: 'incumbent-optimal' });
+  assert.ok(risen.every((v) => v < 3.74), `bounds ${risen.join(', ')}`);
 });

@@ -10,6 +10,12 @@ import { fitsEmpty, intCost, type Problem } from '../model/problem.js';
 
 export type MixMipOutcome = { kind: 'bound'; value: number; mix: number[] } | { kind: 'incumbent-optimal' } | { kind: 'unknown' };
 
+/** A valid inequality on instance counts: Σ_t coef[t] · n_t ≥ rhs (src/pack/bounds/mix-cuts.ts). */
+export interface MixCut {
+  coef: number[];
+  rhs: number;
+}
+
 /** Most copies of item i one instance of type t can hold (processors, instance, maxPerBin). */
 function perInstance(p: Problem, i: number, t: number): number {
   const it = p.items[i]!;
@@ -55,10 +61,11 @@ export function mixLpBound(g: GLPK, p: Problem): number {
   return r.result.status === g.GLP_OPT ? Math.max(0, r.result.z * (1 - 1e-9) - 1e-9) : 0;
 }
 
-/** `lb` and `incumbent` in objective units; `seconds` is GLPK's (soft) limit. */
-export function mixMip(g: GLPK, p: Problem, lb: number, incumbent: number, seconds: number): MixMipOutcome {
+/** `lb` and `incumbent` in objective units; `seconds` is GLPK's (soft) limit; `cuts` only remove mixes no plan has. */
+export function mixMip(g: GLPK, p: Problem, lb: number, incumbent: number, seconds: number, cuts: MixCut[] = []): MixMipOutcome {
   const scale = p.objective === 'count' ? 1 : 1000;
   const rows = mixRows(g, p);
+  cuts.forEach((c, k) => rows.push({ name: `cut${k}`, vars: c.coef.flatMap((v, t) => (v !== 0 ? [{ name: `n${t}`, coef: v }] : [])), bnds: { type: g.GLP_LO, lb: c.rhs, ub: 0 } }));
   const costs = p.bins.map((_, t) => ({ name: `n${t}`, coef: intCost(p, t) }));
   const from = Math.ceil(lb * scale - 1e-6);
   const below = Math.round(incumbent * scale);

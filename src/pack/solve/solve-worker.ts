@@ -7,6 +7,7 @@ import { columnGeneration, type DiveTo, type RootLp } from '../exact/column-gene
 import { continuousBound, roundBound } from '../bounds/cheap-bounds.js';
 import { capacityBound } from '../bounds/capacity-bound.js';
 import { mixLpBound } from '../bounds/mix-mip.js';
+import { mixCutStep } from '../bounds/mix-cuts.js';
 import { planOnMix } from '../exact/mix-plan.js';
 import { arcflowApplies, solveArcflow } from '../exact/arcflow.js';
 import { ASSIGNMENT_MAX_VARS, assignmentSize, solveAssignment } from '../exact/assignment.js';
@@ -59,7 +60,7 @@ const shares = arcflow ? { mipShare: 0.4, diveShare: 0 } : small() ? { mipShare:
 // (one type: the continuous bound says as much)
 const MIX_SHARE = 0.3; // of the time left, for the instance-mix bound after the root LP
 const MIX_PLAN_SHARE = 0.1; // of the time left, for a plan on the mix's types
-const EARLY_MIX_SHARE = 0.25; // of the time, before column generation (which may not converge in time)
+const CUT_SHARE = 0.6; // of the time, before column generation (which may not converge in time)
 const refineBound = (lb: number, share = MIX_SHARE) => {
   if (problem.bins.length < 2) return lb;
   const until = Date.now() + (deadline - Date.now()) * share;
@@ -93,7 +94,8 @@ const afterRoot = oneDimensional(problem)
 // catalog may need a minute to reach as much), then on a whole catalog the mix MIP from it
 const mixLp = problem.bins.length > 1 ? roundBound(problem, mixLpBound(g, problem)) : 0;
 if (mixLp > bound) events.bound(mixLp, 'instance-mix LP bound');
-if (problem.bins.length > 2 && bound < best() - EPS) refineBound(Math.max(mixLp, roundBound(problem, continuousBound(problem))), EARLY_MIX_SHARE);
+// (the mix MIP with knapsack cuts, src/pack/bounds/mix-cuts.ts: the proofs on whole catalogs)
+if (problem.bins.length > 2) mixCutStep(g, problem, { lb: Math.max(mixLp, roundBound(problem, continuousBound(problem))), incumbent: best, deadline: Date.now() + (deadline - Date.now()) * CUT_SHARE }, events);
 const r = await columnGeneration(g, problem, start, { deadline, target: best, roundBound: (lb) => roundBound(problem, lb), refineBound, afterRoot, ...shares }, events);
 if (bound < best() - EPS && deadline - Date.now() > 500 && arcflow) {
   const out = solveArcflow(g, problem, (deadline - Date.now()) / 1000);
