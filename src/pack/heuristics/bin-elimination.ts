@@ -8,6 +8,7 @@ import { add, canSwap, fill, remove, toLive, fromLive, weights, type LiveBin } f
 import { bestGreedy, downgrade } from './greedy.js';
 import { solutionCost, type Problem, type Solution } from '../model/problem.js';
 import { lcg } from '../../seeded-random.js';
+import { EPS, NOISE } from '../model/tolerance.js';
 
 const POOL_PAIRS = 40; // the pooled items considered in pairs (largest first)
 const MAX_PASSES = 60;
@@ -42,7 +43,7 @@ function bestMove(p: Problem, w: Array<Array<number | null>>, b: LiveBin, k: num
     const out = weightOf(w, minus, b.type);
     for (const plus of plusSets) {
       const gain = weightOf(w, plus, b.type) - out;
-      if (!(gain > 1e-9) || (best && gain <= best.gain)) continue;
+      if (!(gain > EPS) || (best && gain <= best.gain)) continue;
       if (canSwap(p, b, k, minus, plus)) best = { gain, minus, plus };
     }
   }
@@ -98,7 +99,7 @@ export async function binElimination(p: Problem, s: Solution, deadline: number, 
   let stale = 0;
   let currentSq = squares(p, w, s);
   let yielded = Date.now();
-  for (let step = 0; Date.now() < deadline && current.bins.length > 1 && bestCost > lowerBound() + 1e-9; step++) {
+  for (let step = 0; Date.now() < deadline && current.bins.length > 1 && bestCost > lowerBound() + EPS; step++) {
     if (Date.now() - yielded > YIELD_MS) {
       // let the solver thread hear from the GLPK worker (a better bound may end the search)
       await new Promise((resolve) => setImmediate(resolve));
@@ -131,12 +132,12 @@ export async function binElimination(p: Problem, s: Solution, deadline: number, 
     const sq = squares(p, w, next);
     // same cost: keep the plan whose instances are more unevenly full (Falkenauer's fitness), so
     // that the emptiest ones get emptier and the next steps can remove them
-    if (c < cost - 1e-9 || (c <= cost + 1e-9 && sq >= currentSq - 1e-12)) {
-      stale = c < cost - 1e-9 || sq > currentSq + 1e-9 ? 0 : stale + 1;
+    if (c < cost - EPS || (c <= cost + EPS && sq >= currentSq - NOISE)) {
+      stale = c < cost - EPS || sq > currentSq + EPS ? 0 : stale + 1;
       current = next;
       cost = c;
       currentSq = sq;
-      if (c < bestCost - 1e-9) {
+      if (c < bestCost - EPS) {
         best = next;
         bestCost = c;
       }
