@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { binCompletion } from '../../src/pack/heuristics/bin-completion.js';
-import { parseBpp } from '../../src/pack/model/benchmark-instances.js';
+import { parseBpp } from '../../bench/bpplib-instances.js';
 import { solvePacking } from '../../src/pack/solve/solver.js';
 import { violation } from '../../src/pack/model/problem.js';
 import { rng } from './triplets.js';

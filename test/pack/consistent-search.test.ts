@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseBpp } from '../../src/pack/model/benchmark-instances.js';
+import { parseBpp } from '../../bench/bpplib-instances.js';
 import { buildProblem } from '../../src/pack/model/build-problem.js';
 import type { Catalog } from '../../src/formats/catalog.js';
 import type { ModelProfiles } from '../../src/formats/profiles.js';

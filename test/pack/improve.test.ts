@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { buildProblem } from '../../src/pack/model/build-problem.js';
 import { buildPlan } from '../../src/pack/plan-build.js';
 import { loadDefaultCatalog } from '../../src/pack/model/catalog-load.js';
-import { parseBpp } from '../../src/pack/model/benchmark-instances.js';
+import { parseBpp } from '../../bench/bpplib-instances.js';
 import { firstFitDecreasing } from '../../src/pack/heuristics/greedy.js';
 import { binElimination } from '../../src/pack/heuristics/bin-elimination.js';
 import { restrictTypes, undominatedTypes } from '../../src/pack/model/dominance.js';

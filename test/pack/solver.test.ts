@@ -5,7 +5,7 @@ import { buildPlan } from '../../src/pack/plan-build.js';
 import { solvePacking } from '../../src/pack/solve/solver.js';
 import { knapsack } from '../../src/pack/exact/knapsack.js';
 import { martelloTothL2, roundBound } from '../../src/pack/bounds/cheap-bounds.js';
-import { parseBpp } from '../../src/pack/model/benchmark-instances.js';
+import { parseBpp } from '../../bench/bpplib-instances.js';
 import type { Catalog } from '../../src/formats/catalog.js';
 import type { ModelProfiles } from '../../src/formats/profiles.js';
 import { bruteForceOptimum } from './brute-force.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { vectorKnapsack } from '../../src/pack/exact/vector-knapsack.js';
-import { parseVbp } from '../../src/pack/model/benchmark-instances.js';
+import { parseVbp } from '../../bench/bpplib-instances.js';
 import { solvePacking } from '../../src/pack/solve/solver.js';
 import { conflictBound, continuousBound, l2Bound } from '../../src/pack/bounds/cheap-bounds.js';
 import { bruteForceOptimum } from './brute-force.js';

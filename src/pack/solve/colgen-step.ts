@@ -39,13 +39,13 @@ const roundRoot = (ctx: WorkerContext) => async (root: RootLp, dive: DiveTo) => 
   const instances = () => Math.round(ctx.target() / unit);
   const lpBound = Math.ceil(ctx.bound() / unit - EPS);
   const until = ctx.now() + ctx.left() * RESIDUAL_SHARE;
-  if (instances() > lpBound) {
+  if (instances() > lpBound && !ctx.without.has('reduced-cost search')) {
     const rc = reducedCostPlan(g, problem, root.duals, lpBound, until);
     if (rc.kind === 'plan') ctx.offerPlan(rc.solution, 'reduced-cost search');
     if (rc.kind === 'none') ctx.offerBound((lpBound + 1) * unit, `reduced-cost search (no plan of ${lpBound} in ${rc.patterns} bins within the LP gap)`);
   }
   const target = Math.ceil(ctx.bound() / unit - EPS); // one more where the search proved lpBound impossible
-  if (instances() > target) await lpResidualSearch(problem, root, dive, target, until, instances, (s) => ctx.offerPlan(s, 'LP rounding + consistent neighborhood search'));
+  if (instances() > target && !ctx.without.has('LP rounding')) await lpResidualSearch(problem, root, dive, target, until, instances, (s) => ctx.offerPlan(s, 'LP rounding + consistent neighborhood search'));
 };
 
 export const columnGenerationStep: WorkerStep<Problem> = {

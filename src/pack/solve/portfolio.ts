@@ -3,7 +3,7 @@
 // runs the first that applies alongside the worker, then bin elimination in whatever time is left.
 import { bestGreedy } from '../heuristics/greedy.js';
 import { binElimination } from '../heuristics/bin-elimination.js';
-import { oneDimensional, oneDimRound, type OneDimView } from '../heuristics/one-dim-search.js';
+import { oneDimensional, oneDimRound, oneDimSearch, type OneDimView } from '../heuristics/one-dim-search.js';
 import { vectorSearch, vectorView, type VectorView } from '../heuristics/vector-search.js';
 import { restrictTypes } from '../model/dominance.js';
 import { continuousBound, l2Bound, roundBound } from '../bounds/cheap-bounds.js';
@@ -54,7 +54,13 @@ export const oneDimensionalSearch: Strategy<OneDimView> = {
   name: 'one-dimensional consistent neighborhood search',
   applies: oneDimensional,
   run: (view, ctx) =>
-    alternate(ctx, (until, round) => oneDimRound(view, ctx.best(), until, instancesTarget(ctx, ctx.problem), (s, how = 'consistent neighborhood search') => ctx.offer(s, how), round)),
+    alternate(ctx, (until, round) => {
+      const found = (s: Solution, how = 'consistent neighborhood search') => ctx.offer(s, how);
+      const target = instancesTarget(ctx, ctx.problem);
+      // bin completion is part of a round unless left out
+      if (ctx.without.has('bin completion')) return oneDimSearch(view, ctx.best(), until, target, found, round);
+      return oneDimRound(view, ctx.best(), until, target, found, round);
+    }),
 };
 
 /** One type with one processor, several resources: the vector consistent search. */

@@ -14,6 +14,8 @@ export interface WorkerInput {
   deadline: number;
   /** The main thread's best cost (src/pack/solve/shared-incumbent.ts). */
   incumbent: SharedArrayBuffer;
+  /** Steps and methods left out (src/pack/solve/worker-step.ts). */
+  without: string[];
 }
 
 export type WorkerMessage =
@@ -21,12 +23,12 @@ export type WorkerMessage =
   | { kind: 'solution'; solution: Solution; method: string }
   | { kind: 'done'; converged: boolean; columns: number };
 
-const { problem, start, deadline, incumbent } = workerData as WorkerInput;
+const { problem, start, deadline, incumbent, without } = workerData as WorkerInput;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 // the target is the best cost known: this worker's plans, or the main thread's (its local search
 // often finds the plan first; a bound that reaches it proves that plan optimal)
 const ctx = workerContext(
-  { problem, g: await GLPK(), start, deadline, now: () => Date.now() },
+  { problem, g: await GLPK(), start, deadline, now: () => Date.now(), without: new Set(without) },
   { shared: () => readIncumbent(incumbent), post, cost: (s) => solutionCost(problem, s) },
 );
 await runSteps(WORKER_STEPS, ctx);

@@ -27,6 +27,8 @@ export interface WorkerContext {
   offerPlan: (plan: Solution, method: string) => void;
   /** Whether the bound has reached the target (nothing left to prove or find). */
   settled: () => boolean;
+  /** Steps and methods left out by name (bench/pack.ts --without); empty in `pack`. */
+  without: ReadonlySet<string>;
   /** What column generation reports back to the main thread. */
   colgen: { converged: boolean; columns: number };
 }
@@ -41,6 +43,7 @@ export interface WorkerStep<V> {
 export async function runSteps(steps: ReadonlyArray<WorkerStep<unknown>>, ctx: WorkerContext): Promise<void> {
   for (const step of steps) {
     if (ctx.settled() || ctx.left() <= 0) return;
+    if (ctx.without.has(step.name)) continue;
     const view = step.applies(ctx.problem);
     if (view !== null) await step.run(view, ctx);
   }
