@@ -68,7 +68,7 @@ export const vectorConsistentSearch: Strategy<VectorView> = {
   name: 'vector consistent neighborhood search',
   applies: vectorView,
   run: (view, ctx) =>
-    alternate(ctx, (until, round) => vectorSearch(view, ctx.best(), until, instancesTarget(ctx, ctx.problem), round, (s) => ctx.offer(s, 'vector consistent neighborhood search'))),
+    alternate(ctx, (until, round) => vectorSearch(view, ctx.best(), { deadline: until, target: instancesTarget(ctx, ctx.problem), seed: round, now: ctx.now }, (s) => ctx.offer(s, 'vector consistent neighborhood search'))),
 };
 
 /**
@@ -107,7 +107,7 @@ async function singleTypes(ctx: SolveContext, until: number): Promise<void> {
     const view = vectorView(q);
     const how = `${view ? 'vector consistent neighborhood search' : 'bin-elimination local search'} on ${p.bins[t]!.name} alone`;
     const target = () => (ctx.settled() ? Infinity : Math.ceil(own / q.bins[0]!.cost - EPS));
-    if (view) await vectorSearch(view, bestGreedy(q), slice, target, 1, (s) => ctx.offer(back(s), how));
+    if (view) await vectorSearch(view, bestGreedy(q), { deadline: slice, target, seed: 1, now: ctx.now }, (s) => ctx.offer(back(s), how));
     else await eliminationRounds(ctx, q, { start: bestGreedy(q), until: slice }, (s) => ctx.offer(back(s), how));
   }
 }
