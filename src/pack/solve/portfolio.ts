@@ -28,7 +28,7 @@ export async function eliminationRounds(ctx: SolveContext, q: Problem, from: { s
   const { until } = from;
   let best = from.start;
   while (!ctx.settled() && ctx.now() < until) {
-    const next = await binElimination(q, best, Math.min(until, ctx.now() + ROUND_MS), ctx.target, ctx.nextSeed());
+    const next = await binElimination(q, best, { deadline: Math.min(until, ctx.now() + ROUND_MS), target: ctx.target, seed: ctx.nextSeed(), now: ctx.now });
     if (solutionCost(q, next) < solutionCost(q, best) - EPS) found((best = next));
   }
 }
