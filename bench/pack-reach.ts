@@ -3,7 +3,8 @@
 // instance type alone (`pack --instance-types T`, one type in the catalog), counts the problems
 // (after dropping dominated types) that the one-dimensional path (consistent search, bin
 // completion, reduced-cost plan, LP rounding), arc-flow, the vector search and the assignment MIP
-// apply to; plus the identical-model fleets a user packs (the AWS blog's 3,000 bert copies).
+// apply to; plus what `mlserve trace` wrote for the fixtures (bench/results/trace-profiles.yaml)
+// and the identical-model fleets a user packs (the AWS blog's 3,000 bert copies).
 // The evidence for src/pack/README.md "Why several methods".
 // Usage: node dist/bench/pack-reach.js
 import { buildProblem } from '../src/pack/model/build-problem.js';
@@ -15,7 +16,9 @@ import { arcflowApplies } from '../src/pack/exact/arcflow.js';
 import { ASSIGNMENT_MAX_VARS, assignmentSize } from '../src/pack/exact/assignment.js';
 import { bestGreedy } from '../src/pack/heuristics/greedy.js';
 import { solutionCost, type Problem } from '../src/pack/model/problem.js';
-import type { ModelProfiles } from '../src/formats/profiles.js';
+import { readProfiles, type ModelProfiles } from '../src/formats/profiles.js';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../src/paths.js';
 import { table } from '../src/output.js';
 import { FLEET_SHAPES, realisticProfiles } from './realistic-profiles.js';
 
@@ -49,8 +52,12 @@ function count(name: string, profiles: ModelProfiles[], instanceTypes?: string[]
 const fleets = FLEET_SHAPES.flatMap((shape) => [50, 200].flatMap((n) => [1, 2, 3].map((seed) => realisticProfiles(catalog, n, seed, shape))));
 count('realistic, whole catalog', fleets);
 for (const t of Object.keys(catalog.instanceTypes)) count(`realistic, ${t} alone`, fleets, [t]);
-const bert = (n: number, util: number): ModelProfiles => ({ apiVersion: 'mlserve/v1', kind: 'ModelProfiles', models: Array.from({ length: n }, (_, i) => ({ name: `bert-${i}`, replicas: 1, resources: { inf1: { memory: 0.3 * GB, util, hostMemory: 0.66 * GB }, g4dn: { memory: 0.41 * GB, util: util * 1.2, hostMemory: 0.66 * GB } } })) });
-count('3000 identical bert, whole catalog', [bert(3000, 3.4)]);
-count('3000 identical bert, inf1.xlarge alone', [bert(3000, 3.4)], ['inf1.xlarge']);
+const traced = await readProfiles(join(PACKAGE_ROOT, 'bench/results/trace-profiles.yaml'));
+count('traced fixtures, whole catalog', [traced]);
+for (const t of Object.keys(catalog.instanceTypes)) count(`traced fixtures, ${t} alone`, [traced], [t]);
+// util 0 and no host memory: a fleet packed by processor memory alone (hand-written profiles)
+const bert = (n: number, util: number, hostMemory?: number): ModelProfiles => ({ apiVersion: 'mlserve/v1', kind: 'ModelProfiles', models: Array.from({ length: n }, (_, i) => ({ name: `bert-${i}`, replicas: 1, resources: { inf1: { memory: 0.3 * GB, util, ...(hostMemory ? { hostMemory } : {}) }, g4dn: { memory: 0.41 * GB, util: util * 1.2, ...(hostMemory ? { hostMemory } : {}) } } })) });
+count('3000 identical bert, whole catalog', [bert(3000, 3.4, 0.66 * GB)]);
+count('3000 identical bert, inf1.xlarge alone', [bert(3000, 3.4, 0.66 * GB)], ['inf1.xlarge']);
 count('300 identical, memory only, inf1.xlarge alone', [bert(300, 0)], ['inf1.xlarge']);
 console.log(table(['fleets', 'cases', 'packable', ...Object.keys(paths)], rows));

@@ -7,7 +7,7 @@ import type { Problem, Solution } from '../model/problem.js';
 
 export interface SolveContext {
   problem: Problem;
-  /** Date.now() value to stop at (the strategy's budget; the solver may give it a slice). */
+  /** Clock value (`now`) to stop at (the strategy's budget; the solver may give it a slice). */
   deadline: number;
   /** The whole solve's time limit, for strategies that cut their time into slices of it. */
   budgetMs: number;
