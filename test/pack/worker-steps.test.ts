@@ -53,9 +53,9 @@ test('the worker context reads the main thread\'s incumbent as its target and st
   assert.deepEqual(ran, [], 'no time left: nothing runs');
 });
 
-test('which worker steps apply: one type one dimension gets arc-flow and no instance-mix steps; three types get the mix steps', () => {
+test('which worker steps apply: one type gets no instance-mix steps; three types get them', () => {
   const names = (q: Problem) => WORKER_STEPS.filter((s) => s.applies(q) !== null).map((s) => s.name);
-  assert.deepEqual(names(p), ['column generation, price-and-branch, diving', 'arc-flow MIP', 'assignment MIP']);
+  assert.deepEqual(names(p), ['column generation, price-and-branch, diving', 'assignment MIP']);
   const three: Problem = { ...p, bins: [0, 1, 2].map((k) => ({ ...p.bins[0]!, name: `b${k}`, cost: 1 + k })), items: p.items.map((it) => ({ ...it, sizes: [0, 1, 2].map(() => it.sizes[0]!) })) };
   assert.deepEqual(names(three), ['instance-mix LP bound', 'instance-mix MIP bound', 'column generation, price-and-branch, diving', 'assignment MIP']);
 });

@@ -1,25 +1,13 @@
-// The worker's last steps (src/pack/solve/worker-step.ts): exact MIPs that close what column
-// generation leaves, where they are small enough for GLPK to finish. A proof from either ends the
-// solve: the plan it found (or the incumbent, when none cheaper exists) is optimal.
-import { arcflowApplies, solveArcflow } from '../exact/arcflow.js';
+// The worker's last step (src/pack/solve/worker-step.ts): the exact assignment MIP that closes
+// what column generation leaves, where it is small enough for GLPK to finish. A proof ends the
+// solve: the plan it found (or the incumbent, when none cheaper exists) is optimal. (Arc-flow, the
+// 1-D exact MIP that used to follow column generation, proved and found nothing the other methods
+// did not on any benchmark set: src/pack/README.md, "Why several methods".)
 import { ASSIGNMENT_MAX_VARS, assignmentSize, solveAssignment } from '../exact/assignment.js';
 import { solutionCost, type Problem } from '../model/problem.js';
 import type { WorkerStep } from './worker-step.js';
 
 const MIN_LEFT_MS = 500; // less time than this left: GLPK would not finish the model
-
-/** One type, one integer dimension, a small graph: the arc-flow MIP, exact where price-and-branch stalls. */
-export const arcflowStep: WorkerStep<Problem> = {
-  name: 'arc-flow MIP',
-  applies: (p) => (arcflowApplies(p) ? p : null),
-  run: (p, ctx) => {
-    if (ctx.left() <= MIN_LEFT_MS) return;
-    const out = solveArcflow(ctx.g, p, ctx.left() / 1000);
-    if (!out) return;
-    ctx.offerPlan(out.solution, 'arc-flow MIP');
-    if (out.proven) ctx.offerBound(solutionCost(p, out.solution), 'arc-flow MIP');
-  },
-};
 
 /**
  * Small problems: the assignment MIP capped below the best plan, again after each plan it finds,

@@ -18,9 +18,11 @@ import type { WorkerContext, WorkerStep } from './worker-step.js';
 const RESIDUAL_SHARE = 0.8; // of the time left after the root LP, for 1-D rounding
 
 /**
- * Price-and-branch's and diving's shares of the time left: exact 1-D problems keep most for
- * arc-flow (which follows), problems small enough for the assignment MIP leave it most of the
- * time, the others spend it all here.
+ * Price-and-branch's and diving's shares of the time left. One type, one integer dimension and a
+ * small arc-flow graph (BPPLIB-like 1-D): 0.4 and no diving, leaving the worker's CPU to the main
+ * thread's 1-D search (the setting measured with and without arc-flow, src/pack/README.md).
+ * Problems small enough for the assignment MIP leave it most of the time; the others spend it
+ * all here.
  */
 function shares(ctx: WorkerContext): Pick<ColgenOptions, 'mipShare' | 'diveShare'> {
   if (arcflowApplies(ctx.problem)) return { mipShare: 0.4, diveShare: 0 };

@@ -2,7 +2,7 @@
 // not to the problem (src/pack/solve/worker-step.ts) and runs until the bound reaches the best
 // plan. To add a step: write it against WorkerStep and put it here where it should run.
 import { columnGenerationStep } from './colgen-step.js';
-import { arcflowStep, assignmentStep } from './closing-steps.js';
+import { assignmentStep } from './closing-steps.js';
 import { earlyMixStep, mixLpStep } from './mix-steps.js';
 import type { WorkerStep } from './worker-step.js';
 
@@ -10,6 +10,5 @@ export const WORKER_STEPS: ReadonlyArray<WorkerStep<unknown>> = [
   mixLpStep, // several types: the instance-mix LP bound (the fast bound on a whole catalog)
   earlyMixStep, // three types or more: the instance-mix MIP bound and a plan on its mix
   columnGenerationStep, // pattern LP bound, mix bound again, 1-D rounding, price-and-branch, diving
-  arcflowStep, // one type, one integer dimension: arc-flow to a proof
   assignmentStep, // small problems: the assignment MIP to a proof
 ];
