@@ -4,12 +4,14 @@
 // catalog (bench/realistic-profiles.ts: distinct models, groups of copies, replicas: 2; 50, 200
 // and 1,000 models, several seeds), (f) the spot scenario (bench/pack-spot.ts). Prints a table,
 // writes bench/results/pack.json.
-// Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 10s] [--limit-vector 10s] [--limit-realistic 30s] [--skip-benchmarks] [--out FILE] [--merge]
+// Usage: node dist/bench/pack.js [--only REGEX] [--limit-1d 10s] [--limit-vector 10s] [--limit-realistic 30s] [--skip-benchmarks] [--without 'METHOD,…'] [--out FILE] [--merge]
+// --without leaves solver methods out by name (strategies, worker steps, 'bin completion',
+// 'reduced-cost search', 'LP rounding'): what each adds, measured (src/pack/README.md).
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildProblem } from '../src/pack/model/build-problem.js';
 import { loadDefaultCatalog } from '../src/pack/model/catalog-load.js';
-import { readBenchmark } from '../src/pack/model/benchmark-instances.js';
+import { readBenchmark } from './bpplib-instances.js';
 import { price } from '../src/pack/exact/pricing.js';
 import { solvePacking } from '../src/pack/solve/solver.js';
 import { spotScenario } from './pack-spot.js';
@@ -33,6 +35,7 @@ const only = flag('--only') ? new RegExp(flag('--only')!) : null;
 const limit1d = parseDurationMs(flag('--limit-1d') ?? '10s'); // 3 s until the 1-D fast path
 const limitVector = parseDurationMs(flag('--limit-vector') ?? '10s'); // 2 s until the vector search and exact vector pricing (2026-11-22)
 const limitRealistic = parseDurationMs(flag('--limit-realistic') ?? '30s');
+const without = flag('--without')?.split(',').map((m) => m.trim()).filter(Boolean) ?? [];
 
 interface Row {
   case: string;
@@ -49,7 +52,7 @@ interface Row {
 const rows: Row[] = [];
 
 async function run(name: string, p: Problem, limitMs: number, known?: number, note?: string): Promise<Row> {
-  const r = await solvePacking(p, { timeLimitMs: limitMs });
+  const r = await solvePacking(p, { timeLimitMs: limitMs, without });
   const row: Row = {
     case: name,
     objective: p.objective,
@@ -183,7 +186,7 @@ const sets = [...perSet].map(([set, rs]) => ({
   worstOverKnown: Math.max(0, ...rs.map((r) => r.value - (r.known ?? r.value))),
   meanSeconds: +(rs.reduce((a, r) => a + r.seconds, 0) / rs.length).toFixed(2),
 }));
-await writeFileAtomic(out, JSON.stringify({ date: new Date().toISOString(), machine: 'shared 2-core machine (other jobs running)', limit1dMs: limit1d, limitVectorMs: limitVector, limitRealisticMs: limitRealistic, summary, sets, rows }, null, 2));
+await writeFileAtomic(out, JSON.stringify({ date: new Date().toISOString(), machine: 'shared 2-core machine (other jobs running)', limit1dMs: limit1d, limitVectorMs: limitVector, limitRealisticMs: limitRealistic, ...(without.length ? { without } : {}), summary, sets, rows }, null, 2));
 console.log(table(['case', 'obj', 'value', 'bound', 'known', 'gap %', 'optimal', 's'], rows.map((r) => [r.case, r.objective, r.value, r.lowerBound, r.known ?? '', (r.gap * 100).toFixed(2), r.optimal ? 'yes' : 'no', r.seconds])));
 console.log(table(['set', 'count', 'at known optimum', 'proved optimal', 'worst over known', 'mean s'], sets.map((x) => [x.set, x.count, x.atKnownOptimum, x.provedOptimal, `+${x.worstOverKnown}`, x.meanSeconds])));
 console.log(JSON.stringify(summary));

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseBpp } from '../../src/pack/model/benchmark-instances.js';
+import { stepClock } from './step-clock.js';
+import { parseBpp } from '../../bench/bpplib-instances.js';
 import { buildProblem } from '../../src/pack/model/build-problem.js';
 import type { Catalog } from '../../src/formats/catalog.js';
 import type { ModelProfiles } from '../../src/formats/profiles.js';
@@ -54,19 +55,19 @@ test('max subset sum matches brute force (and prefers fewer items on ties)', () 
 });
 
 test('consistent neighborhood search finds a 100-bin triplet optimum, deterministically, with valid bins', async () => {
+  const STEPS = 2_000; // clock reads (a step clock: the same budget on any machine; it needs about 40)
   const w = tripletWeights(100, 5);
   const cap = 1000;
   const start = firstFit(w, cap);
   assert.ok(start.length > 103, `first-fit decreasing is far off on triplets (${start.length} bins)`);
   const run = async () => {
     const seen: number[] = [];
-    const out = await consistentSearch({ w, cls: w.map((x) => x), cap }, start, Date.now() + 20_000, () => 100, 7, (b) => seen.push(b.length));
-    return { out, seen };
+    const now = stepClock();
+    const out = await consistentSearch({ w, cls: w.map((x) => x), cap }, start, { deadline: STEPS, target: () => 100, seed: 7, now }, (b) => seen.push(b.length));
+    return { out, seen, steps: now() };
   };
-  const t0 = Date.now();
   const a = await run();
-  const seconds = (Date.now() - t0) / 1000;
-  assert.equal(a.out.length, 100, `${a.out.length} bins, optimum 100 (${seconds} s)`);
+  assert.equal(a.out.length, 100, `${a.out.length} bins, optimum 100 (${a.steps} of ${STEPS} clock reads)`);
   // every copy exactly once, no bin over capacity
   const all = a.out.flat().sort((x, y) => x - y);
   assert.deepEqual(all, w.map((_, i) => i));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import GLPK from 'glpk.js/node';
 import { coverSearch, enumeratePatterns, type RcPattern, type RcProblem } from '../../src/pack/exact/reduced-cost-search.js';
 import { reducedCostPlan } from '../../src/pack/exact/reduced-cost-plan.js';
-import { parseBpp } from '../../src/pack/model/benchmark-instances.js';
+import { parseBpp } from '../../bench/bpplib-instances.js';
 import { columnGeneration } from '../../src/pack/exact/column-generation.js';
 import { bestGreedy } from '../../src/pack/heuristics/greedy.js';
 import { violation, type Problem } from '../../src/pack/model/problem.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { vectorKnapsack } from '../../src/pack/exact/vector-knapsack.js';
-import { parseVbp } from '../../src/pack/model/benchmark-instances.js';
+import { parseVbp } from '../../bench/bpplib-instances.js';
 import { solvePacking } from '../../src/pack/solve/solver.js';
 import { conflictBound, continuousBound, l2Bound } from '../../src/pack/bounds/cheap-bounds.js';
 import { bruteForceOptimum } from './brute-force.js';
@@ -9,6 +9,7 @@ import { bestGreedy } from '../../src/pack/heuristics/greedy.js';
 import { vectorSearch, vectorView } from '../../src/pack/heuristics/vector-search.js';
 import type { KnapItem } from '../../src/pack/exact/knapsack.js';
 import type { Problem, Solution } from '../../src/pack/model/problem.js';
+import { stepClock } from './step-clock.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -134,7 +135,7 @@ test('vector consistent search: class1_40_3_2 from 12 bins to its optimum of 11,
   const runs: number[][] = [];
   for (let round = 0; round < 2; round++) {
     const sizes: number[] = [];
-    await vectorSearch(view, start, Date.now() + 5000, () => 11, 3, (s) => {
+    await vectorSearch(view, start, { deadline: 2_000, target: () => 11, seed: 3, now: stepClock() } /* clock reads: it needs about 110 */, (s) => {
       assert.deepEqual(checkVector(raw, cap, p, s), []);
       sizes.push(s.bins.length);
     });

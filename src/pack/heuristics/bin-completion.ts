@@ -13,8 +13,10 @@ import { ReachableSums } from './reachable-sums.js';
 import { lcg } from '../../seeded-random.js';
 
 export interface FillOptions {
-  deadline: number; // Date.now() value to stop at
+  deadline: number; // clock value to stop at
   seed: number;
+  /** The clock (default Date.now; tests give a counter, a budget of steps no load can shorten). */
+  now?: () => number;
   /** Nodes per attempt before a restart. */
   nodeBudget?: number;
   /** Completions tried per bin (the least wasteful ones). */
@@ -74,7 +76,7 @@ class Attempt {
     private readonly budget: number,
     private readonly width: number,
     private readonly style: Style,
-    private readonly deadline: number,
+    private readonly past: () => boolean,
   ) {
     this.n = t.val.length;
     this.reach = new ReachableSums(this.n, cap);
@@ -171,7 +173,7 @@ class Attempt {
 
   /** Fills bins until no item is left (true), or gives up on this branch. */
   search(slack: number): boolean {
-    if (++this.nodes > this.budget || (this.nodes % 64 === 0 && Date.now() > this.deadline)) {
+    if (++this.nodes > this.budget || (this.nodes % 64 === 0 && this.past())) {
       this.nodes = this.budget + 1;
       return false;
     }
@@ -263,18 +265,20 @@ export async function binCompletion(weights: number[], capacity: number, bins: n
   const t = typesOf(w);
   if ((t.val.length + 1) * (Math.floor(cap / 32) + 1) > MAX_REACH_WORDS) return null;
   const random = lcg(opts.seed);
-  let yielded = Date.now();
+  const now = opts.now ?? Date.now;
+  const past = () => now() > opts.deadline;
+  let yielded = now();
   let deepest: number[][] = [];
-  for (let attempt = 0; Date.now() < opts.deadline; attempt++) {
-    const run = new Attempt({ ...t, cnt: Int32Array.from(t.cnt) }, cap, random, opts.nodeBudget ?? NODE_BUDGET, opts.width ?? WIDTH, drawStyle(random), opts.deadline);
+  for (let attempt = 0; now() < opts.deadline; attempt++) {
+    const run = new Attempt({ ...t, cnt: Int32Array.from(t.cnt) }, cap, random, opts.nodeBudget ?? NODE_BUDGET, opts.width ?? WIDTH, drawStyle(random), past);
     if (run.search(slack)) {
       const out = toItems(t, run.chosen).bins;
       return { bins: out, complete: out.length <= bins };
     }
     if (run.deepest.length > deepest.length) deepest = run.deepest;
-    if (Date.now() - yielded > YIELD_MS) {
+    if (now() - yielded > YIELD_MS) {
       await new Promise((resolve) => setImmediate(resolve));
-      yielded = Date.now();
+      yielded = now();
     }
   }
   const partial = toItems(t, deepest);

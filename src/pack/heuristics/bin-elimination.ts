@@ -8,6 +8,8 @@ import { add, canSwap, fill, remove, toLive, fromLive, weights, type LiveBin } f
 import { bestGreedy, downgrade } from './greedy.js';
 import { solutionCost, type Problem, type Solution } from '../model/problem.js';
 import { lcg } from '../../seeded-random.js';
+import { EPS, NOISE } from '../model/tolerance.js';
+import type { SearchLimits } from './search-limits.js';
 
 const POOL_PAIRS = 40; // the pooled items considered in pairs (largest first)
 const MAX_PASSES = 60;
@@ -42,7 +44,7 @@ function bestMove(p: Problem, w: Array<Array<number | null>>, b: LiveBin, k: num
     const out = weightOf(w, minus, b.type);
     for (const plus of plusSets) {
       const gain = weightOf(w, plus, b.type) - out;
-      if (!(gain > 1e-9) || (best && gain <= best.gain)) continue;
+      if (!(gain > EPS) || (best && gain <= best.gain)) continue;
       if (canSwap(p, b, k, minus, plus)) best = { gain, minus, plus };
     }
   }
@@ -50,10 +52,10 @@ function bestMove(p: Problem, w: Array<Array<number | null>>, b: LiveBin, k: num
 }
 
 /** Swaps pooled items into the processors of `bins` while that makes them fuller; returns the pool left. */
-function absorb(p: Problem, w: Array<Array<number | null>>, bins: LiveBin[], start: number[], deadline: number): number[] {
+function absorb(p: Problem, w: Array<Array<number | null>>, bins: LiveBin[], start: number[], past: () => boolean): number[] {
   let pool = start;
   const key = (i: number) => Math.max(...w[i]!.map((v) => v ?? 0));
-  for (let pass = 0; pass < MAX_PASSES && pool.length > 0 && Date.now() < deadline; pass++) {
+  for (let pass = 0; pass < MAX_PASSES && pool.length > 0 && !past(); pass++) {
     let moved = false;
     for (const b of bins) {
       const procs = p.bins[b.type]!.procs;
@@ -88,21 +90,23 @@ function squares(p: Problem, w: Array<Array<number | null>>, s: Solution): numbe
  * left onto new instances greedily. A step is kept when the plan costs no more (moves across
  * plateaus let the next steps empty what the swaps left behind), so the best plan only improves.
  */
-export async function binElimination(p: Problem, s: Solution, deadline: number, lowerBound: () => number = () => 0, seed = 1): Promise<Solution> {
+export async function binElimination(p: Problem, s: Solution, limits: SearchLimits): Promise<Solution> {
+  const { deadline, target: lowerBound, now = Date.now } = limits;
+  const past = () => now() >= deadline;
   const w = weights(p);
-  const random = lcg(seed);
+  const random = lcg(limits.seed);
   let current = s;
   let cost = solutionCost(p, s);
   let best = s;
   let bestCost = cost;
   let stale = 0;
   let currentSq = squares(p, w, s);
-  let yielded = Date.now();
-  for (let step = 0; Date.now() < deadline && current.bins.length > 1 && bestCost > lowerBound() + 1e-9; step++) {
-    if (Date.now() - yielded > YIELD_MS) {
+  let yielded = now();
+  for (let step = 0; !past() && current.bins.length > 1 && bestCost > lowerBound() + EPS; step++) {
+    if (now() - yielded > YIELD_MS) {
       // let the solver thread hear from the GLPK worker (a better bound may end the search)
       await new Promise((resolve) => setImmediate(resolve));
-      yielded = Date.now();
+      yielded = now();
     }
     if (stale >= MAX_STALE) {
       // stuck on a plateau: restart from the best plan (the random choices differ each time)
@@ -122,7 +126,7 @@ export async function binElimination(p: Problem, s: Solution, deadline: number, 
     }
     const pool = [...victims].flatMap((j) => bins[j]!.procs.flat());
     const rest = bins.filter((_, j) => !victims.has(j));
-    const left = absorb(p, w, rest, pool, deadline);
+    const left = absorb(p, w, rest, pool, past);
     const counts = p.items.map(() => 0);
     for (const i of left) counts[i]!++;
     const extra = left.length ? bestGreedy({ ...p, items: p.items.map((it, i) => ({ ...it, demand: counts[i]! })) }) : { bins: [] };
@@ -131,12 +135,12 @@ export async function binElimination(p: Problem, s: Solution, deadline: number, 
     const sq = squares(p, w, next);
     // same cost: keep the plan whose instances are more unevenly full (Falkenauer's fitness), so
     // that the emptiest ones get emptier and the next steps can remove them
-    if (c < cost - 1e-9 || (c <= cost + 1e-9 && sq >= currentSq - 1e-12)) {
-      stale = c < cost - 1e-9 || sq > currentSq + 1e-9 ? 0 : stale + 1;
+    if (c < cost - EPS || (c <= cost + EPS && sq >= currentSq - NOISE)) {
+      stale = c < cost - EPS || sq > currentSq + EPS ? 0 : stale + 1;
       current = next;
       cost = c;
       currentSq = sq;
-      if (c < bestCost - 1e-9) {
+      if (c < bestCost - EPS) {
         best = next;
         bestCost = c;
       }

@@ -9,6 +9,7 @@ import { TabuMemory } from './tabu-memory.js';
 import { fitsTwoBins, maxSubsetSum } from './subset-sum.js';
 import { lcg } from '../../seeded-random.js';
 import { EPS } from '../model/tolerance.js';
+import type { SearchLimits } from './search-limits.js';
 
 export interface OneDim {
   w: number[]; // weight of each item copy
@@ -188,13 +189,14 @@ class Partial {
  * calls `found` with every plan that has fewer bins. Yields to the event loop now and then so the
  * solver thread hears the worker's bounds. Deterministic for a seed, up to the deadline.
  */
-export async function consistentSearch(x: OneDim, start: number[][], deadline: number, target: () => number, seed: number, found: (bins: number[][]) => void): Promise<number[][]> {
-  const random = lcg(seed);
+export async function consistentSearch(x: OneDim, start: number[][], limits: SearchLimits, found: (bins: number[][]) => void): Promise<number[][]> {
+  const { deadline, target, now = Date.now } = limits;
+  const random = lcg(limits.seed);
   const loadOf = (b: number[]) => b.reduce((a, i) => a + x.w[i]!, 0);
   let best = start.map((b) => [...b]);
-  let yielded = Date.now();
+  let yielded = now();
   let restarts = 0;
-  while (best.length > Math.max(3, target()) && Date.now() < deadline) {
+  while (best.length > Math.max(3, target()) && now() < deadline) {
     // drop three bins, the emptiest at first and random ones on restarts: m − 3 bins and a pool
     // that must end up in two bins
     const order = best.map((_, j) => j).sort((a, b) => loadOf(best[a]!) - loadOf(best[b]!) || random() - 0.5);
@@ -206,13 +208,13 @@ export async function consistentSearch(x: OneDim, start: number[][], deadline: n
     const st = new Partial(x, best.filter((_, j) => !dropped.has(j)).map((b) => [...b]), [...dropped].flatMap((j) => best[j]!), random);
     let closed: number[][] | null = null;
     st.descent();
-    while (!(closed = st.closing()) && Date.now() < deadline && best.length > target() && st.iter < RESTART_STEPS) {
+    while (!(closed = st.closing()) && now() < deadline && best.length > target() && st.iter < RESTART_STEPS) {
       for (let k = 0; k < TABU_STEPS && !(closed = st.closing()); k++) st.tabuStep();
       if (closed) break;
       st.descent();
-      if (Date.now() - yielded > YIELD_MS) {
+      if (now() - yielded > YIELD_MS) {
         await new Promise((resolve) => setImmediate(resolve));
-        yielded = Date.now();
+        yielded = now();
       }
     }
     if (!closed) {

@@ -2,6 +2,7 @@
 // instance downgraded to the cheapest type that still holds its models. The best one is the
 // incumbent the exact methods start from (and the answer when they run out of time).
 import { addInto, fitsAll, fitsEmpty, solutionCost, type Problem, type SolBin, type Solution } from '../model/problem.js';
+import { EPS } from '../model/tolerance.js';
 
 interface OpenBin extends SolBin {
   procUsed: number[][];
@@ -124,7 +125,7 @@ export function bestGreedy(p: Problem): Solution {
       copies.sort((a, b) => key[b]! - key[a]! || a - b);
       const s = downgrade(p, firstFitDecreasing(p, copies, rule.pick));
       const c = solutionCost(p, s);
-      if (c < bestCost - 1e-12) {
+      if (c < bestCost - EPS) {
         best = s;
         bestCost = c;
       }

@@ -39,7 +39,7 @@ const toSolution = (v: OneDimView, bins: number[][]) => copiesToSolution(v.x.cls
 
 /** Runs the search from a plan until `lowerBound()` instances or the deadline; reports each better plan. */
 export async function oneDimSearch(v: OneDimView, start: Solution, deadline: number, lowerBound: () => number, found: (s: Solution) => void, seed = 1): Promise<void> {
-  await consistentSearch(v.x, toBins(v, start), deadline, () => lowerBound() * v.procs, seed, (bins) => found(toSolution(v, bins)));
+  await consistentSearch(v.x, toBins(v, start), { deadline, target: () => lowerBound() * v.procs, seed }, (bins) => found(toSolution(v, bins)));
 }
 
 const FILL_SHARE = 0.7; // of a round, for bin completion (the rest repairs its best partial plan)
@@ -71,6 +71,6 @@ export async function oneDimRound(v: OneDimView, start: Solution, deadline: numb
   if (r.complete) found(toSolution(v, r.bins), 'bin completion');
   else {
     found(toSolution(v, r.bins));
-    await consistentSearch(v.x, r.bins, deadline, () => lowerBound() * v.procs, round, (bins) => found(toSolution(v, bins)));
+    await consistentSearch(v.x, r.bins, { deadline, target: () => lowerBound() * v.procs, seed: round }, (bins) => found(toSolution(v, bins)));
   }
 }

@@ -14,6 +14,7 @@ import type { Problem, Solution } from '../model/problem.js';
 import { lcg } from '../../seeded-random.js';
 import { EPS } from '../model/tolerance.js';
 import { copiesToSolution, solutionToCopies } from '../model/convert.js';
+import type { SearchLimits } from './search-limits.js';
 
 const YIELD_MS = 30;
 const TABU_STEPS = 300; // tabu iterations between two descents
@@ -149,11 +150,11 @@ class Partial {
   }
 
   /** Refills every bin, in random order, with the heaviest subset of its items and the pool. */
-  descent(deadline: number): void {
+  descent(past: () => boolean): void {
     const order = this.bins.map((_, j) => j).sort(() => this.random() - 0.5);
     const dims = this.v.size[0]?.length ?? 0;
     for (const j of order) {
-      if (Date.now() >= deadline) return;
+      if (past()) return;
       const both = [...this.bins[j]!, ...this.pool];
       const items = both.map((i, k) => ({ id: k, value: this.v.w[i]!, size: this.v.size[i]!, count: 1 }));
       const r = vectorKnapsack(items, new Array<number>(dims).fill(1), REFILL_BUDGET);
@@ -218,13 +219,15 @@ const toBins = (v: VectorView, s: Solution) => solutionToCopies(v.cls, s, 'insta
  * plan that has fewer bins. Yields to the event loop now and then so the solver thread hears the
  * worker's bounds. Deterministic for a seed, up to the deadline.
  */
-export async function vectorSearch(v: VectorView, start: Solution, deadline: number, target: () => number, seed: number, found: (s: Solution) => void): Promise<void> {
-  const random = lcg(seed);
+export async function vectorSearch(v: VectorView, start: Solution, limits: SearchLimits, found: (s: Solution) => void): Promise<void> {
+  const { deadline, target, now = Date.now } = limits;
+  const past = () => now() >= deadline;
+  const random = lcg(limits.seed);
   const weightOf = (b: number[]) => b.reduce((a, i) => a + v.w[i]!, 0);
   let best = toBins(v, start);
-  let yielded = Date.now();
+  let yielded = now();
   let restarts = 0;
-  while (best.length > Math.max(2, target()) && Date.now() < deadline) {
+  while (best.length > Math.max(2, target()) && !past()) {
     // drop two bins, the emptiest at first and random ones on restarts: m − 2 bins and a pool
     // that must end up in one
     const order = best.map((_, j) => j).sort((a, b) => weightOf(best[a]!) - weightOf(best[b]!) || random() - 0.5);
@@ -234,19 +237,19 @@ export async function vectorSearch(v: VectorView, start: Solution, deadline: num
     }
     const dropped = new Set(order.slice(0, 2));
     const st = new Partial(tightWeights(v, best.length - 1), best.filter((_, j) => !dropped.has(j)).map((b) => [...b]), [...dropped].flatMap((j) => best[j]!), random);
-    st.descent(deadline);
+    st.descent(past);
     let closed = st.closes();
-    while (!closed && Date.now() < deadline && best.length > target() && st.iter < RESTART_STEPS) {
+    while (!closed && !past() && best.length > target() && st.iter < RESTART_STEPS) {
       for (let k = 0; k < TABU_STEPS && !(closed = st.closes()); k++) {
         st.tabuStep();
-        if (Date.now() - yielded > YIELD_MS) {
+        if (now() - yielded > YIELD_MS) {
           await new Promise((resolve) => setImmediate(resolve));
-          yielded = Date.now();
-          if (Date.now() >= deadline || best.length <= target()) break;
+          yielded = now();
+          if (past() || best.length <= target()) break;
         }
       }
       if (closed) break;
-      st.descent(deadline);
+      st.descent(past);
       closed = st.closes();
     }
     if (!closed) {

@@ -5,6 +5,7 @@ import type { Catalog, InstanceType } from '../../formats/catalog.js';
 import type { ModelProfile, ModelProfiles, ResourceNeeds } from '../../formats/profiles.js';
 import { formatBytes } from '../../units.js';
 import { fitsEmpty, type BinType, type ItemSize, type ItemType, type Problem } from './problem.js';
+import { EPS } from './tolerance.js';
 
 export interface ProblemInputs {
   profiles: ModelProfiles;
@@ -33,7 +34,7 @@ function chooseTypes(inp: ProblemInputs): Array<[string, InstanceType]> {
     for (const name of new Set(inp.instanceTypes)) {
       const t = all[name];
       if (!t) throw new MlsError('MLS_ERR_PACK_UNKNOWN_INSTANCE_TYPE', { name, known: Object.keys(all).join(', ') }, { details: { instanceType: name } });
-      if (memCapApplies(inp, t) && inp.maxMemory! > t.processorMemory * (1 + 1e-9)) {
+      if (memCapApplies(inp, t) && inp.maxMemory! > t.processorMemory * (1 + EPS)) {
         throw new MlsError('MLS_ERR_PACK_CAP_ABOVE_CAPACITY', { maxMemory: formatBytes(inp.maxMemory!), processorMemory: formatBytes(t.processorMemory), name }, { details: { instanceType: name } });
       }
       out.push([name, t]);
@@ -41,7 +42,7 @@ function chooseTypes(inp: ProblemInputs): Array<[string, InstanceType]> {
     return out;
   }
   const families = new Set(inp.profiles.models.flatMap((m) => Object.keys(m.resources)));
-  const out = Object.entries(all).filter(([, t]) => families.has(t.family) && (!memCapApplies(inp, t) || t.processorMemory * (1 + 1e-9) >= inp.maxMemory!));
+  const out = Object.entries(all).filter(([, t]) => families.has(t.family) && (!memCapApplies(inp, t) || t.processorMemory * (1 + EPS) >= inp.maxMemory!));
   if (out.length === 0) {
     throw new MlsError('MLS_ERR_PACK_NO_INSTANCE_TYPES', { noneFit: { families: [...families].join(', ') } });
   }

@@ -5,9 +5,10 @@
 // columns, symmetric choices and fractional mixes from the LP (e.g. inf1.2xlarge is an
 // inf1.xlarge with more host memory: when no model needs host memory, it is only dearer).
 import type { ItemSize, Problem } from './problem.js';
+import { NOISE } from './tolerance.js';
 
 function noLarger(a: number[], b: number[]): boolean {
-  return b.every((v, d) => (a[d] ?? 0) <= v * (1 + 1e-12) + 1e-12);
+  return b.every((v, d) => (a[d] ?? 0) <= v * (1 + NOISE) + NOISE);
 }
 
 function hostUnused(p: Problem, t: number): boolean {
@@ -18,7 +19,7 @@ function dominates(p: Problem, a: number, b: number): boolean {
   const A = p.bins[a]!;
   const B = p.bins[b]!;
   const copies = Math.ceil(B.procs / A.procs);
-  if (copies * A.cost > B.cost * (1 + 1e-12)) return false;
+  if (copies * A.cost > B.cost * (1 + NOISE)) return false;
   if (!noLarger(B.procCap, A.procCap) || B.procCap.length !== A.procCap.length) return false;
   for (const it of p.items) {
     const sb: ItemSize | null | undefined = it.sizes[b];
@@ -37,7 +38,7 @@ export function undominatedTypes(p: Problem): number[] {
     const beaten = p.bins.some((B, a) => {
       if (a === b || !dominates(p, a, b)) return false;
       // equivalent types (each dominates the other, same cost): keep the lower index
-      const tie = dominates(p, b, a) && Math.abs(B.cost - p.bins[b]!.cost) < 1e-12;
+      const tie = dominates(p, b, a) && Math.abs(B.cost - p.bins[b]!.cost) < NOISE;
       return !tie || a < b;
     });
     if (!beaten) keep.push(b);

@@ -3,7 +3,7 @@
 // runs the first that applies alongside the worker, then bin elimination in whatever time is left.
 import { bestGreedy } from '../heuristics/greedy.js';
 import { binElimination } from '../heuristics/bin-elimination.js';
-import { oneDimensional, oneDimRound, type OneDimView } from '../heuristics/one-dim-search.js';
+import { oneDimensional, oneDimRound, oneDimSearch, type OneDimView } from '../heuristics/one-dim-search.js';
 import { vectorSearch, vectorView, type VectorView } from '../heuristics/vector-search.js';
 import { restrictTypes } from '../model/dominance.js';
 import { continuousBound, l2Bound, roundBound } from '../bounds/cheap-bounds.js';
@@ -28,7 +28,7 @@ export async function eliminationRounds(ctx: SolveContext, q: Problem, from: { s
   const { until } = from;
   let best = from.start;
   while (!ctx.settled() && ctx.now() < until) {
-    const next = await binElimination(q, best, Math.min(until, ctx.now() + ROUND_MS), ctx.target, ctx.nextSeed());
+    const next = await binElimination(q, best, { deadline: Math.min(until, ctx.now() + ROUND_MS), target: ctx.target, seed: ctx.nextSeed(), now: ctx.now });
     if (solutionCost(q, next) < solutionCost(q, best) - EPS) found((best = next));
   }
 }
@@ -54,7 +54,13 @@ export const oneDimensionalSearch: Strategy<OneDimView> = {
   name: 'one-dimensional consistent neighborhood search',
   applies: oneDimensional,
   run: (view, ctx) =>
-    alternate(ctx, (until, round) => oneDimRound(view, ctx.best(), until, instancesTarget(ctx, ctx.problem), (s, how = 'consistent neighborhood search') => ctx.offer(s, how), round)),
+    alternate(ctx, (until, round) => {
+      const found = (s: Solution, how = 'consistent neighborhood search') => ctx.offer(s, how);
+      const target = instancesTarget(ctx, ctx.problem);
+      // bin completion is part of a round unless left out
+      if (ctx.without.has('bin completion')) return oneDimSearch(view, ctx.best(), until, target, found, round);
+      return oneDimRound(view, ctx.best(), until, target, found, round);
+    }),
 };
 
 /** One type with one processor, several resources: the vector consistent search. */
@@ -62,7 +68,7 @@ export const vectorConsistentSearch: Strategy<VectorView> = {
   name: 'vector consistent neighborhood search',
   applies: vectorView,
   run: (view, ctx) =>
-    alternate(ctx, (until, round) => vectorSearch(view, ctx.best(), until, instancesTarget(ctx, ctx.problem), round, (s) => ctx.offer(s, 'vector consistent neighborhood search'))),
+    alternate(ctx, (until, round) => vectorSearch(view, ctx.best(), { deadline: until, target: instancesTarget(ctx, ctx.problem), seed: round, now: ctx.now }, (s) => ctx.offer(s, 'vector consistent neighborhood search'))),
 };
 
 /**
@@ -101,7 +107,7 @@ async function singleTypes(ctx: SolveContext, until: number): Promise<void> {
     const view = vectorView(q);
     const how = `${view ? 'vector consistent neighborhood search' : 'bin-elimination local search'} on ${p.bins[t]!.name} alone`;
     const target = () => (ctx.settled() ? Infinity : Math.ceil(own / q.bins[0]!.cost - EPS));
-    if (view) await vectorSearch(view, bestGreedy(q), slice, target, 1, (s) => ctx.offer(back(s), how));
+    if (view) await vectorSearch(view, bestGreedy(q), { deadline: slice, target, seed: 1, now: ctx.now }, (s) => ctx.offer(back(s), how));
     else await eliminationRounds(ctx, q, { start: bestGreedy(q), until: slice }, (s) => ctx.offer(back(s), how));
   }
 }

@@ -20,6 +20,11 @@ export interface SolveOptions {
   /** Skip the GLPK worker (greedy and bounds only). */
   greedyOnly?: boolean;
   onProgress?: (e: { kind: 'bound' | 'solution'; value: number; method: string }) => void;
+  /**
+   * Strategies, worker steps and methods to leave out, by name: for measuring what each adds
+   * (bench/pack.ts --without). A solve without them is still valid, only weaker.
+   */
+  without?: string[];
 }
 
 export interface SolveResult {
@@ -78,6 +83,7 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
   };
   // the strategies run on this thread while the worker generates columns and bounds
   let seed = 1;
+  const without = new Set(opts.without);
   const context = (until: number): SolveContext => ({
     problem: p,
     deadline: until,
@@ -88,12 +94,13 @@ async function solveReduced(p: Problem, opts: SolveOptions): Promise<SolveResult
     best: () => solution,
     offer,
     settled: done,
+    without,
   });
-  const strategy = firstApplicable(PORTFOLIO, p);
+  const strategy = firstApplicable(PORTFOLIO, p, without);
   if (!done() && !opts.greedyOnly && Date.now() < deadline) {
     let worker: Worker | undefined;
     const finished = new Promise<void>((resolve, reject) => {
-      const input: WorkerInput = { problem: p, start: solution, deadline, incumbent };
+      const input: WorkerInput = { problem: p, start: solution, deadline, incumbent, without: [...without] };
       const w = startWorker(input);
       worker = w;
       const timer = setTimeout(() => {

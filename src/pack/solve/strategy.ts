@@ -7,7 +7,7 @@ import type { Problem, Solution } from '../model/problem.js';
 
 export interface SolveContext {
   problem: Problem;
-  /** Date.now() value to stop at (the strategy's budget; the solver may give it a slice). */
+  /** Clock value (`now`) to stop at (the strategy's budget; the solver may give it a slice). */
   deadline: number;
   /** The whole solve's time limit, for strategies that cut their time into slices of it. */
   budgetMs: number;
@@ -23,6 +23,8 @@ export interface SolveContext {
   offer: (plan: Solution, method: string) => void;
   /** Whether the best plan has reached the bound (nothing left to search for). */
   settled: () => boolean;
+  /** Methods left out by name (bench/pack.ts --without measures what each adds); empty in `pack`. */
+  without: ReadonlySet<string>;
 }
 
 export interface Strategy<V> {
@@ -43,8 +45,9 @@ export interface Applied {
 }
 
 /** The first strategy of `portfolio` that applies to `p`, bound to its view. */
-export function firstApplicable(portfolio: ReadonlyArray<Strategy<unknown>>, p: Problem): Applied | null {
+export function firstApplicable(portfolio: ReadonlyArray<Strategy<unknown>>, p: Problem, without: ReadonlySet<string> = new Set()): Applied | null {
   for (const s of portfolio) {
+    if (without.has(s.name)) continue;
     const view = s.applies(p);
     if (view !== null) return { name: s.name, share: s.share ?? 1, run: (ctx) => s.run(view, ctx) };
   }

@@ -15,6 +15,7 @@ import { MlsError } from '../../errors.js';
 import type { GLPK, LP } from 'glpk.js/node';
 import type { Problem } from '../model/problem.js';
 import { copiesPerInstance, type SpotSetup } from './spot-setup.js';
+import { EPS, LP_TOL } from '../model/tolerance.js';
 
 const MIP_MAX_VARS = 1500; // columns above which only the LP is solved (78 distinct models, 10 markets: ~860, MIP 1.4 s)
 const LP_MAX_VARS = 7000; // above: the per-dimension bound (500 distinct models, 10 markets: LP 5 s on one core)
@@ -85,7 +86,7 @@ export function nextReachableCost(prices: number[], lb: number): number {
   if (lb <= 0 || decimals > 6) return Math.max(0, lb);
   const scale = 10 ** decimals;
   const ints = [...new Set(prices.map((v) => Math.round(v * scale)))].filter((c) => c > 0);
-  const target = Math.ceil(lb * scale - 1e-6);
+  const target = Math.ceil(lb * scale - LP_TOL);
   if (ints.length === 0 || target + Math.max(...ints) > 5_000_000) return lb;
   const top = target + Math.max(...ints);
   const reach = new Uint8Array(top + 1);
@@ -147,7 +148,7 @@ export function spotBound(g: GLPK, set: SpotSetup): SpotBound {
   if (columns <= MIP_MAX_VARS) {
     const generals = [...lp.objective.vars.map((v) => v.name), ...set.base.items.map((_, i) => `u${i}`)];
     const mip = g.solve({ ...lp, generals }, { msglev: g.GLP_MSG_OFF, tmlim: MIP_SECONDS, presol: true });
-    if (mip.result.status === g.GLP_OPT && mip.result.z >= best.value - 1e-9) {
+    if (mip.result.status === g.GLP_OPT && mip.result.z >= best.value - EPS) {
       best = { value: mip.result.z, method: 'spot MIP (whole instances, whole models; capacities pooled per instance type)', spotModels: uOf(mip.result.vars) };
     }
   }

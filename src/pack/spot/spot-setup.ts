@@ -5,6 +5,7 @@
 import { MlsError } from '../../errors.js';
 import type { Catalog, InterruptionBand } from '../../formats/catalog.js';
 import type { Problem } from '../model/problem.js';
+import { EPS } from '../model/tolerance.js';
 
 export interface SpotRule {
   survive: number; // spot pools that may be interrupted at once
@@ -60,7 +61,7 @@ export function copiesPerInstance(p: Problem, i: number, t: number): number {
   const s = it.sizes[t];
   const b = p.bins[t]!;
   if (!s) return 0;
-  const fit = (used: number[], cap: number[]) => Math.min(...cap.map((c, d) => ((used[d] ?? 0) > 0 ? Math.floor((c * (1 + 1e-9) + 1e-9) / used[d]!) : Infinity)));
+  const fit = (used: number[], cap: number[]) => Math.min(...cap.map((c, d) => ((used[d] ?? 0) > 0 ? Math.floor((c * (1 + EPS) + EPS) / used[d]!) : Infinity)));
   const perProc = fit(s.proc, b.procCap);
   const n = Math.min(perProc * b.procs, fit(s.inst, b.instCap), it.maxPerBin);
   return Number.isFinite(n) ? Math.max(0, n) : it.maxPerBin;

@@ -10,6 +10,7 @@ import { spotBound, type SpotBound } from './spot-bound.js';
 import { solveParts } from './spot-parts.js';
 import { canGoSpot, spotProblem, type SpotProblem } from './spot-problem.js';
 import { copiesPerInstance, type SpotSetup } from './spot-setup.js';
+import { EPS, LP_TOL, NOISE } from '../model/tolerance.js';
 
 const ON_DEMAND_SHARE = 0.25; // of the time limit, for the on-demand-only plan
 const MAX_ROUNDS = 4; // spot solves, when the share cap makes more needed
@@ -72,7 +73,7 @@ export function reduceSpot(set: SpotSetup, u: number[], excess: number): number[
     .map((_, i) => {
       const m = perModel(set, i);
       const relief = m.spot * (1 - set.maxShare) + set.maxShare * m.od; // excess removed per model moved
-      return { i, relief, ratio: (m.od - m.spot) / Math.max(relief, 1e-12) };
+      return { i, relief, ratio: (m.od - m.spot) / Math.max(relief, NOISE) };
     })
     .filter((x) => (next[x.i] ?? 0) > 0 && x.relief > 0)
     .sort((a, b) => a.ratio - b.ratio);
@@ -95,7 +96,7 @@ export async function solveSpot(set: SpotSetup, timeLimitMs: number, onProgress?
   const onDemandOnly = await solvePacking(set.base, { timeLimitMs: Math.max(1, timeLimitMs * ON_DEMAND_SHARE) });
   const allOnDemand = spotProblem(set, set.base.items.map(() => 0));
   let best: { sp: SpotProblem; r: SolveResult } = { sp: allOnDemand, r: onDemandOnly };
-  let u = bound.spotModels.map((v, i) => (canGoSpot(set, i) ? Math.min(set.groups[i]!.k, Math.round(v + 1e-6)) : 0));
+  let u = bound.spotModels.map((v, i) => (canGoSpot(set, i) ? Math.min(set.groups[i]!.k, Math.round(v + LP_TOL)) : 0));
   // a bound that relaxed the cap (too many item types for the LP) may suggest too much spot
   const over = estimatedExcess(set, u);
   if (over > 0) u = reduceSpot(set, u, over);
@@ -105,7 +106,7 @@ export async function solveSpot(set: SpotSetup, timeLimitMs: number, onProgress?
   let asked = 0;
   let lastExcess = 0;
   let rounds = 0;
-  const proven = () => solutionCost(best.sp.problem, best.r.solution) <= bound.value + 1e-6;
+  const proven = () => solutionCost(best.sp.problem, best.r.solution) <= bound.value + LP_TOL;
   while (rounds < MAX_ROUNDS && u.some((v) => v > 0) && Date.now() < deadline && !proven()) {
     rounds++;
     const sp = spotProblem(set, u);
@@ -113,20 +114,20 @@ export async function solveSpot(set: SpotSetup, timeLimitMs: number, onProgress?
     const r = await solveParts(sp.problem, sp.bins, Math.max(1, rounds === 1 ? (deadline - Date.now()) * 0.6 : slice));
     const c = costsOf(sp, r);
     const excess = c.spot - set.maxShare * (c.spot + c.onDemand);
-    onProgress?.(`spot round ${rounds}: ${sp.spotModels} models all-spot, $${(c.spot + c.onDemand).toFixed(4)}/h, spot share ${(c.spot / Math.max(1e-12, c.spot + c.onDemand)).toFixed(3)}`);
-    if (excess <= 1e-9) {
-      if (r.objectiveValue < solutionCost(best.sp.problem, best.r.solution) - 1e-9) best = { sp, r };
+    onProgress?.(`spot round ${rounds}: ${sp.spotModels} models all-spot, $${(c.spot + c.onDemand).toFixed(4)}/h, spot share ${(c.spot / Math.max(NOISE, c.spot + c.onDemand)).toFixed(3)}`);
+    if (excess <= EPS) {
+      if (r.objectiveValue < solutionCost(best.sp.problem, best.r.solution) - EPS) best = { sp, r };
       break;
     }
-    if (asked > 0 && lastExcess - excess > 1e-9) scale = Math.min(10, Math.max(1, (scale * asked) / (lastExcess - excess)));
+    if (asked > 0 && lastExcess - excess > EPS) scale = Math.min(10, Math.max(1, (scale * asked) / (lastExcess - excess)));
     asked = excess * scale;
     lastExcess = excess;
     u = reduceSpot(set, u, asked);
   }
   const cost = solutionCost(best.sp.problem, best.r.solution);
-  if (bound.value > cost + 1e-6 * Math.max(1, cost)) throw new Error(`spot bound ${bound.value} above a feasible plan's cost ${cost}`);
+  if (bound.value > cost + LP_TOL * Math.max(1, cost)) throw new Error(`spot bound ${bound.value} above a feasible plan's cost ${cost}`);
   const lowerBound = Math.min(bound.value, cost);
-  const optimal = cost <= lowerBound + 1e-6;
+  const optimal = cost <= lowerBound + LP_TOL;
   const result: SolveResult = {
     ...best.r,
     objectiveValue: cost,

@@ -1,8 +1,9 @@
 // Readers for published bin-packing instances (BPPLIB 1-D `.txt`, VPSolver vector `.vbp`) as
 // packing problems: one instance type with one processor, weights as sizes. Used by bench/pack.ts
-// and the tests to measure the solver against known optima.
+// and the pack tests to measure the solver against known optima (benchmark input, not pack's:
+// `mlserve pack` reads profiles.yaml).
 import { readFile } from 'node:fs/promises';
-import type { ItemType, Problem } from './problem.js';
+import type { ItemType, Problem } from '../src/pack/model/problem.js';
 
 function numbers(text: string): number[] {
   return text.split(/\s+/).filter(Boolean).map(Number);
