@@ -73,7 +73,7 @@ test('a full queue names its capacity; an unknown version names the model', asyn
 /** A queue of batch_size 1 whose one worker answers every batch with `fail`. */
 function queueAnswering(fail: Error): ModelQueue {
   const worker = { infer: (_m: string, _items: unknown[], _t: number, done: (e?: Error) => void) => done(fail) };
-  return new ModelQueue({ modelKey: 'm/1.0', batchSize: 1, maxBatchDelayMs: 0, capacity: 4, responseTimeoutMs: 1000, clock: systemClock }, { idleWorker: () => worker as never });
+  return new ModelQueue({ modelKey: 'm/1.0', batchSize: 1, maxBatchDelayMs: 0, capacity: 4, responseTimeoutMs: 1000, clock: systemClock }, { idleWorker: () => worker as never, liveCount: () => 1 });
 }
 
 function answerOf(q: ModelQueue, expiresAt?: number): Promise<ItemResult> {

@@ -5,7 +5,8 @@ export const BATCH_PROBE = `
 let initialized = false;
 export function initialize(ctx) { initialized = ctx.session !== undefined; }
 export async function handle(requests, ctx) {
-  await new Promise((r) => setTimeout(r, 30)); // stand-in for a model that takes a while
+  // stand-in for a model that takes a while ("slow…" bodies: long enough to be caught in flight)
+  await new Promise((r) => setTimeout(r, requests.some((r) => r.body.toString().startsWith('slow')) ? 2000 : 30));
   return requests.map((r) => ({ batch: requests.length, initialized, pid: process.pid, echo: r.body.toString() }));
 }
 `;

@@ -31,7 +31,7 @@ function fakePool(slots = 1) {
       });
     },
   };
-  return { calls, idleWorker: () => (inflight < slots ? target : undefined) };
+  return { calls, idleWorker: () => (inflight < slots ? target : undefined), liveCount: () => 1 };
 }
 
 function setup(over: { batchSize?: number; maxBatchDelayMs?: number; capacity?: number; slots?: number } = {}) {
@@ -74,6 +74,21 @@ describe('ModelQueue (fake pool, fake clock)', () => {
     clock.advance(1);
     assert.deepEqual(numbers(pool.calls[0]!.items), [0, 1]);
     assert.equal(queue.maxBatchSeen, 2);
+  });
+
+  it('queues full batches in a worker with room, but keeps a partial one until a worker would idle', () => {
+    const { clock, pool, answers, submit } = setup({ batchSize: 2, maxBatchDelayMs: 10, slots: 4 });
+    for (let i = 0; i < 5; i++) submit();
+    assert.deepEqual(pool.calls.map((c) => numbers(c.items)), [[0, 1], [2, 3]], 'full batches go at once, two in flight');
+    clock.advance(50);
+    assert.equal(pool.calls.length, 2, 'past max_batch_delay, the partial batch still waits: the worker is busy');
+    submit();
+    assert.deepEqual(numbers(pool.calls[2]!.items), [4, 5], 'so it filled');
+    submit();
+    clock.advance(50);
+    for (const c of pool.calls.splice(0, 3)) c.done(undefined, ok(c.items));
+    assert.equal(answers.length, 6);
+    assert.deepEqual(numbers(pool.calls[0]!.items), [6], 'once nothing is in flight, the partial batch goes');
   });
 
   it('fills the next batch while the worker is busy, and sends it when the slot frees', () => {

@@ -204,7 +204,7 @@ describe('inference API', () => {
   it('survives a worker killed in the middle of a load: no request hangs, the worker comes back', async () => {
     const entry = server.registry.get('probe');
     const victim = entry.pool.workers[0]!.pid;
-    const load = Promise.all(Array.from({ length: 30 }, (_, i) => post('/predictions/probe', `k${i}`, 'text/plain')));
+    const load = Promise.all(Array.from({ length: 30 }, (_, i) => post('/predictions/probe', `slow${i}`, 'text/plain')));
     await waitFor('requests in flight', () => entry.pool.workers.some((w) => w.inflight > 0));
     process.kill(victim, 'SIGKILL');
     const results = await load;

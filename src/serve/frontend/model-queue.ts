@@ -70,7 +70,7 @@ export class ModelQueue {
 
   constructor(
     readonly settings: QueueSettings,
-    private readonly pool: Pick<WorkerPool, 'idleWorker'>,
+    private readonly pool: Pick<WorkerPool, 'idleWorker' | 'liveCount'>,
   ) {}
 
   get pending(): number {
@@ -100,6 +100,10 @@ export class ModelQueue {
           }, wait);
           return;
         }
+        // A partial batch goes only where a worker would otherwise idle: full batches may queue
+        // up in a worker (workerConcurrency) so it never waits for the frontend between them,
+        // but a partial one sent to a busy worker would only have got fuller waiting here.
+        if (this.inflightBatches >= this.pool.liveCount()) return;
       }
       const n = Math.min(batchSize, this.pending);
       let batch = this.jobs.slice(this.head, this.head + n) as Job[];

@@ -24,6 +24,9 @@ import { HandlerMetrics } from './handler-metrics.js';
 import { cpuState, type ModelDevice, type ProcessorState } from '../processor.js';
 import { GpuCounter, modelDevice, workerPlacer } from '../model-device.js';
 
+/** Full batches a batching model's worker holds at once (model-config.yaml workerConcurrency overrides). */
+const BATCHES_QUEUED_PER_WORKER = 4;
+
 export interface RegistrySettings {
   modelStore: string;
   workDir: string;
@@ -218,8 +221,9 @@ export class Registry {
     const handlerMetrics = new HandlerMetrics();
     const intraOp = configNumber(cfg, 'intraOpThreads') ?? s.intraOpThreads;
     const startupTimeout = p.startupTimeout ?? configNumber(cfg, 'startupTimeout') ?? s.startupTimeoutMs / 1000;
-    // Batching models keep one batch per worker so batches fill; others overlap requests.
-    const workerConcurrency = Math.max(1, configNumber(cfg, 'workerConcurrency') ?? (batchSize > 1 ? 1 : s.workerConcurrency));
+    // Batching models: full batches queue up in a worker so it goes from one to the next without
+    // waiting for the frontend, while partial ones wait for an idle worker (model-queue.ts) and fill.
+    const workerConcurrency = Math.max(1, configNumber(cfg, 'workerConcurrency') ?? (batchSize > 1 ? BATCHES_QUEUED_PER_WORKER : s.workerConcurrency));
     // The pool tells the queue when workers come and go; the queue is created right after it.
     const late: { queue?: ModelQueue; entry?: ModelEntry } = {};
     const loadRequest = {
