@@ -8,6 +8,7 @@
 import type { GLPK, LP } from 'glpk.js/node';
 import { fitsEmpty, intCost, type Problem } from '../model/problem.js';
 import { mixMip } from './mix-mip.js';
+import { LP_TOL } from '../model/tolerance.js';
 
 const MAX_MIXES = 3000; // beyond this many candidate mixes the check is not worth its time
 const ONE_BY_ONE = 300; // above this many mixes, one MIP over all of them (src/pack/bounds/mix-mip.ts) is faster
@@ -80,7 +81,7 @@ export function capacityBound(g: GLPK, p: Problem, lb: number, incumbent: number
   const costs = p.bins.map((_, t) => intCost(p, t));
   // a free type could be bought without limit: no mix of paid types bounds anything then
   if (costs.some((c) => c <= 0)) return lb;
-  const mixes = mixesBetween(costs, Math.ceil(lb * scale - 1e-6), Math.round(incumbent * scale));
+  const mixes = mixesBetween(costs, Math.ceil(lb * scale - LP_TOL), Math.round(incumbent * scale));
   if (!mixes || mixes.length > ONE_BY_ONE) {
     const r = mixMip(g, p, lb, incumbent, (deadline - Date.now()) / 1000);
     if (r.kind === 'bound') onMix?.(r.mix);

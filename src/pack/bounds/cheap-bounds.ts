@@ -2,6 +2,7 @@
 // the continuous bound per dimension, Martello–Toth's L2 for one instance type, and rounding a
 // bound up to the smallest cost a set of instances can actually have.
 import type { Problem } from '../model/problem.js';
+import { EPS, LP_TOL } from '../model/tolerance.js';
 
 /** Per dimension: each item pays its share of the cheapest type's capacity; the max over dims. */
 export function continuousBound(p: Problem): number {
@@ -32,7 +33,7 @@ export function continuousBound(p: Problem): number {
 export function martelloTothL2(sizes: number[], c: number): number {
   const s = sizes.filter((x) => x > 0).sort((a, b) => b - a);
   const total = s.reduce((a, b) => a + b, 0);
-  let best = Math.ceil(total / c - 1e-9);
+  let best = Math.ceil(total / c - EPS);
   const alphas = [0, ...new Set(s.filter((x) => x <= c / 2))];
   for (const a of alphas) {
     let n1 = 0;
@@ -46,7 +47,7 @@ export function martelloTothL2(sizes: number[], c: number): number {
         free2 += c - x;
       } else if (x >= a) sum3 += x;
     }
-    best = Math.max(best, n1 + n2 + Math.max(0, Math.ceil((sum3 - free2) / c - 1e-9)));
+    best = Math.max(best, n1 + n2 + Math.max(0, Math.ceil((sum3 - free2) / c - EPS)));
   }
   return best;
 }
@@ -59,7 +60,7 @@ export function l2Bound(p: Problem): number {
   let best = 0;
   b.procCap.forEach((cap, d) => {
     const sizes = p.items.flatMap((it) => new Array<number>(it.demand).fill(it.sizes[0]?.proc[d] ?? 0));
-    best = Math.max(best, Math.ceil(martelloTothL2(sizes, cap) / b.procs - 1e-9));
+    best = Math.max(best, Math.ceil(martelloTothL2(sizes, cap) / b.procs - EPS));
   });
   if (b.procs === 1) {
     b.instCap.forEach((cap, d) => {
@@ -73,9 +74,9 @@ export function l2Bound(p: Problem): number {
 /** The smallest objective value ≥ lb that some multiset of instance types can cost. */
 export function roundBound(p: Problem, lb: number): number {
   if (lb <= 0) return 0;
-  if (p.objective === 'count') return Math.ceil(lb - 1e-6);
+  if (p.objective === 'count') return Math.ceil(lb - LP_TOL);
   const costs = [...new Set(p.bins.map((b) => Math.round(b.cost * 1000)))].filter((c) => c > 0);
-  const target = Math.ceil(lb * 1000 - 1e-6);
+  const target = Math.ceil(lb * 1000 - LP_TOL);
   const top = target + Math.max(...costs);
   if (costs.length === 0 || top > 5_000_000) return lb;
   const reach = new Uint8Array(top + 1);
@@ -109,7 +110,7 @@ export function conflictBound(p: Problem): number {
   }
   if (copies.length > CLIQUE_COPIES) return 0;
   const conflict = (x: (typeof copies)[number], y: (typeof copies)[number]) =>
-    (x.type === y.type && p.items[x.type]!.maxPerBin < 2) || x.rel.some((v, d) => v + y.rel[d]! > 1 + 1e-9);
+    (x.type === y.type && p.items[x.type]!.maxPerBin < 2) || x.rel.some((v, d) => v + y.rel[d]! > 1 + EPS);
   let best = 0;
   const keys: Array<(r: number[]) => number> = [...cap.map((_, d) => (r: number[]) => r[d]!), (r) => Math.max(...r)];
   for (const key of keys) {

@@ -18,6 +18,7 @@ import { columnsToSolution } from '../exact/column-generation.js';
 import { diveOnMix } from '../exact/mix-dive.js';
 import { planOnMix } from '../exact/mix-plan.js';
 import type { Problem, Solution } from '../model/problem.js';
+import { EPS } from '../model/tolerance.js';
 
 export type CutOutcome = { kind: 'bound'; value: number; mix: number[] } | { kind: 'incumbent-optimal' } | { kind: 'unknown' };
 
@@ -46,10 +47,10 @@ export function mixCutBound(g: GLPK, p: Problem, limits: CutLimits, on: CutEvent
   let last: CutOutcome = { kind: 'unknown' };
   while (Date.now() < deadline) {
     const inc = incumbent();
-    if (lb >= inc - 1e-9) return { kind: 'incumbent-optimal' };
+    if (lb >= inc - EPS) return { kind: 'incumbent-optimal' };
     const r = mixMip(g, p, lb, inc, (deadline - Date.now()) / 1000, cuts);
     if (r.kind !== 'bound') return r.kind === 'incumbent-optimal' ? r : last;
-    if (r.value > lb + 1e-9) on.bound((lb = r.value));
+    if (r.value > lb + EPS) on.bound((lb = r.value));
     last = r;
     const out = cutFor(run, r.mix);
     if (out && 'cut' in out) {
@@ -59,7 +60,7 @@ export function mixCutBound(g: GLPK, p: Problem, limits: CutLimits, on: CutEvent
     // the patterns hold the models on this mix (or time ran out): a plan on it by diving, else
     // the assignment MIP on its types
     const dived = out ? out.plan : diveOnMix(run, r.mix);
-    const plan = dived ? columnsToSolution(p, dived, dived.map(() => 1)) : r.value < incumbent() - 1e-9 ? planOnMix(g, p, r.mix, r.value, (deadline - Date.now()) / 1000) : null;
+    const plan = dived ? columnsToSolution(p, dived, dived.map(() => 1)) : r.value < incumbent() - EPS ? planOnMix(g, p, r.mix, r.value, (deadline - Date.now()) / 1000) : null;
     if (plan) on.solution(plan);
     return plan ? { kind: 'incumbent-optimal' } : last;
   }
@@ -70,7 +71,7 @@ export function mixCutBound(g: GLPK, p: Problem, limits: CutLimits, on: CutEvent
 export function mixCutStep(g: GLPK, p: Problem, limits: CutLimits, on: { bound(value: number, method: string): void; solution(s: Solution, method: string): void }): void {
   const best = limits.incumbent;
   // (a free type could be bought without limit: no mix of paid types bounds anything then)
-  if (p.bins.length < 2 || p.bins.some((b) => b.cost <= 0) || limits.lb >= best() - 1e-9) return;
+  if (p.bins.length < 2 || p.bins.some((b) => b.cost <= 0) || limits.lb >= best() - EPS) return;
   const method = 'instance-mix MIP with knapsack cuts';
   const out = mixCutBound(g, p, limits, { bound: (v) => on.bound(v, method), solution: (s) => on.solution(s, `plan on the mix of the ${method}`) });
   if (out.kind === 'incumbent-optimal') on.bound(best(), `${method} (no cheaper mix)`);

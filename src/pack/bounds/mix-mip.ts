@@ -7,6 +7,7 @@
 // infeasibility proves the incumbent optimal.
 import type { GLPK, LP } from 'glpk.js/node';
 import { fitsEmpty, intCost, type Problem } from '../model/problem.js';
+import { EPS, LP_TOL } from '../model/tolerance.js';
 
 export type MixMipOutcome = { kind: 'bound'; value: number; mix: number[] } | { kind: 'incumbent-optimal' } | { kind: 'unknown' };
 
@@ -21,7 +22,7 @@ function perInstance(p: Problem, i: number, t: number): number {
   const it = p.items[i]!;
   const b = p.bins[t]!;
   const s = it.sizes[t]!;
-  const most = (sizes: number[], caps: number[]) => Math.min(...sizes.map((v, d) => (v > 0 ? Math.floor(((caps[d] ?? 0) * (1 + 1e-9)) / v + 1e-9) : Infinity)));
+  const most = (sizes: number[], caps: number[]) => Math.min(...sizes.map((v, d) => (v > 0 ? Math.floor(((caps[d] ?? 0) * (1 + EPS)) / v + EPS) : Infinity)));
   return Math.min(it.maxPerBin, it.demand, most(s.proc, b.procCap) * b.procs, most(s.inst, b.instCap));
 }
 
@@ -58,7 +59,7 @@ export function mixLpBound(g: GLPK, p: Problem): number {
   const objective = p.bins.map((b, t) => ({ name: `n${t}`, coef: b.cost }));
   const r = g.solve({ name: 'mix-lp', objective: { direction: g.GLP_MIN, name: 'cost', vars: objective }, subjectTo: mixRows(g, p) }, { msglev: g.GLP_MSG_OFF });
   // a hair below the LP value: the simplex's own rounding must not lift a bound above a plan
-  return r.result.status === g.GLP_OPT ? Math.max(0, r.result.z * (1 - 1e-9) - 1e-9) : 0;
+  return r.result.status === g.GLP_OPT ? Math.max(0, r.result.z * (1 - EPS) - EPS) : 0;
 }
 
 /** `lb` and `incumbent` in objective units; `seconds` is GLPK's (soft) limit; `cuts` only remove mixes no plan has. */
@@ -67,7 +68,7 @@ export function mixMip(g: GLPK, p: Problem, lb: number, incumbent: number, secon
   const rows = mixRows(g, p);
   cuts.forEach((c, k) => rows.push({ name: `cut${k}`, vars: c.coef.flatMap((v, t) => (v !== 0 ? [{ name: `n${t}`, coef: v }] : [])), bnds: { type: g.GLP_LO, lb: c.rhs, ub: 0 } }));
   const costs = p.bins.map((_, t) => ({ name: `n${t}`, coef: intCost(p, t) }));
-  const from = Math.ceil(lb * scale - 1e-6);
+  const from = Math.ceil(lb * scale - LP_TOL);
   const below = Math.round(incumbent * scale);
   rows.push({ name: 'range', vars: costs, bnds: { type: g.GLP_DB, lb: from, ub: below - 1 } });
   // among mixes of one cost, the one with fewest instances (a plan on it is easier to find,

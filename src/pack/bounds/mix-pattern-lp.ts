@@ -8,6 +8,7 @@ import type { MixCut } from './mix-mip.js';
 import { price, type Pattern } from '../exact/pricing.js';
 import type { ColumnPool } from '../exact/master-lp.js';
 import type { Problem } from '../model/problem.js';
+import { EPS, NOISE } from '../model/tolerance.js';
 
 const PRICE_BUDGET = 400_000; // vector pricing work per type of the mix and round (its bound stays valid)
 const SIDE_BUDGET = 50_000; // for the extra columns and the cut's other types (weaker bounds, still valid)
@@ -51,7 +52,7 @@ export function phaseOne(run: Run, mix: number[]) {
 export function knapsackCut(p: Problem, sigma: number[], upper: Array<number | undefined> = []): MixCut {
   const rhs = p.items.reduce((a, it, i) => a + (sigma[i] ?? 0) * it.demand, 0);
   // a hair of slack: the LP's and the knapsack's rounding must not cut off a plan
-  const coef = p.bins.map((_, t) => (upper[t] ?? price(p, t, sigma, SIDE_BUDGET).upper) * (1 + 1e-9) + 1e-12);
+  const coef = p.bins.map((_, t) => (upper[t] ?? price(p, t, sigma, SIDE_BUDGET).upper) * (1 + EPS) + NOISE);
   return { coef, rhs };
 }
 
@@ -67,14 +68,14 @@ function priceType({ p, pool }: Run, { t, at, budget }: { t: number; at: number[
   const d = [...at];
   for (let k = 0, pr = first; k <= EXTRA_COLUMNS; k++) {
     const worth = [...pr.pattern.counts].reduce((a, [i, n]) => a + (lp.sigma[i] ?? 0) * n, 0);
-    if (worth > lp.pi[t]! * (1 + 1e-9) + 1e-12 && pool.add(pr.pattern)) added++;
+    if (worth > lp.pi[t]! * (1 + EPS) + NOISE && pool.add(pr.pattern)) added++;
     for (const i of pr.pattern.counts.keys()) d[i] = 0;
     pr = price(p, t, d, SIDE_BUDGET);
   }
   return { added, upper: first.upper };
 }
 
-const violated = (c: MixCut, mix: number[]) => mix.reduce((a, n, t) => a + n * c.coef[t]!, 0) < c.rhs * (1 - 1e-7) - 1e-9;
+const violated = (c: MixCut, mix: number[]) => mix.reduce((a, n, t) => a + n * c.coef[t]!, 0) < c.rhs * (1 - 1e-7) - EPS;
 
 const SMOOTH = 0.7; // weight of the best point so far in the smoothed weights (Wentges)
 
@@ -99,7 +100,7 @@ function priceRound(run: Run, mix: number[], lp: Duals, center: Center): { cut: 
       added += r.added;
       upper[t] = r.upper;
     }
-    const cut: MixCut = { coef: mix.map((_, t) => (upper[t] ?? 0) * (1 + 1e-9) + 1e-12), rhs: p.items.reduce((a, it, i) => a + (at[i] ?? 0) * it.demand, 0) };
+    const cut: MixCut = { coef: mix.map((_, t) => (upper[t] ?? 0) * (1 + EPS) + NOISE), rhs: p.items.reduce((a, it, i) => a + (at[i] ?? 0) * it.demand, 0) };
     if (violated(cut, mix)) return { cut: knapsackCut(p, at, upper) };
     // how far the weights are from cutting: the point to smooth towards
     const gap = cut.rhs - mix.reduce((a, n, t) => a + n * cut.coef[t]!, 0);

@@ -1,9 +1,11 @@
-// Arc-flow (Valério de Carvalho; VPSolver's formulation) for one-dimensional integer instances
-// on one bin type: a path from 0 to the capacity is one bin, arcs are items in non-increasing
-// size order, and a minimum flow covering the demands is an optimal plan. Exact where column
-// generation's price-and-branch stalls (Falkenauer triplets); only used while the graph is small.
-import type { GLPK, LP } from 'glpk.js/node';
-import type { Problem, Solution } from '../model/problem.js';
+// Arc-flow's graph (Valério de Carvalho; VPSolver's formulation) for one-dimensional integer
+// instances on one bin type: a path from 0 to the capacity is one bin, arcs are items in
+// non-increasing size order. Its MIP left the product path (it proved nothing on BPPLIB that the
+// other methods did not; src/pack/README.md, "Why several methods"; in git history before this
+// file's trim); the graph's size still says whether a problem is BPPLIB-like 1-D, which picks
+// column generation's time shares (src/pack/solve/colgen-step.ts).
+import type { Problem } from '../model/problem.js';
+import { EPS } from '../model/tolerance.js';
 
 export const ARCFLOW_MAX_ARCS = 60_000;
 
@@ -27,7 +29,7 @@ function oneDim(p: Problem): { cap: number; w: number[] } | null {
   if (active.length !== 1) return null;
   const d = active[0]!;
   const w = sizes.map((s) => s![d]!);
-  const cap = Math.floor(caps[d]! + 1e-9);
+  const cap = Math.floor(caps[d]! + EPS);
   if (!w.every((x) => Number.isInteger(x) && x > 0) || cap > 200_000) return null;
   return { cap, w };
 }
@@ -64,56 +66,4 @@ export function arcflowApplies(p: Problem): boolean {
   if (!one) return false;
   const order = p.items.map((_, i) => i).sort((a, b) => one.w[b]! - one.w[a]!);
   return buildArcs(one.cap, one.w, p.items.map((it) => it.demand), order) !== null;
-}
-
-export function solveArcflow(g: GLPK, p: Problem, seconds: number): { solution: Solution; proven: boolean } | null {
-  const one = oneDim(p);
-  if (!one) return null;
-  const order = p.items.map((_, i) => i).sort((a, b) => one.w[b]! - one.w[a]!);
-  const arcs = buildArcs(one.cap, one.w, p.items.map((it) => it.demand), order);
-  if (!arcs) return null;
-  const nodes = new Map<number, Array<{ name: string; coef: number }>>();
-  const at = (u: number) => nodes.get(u) ?? (nodes.set(u, []), nodes.get(u)!);
-  const demand = p.items.map(() => [] as Array<{ name: string; coef: number }>);
-  arcs.forEach((a, k) => {
-    at(a.from).push({ name: `f${k}`, coef: -1 });
-    at(a.to).push({ name: `f${k}`, coef: 1 });
-    if (a.item >= 0) demand[a.item]!.push({ name: `f${k}`, coef: 1 });
-  });
-  const rows: LP['subjectTo'] = [];
-  for (const [u, vars] of nodes) {
-    if (u === 0 || u === one.cap) continue;
-    rows.push({ name: `n${u}`, vars, bnds: { type: g.GLP_FX, lb: 0, ub: 0 } });
-  }
-  demand.forEach((vars, i) => rows.push({ name: `d${i}`, vars, bnds: { type: g.GLP_LO, lb: p.items[i]!.demand, ub: 0 } }));
-  const out = arcs.map((a, k) => (a.from === 0 ? { name: `f${k}`, coef: 1 } : null)).filter((v): v is { name: string; coef: number } => v !== null);
-  const lp: LP = {
-    name: 'arcflow',
-    objective: { direction: g.GLP_MIN, name: 'bins', vars: out },
-    subjectTo: rows,
-    generals: arcs.map((_, k) => `f${k}`),
-  };
-  const r = g.solve(lp, { msglev: g.GLP_MSG_OFF, tmlim: Math.max(1, Math.floor(seconds)) });
-  if (r.result.status !== g.GLP_OPT && r.result.status !== g.GLP_FEAS) return null;
-  // decompose the flow into paths from 0: each path is one bin
-  const flow = arcs.map((_, k) => Math.round(r.result.vars[`f${k}`] ?? 0));
-  const from = new Map<number, number[]>();
-  arcs.forEach((a, k) => from.set(a.from, [...(from.get(a.from) ?? []), k]));
-  const left = p.items.map((it) => it.demand);
-  const bins: Solution['bins'] = [];
-  for (;;) {
-    const path: number[] = [];
-    let u = 0;
-    while (u !== one.cap) {
-      const k = (from.get(u) ?? []).find((k2) => flow[k2]! > 0);
-      if (k === undefined) break;
-      flow[k]!--;
-      path.push(k);
-      u = arcs[k]!.to;
-    }
-    if (path.length === 0) break;
-    const items = path.map((k) => arcs[k]!.item).filter((i) => i >= 0 && left[i]! > 0 && left[i]!-- > 0);
-    if (items.length) bins.push({ type: 0, procs: [items] });
-  }
-  return { solution: { bins }, proven: r.result.status === g.GLP_OPT };
 }

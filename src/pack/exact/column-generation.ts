@@ -7,7 +7,7 @@ import { price, type Pattern } from './pricing.js';
 import { ColumnPool, generate, master } from './master-lp.js';
 import { downgrade } from '../heuristics/greedy.js';
 import { solutionCost, type Problem, type Solution } from '../model/problem.js';
-import { EPS } from '../model/tolerance.js';
+import { EPS, LP_TOL } from '../model/tolerance.js';
 import { patternsOf } from '../model/convert.js';
 
 export interface ColgenEvents {
@@ -58,7 +58,7 @@ function dive(g: GLPK, p: Problem, pool: ColumnPool, deadline: number): Solution
     const lp = generate(g, sub, pool, deadline, () => false, step++ % DIVE_PRICE_EVERY === 0 ? 1 : 0);
     if (!lp) return null;
     // fix whole LP values; failing that, every column at ≥ 0.6 (or the largest one) once
-    let take = lp.x.flatMap((v, j) => new Array<number>(Math.floor(v + 1e-6)).fill(j));
+    let take = lp.x.flatMap((v, j) => new Array<number>(Math.floor(v + LP_TOL)).fill(j));
     if (take.length === 0) take = lp.x.flatMap((v, j) => (v >= 0.6 ? [j] : []));
     if (take.length === 0) take = [lp.x.reduce((b, v, j) => (v > (lp.x[b] ?? 0) ? j : b), 0)];
     for (const j of take) {
@@ -91,12 +91,12 @@ function diveToResidual(g: GLPK, p: Problem, pool: ColumnPool, deadline: number,
     const sub: Problem = { ...p, items: p.items.map((it, i) => ({ ...it, demand: residual[i]! })) };
     // a few pricing rounds per step: the Farley bound still says when the dive has lost the target
     const lp = generate(g, sub, pool, deadline, () => false, DIVE_ROUNDS);
-    if (!lp || fixed + Math.ceil(lp.farley / p.bins[0]!.cost - 1e-6) > target) return null;
-    const order = lp.x.map((_, j) => j).filter((j) => lp.x[j]! > 1e-6).sort((a, b) => lp.x[b]! - lp.x[a]!);
-    const whole = order.filter((j) => lp.x[j]! >= 1 - 1e-6);
+    if (!lp || fixed + Math.ceil(lp.farley / p.bins[0]!.cost - LP_TOL) > target) return null;
+    const order = lp.x.map((_, j) => j).filter((j) => lp.x[j]! > LP_TOL).sort((a, b) => lp.x[b]! - lp.x[a]!);
+    const whole = order.filter((j) => lp.x[j]! >= 1 - LP_TOL);
     // the first step keeps every whole value at once (most of the plan on IRUP instances)
     if (step === 0 && whole.length) {
-      for (const j of whole) for (let k = 0; k < Math.floor(lp.x[j]! + 1e-6); k++) fix(j);
+      for (const j of whole) for (let k = 0; k < Math.floor(lp.x[j]! + LP_TOL); k++) fix(j);
       continue;
     }
     const pick = whole.length ? whole[Math.floor(random() * whole.length)]! : order[Math.floor(random() * Math.min(3, order.length))];

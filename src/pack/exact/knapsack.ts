@@ -3,6 +3,7 @@
 // reachable sums for few distinct items, or a dense DP on the sizes' own grid (0.1 GB, 1 %...).
 // Otherwise sizes go on a coarser grid, rounded up (the packing found is always feasible) or
 // down (the value found is an upper bound, used for valid lower bounds).
+import { EPS, NOISE } from '../model/tolerance.js';
 
 export interface KnapItem {
   id: number;
@@ -35,7 +36,7 @@ function chunks(items: KnapItem[], cap: number[]): Chunk[] {
     let most = it.count;
     for (let d = 0; d < cap.length; d++) {
       const s = it.size[d] ?? 0;
-      if (s > 0) most = Math.min(most, Math.floor(((cap[d] ?? 0) * (1 + 1e-12)) / s + 1e-9));
+      if (s > 0) most = Math.min(most, Math.floor(((cap[d] ?? 0) * (1 + NOISE)) / s + EPS));
     }
     // binary splitting: copies 1, 2, 4, ... so that any count up to `most` is a sum of chunks
     for (let k = 1; most > 0; k *= 2) {
@@ -55,7 +56,7 @@ function expand(cs: Chunk[]): number[] {
 function sparse(cs: Chunk[], cap: number[]): KnapResult | null {
   type State = { size: number[]; value: number; prev: State | null; chunk: Chunk | null };
   let states: State[] = [{ size: cap.map(() => 0), value: 0, prev: null, chunk: null }];
-  const fits = (s: number[]) => s.every((v, d) => v <= (cap[d] ?? 0) * (1 + 1e-12) + 1e-9);
+  const fits = (s: number[]) => s.every((v, d) => v <= (cap[d] ?? 0) * (1 + NOISE) + EPS);
   for (const c of cs) {
     const seen = new Map<string, State>();
     for (const st of states) seen.set(st.size.map((v) => v.toPrecision(12)).join(','), st);
@@ -79,7 +80,7 @@ function sparse(cs: Chunk[], cap: number[]): KnapResult | null {
 
 /** The largest power-of-ten unit of which every size and the capacity are whole multiples. */
 function naturalUnit(values: number[], cap: number): number {
-  const top = Math.pow(10, Math.floor(Math.log10(Math.max(cap, 1e-12))));
+  const top = Math.pow(10, Math.floor(Math.log10(Math.max(cap, NOISE))));
   for (let u = top; u >= top * 1e-6; u /= 10) {
     if (values.every((v) => Math.abs(v / u - Math.round(v / u)) < 1e-6)) return u;
   }
@@ -97,7 +98,7 @@ interface Grid {
 function naturalGrid(cs: Chunk[], cap: number[], budget: number): Grid {
   const dims = cap.map((_, d) => d).filter((d) => cs.some((c) => (c.size[d] ?? 0) > 0));
   const units = dims.map((d) => naturalUnit(cs.map((c) => c.size[d] ?? 0), cap[d]!));
-  const cells = dims.map((d, j) => (units[j]! > 0 ? Math.floor(cap[d]! / units[j]! + 1e-9) : Infinity));
+  const cells = dims.map((d, j) => (units[j]! > 0 ? Math.floor(cap[d]! / units[j]! + EPS) : Infinity));
   return { dims, units, cells, exact: cells.reduce((a, n) => a * (n + 1), 1) <= budget };
 }
 
@@ -111,7 +112,7 @@ function dense(cs: Chunk[], cap: number[], mode: 'up' | 'down', grid: Grid, budg
     cells = cells.map((c) => Math.min(c, n));
   }
   const unit = dims.map((d, j) => (exact ? units[j]! : cap[d]! / cells[j]!));
-  const round = (v: number) => (exact ? Math.round(v) : mode === 'up' ? Math.ceil(v - 1e-9) : Math.floor(v + 1e-9));
+  const round = (v: number) => (exact ? Math.round(v) : mode === 'up' ? Math.ceil(v - EPS) : Math.floor(v + EPS));
   const w = cs.map((c) => dims.map((d, j) => round((c.size[d] ?? 0) / unit[j]!)));
   const radix = cells.map((c) => c + 1);
   const S = radix.reduce((a, b) => a * b, 1);
@@ -134,7 +135,7 @@ function dense(cs: Chunk[], cap: number[], mode: 'up' | 'down', grid: Grid, budg
       for (let j = 0; j < wc.length; j++) if (coord[j]![s]! < wc[j]!) { ok = false; break; }
       if (!ok) continue;
       const v = dp[s - off]! + c.value;
-      if (v > dp[s]! + 1e-12) {
+      if (v > dp[s]! + NOISE) {
         dp[s] = v;
         bits[s >> 5]! |= 1 << (s & 31);
       }
@@ -160,7 +161,7 @@ const BRANCH_NODES = 200_000;
  * 100,000 units costs millions of steps. Null when the node budget runs out.
  */
 function branchAndBound(items: KnapItem[], dim: number, cap: number): KnapResult | null {
-  const its = items.filter((it) => it.value > 0 && it.count > 0 && (it.size[dim] ?? 0) <= cap * (1 + 1e-12) + 1e-9);
+  const its = items.filter((it) => it.value > 0 && it.count > 0 && (it.size[dim] ?? 0) <= cap * (1 + NOISE) + EPS);
   if (its.some((it) => !((it.size[dim] ?? 0) > 0))) return null;
   its.sort((a, b) => b.value / b.size[dim]! - a.value / a.size[dim]!);
   const n = its.length;
@@ -191,14 +192,14 @@ function branchAndBound(items: KnapItem[], dim: number, cap: number): KnapResult
   };
   const visit = (k: number, room: number, value: number): boolean => {
     if (++nodes > BRANCH_NODES) return false;
-    if (value > best + 1e-12) {
+    if (value > best + NOISE) {
       best = value;
       bestTake = [...take];
     }
-    if (k >= n || value + bound(k, room) <= best + 1e-12) return true;
+    if (k >= n || value + bound(k, room) <= best + NOISE) return true;
     const it = its[k]!;
     const sz = it.size[dim]!;
-    for (let c = Math.min(it.count, Math.floor((room * (1 + 1e-12) + 1e-9) / sz)); c >= 0; c--) {
+    for (let c = Math.min(it.count, Math.floor((room * (1 + NOISE) + EPS) / sz)); c >= 0; c--) {
       take[k] = c;
       if (!visit(k + 1, room - c * sz, value + c * it.value)) return false;
     }

@@ -11,6 +11,7 @@ import { oneDimensional, oneDimSearch } from '../heuristics/one-dim-search.js';
 import type { Pattern } from './pricing.js';
 import type { Problem, Solution } from '../model/problem.js';
 import { lcg } from '../../seeded-random.js';
+import { LP_TOL } from '../model/tolerance.js';
 
 const LEAVE = [0.15, 0.4]; // share of the items a dive leaves to the search (drawn per attempt)
 const ATTEMPT_MS = 600;
@@ -32,7 +33,7 @@ export async function lpResidualSearch(p: Problem, root: { cols: Pattern[]; x: n
   const copies = p.items.reduce((a, it) => a + it.demand, 0);
   for (let attempt = 0; Date.now() < deadline && best() > lpBound; attempt++) {
     let cols = root.cols;
-    let mult = root.x.map((v) => Math.floor(v + 1e-6));
+    let mult = root.x.map((v) => Math.floor(v + LP_TOL));
     if (attempt > 0) {
       const d = dive(Math.ceil(copies * (LEAVE[0]! + random() * (LEAVE[1]! - LEAVE[0]!))), lpBound, random, deadline);
       if (!d) continue;

@@ -12,6 +12,7 @@
 import type { GLPK, LP } from 'glpk.js/node';
 import { price, type Pattern } from './pricing.js';
 import { intCost, type Problem } from '../model/problem.js';
+import { EPS } from '../model/tolerance.js';
 
 export function patternKey(pt: Pattern): string {
   return `${pt.type}:${[...pt.counts.entries()].sort((a, b) => a[0] - b[0]).map((e) => e.join('x')).join(',')}`;
@@ -82,7 +83,7 @@ function extraColumns(p: Problem, t: number, duals: number[], first: Pattern, po
   for (let k = 0; k < EXTRA_COLUMNS; k++) {
     for (const i of last.counts.keys()) d[i] = 0;
     const pr = price(p, t, d, EXTRA_BUDGET);
-    if (worth(pr.pattern, duals) <= p.bins[t]!.cost * (1 + 1e-9) || !pool.add(pr.pattern)) break;
+    if (worth(pr.pattern, duals) <= p.bins[t]!.cost * (1 + EPS) || !pool.add(pr.pattern)) break;
     added++;
     last = pr.pattern;
   }
@@ -111,7 +112,7 @@ function priceAll(p: Problem, duals: number[], pool: ColumnPool, deadline: numbe
     const cost = p.bins[t]!.cost;
     priced++;
     rho = Math.max(rho, pr.upper / cost);
-    if (worth(pr.pattern, duals) > cost * (1 + 1e-9) && pool.add(pr.pattern)) {
+    if (worth(pr.pattern, duals) > cost * (1 + EPS) && pool.add(pr.pattern)) {
       added++;
       added += extraColumns(p, t, duals, pr.pattern, pool);
     }
@@ -136,7 +137,7 @@ export function generate(g: GLPK, p: Problem, pool: ColumnPool, deadline: number
     if (!out || out.added === 0) out = mergeUpper(out, priceAll(p, duals, pool, deadline, slowToo));
     // Farley: duals scaled by 1/ρ are feasible for the full dual, so z/ρ bounds the LP optimum
     if (out.full) farley = Math.max(farley, r.result.z / Math.max(1, out.rho));
-    last = { z: r.result.z, x, farley, converged: out.full && out.rho <= 1 + 1e-9, duals };
+    last = { z: r.result.z, x, farley, converged: out.full && out.rho <= 1 + EPS, duals };
     // out of time before every type was priced: the round proves nothing more
     if (!out.full && Date.now() >= deadline) break;
     if ((out.full && out.added === 0) || stop(farley, r.result.z)) break;

@@ -6,6 +6,7 @@
 // symmetry of many slots.
 import { cutFor, phaseOne, SLACK, type Run } from '../bounds/mix-pattern-lp.js';
 import type { Pattern } from './pricing.js';
+import { LP_TOL } from '../model/tolerance.js';
 
 const DIVE_TRIES = 2; // patterns tried at each step of the dive before it backs up
 
@@ -20,7 +21,7 @@ export function diveOnMix(run: Run, mix: number[]): Pattern[] | null {
   if (out) return 'plan' in out ? out.plan : null;
   const lp = Date.now() < run.deadline ? phaseOne(run, mix) : null;
   if (!lp || lp.short > SLACK) return null;
-  const ranked = lp.x.filter((e) => e.v > 1e-6).sort((a, b) => b.v - a.v);
+  const ranked = lp.x.filter((e) => e.v > LP_TOL).sort((a, b) => b.v - a.v);
   for (const { c } of ranked.slice(0, DIVE_TRIES)) {
     const items = run.p.items.map((it, i) => ({ ...it, demand: Math.max(0, it.demand - (c.counts.get(i) ?? 0)) }));
     const rest = diveOnMix({ ...run, p: { ...run.p, items } }, mix.map((n, t) => (t === c.type ? n - 1 : n)));

@@ -5,6 +5,7 @@ import { gridIsExact, knapsack, type KnapItem } from './knapsack.js';
 import type { Problem } from '../model/problem.js';
 import { repackOn } from '../heuristics/greedy.js';
 import { vectorKnapsack } from './vector-knapsack.js';
+import { EPS, NOISE } from '../model/tolerance.js';
 
 export interface Pattern {
   type: number;
@@ -23,7 +24,7 @@ function itemsFor(p: Problem, t: number, duals: number[], dims: 'proc' | 'inst' 
   p.items.forEach((it, i) => {
     const s = it.sizes[t];
     const value = duals[i] ?? 0;
-    if (!s || value <= 1e-12) return;
+    if (!s || value <= NOISE) return;
     const count = left ? left[i]! : Math.min(it.demand, it.maxPerBin);
     const size = dims === 'proc' ? s.proc : dims === 'inst' ? s.inst : [...s.proc, ...s.inst];
     out.push({ id: i, value, size, count });
@@ -77,7 +78,7 @@ export function price(p: Problem, t: number, duals: number[], budget?: number): 
   for (let k = 0; k < bt.procs; k++) {
     const items = itemsFor(p, t, duals, 'proc', left).filter((x) => {
       const s = p.items[x.id]!.sizes[t]!.inst;
-      return s.every((v, d) => v <= instLeft[d]! + 1e-9);
+      return s.every((v, d) => v <= instLeft[d]! + EPS);
     });
     const found = knapsack(items, bt.procCap, 'up', FILL_STATES);
     // keep the most valuable items per unit of instance resources that still fit the instance
@@ -85,7 +86,7 @@ export function price(p: Problem, t: number, duals: number[], budget?: number): 
     const proc: number[] = [];
     for (const i of take) {
       const s = p.items[i]!.sizes[t]!.inst;
-      if (!s.every((v, d) => v <= instLeft[d]! * (1 + 1e-12) + 1e-9)) continue;
+      if (!s.every((v, d) => v <= instLeft[d]! * (1 + NOISE) + EPS)) continue;
       s.forEach((v, d) => (instLeft[d]! -= v));
       left[i]!--;
       value += duals[i] ?? 0;
@@ -105,5 +106,5 @@ export function price(p: Problem, t: number, duals: number[], budget?: number): 
 function density(p: Problem, t: number, duals: number[], i: number, cap: number[]): number {
   const s = p.items[i]!.sizes[t]!.inst;
   const used = s.reduce((a, v, d) => a + v / (cap[d] || 1), 0);
-  return (duals[i] ?? 0) / (used + 1e-9);
+  return (duals[i] ?? 0) / (used + EPS);
 }

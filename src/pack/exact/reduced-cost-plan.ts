@@ -10,6 +10,7 @@ import { knapsack } from './knapsack.js';
 import { oneDimensional } from '../heuristics/one-dim-search.js';
 import type { Problem, Solution } from '../model/problem.js';
 import { binsToSolution } from '../model/convert.js';
+import { NOISE } from '../model/tolerance.js';
 
 export const RC_MAX_PATTERNS = 5_000; // more bins within the gap than this: the MIP seldom ends in seconds (Hard28: 6,000–11,000 took 7–10 s)
 const ENUM_NODES = 20_000_000; // enumeration steps (~0.5 s; Hard28 takes 0.1–0.8 million, AI instances billions)
@@ -78,7 +79,7 @@ export function reducedCostPlan(g: GLPK, p: Problem, duals: number[], instances:
   if (dfs.exhausted) return { kind: 'none', patterns: n };
   // the items fill the bins exactly: a perfect exact cover, where the MIP is slow and the
   // consistent search and bin completion fast (Falkenauer triplets: 3–7 s against under 1 s)
-  const exactFill = rp.w.reduce((a, w, i) => a + w * rp.demand[i]!, 0) >= maxBins * rp.cap * (1 - 1e-12);
+  const exactFill = rp.w.reduce((a, w, i) => a + w * rp.demand[i]!, 0) >= maxBins * rp.cap * (1 - NOISE);
   if (exactFill) return { kind: 'unknown', patterns: n, why: 'bins filled exactly: left to the consistent search' };
   const seconds = (deadline - Date.now()) / 1000;
   if (seconds < 0.5) return { kind: 'unknown', patterns: n, why: 'out of time' };

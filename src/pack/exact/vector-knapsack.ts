@@ -5,7 +5,7 @@
 // fills of each dimension and of their sum, over the items that still fit the room left. Few
 // items fit a bin in these problems, so the search ends in a few thousand nodes.
 import type { KnapItem, KnapResult } from './knapsack.js';
-import { EPS } from '../model/tolerance.js';
+import { EPS, NOISE } from '../model/tolerance.js';
 
 export interface VectorKnapResult extends KnapResult {
   /** No packing is worth more (equals `value` when exact). */
@@ -18,7 +18,7 @@ const WORK_BUDGET = 40_000_000;
 /** `budget` bounds the work; when it runs out the result is the best found (`exact` false). */
 export function vectorKnapsack(items: KnapItem[], cap: number[], budget = WORK_BUDGET): VectorKnapResult {
   const D = cap.length;
-  const fitsCap = (s: number[]) => s.every((v, d) => v <= (cap[d] ?? 0) * (1 + 1e-12) + EPS);
+  const fitsCap = (s: number[]) => s.every((v, d) => v <= (cap[d] ?? 0) * (1 + NOISE) + EPS);
   const its = items.filter((it) => it.value > 0 && it.count > 0 && fitsCap(it.size));
   const n = its.length;
   if (n === 0) return { value: 0, take: [], exact: true, upper: 0 };
@@ -40,7 +40,7 @@ export function vectorKnapsack(items: KnapItem[], cap: number[], budget = WORK_B
   );
   const fits = (k: number, room: number[]) => {
     const s = size[k]!;
-    for (let d = 0; d < D; d++) if (s[d]! > room[d]! * (1 + 1e-12) + EPS) return false;
+    for (let d = 0; d < D; d++) if (s[d]! > room[d]! * (1 + NOISE) + EPS) return false;
     return true;
   };
   // min over dimensions of the fractional fill of `room` by items k.. that fit it
@@ -75,16 +75,16 @@ export function vectorKnapsack(items: KnapItem[], cap: number[], budget = WORK_B
   const root = bound(0, room);
   const visit = (k: number, v: number): boolean => {
     if (++nodes > nodeBudget) return false;
-    if (v > best + 1e-12) {
+    if (v > best + NOISE) {
       best = v;
       bestTake = [...take];
     }
     // skip items that cannot fit: they are no branch
     while (k < n && !fits(k, room)) k++;
-    if (k >= n || v + bound(k, room) <= best + 1e-12) return true;
+    if (k >= n || v + bound(k, room) <= best + NOISE) return true;
     const s = size[k]!;
     let most = count[k]!;
-    for (let d = 0; d < D; d++) if (s[d]! > 0) most = Math.min(most, Math.floor((room[d]! * (1 + 1e-12) + EPS) / s[d]!));
+    for (let d = 0; d < D; d++) if (s[d]! > 0) most = Math.min(most, Math.floor((room[d]! * (1 + NOISE) + EPS) / s[d]!));
     for (let c = most; c >= 0; c--) {
       take[k] = c;
       for (let d = 0; d <= D; d++) room[d]! -= c * s[d]!;
@@ -135,12 +135,12 @@ function surrogateWeights(items: KnapItem[], cap: number[]): number[] {
       improved = false;
       for (let a = 0; a < D; a++) {
         for (let b = 0; b < D; b++) {
-          if (a === b || !live[a] || !live[b] || w[b]! < step - 1e-12) continue;
+          if (a === b || !live[a] || !live[b] || w[b]! < step - NOISE) continue;
           const x = [...w];
           x[a]! += step;
           x[b]! -= step;
           const v = f(x);
-          if (v < best - 1e-12) {
+          if (v < best - NOISE) {
             best = v;
             w = x;
             improved = true;
