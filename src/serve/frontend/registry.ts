@@ -25,7 +25,7 @@ import { cpuState, type ModelDevice, type ProcessorState } from '../processor.js
 import { GpuCounter, modelDevice, workerPlacer } from '../model-device.js';
 
 /** Full batches a batching model's worker holds at once (model-config.yaml workerConcurrency overrides). */
-const BATCHES_QUEUED_PER_WORKER = 4;
+const BATCHES_QUEUED_PER_WORKER = 2;
 
 export interface RegistrySettings {
   modelStore: string;
