@@ -26,6 +26,8 @@ before(async () => {
   await addFolderArchive(store, { name: 'other', model: onnx, handler: 'base_handler' });
   // A TorchServe built-in mlserve's node workers do not run over ONNX: refused at registration.
   await addFolderArchive(store, { name: 'detector', model: onnx, handler: 'object_detector' });
+  // A switch that is neither true nor false would be ignored: the model would run merged anyway.
+  await addFolderArchive(store, { name: 'vague', model: onnx, handler: 'base_handler', config: 'mergeRuns: "no"\n' });
 });
 after(() => rm(store, { recursive: true, force: true }));
 
@@ -141,6 +143,7 @@ describe('Registry refusals by code (fake workers)', () => {
     await assert.rejects(r.register({ url: 'm-2.0' }), code('MLS_ERR_SERVE_VERSION_EXISTS'));
     await assert.rejects(r.unregister('m'), code('MLS_ERR_SERVE_DEFAULT_VERSION'));
     await assert.rejects(r.register({ url: 'detector', initialWorkers: 1 }), (e) => code('MLS_ERR_SERVE_MODEL_REFUSED')(e) && status(e) === 400 && /object_detector/.test((e as Error).message));
+    await assert.rejects(r.register({ url: 'vague', initialWorkers: 1 }), (e) => code('MLS_ERR_SERVE_MODEL_REFUSED')(e) && /mergeRuns .* not "no"/.test((e as Error).message));
     assert.deepEqual(r.names(), ['m']);
     await r.close(0);
   });

@@ -8,6 +8,7 @@ import { ensureFixtureModels } from '../../fixtures/index.js';
 import { RunMerger, sharedBatchAxis } from '../../src/serve/handlers/run-merge.js';
 import { describeValues, mergeRuns, type Feeds } from '../../src/serve/handlers/session.js';
 import { baseHandler } from '../../src/serve/handlers/base-handler.js';
+import { loadHandler } from '../../src/serve/handlers/load-handler.js';
 import type { HandlerContext, HandlerRequest } from '../../src/serve/handlers/types.js';
 
 const meta = (...shape: Array<number | string>) => ({ isTensor: true, type: 'float32', shape });
@@ -60,6 +61,19 @@ describe('run merging', () => {
     assert.ok(mixed[0]![0] instanceof Error);
     assert.deepEqual(JSON.parse((mixed[2]![0] as { text: string }).text), { output: [[2, 2, 2, 2]] });
     assert.equal(runs(), 2);
+  });
+
+  it('keeps every batch in its own run when the model config says mergeRuns: false', async () => {
+    const { ctx, runs } = await identityContext();
+    const handler = await loadHandler('base_handler', '.', { ...ctx, modelConfig: { mergeRuns: false } });
+    const outs = await Promise.all([[json([[1, 2, 3, 4]])], [json([[5, 6, 7, 8]])], [json([[9, 10, 11, 12]])]].map((b) => handler.handle(b, ctx)));
+    assert.equal(runs(), 3);
+    assert.deepEqual(outs.map((o) => JSON.parse((o as Array<{ text: string }>)[0]!.text) as unknown), [{ output: [[1, 2, 3, 4]] }, { output: [[5, 6, 7, 8]] }, { output: [[9, 10, 11, 12]] }]);
+    // The same model without the switch: the built-in handler merges the turn's runs.
+    const merged = await identityContext();
+    const h2 = await loadHandler('base_handler', '.', merged.ctx);
+    await Promise.all([[json([[1, 2, 3, 4]])], [json([[5, 6, 7, 8]])]].map((b) => h2.handle(b, merged.ctx)));
+    assert.equal(merged.runs(), 1);
   });
 
   it('runs apart the feeds that do not line up, and keeps a failing run with its own batch', async () => {

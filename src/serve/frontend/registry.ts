@@ -114,6 +114,13 @@ function configNumber(cfg: Record<string, unknown>, key: string): number | undef
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
+/** A model-config.yaml value the server would otherwise ignore, so the model ran other than asked. */
+function configRefusal(cfg: Record<string, unknown>): string | undefined {
+  const v = cfg.mergeRuns;
+  if (v !== undefined && typeof v !== 'boolean') return `mergeRuns in model-config.yaml must be true or false, not ${JSON.stringify(v)}.`;
+  return undefined;
+}
+
 /** A Python worker that refused its device answers the load with the code first: the same coded error as the frontend's own check. */
 function deviceError(e: unknown): unknown {
   const m = /^MLS_ERR_SERVE_PROCESSOR_UNAVAILABLE: (.*)$/s.exec((e as Error)?.message ?? '');
@@ -194,7 +201,7 @@ export class Registry {
     // The API's handler parameter won over the manifest's when the archive was opened.
     const { handler, workerKind } = archive;
     // A handler mlserve does not run for this file: a clear 400 now, not a worker failing to load (500).
-    const refusal = serveRefusal(handler, archive.serializedFile);
+    const refusal = serveRefusal(handler, archive.serializedFile) ?? configRefusal(cfg);
     if (refusal) {
       if (archive.tempDir) await rm(archive.tempDir, { recursive: true, force: true });
       throw new MlsError('MLS_ERR_SERVE_MODEL_REFUSED', { reason: refusal });
