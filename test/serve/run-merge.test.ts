@@ -76,6 +76,26 @@ describe('run merging', () => {
     assert.equal(merged.runs(), 1);
   });
 
+  it('a batching model: a run holds at most batch_size rows, runs go one at a time, and each is answered before the next runs', async () => {
+    const events: string[] = [];
+    // Like onnxruntime-node: the run happens in a setImmediate after the call.
+    const merger = new RunMerger((feeds) => new Promise((resolve) => setImmediate(() => {
+      events.push(`run ${feeds.x!.dims[0]}`);
+      resolve({ y: feeds.x! });
+    })), 8);
+    const t = (rows: number): Feeds => ({ x: { type: 'float32', data: new Float32Array(rows * 2).fill(rows), dims: [rows, 2] } });
+    // The worker writes a run's answers on setImmediate once its handler has them.
+    const answered = (p: Promise<Feeds>, name: string) => p.then((out) => {
+      setImmediate(() => events.push(`answer ${name}`));
+      return out;
+    });
+    const outs = await Promise.all([answered(merger.submit(t(8)), 'A'), answered(merger.submit(t(8)), 'B'), answered(merger.submit(t(3)), 'C'), answered(merger.submit(t(4)), 'D')]);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(events, ['run 8', 'answer A', 'run 8', 'answer B', 'run 7', 'answer C', 'answer D'], 'full batches alone, partial ones merged up to 8 rows');
+    assert.deepEqual(outs.map((o) => o.y!.dims), [[8, 2], [8, 2], [3, 2], [4, 2]]);
+    assert.deepEqual([...outs[3]!.y!.data].slice(0, 2), [4, 4], 'split back by rows');
+  });
+
   it('runs apart the feeds that do not line up, and keeps a failing run with its own batch', async () => {
     const calls: Feeds[] = [];
     const merger = new RunMerger(async (feeds) => {

@@ -5,7 +5,9 @@
 // model: 8.8 µs for 1 row, 14.3 µs for 11 rows): per request, that was half the worker's CPU.
 // Only for models that declare a shared batch axis (dim 0 of every input and output is the same
 // symbol, e.g. "N" or "batch"): a model that mixes rows along a dynamic first dimension it did not
-// name as one batch axis never sees other requests' rows. Custom handlers' sessions are never merged.
+// name as one batch axis never sees other requests' rows. Custom handlers' sessions are never merged,
+// nor those of a model whose config says `mergeRuns: false`. A batching model's runs never exceed
+// its batch_size (RunMerger).
 import type { Feeds } from './session.js';
 import { concatBatch, splitBatch, type PlainTensor } from './tensors.js';
 
@@ -24,49 +26,89 @@ export function sharedBatchAxis(inputs: readonly unknown[] | undefined, outputs:
   return typeof axis === 'string' && axis.length > 0 && all.every((m) => m?.isTensor !== false && m?.shape?.[0] === axis);
 }
 
-/** Collects the runs requested during one synchronous turn and runs them together at its end. */
+/**
+ * Runs a session's requests, merged. At batch_size 1 (maxRows Infinity) the runs requested during
+ * one synchronous turn (the batches of one infer frame, at most 11) go together, as soon as the turn
+ * ends. A batching model's runs go one at a time instead, and a run never holds more than
+ * batch_size rows: partial batches merge up to it, full batches run alone, and each is answered
+ * before the next runs. Merging two full batches of 8 saved nothing (2048-wide matmul: 88 µs per row
+ * at 8 rows, 93 at 24) and made the worker answer both at once, then idle while the frontend wrote
+ * 16 answers and sent the next batches (~30% of its time under the raw-bytes load, ~13% now).
+ */
 export class RunMerger {
   private waiting: Waiting[] = [];
+  private busy = false;
   /** Set when a merged run's outputs did not split by rows: this model's runs stay apart from then on. */
   private off = false;
+  private readonly serial: boolean;
 
-  constructor(private readonly run: Run) {}
+  constructor(
+    private readonly run: Run,
+    private readonly maxRows = Infinity,
+  ) {
+    this.serial = Number.isFinite(maxRows);
+  }
 
   submit(feeds: Feeds): Promise<Feeds> {
     return new Promise((resolve, reject) => {
-      if (this.waiting.push({ feeds, resolve, reject }) === 1) queueMicrotask(this.flush);
+      this.waiting.push({ feeds, resolve, reject });
+      if (this.busy) return;
+      this.busy = true;
+      // After this synchronous turn: the batches of one infer frame all reach here first.
+      queueMicrotask(this.next);
     });
   }
 
-  private readonly flush = (): void => {
-    const batch = this.waiting;
-    this.waiting = [];
-    const merged = batch.length > 1 && !this.off ? mergeFeeds(batch.map((w) => w.feeds)) : null;
-    if (!merged) {
-      for (const w of batch) this.runAlone(w);
+  // Serial: the next run starts from a setImmediate queued when this one settled, and ONNX
+  // Runtime's run one immediate later, so the worker's answers of this run (written on
+  // setImmediate) leave before it.
+  private readonly next = (): void => {
+    const chunk = this.serial ? this.take() : this.waiting.splice(0);
+    if (chunk.length === 0) {
+      this.busy = false;
       return;
     }
-    this.run(merged.feeds).then(
-      (out) => {
-        const pieces = splitOutputs(out, merged.rows);
-        if (!pieces) {
-          this.off = true;
-          return this.runEach(batch);
-        }
-        batch.forEach((w, i) => w.resolve(pieces[i]!));
-      },
-      // A failure of the merged run must stay with the batch that caused it: each runs alone.
-      () => this.runEach(batch),
-    );
+    if (!this.serial) {
+      this.busy = false;
+      void this.runChunk(chunk);
+    } else void this.runChunk(chunk).then(() => setImmediate(this.next));
   };
 
-  private runEach(batch: Waiting[]): void {
-    for (const w of batch) this.runAlone(w);
+  /** Serial: the waiting runs in order while their rows fit maxRows (always at least one). */
+  private take(): Waiting[] {
+    let rows = 0;
+    let n = 0;
+    while (n < this.waiting.length) {
+      const r = rowsOf(this.waiting[n]!.feeds);
+      if (n > 0 && (this.off || rows + r > this.maxRows)) break;
+      rows += r;
+      n++;
+    }
+    return this.waiting.splice(0, n);
   }
 
-  private runAlone(w: Waiting): void {
-    this.run(w.feeds).then(w.resolve, w.reject);
+  private async runChunk(chunk: Waiting[]): Promise<void> {
+    const merged = chunk.length > 1 && !this.off ? mergeFeeds(chunk.map((w) => w.feeds)) : null;
+    if (merged) {
+      try {
+        const pieces = splitOutputs(await this.run(merged.feeds), merged.rows);
+        if (pieces) return chunk.forEach((w, i) => w.resolve(pieces[i]!));
+        this.off = true;
+      } catch {
+        // A failure of the merged run must stay with the batch that caused it: each runs alone.
+      }
+    }
+    if (!this.serial) {
+      for (const w of chunk) this.run(w.feeds).then(w.resolve, w.reject);
+      return;
+    }
+    for (const w of chunk) await this.run(w.feeds).then(w.resolve, w.reject);
   }
+}
+
+function rowsOf(feeds: Feeds): number {
+  for (const name in feeds) return feeds[name]!.dims[0] ?? 1;
+  return 1;
 }
 
 /** The feeds concatenated along dim 0, or null when they do not line up (other names, types or inner dims). */

@@ -12,7 +12,7 @@ const mergers = new WeakMap<object, RunMerger>();
 /** Lets the session's runs made in the same turn be merged into one, when its model declares a shared batch axis. */
 export function mergeRuns(ctx: HandlerContext): void {
   const s = ctx.session;
-  if (sharedBatchAxis(s.inputMetadata, s.outputMetadata)) mergers.set(s, new RunMerger((f) => runOnce(ctx, f)));
+  if (sharedBatchAxis(s.inputMetadata, s.outputMetadata)) mergers.set(s, new RunMerger((f) => runOnce(ctx, f), ctx.batchSize > 1 ? ctx.batchSize : Infinity));
 }
 
 export function runSession(ctx: HandlerContext, feeds: Feeds): Promise<Feeds> {
