@@ -7,7 +7,10 @@
 // The ratio is served req/s over the limit's items/s. CPU per request of the frontend, the worker
 // and the load generator (/proc/<pid>/stat, process.cpuUsage) and the limit's split of its time
 // (decode, run, encode) say where the time goes. Every case checks one served answer against the
-// limit's before it is timed. Writes bench/results/serve-vs-ort-<model>-b<B>.json.
+// limit's before it is timed. "Cores allow": the ratio the machine could carry at the CPU per
+// request measured, against the limit: the lesser of cores / (frontend + worker + load generator),
+// the load generator sharing the machine, and 1 / worker (one worker, one intra-op thread).
+// Writes bench/results/serve-vs-ort-<model>-b<B>.json.
 // Usage: node dist/bench/serve-vs-ort.js [--model matmul|ocr] [--batch 8] [--seconds 5]
 //        [--connections 64] [--repeat 2] [--cases ts-json,raw,...] [--baseline <other build's dist/src/cli.js>]
 // With --baseline, each case is also served by that build in the same round (A/B on the same load).
@@ -322,7 +325,7 @@ async function main(): Promise<void> {
     // ratio: throughput against the limit's. cpuRatio: the limit's CPU per item over the server's
     // (frontend + worker) CPU per request, steadier than throughput on a machine shared with other
     // work, since it counts what each side burns rather than what the scheduler gave it.
-    const rows: Array<{ case: string; limit: LimitFigures; served: ServedFigures; ratio: number; cpuRatio: number; baseline?: ServedFigures & { ratio: number } }> = [];
+    const rows: Array<{ case: string; limit: LimitFigures; served: ServedFigures; ratio: number; cpuRatio: number; ceiling: number; baseline?: ServedFigures & { ratio: number } }> = [];
     // A case whose answer is wrong is still timed (to keep figures of a server without a feature), and said.
     const problems: Record<string, string> = {};
     for (const c of cases) {
@@ -336,7 +339,12 @@ async function main(): Promise<void> {
         const s = await served(origin, c, pids, seconds);
         const cpu = s.cpuUsPerRequest;
         const cpuRatio = Number((limit.cpuUsPerItem / (cpu.frontend + cpu.worker)).toFixed(2));
-        rows.push({ case: c.name, limit, served: s, ratio: Number((s.rps / limit.itemsPerSec).toFixed(2)), cpuRatio });
+        // The most this machine allows at the CPU per request measured, as a ratio against the
+        // limit: every core busy all the time (load generator included), and the one worker (one
+        // intra-op thread) busy all the time.
+        const allowed = Math.min((cpus().length * 1e6) / (cpu.frontend + cpu.worker + cpu.loadgen), 1e6 / cpu.worker);
+        const ceiling = Number((allowed / limit.itemsPerSec).toFixed(2));
+        rows.push({ case: c.name, limit, served: s, ratio: Number((s.rps / limit.itemsPerSec).toFixed(2)), cpuRatio, ceiling });
         if (base) {
           const b = await served(base.origin, c, base.pids, seconds);
           rows.at(-1)!.baseline = { ...b, ratio: Number((b.rps / limit.itemsPerSec).toFixed(2)) };
@@ -346,12 +354,13 @@ async function main(): Promise<void> {
         const u = limit.usPerItem;
         console.log(
           `${c.name.padEnd(13)} limit ${String(limit.itemsPerSec).padStart(6)} items/s (decode ${u.decode} run ${u.run} encode ${u.encode} µs/item)  served ${String(s.rps).padStart(6)} req/s  ` +
-            `ratio ${rows.at(-1)!.ratio.toFixed(2)}  CPU µs: limit ${limit.cpuUsPerItem}/item, served frontend ${cpu.frontend} worker ${cpu.worker} loadgen ${cpu.loadgen} /req (cpu ratio ${cpuRatio.toFixed(2)})${s.errors ? `  errors ${JSON.stringify(s.statuses)}` : ''}`,
+            `ratio ${rows.at(-1)!.ratio.toFixed(2)}  CPU µs: limit ${limit.cpuUsPerItem}/item, served frontend ${cpu.frontend} worker ${cpu.worker} loadgen ${cpu.loadgen} /req (cpu ratio ${cpuRatio.toFixed(2)}, cores allow ${ceiling.toFixed(2)})${s.errors ? `  errors ${JSON.stringify(s.statuses)}` : ''}`,
         );
       }
     }
     const summary = Object.fromEntries(cases.map((c) => [c.name, median(rows.filter((x) => x.case === c.name).map((x) => x.ratio))]));
     const cpuSummary = Object.fromEntries(cases.map((c) => [c.name, median(rows.filter((x) => x.case === c.name).map((x) => x.cpuRatio))]));
+    const ceilingSummary = Object.fromEntries(cases.map((c) => [c.name, median(rows.filter((x) => x.case === c.name).map((x) => x.ceiling))]));
     // Served batch_size B over batch_size 1 (runs merged, runs apart), and the limit's own gain from
     // batching (its batch-B loop over its batch-1 loop): the most batching can give on this payload.
     const med = (name: string, pick: (x: (typeof rows)[number]) => number) => {
@@ -373,6 +382,7 @@ async function main(): Promise<void> {
     console.log(`\n${modelKind}, batch ${B}, ${connections} connections, ${seconds} s per measure, ${repeat} rounds, ${cpus().length} CPUs, load ${loadavg()[0]!.toFixed(2)}`);
     console.log(`median ratio served/limit: ${Object.entries(summary).map(([k, v]) => `${k} ${v}`).join('  ')}`);
     console.log(`median CPU ratio limit/served: ${Object.entries(cpuSummary).map(([k, v]) => `${k} ${v}`).join('  ')}`);
+    console.log(`median ratio the cores allow at that CPU per request: ${Object.entries(ceilingSummary).map(([k, v]) => `${k} ${v}`).join('  ')}`);
     if (base) {
       const baseSummary = Object.fromEntries(cases.map((c) => [c.name, median(rows.filter((x) => x.case === c.name).map((x) => x.baseline!.ratio))]));
       console.log(`median ratio served/limit, baseline build: ${Object.entries(baseSummary).map(([k, v]) => `${k} ${v}`).join('  ')}`);
@@ -382,7 +392,7 @@ async function main(): Promise<void> {
     }
     await writeFileAtomic(
       join(PACKAGE_ROOT, 'bench', 'results', `serve-vs-ort-${modelKind}-b${B}.json`),
-      `${JSON.stringify({ date: new Date().toISOString(), model: modelKind, batch: B, seconds, connections, repeat, cpus: cpus().length, loadavg: loadavg(), summary, cpuSummary, batchingGain, batchingGains, problems, rows }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), model: modelKind, batch: B, seconds, connections, repeat, cpus: cpus().length, loadavg: loadavg(), summary, cpuSummary, ceilingSummary, batchingGain, batchingGains, problems, rows }, null, 2)}\n`,
     );
   } finally {
     for (const sv of servers) sv.kill('SIGTERM');
