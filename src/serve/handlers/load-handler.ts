@@ -37,9 +37,8 @@ async function defaultInference(data: unknown, ctx: HandlerContext): Promise<unk
 
 export async function loadHandler(name: string, modelDir: string, ctx: HandlerContext): Promise<ModelHandler> {
   const builtin = BUILTIN_ALIASES[name];
-  // Built-in handlers treat dim 0 as the batch: their runs of one turn may share a session call,
-  // unless the model says its rows depend on each other (`mergeRuns: false`).
-  if (builtin && ctx.modelConfig.mergeRuns !== false) mergeRuns(ctx);
+  // Built-in handlers treat dim 0 as the batch: their runs of one turn may share a session call.
+  if (builtin) mergeRuns(ctx);
   if (builtin === 'base_handler') return baseHandler;
   if (builtin === 'image_classifier') return createImageClassifier();
   const [file, fnName] = name.split(':') as [string, string | undefined];

@@ -31,9 +31,9 @@ export function sharedBatchAxis(inputs: readonly unknown[] | undefined, outputs:
  * one synchronous turn (the batches of one infer frame, at most 11) go together, as soon as the turn
  * ends. A batching model's runs go one at a time instead, and a run never holds more than
  * batch_size rows: partial batches merge up to it, full batches run alone, and each is answered
- * before the next runs. Merging two full batches of 8 saved nothing (2048-wide matmul: 88 µs per row
- * at 8 rows, 93 at 24) and made the worker answer both at once, then idle while the frontend wrote
- * 16 answers and sent the next batches (~30% of its time under the raw-bytes load, ~13% now).
+ * before the next runs. Merging full batches saves little once a batch is that large, and a worker
+ * that answers two batches at once then idles while the frontend writes their answers and sends the
+ * next ones (src/serve/DESIGN.md, "One session run per worker turn").
  */
 export class RunMerger {
   private waiting: Waiting[] = [];
@@ -92,7 +92,10 @@ export class RunMerger {
     if (merged) {
       try {
         const pieces = splitOutputs(await this.run(merged.feeds), merged.rows);
-        if (pieces) return chunk.forEach((w, i) => w.resolve(pieces[i]!));
+        if (pieces) {
+          chunk.forEach((w, i) => w.resolve(pieces[i]!));
+          return;
+        }
         this.off = true;
       } catch {
         // A failure of the merged run must stay with the batch that caused it: each runs alone.

@@ -9,10 +9,13 @@ export type Feeds = Record<string, PlainTensor>;
 /** Sessions whose runs of one turn go together (run-merge.ts): the built-in handlers' on models with a batch axis. */
 const mergers = new WeakMap<object, RunMerger>();
 
-/** Lets the session's runs made in the same turn be merged into one, when its model declares a shared batch axis. */
+/**
+ * Lets the session's runs made in the same turn be merged into one, when its model declares a
+ * shared batch axis and its config does not say its rows depend on each other (`mergeRuns: false`).
+ */
 export function mergeRuns(ctx: HandlerContext): void {
   const s = ctx.session;
-  if (sharedBatchAxis(s.inputMetadata, s.outputMetadata)) mergers.set(s, new RunMerger((f) => runOnce(ctx, f), ctx.batchSize > 1 ? ctx.batchSize : Infinity));
+  if (ctx.modelConfig.mergeRuns !== false && sharedBatchAxis(s.inputMetadata, s.outputMetadata)) mergers.set(s, new RunMerger((f) => runOnce(ctx, f), ctx.batchSize > 1 ? ctx.batchSize : Infinity));
 }
 
 export function runSession(ctx: HandlerContext, feeds: Feeds): Promise<Feeds> {

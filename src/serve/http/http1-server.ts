@@ -77,8 +77,8 @@ const MAX_PIPELINED = 32; // answers owed on one connection before reading pause
 const MAX_UNREAD = 1 << 20; // bytes written that the client has not taken yet, before reading pauses
 // Bodies up to this are copied behind the head (one buffer, one write). Bigger ones go out as their
 // own buffer in the same writev: a copy would be a fresh ArrayBuffer per answer (Node pools only
-// allocations under 4 KiB), and that external memory is what made V8 start mark-compacts every
-// ~100 ms under the 8 KiB raw-tensor load ("external memory pressure" in --trace-gc).
+// allocations under 4 KiB), and external memory allocated that fast makes V8 start mark-compacts
+// ("external memory pressure"; src/serve/DESIGN.md, "Answers and the GC").
 const COPY_LIMIT = 2 * 1024;
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n');
 const INVALID_HEADER = /[\r\n\0]/;
